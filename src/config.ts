@@ -1,0 +1,83 @@
+import { z } from "zod";
+import { AppError } from "./errors";
+
+const required = z.string().trim().min(1, "is missing");
+const url = required.pipe(z.url({ message: "must be an absolute URL" }));
+const positiveInt = (fallback: number) =>
+  z.coerce.number().int("must be a whole number").positive("must be positive").default(fallback);
+
+/** Base64 of exactly 32 bytes: the AES-256-GCM key that encrypts refresh tokens at rest. */
+const encryptionKey = required.refine((value) => {
+  try {
+    return atob(value).length === 32;
+  } catch {
+    return false;
+  }
+}, "must be base64 of exactly 32 bytes");
+
+const origins = required.transform((value, ctx) => {
+  const list = value.split(",").map((o) => o.trim()).filter(Boolean);
+  for (const origin of list) {
+    if (!URL.canParse(origin) || new URL(origin).origin !== origin) {
+      ctx.addIssue({ code: "custom", message: `"${origin}" is not an origin (scheme://host[:port])` });
+    }
+  }
+  return list;
+});
+
+/** API.md's configuration table: every setting, its type and its default. */
+export const ConfigSchema = z.object({
+  GOOGLE_CLIENT_ID: required,
+  GOOGLE_CLIENT_SECRET: required,
+  OAUTH_REDIRECT_URL: url,
+  GOOGLE_AUTH_URL: url.default("https://accounts.google.com/o/oauth2/v2/auth"),
+  GOOGLE_TOKEN_URL: url.default("https://oauth2.googleapis.com/token"),
+  GOOGLE_REVOKE_URL: url.default("https://oauth2.googleapis.com/revoke"),
+  GOOGLE_CERTS_URL: url.default("https://www.googleapis.com/oauth2/v3/certs"),
+  GMAIL_API_URL: url.default("https://gmail.googleapis.com").transform((u) => u.replace(/\/+$/, "")),
+  PUBSUB_TOPIC: required.regex(/^projects\/[^/]+\/topics\/[^/]+$/, "must be projects/<project>/topics/<topic>"),
+  PUBSUB_AUDIENCE: required,
+  PUBSUB_SERVICE_ACCOUNT: required.transform((s) => s.toLowerCase()),
+  API_JWT_SECRET: required,
+  TOKEN_ENCRYPTION_KEY: encryptionKey,
+  BCC_DOMAIN: required.transform((s) => s.toLowerCase()),
+  ALLOWED_RETURN_ORIGINS: origins,
+  BCC_AUTHSERV_ID: required.default("mx.cloudflare.net").transform((s) => s.toLowerCase()),
+  DAILY_SEND_LIMIT: positiveInt(500),
+  GMAIL_USER_QUOTA_PER_MINUTE: positiveInt(6000),
+  MAX_ATTACHMENT_BYTES: positiveInt(26_214_400),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** Empty strings count as missing, so that `FOO=""` never slips past a default. */
+function withoutEmpty(env: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(ConfigSchema.shape)) {
+    const value = env[key];
+    if (typeof value === "string" && value.trim() === "") continue;
+    out[key] = value;
+  }
+  return out;
+}
+
+const cache = new WeakMap<object, Config | AppError>();
+
+/**
+ * Parses the environment once per env object. A missing or malformed setting is an AppError
+ * `misconfigured` naming it, returned for every request: never a half-working service.
+ */
+export function loadConfig(env: object): Config {
+  let parsed = cache.get(env);
+  if (!parsed) {
+    const result = ConfigSchema.safeParse(withoutEmpty(env as Record<string, unknown>));
+    parsed = result.success
+      ? result.data
+      : new AppError("misconfigured", `Setting ${result.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}.`, {
+          settings: [...new Set(result.error.issues.map((i) => i.path.join(".")))],
+        });
+    cache.set(env, parsed);
+  }
+  if (parsed instanceof AppError) throw parsed;
+  return parsed;
+}

@@ -1,0 +1,200 @@
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+/*
+ * Two kinds of tables. Directory tables (locations, users, mailboxes) are global and small. Every other
+ * table carries `location_id` first in its key: it lives in that location's database (see database.ts),
+ * so no query ever joins across locations. Times are Unix milliseconds.
+ */
+
+const createdAt = () => integer("created_at").notNull();
+
+// ── directory ────────────────────────────────────────────────────────────────────────────────────────
+
+export const locations = sqliteTable(
+  "locations",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    /** The unguessable local part of the BCC logging address (R19), stored lower-case. */
+    bccToken: text("bcc_token").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("locations_bcc_token_uq").on(t.bccToken)],
+);
+
+export const users = sqliteTable(
+  "users",
+  {
+    id: text("id").primaryKey(),
+    /** Normalised: trimmed and lower-cased. */
+    email: text("email").notNull(),
+    name: text("name"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("users_email_idx").on(t.email)],
+);
+
+/** Which CRM user holds each Google account (R1: one user per Google account). */
+export const mailboxes = sqliteTable("mailboxes", {
+  /** Normalised Google address; also the name of the mailbox's Durable Object. */
+  address: text("address").primaryKey(),
+  ownerUserId: text("owner_user_id").notNull(),
+  status: text("status", { enum: ["active", "needs_reauth", "disconnected"] }).notNull(),
+  /** Last completed sync, for the cron catch-up (R22). */
+  lastSyncedAt: integer("last_synced_at"),
+  watchExpiresAt: integer("watch_expires_at"),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+// ── per location ─────────────────────────────────────────────────────────────────────────────────────
+
+export const members = sqliteTable(
+  "members",
+  {
+    locationId: text("location_id").notNull(),
+    userId: text("user_id").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.locationId, t.userId] })],
+);
+
+export const contacts = sqliteTable(
+  "contacts",
+  {
+    id: text("id").primaryKey(),
+    locationId: text("location_id").notNull(),
+    email: text("email").notNull(),
+    name: text("name"),
+    assignedUserId: text("assigned_user_id"),
+    createdAt: createdAt(),
+  },
+  // R12: the first created contact of an address wins; this index answers it without a sort.
+  (t) => [index("contacts_location_email_idx").on(t.locationId, t.email, t.createdAt, t.id)],
+);
+
+/** A user's link of a mailbox in one location (Settings > My Profile > Email). */
+export const connections = sqliteTable(
+  "connections",
+  {
+    locationId: text("location_id").notNull(),
+    userId: text("user_id").notNull(),
+    mailboxAddress: text("mailbox_address").notNull(),
+    status: text("status", { enum: ["active", "needs_reauth", "disconnected"] }).notNull(),
+    connectedAt: integer("connected_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.locationId, t.userId] }),
+    index("connections_location_mailbox_idx").on(t.locationId, t.mailboxAddress),
+  ],
+);
+
+export const conversations = sqliteTable(
+  "conversations",
+  {
+    id: text("id").primaryKey(),
+    locationId: text("location_id").notNull(),
+    contactId: text("contact_id").notNull(),
+    messageCount: integer("message_count").notNull().default(0),
+    lastMessageAt: integer("last_message_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    // One conversation per contact per location: concurrent imports converge on the same row.
+    uniqueIndex("conversations_location_contact_uq").on(t.locationId, t.contactId),
+    index("conversations_location_activity_idx").on(t.locationId, t.lastMessageAt, t.id),
+  ],
+);
+
+/** A Gmail thread (mailbox + threadId) bound to a conversation of one location (R8, R11, R14). */
+export const threadBindings = sqliteTable(
+  "thread_bindings",
+  {
+    locationId: text("location_id").notNull(),
+    mailboxAddress: text("mailbox_address").notNull(),
+    gmailThreadId: text("gmail_thread_id").notNull(),
+    conversationId: text("conversation_id").notNull(),
+    createdAt: createdAt(),
+    /** Set when R14 moves the thread to another location: the binding then takes no new message. */
+    endedAt: integer("ended_at"),
+  },
+  (t) => [primaryKey({ columns: [t.locationId, t.mailboxAddress, t.gmailThreadId] })],
+);
+
+export const messages = sqliteTable(
+  "messages",
+  {
+    id: text("id").primaryKey(),
+    locationId: text("location_id").notNull(),
+    conversationId: text("conversation_id").notNull(),
+    contactId: text("contact_id").notNull(),
+    direction: text("direction", { enum: ["inbound", "outbound"] }).notNull(),
+    source: text("source", { enum: ["gmail", "crm", "bcc"] }).notNull(),
+    provider: text("provider", { enum: ["gmail", "location"] }),
+    fromEmail: text("from_email").notNull(),
+    fromName: text("from_name"),
+    /** JSON arrays of {email, name}. */
+    toJson: text("to_json").notNull().default("[]"),
+    ccJson: text("cc_json").notNull().default("[]"),
+    bccJson: text("bcc_json").notNull().default("[]"),
+    subject: text("subject").notNull().default(""),
+    text: text("text"),
+    html: text("html"),
+    sentAt: integer("sent_at").notNull(),
+    /** RFC 822 Message-ID with its angle brackets. */
+    messageIdHeader: text("message_id_header"),
+    gmailMailbox: text("gmail_mailbox"),
+    gmailMessageId: text("gmail_message_id"),
+    gmailThreadId: text("gmail_thread_id"),
+    status: text("status", { enum: ["received", "sending", "sent", "failed"] }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("messages_conversation_idx").on(t.locationId, t.conversationId, t.sentAt, t.id),
+    // R15/R22: a Gmail message is stored once per location, however often it is reported.
+    uniqueIndex("messages_location_gmail_uq")
+      .on(t.locationId, t.gmailMailbox, t.gmailMessageId)
+      .where(sql`gmail_message_id IS NOT NULL`),
+    // R21: the same RFC 822 message reaching a location by BCC and by Gmail sync is stored once.
+    uniqueIndex("messages_location_message_id_uq")
+      .on(t.locationId, t.messageIdHeader)
+      .where(sql`message_id_header IS NOT NULL`),
+  ],
+);
+
+export const attachments = sqliteTable(
+  "attachments",
+  {
+    id: text("id").primaryKey(),
+    locationId: text("location_id").notNull(),
+    messageId: text("message_id").notNull(),
+    filename: text("filename").notNull(),
+    contentType: text("content_type").notNull(),
+    size: integer("size").notNull(),
+    inline: integer("inline", { mode: "boolean" }).notNull().default(false),
+    contentId: text("content_id"),
+    /** Gmail's MIME part id: attachment ids change between reads, part ids do not. */
+    gmailPartId: text("gmail_part_id"),
+    /** Where the content is kept when Gmail does not hold it (BCC-logged mail, R19). */
+    storageKey: text("storage_key"),
+    position: integer("position").notNull().default(0),
+  },
+  (t) => [index("attachments_message_idx").on(t.locationId, t.messageId, t.position)],
+);
+
+/** One send per Idempotency-Key and body for 24 hours (R25). */
+export const idempotencyKeys = sqliteTable(
+  "idempotency_keys",
+  {
+    locationId: text("location_id").notNull(),
+    key: text("key").notNull(),
+    requestHash: text("request_hash").notNull(),
+    state: text("state", { enum: ["in_progress", "done"] }).notNull(),
+    responseStatus: integer("response_status"),
+    responseBody: text("response_body"),
+    createdAt: createdAt(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.locationId, t.key] })],
+);

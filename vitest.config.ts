@@ -1,0 +1,40 @@
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+const migrations = await readD1Migrations("./migrations");
+
+export default defineConfig({
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: "./wrangler.toml" },
+      miniflare: {
+        bindings: {
+          TEST_MIGRATIONS: migrations,
+          GOOGLE_CLIENT_ID: "test-client.apps.googleusercontent.com",
+          GOOGLE_CLIENT_SECRET: "test-client-secret",
+          OAUTH_REDIRECT_URL: "http://service.test/oauth/google/callback",
+          GOOGLE_AUTH_URL: "http://google.test/o/oauth2/v2/auth",
+          GOOGLE_TOKEN_URL: "http://google.test/token",
+          GOOGLE_REVOKE_URL: "http://google.test/revoke",
+          GOOGLE_CERTS_URL: "http://google.test/oauth2/v3/certs",
+          GMAIL_API_URL: "http://google.test",
+          PUBSUB_TOPIC: "projects/crm-test/topics/gmail",
+          PUBSUB_AUDIENCE: "http://service.test/webhooks/gmail",
+          PUBSUB_SERVICE_ACCOUNT: "push@crm-test.iam.gserviceaccount.com",
+          API_JWT_SECRET: "test-api-jwt-secret-0123456789abcdef",
+          TOKEN_ENCRYPTION_KEY: "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+          BCC_DOMAIN: "log.crm.test",
+          ALLOWED_RETURN_ORIGINS: "https://app.crm.test,http://localhost:3000",
+        },
+        outboundService: (request: Request) => {
+          const url = new URL(request.url);
+          if (url.hostname === "google.test" && url.pathname === "/ping") return new Response("pong");
+          return new Response(`unexpected outbound request: ${request.url}`, { status: 599 });
+        },
+      },
+    }),
+  ],
+  test: {
+    setupFiles: ["./test/setup.ts"],
+  },
+});
