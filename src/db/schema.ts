@@ -36,16 +36,34 @@ export const users = sqliteTable(
 );
 
 /** Which CRM user holds each Google account (R1: one user per Google account). */
-export const mailboxes = sqliteTable("mailboxes", {
-  /** Normalised Google address; also the name of the mailbox's Durable Object. */
-  address: text("address").primaryKey(),
-  ownerUserId: text("owner_user_id").notNull(),
-  status: text("status", { enum: ["active", "needs_reauth", "disconnected"] }).notNull(),
-  /** Last completed sync, for the cron catch-up (R22). */
-  lastSyncedAt: integer("last_synced_at"),
-  watchExpiresAt: integer("watch_expires_at"),
-  updatedAt: integer("updated_at").notNull(),
-});
+export const mailboxes = sqliteTable(
+  "mailboxes",
+  {
+    /** Normalised Google address; also the name of the mailbox's Durable Object. */
+    address: text("address").primaryKey(),
+    ownerUserId: text("owner_user_id").notNull(),
+    status: text("status", { enum: ["active", "needs_reauth", "disconnected"] }).notNull(),
+    /** Last completed sync, for the cron catch-up (R22). */
+    lastSyncedAt: integer("last_synced_at"),
+    watchExpiresAt: integer("watch_expires_at"),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  // The cron's renewal page: active mailboxes whose watch expires soonest (R3).
+  (t) => [index("mailboxes_status_watch_idx").on(t.status, t.watchExpiresAt)],
+);
+
+/**
+ * OAuth states already used at the callback (single use). Kept until the state's own expiry: after that
+ * the state is refused for being expired, so the row can go.
+ */
+export const oauthStateUses = sqliteTable(
+  "oauth_state_uses",
+  {
+    stateId: text("state_id").primaryKey(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [index("oauth_state_uses_expires_idx").on(t.expiresAt)],
+);
 
 // ── per location ─────────────────────────────────────────────────────────────────────────────────────
 
