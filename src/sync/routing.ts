@@ -1,0 +1,120 @@
+import { isSyncableLabels } from "./labels";
+import type {
+  Direction,
+  RouteDecision,
+  RoutingContact,
+  RoutingInput,
+  RoutingLocation,
+  RoutingMessage,
+  SkipReason,
+} from "./routing-types";
+
+export type * from "./routing-types";
+
+export interface RoutingResult {
+  direction: Direction;
+  /** One decision per location of the input, in input order. */
+  decisions: RouteDecision[];
+}
+
+/**
+ * Decides, for every location where the mailbox is actively connected, whether a Gmail message syncs
+ * there and into which contact's conversation (R7–R12). Pure: the caller loads contacts, users and
+ * bindings, and stores what is decided (creating the conversation and binding when `bindThread`).
+ */
+export function decideRoutes(input: RoutingInput): RoutingResult {
+  const { message, ownerAddress, locations } = input;
+  const direction: Direction = message.from?.email === ownerAddress ? "outbound" : "inbound";
+  if (!isSyncableLabels(message.labelIds)) {
+    return { direction, decisions: locations.map((l) => skip(l, direction, "label_not_synced")) };
+  }
+  // R8: a thread bound anywhere goes to its bound conversation(s) only; this is also what keeps a
+  // thread that R14 moved to one location from fanning out again to the others.
+  const bound = locations.some((l) => l.activeBinding !== null);
+  const decisions = locations.map((location): RouteDecision => {
+    if (bound) return routeBound(message, ownerAddress, location, direction);
+    return direction === "inbound" ? routeInbound(message, location) : routeOutbound(message, ownerAddress, location);
+  });
+  return { direction, decisions };
+}
+
+/** R11: the binding wins over senders and recipients; R7 still keeps internal mail out. */
+function routeBound(
+  message: RoutingMessage,
+  ownerAddress: string,
+  location: RoutingLocation,
+  direction: Direction,
+): RouteDecision {
+  const binding = location.activeBinding;
+  if (binding === null) return skip(location, direction, "thread_bound_elsewhere");
+  if (direction === "inbound" && message.from !== null && location.userAddresses.has(message.from.email)) {
+    return skip(location, direction, "internal_sender");
+  }
+  if (direction === "outbound" && externalRecipients(message, ownerAddress, location).length === 0) {
+    return skip(location, direction, "internal_recipients_only");
+  }
+  return {
+    action: "sync",
+    locationId: location.locationId,
+    contactId: binding.contactId,
+    conversationId: binding.conversationId,
+    direction,
+    bindThread: false,
+    reason: "bound_thread",
+  };
+}
+
+/** R7, R8, R9: only the sender can own an inbound message; Cc and Bcc never do. */
+function routeInbound(message: RoutingMessage, location: RoutingLocation): RouteDecision {
+  if (message.from === null) return skip(location, "inbound", "no_sender");
+  if (location.userAddresses.has(message.from.email)) return skip(location, "inbound", "internal_sender");
+  const contact = location.contactsByEmail.get(message.from.email);
+  if (contact === undefined) return skip(location, "inbound", "no_contact");
+  if (!assignedToOwnerOrNobody(contact, location)) return skip(location, "inbound", "assigned_to_other_user");
+  return bindTo(location, contact, "inbound", "sender_contact");
+}
+
+/** R10 (with R7): first recipient in To, then Cc, then Bcc that is a contact, no user, and passes R8's check. */
+function routeOutbound(message: RoutingMessage, ownerAddress: string, location: RoutingLocation): RouteDecision {
+  const candidates = externalRecipients(message, ownerAddress, location);
+  if (candidates.length === 0) return skip(location, "outbound", "internal_recipients_only");
+  let assignedElsewhere = false;
+  for (const email of candidates) {
+    const contact = location.contactsByEmail.get(email);
+    if (contact === undefined) continue;
+    if (assignedToOwnerOrNobody(contact, location)) return bindTo(location, contact, "outbound", "recipient_contact");
+    assignedElsewhere = true;
+  }
+  return skip(location, "outbound", assignedElsewhere ? "assigned_to_other_user" : "no_recipient_contact");
+}
+
+/** Recipients in R10 order, without the owner and the location's users (R7), first occurrence kept. */
+function externalRecipients(message: RoutingMessage, ownerAddress: string, location: RoutingLocation): string[] {
+  const all = [...message.to, ...message.cc, ...message.bcc].map((a) => a.email);
+  return [...new Set(all)].filter((email) => email !== ownerAddress && !location.userAddresses.has(email));
+}
+
+function assignedToOwnerOrNobody(contact: RoutingContact, location: RoutingLocation): boolean {
+  return contact.assignedUserId === null || contact.assignedUserId === location.ownerUserId;
+}
+
+function bindTo(
+  location: RoutingLocation,
+  contact: RoutingContact,
+  direction: Direction,
+  reason: "sender_contact" | "recipient_contact",
+): RouteDecision {
+  return {
+    action: "sync",
+    locationId: location.locationId,
+    contactId: contact.id,
+    conversationId: null,
+    direction,
+    bindThread: true,
+    reason,
+  };
+}
+
+function skip(location: RoutingLocation, direction: Direction, reason: SkipReason): RouteDecision {
+  return { action: "skip", locationId: location.locationId, direction, reason };
+}

@@ -1,0 +1,51 @@
+import type { Address } from "../../src/mail/message-facts";
+import { decideRoutes } from "../../src/sync/routing";
+import type { RoutingContact, RoutingLocation, RoutingMessage } from "../../src/sync/routing-types";
+
+/** Fixtures for the routing table tests: one mailbox owner, a colleague, and a few contacts. */
+export const OWNER = "owner@gmail.test";
+export const OWNER_USER = "u_owner";
+export const OWNER_CRM = "owner@crm.test";
+export const COLLEAGUE_CRM = "colleague@crm.test";
+export const COLLEAGUE_GMAIL = "colleague@gmail.test";
+
+export const a = (email: string, name: string | null = null): Address => ({ email, name });
+
+export function contacts(entries: Record<string, RoutingContact>): Map<string, RoutingContact> {
+  return new Map(Object.entries(entries));
+}
+
+/** Contacts of location L1 unless a test says otherwise. */
+export const L1_CONTACTS = contacts({
+  "alice@client.test": { id: "ct_alice", assignedUserId: null },
+  "bob@client.test": { id: "ct_bob", assignedUserId: OWNER_USER },
+  "carol@client.test": { id: "ct_carol", assignedUserId: "u_other" },
+  // R7: a user who is also a contact.
+  [COLLEAGUE_CRM]: { id: "ct_colleague", assignedUserId: null },
+  [OWNER_CRM]: { id: "ct_owner_as_contact", assignedUserId: null },
+});
+
+export function loc(locationId: string, over: Partial<RoutingLocation> = {}): RoutingLocation {
+  return {
+    locationId,
+    ownerUserId: OWNER_USER,
+    userAddresses: new Set([OWNER, OWNER_CRM, COLLEAGUE_CRM, COLLEAGUE_GMAIL]),
+    contactsByEmail: L1_CONTACTS,
+    activeBinding: null,
+    ...over,
+  };
+}
+
+export function msg(over: Partial<RoutingMessage> = {}): RoutingMessage {
+  return { from: a("alice@client.test"), to: [a(OWNER)], cc: [], bcc: [], gmailThreadId: "t1", labelIds: ["INBOX"], ...over };
+}
+
+/** Decisions as short strings, so a table row reads like the rule it proves. */
+export function route(message: RoutingMessage, locations: RoutingLocation[] = [loc("L1")]): string[] {
+  return decideRoutes({ message, ownerAddress: OWNER, locations }).decisions.map((d) =>
+    d.action === "skip"
+      ? `${d.locationId} skip ${d.direction} ${d.reason}`
+      : `${d.locationId} sync ${d.direction} ${d.contactId}${d.conversationId === null ? "" : `/${d.conversationId}`}` +
+        ` ${d.bindThread ? "bind" : "keep"} ${d.reason}`,
+  );
+}
