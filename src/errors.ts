@@ -13,6 +13,7 @@ export const ERROR_STATUS = {
   request_in_progress: 409,
   payload_too_large: 413,
   attachments_too_large: 413,
+  unsupported_media_type: 415,
   idempotency_key_reuse: 422,
   daily_send_limit: 429,
   internal_error: 500,

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, or } from "drizzle-orm";
 import type { Database } from "./database";
 import { newId } from "./ids";
 import { contacts } from "./schema";
@@ -57,6 +57,45 @@ export async function insertContact(
   return db
     .insert(contacts)
     .values({ id: newId("ct"), ...contact, createdAt: now })
+    .returning()
+    .get();
+}
+
+/** A location's contacts oldest first (createdAt, then id: R12's order), optionally of one address. */
+export async function listContacts(
+  db: Database,
+  locationId: string,
+  options: { email?: string; after?: { at: number; id: string }; limit: number },
+): Promise<ContactRow[]> {
+  const after = options.after;
+  return db
+    .select()
+    .from(contacts)
+    .where(
+      and(
+        eq(contacts.locationId, locationId),
+        options.email === undefined ? undefined : eq(contacts.email, options.email),
+        after ? or(gt(contacts.createdAt, after.at), and(eq(contacts.createdAt, after.at), gt(contacts.id, after.id))) : undefined,
+      ),
+    )
+    .orderBy(asc(contacts.createdAt), asc(contacts.id))
+    .limit(options.limit)
+    .all();
+}
+
+/** Changes the given fields of a location's contact; undefined when it has no such contact. */
+export async function updateContact(
+  db: Database,
+  locationId: string,
+  contactId: string,
+  patch: { email?: string; name?: string | null; assignedUserId?: string | null },
+): Promise<ContactRow | undefined> {
+  const set = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
+  if (Object.keys(set).length === 0) return getContact(db, locationId, contactId);
+  return db
+    .update(contacts)
+    .set(set)
+    .where(and(eq(contacts.locationId, locationId), eq(contacts.id, contactId)))
     .returning()
     .get();
 }

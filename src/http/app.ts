@@ -1,27 +1,68 @@
-import { OpenAPIHono } from "@hono/zod-openapi";
-import type { Env } from "../env";
-import { AppError, errorResponse } from "../errors";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import { loadConfig } from "../config";
-import { log } from "../log";
+import { AppError, errorResponse } from "../errors";
+import { allowedMethods } from "./allowed-methods";
+import type { AppEnv } from "./context";
+import { handleError } from "./error-handler";
+import { authenticate, requireLocationAccess } from "./middleware/auth";
+import { requireLocation } from "./middleware/location";
+import { newRouter } from "./router";
+import { contactRoutes } from "./routes/contacts";
+import { conversationRoutes } from "./routes/conversations";
+import { locationRoutes } from "./routes/locations";
+import { memberRoutes } from "./routes/members";
+import { messageRoutes } from "./routes/messages";
+import { metaRoutes } from "./routes/meta";
+import { userRoutes } from "./routes/users";
 
-export type AppEnv = { Bindings: Env };
+export type { AppEnv } from "./context";
 
-export function createApp() {
-  const app = new OpenAPIHono<AppEnv>();
+const LOCATION = "/v1/locations/:locationId";
+
+export function createApp(): OpenAPIHono<AppEnv> {
+  const app = newRouter();
 
   // Fail closed: a missing or malformed setting answers 500 `misconfigured` on every route.
   app.use("*", async (c, next) => {
-    loadConfig(c.env);
+    c.set("config", loadConfig(c.env));
     await next();
   });
+  // Order matters: who is calling (401), may they touch this location (403), does it exist (404); then
+  // each route's body limit (413) and validation (400), so a stranger learns nothing about a location.
+  app.use("/v1/*", authenticate);
+  app.use(`${LOCATION}/*`, requireLocationAccess);
+  app.use(`${LOCATION}/:group/*`, requireLocation);
 
-  app.get("/healthz", (c) => c.json({ ok: true }));
+  app.route("/", metaRoutes);
+  app.route("/v1/users", userRoutes);
+  app.route("/v1/locations", locationRoutes);
+  app.route(`${LOCATION}/members`, memberRoutes);
+  app.route(`${LOCATION}/contacts`, contactRoutes);
+  app.route(`${LOCATION}/conversations`, conversationRoutes);
+  app.route(`${LOCATION}/messages`, messageRoutes);
 
-  app.notFound(() => errorResponse(new AppError("not_found", "No such route.")));
-  app.onError((err) => {
-    if (err instanceof AppError) return errorResponse(err);
-    log.error("unhandled_error", { error: err });
-    return errorResponse(new AppError("internal_error", "Something went wrong on our side; try again."));
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
+    description: "HS256 JWT signed with API_JWT_SECRET; exp required; role \"admin\" or loc \"<locationId>\".",
   });
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: { title: "crm-gmail-sync", version: "1.0.0", description: "Gmail two-way sync for the CRM: the API of API.md." },
+  });
+
+  app.notFound((c) => {
+    const allow = allowedMethods(app.routes, c.req.path);
+    if (allow.length > 0) {
+      return errorResponse(
+        new AppError("method_not_allowed", `${c.req.method} is not allowed here; use ${allow.join(", ")}.`, { allow }, {
+          Allow: allow.join(", "),
+        }),
+      );
+    }
+    return errorResponse(new AppError("not_found", "No such route."));
+  });
+  app.onError(handleError);
   return app;
 }
