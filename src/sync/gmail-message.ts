@@ -1,0 +1,153 @@
+import type { gmail_v1 } from "@googleapis/gmail";
+import { decodeWords } from "postal-mime";
+import { parseAddress, parseAddressList } from "../mail/address";
+import type { AttachmentFacts, MessageFacts } from "../mail/message-facts";
+import { decodeBase64Url, decodeText, headerParameter } from "./gmail-body";
+
+type Part = gmail_v1.Schema$MessagePart;
+type Header = gmail_v1.Schema$MessagePartHeader;
+
+/** A Gmail message reduced to what the sync needs: its ids, labels and the parsed facts. */
+export interface GmailMessage {
+  gmailMessageId: string;
+  gmailThreadId: string;
+  labelIds: string[];
+  facts: MessageFacts;
+}
+
+/*
+ * D1 keeps rows of at most 2 MB: a pathological message (a 2 MB header block, a giant body) is stored
+ * cut down rather than failing forever. Real mail is far below these limits.
+ */
+export const MAX_BODY_CHARS = 400_000;
+export const MAX_SUBJECT_CHARS = 2_000;
+export const MAX_RECIPIENTS_PER_FIELD = 500;
+const MAX_ID_CHARS = 998;
+
+/**
+ * Gmail `messages.get` (format `full`) → the ids, labels and MessageFacts of the message. Pure and total:
+ * a missing or garbled part yields what could be read; only a message without id or thread id is refused.
+ */
+export function toGmailMessage(message: gmail_v1.Schema$Message): GmailMessage | { error: string } {
+  if (!message.id || !message.threadId) return { error: "message without id or threadId" };
+  const payload = message.payload ?? {};
+  const headers = payload.headers ?? [];
+  const body = { text: [] as string[], html: [] as string[], attachments: [] as AttachmentFacts[] };
+  walkPart(payload, body);
+  const internalDate = Number(message.internalDate ?? "0");
+  const facts: MessageFacts = {
+    messageIdHeader: firstAngleId(header(headers, "message-id")),
+    from: parseAddress(header(headers, "from")),
+    to: recipients(headers, "to"),
+    cc: recipients(headers, "cc"),
+    bcc: recipients(headers, "bcc"),
+    subject: decodeHeaderText(header(headers, "subject") ?? "").slice(0, MAX_SUBJECT_CHARS),
+    text: joinBodies(body.text),
+    html: joinBodies(body.html),
+    sentAt: parseDate(header(headers, "date")) ?? (Number.isFinite(internalDate) ? internalDate : 0),
+    inReplyTo: firstAngleId(header(headers, "in-reply-to")),
+    references: angleIds(header(headers, "references") ?? "").slice(-100),
+    attachments: body.attachments,
+  };
+  return { gmailMessageId: message.id, gmailThreadId: message.threadId, labelIds: message.labelIds ?? [], facts };
+}
+
+function walkPart(part: Part, out: { text: string[]; html: string[]; attachments: AttachmentFacts[] }): void {
+  const headers = part.headers ?? [];
+  const mimeType = (part.mimeType ?? "text/plain").toLowerCase();
+  const disposition = header(headers, "content-disposition");
+  if (isAttachment(part, mimeType, disposition)) {
+    out.attachments.push(toAttachment(part, mimeType, disposition));
+    return;
+  }
+  if (mimeType.startsWith("multipart/")) {
+    for (const child of part.parts ?? []) walkPart(child, out);
+    return;
+  }
+  if (mimeType !== "text/plain" && mimeType !== "text/html") return;
+  const data = part.body?.data;
+  if (!data) {
+    // Gmail moves very large bodies out of line: keep them reachable as an attachment rather than lose them.
+    if (part.body?.attachmentId) out.attachments.push(toAttachment(part, mimeType, disposition));
+    return;
+  }
+  const charset = headerParameter(header(headers, "content-type") ?? "", "charset");
+  const text = decodeText(decodeBase64Url(data), charset);
+  (mimeType === "text/html" ? out.html : out.text).push(text);
+}
+
+/** A part is an attachment when it says so, has a file name, or is neither text body nor container. */
+function isAttachment(part: Part, mimeType: string, disposition: string | null): boolean {
+  if (mimeType.startsWith("multipart/")) return false;
+  if (disposition !== null && /^\s*attachment/i.test(disposition)) return true;
+  if (part.filename) return true;
+  if (mimeType === "text/plain" || mimeType === "text/html") return false;
+  return true;
+}
+
+function toAttachment(part: Part, mimeType: string, disposition: string | null): AttachmentFacts {
+  const headers = part.headers ?? [];
+  const contentIdRaw = header(headers, "content-id") ?? header(headers, "x-attachment-id");
+  const contentId = contentIdRaw === null ? null : contentIdRaw.trim().replace(/^<|>$/g, "").slice(0, MAX_ID_CHARS) || null;
+  const inline = disposition !== null ? /^\s*inline/i.test(disposition) : contentId !== null;
+  return {
+    filename: decodeHeaderText(part.filename || fallbackName(headers, mimeType)).slice(0, 255),
+    contentType: mimeType,
+    size: part.body?.size ?? 0,
+    inline,
+    contentId,
+    gmailPartId: part.partId ?? null,
+    content: null,
+  };
+}
+
+function fallbackName(headers: Header[], mimeType: string): string {
+  const named = headerParameter(header(headers, "content-type") ?? "", "name");
+  if (named !== null) return named;
+  return mimeType === "message/rfc822" ? "message.eml" : "attachment";
+}
+
+function recipients(headers: Header[], name: string): MessageFacts["to"] {
+  return parseAddressList(header(headers, name)).slice(0, MAX_RECIPIENTS_PER_FIELD);
+}
+
+/** First header of that name (case-insensitive), or null. */
+function header(headers: Header[], name: string): string | null {
+  for (const h of headers) if (h.name?.toLowerCase() === name) return h.value ?? "";
+  return null;
+}
+
+/** Gmail passes header values as written: RFC 2047 words are decoded here. */
+function decodeHeaderText(value: string): string {
+  const unfolded = value.replace(/\r?\n[ \t]+/g, " ").trim();
+  if (!unfolded.includes("=?")) return unfolded;
+  try {
+    return decodeWords(unfolded);
+  } catch {
+    return unfolded;
+  }
+}
+
+function joinBodies(parts: string[]): string | null {
+  if (parts.length === 0) return null;
+  return parts.join("\n").slice(0, MAX_BODY_CHARS);
+}
+
+function angleIds(value: string): string[] {
+  return (value.match(/<[^<>\s]+>/g) ?? []).map((id) => id.slice(0, MAX_ID_CHARS));
+}
+
+/** `<id@host>` as written, or the bare token wrapped in brackets (some mailers omit them). */
+function firstAngleId(value: string | null): string | null {
+  if (value === null) return null;
+  const bracketed = angleIds(value)[0];
+  if (bracketed !== undefined) return bracketed;
+  const bare = value.trim().split(/\s+/)[0] ?? "";
+  return bare.includes("@") ? `<${bare.slice(0, MAX_ID_CHARS - 2)}>` : null;
+}
+
+function parseDate(value: string | null): number | null {
+  if (value === null) return null;
+  const ms = Date.parse(value.replace(/\s*\([^)]*\)\s*$/, ""));
+  return Number.isFinite(ms) ? ms : null;
+}

@@ -1,0 +1,42 @@
+import { z } from "zod";
+import { normalizeEmail } from "../mail/address";
+import { decodeBase64Url } from "./gmail-body";
+
+/** A Pub/Sub push envelope (API.md "Gmail push"); unknown fields are allowed and ignored. */
+export const PushEnvelope = z.object({
+  message: z.object({ data: z.string().min(1).max(16_384), messageId: z.string().optional() }),
+  subscription: z.string().optional(),
+});
+
+/** Gmail's notification inside `message.data`: the address may come in any case, the id as string or number. */
+export const GmailNotification = z.object({
+  emailAddress: z.string().trim().min(3).max(320).transform(normalizeEmail),
+  historyId: z.union([z.string().regex(/^\d{1,20}$/), z.number().int().nonnegative().transform((n) => String(n))]),
+});
+export type GmailNotification = z.infer<typeof GmailNotification>;
+
+export type ParsedPush = { ok: true; notification: GmailNotification } | { ok: false; reason: string };
+
+/** Pure: the raw body text of a push → the Gmail notification it carries, or why it carries none. */
+export function parsePushBody(body: string): ParsedPush {
+  const envelope = PushEnvelope.safeParse(safeJson(body));
+  if (!envelope.success) return { ok: false, reason: "bad_envelope" };
+  let inner: unknown;
+  try {
+    // `data` may be base64 or base64url, padded or not.
+    inner = safeJson(new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(decodeBase64Url(envelope.data.message.data)));
+  } catch {
+    return { ok: false, reason: "bad_data" };
+  }
+  const notification = GmailNotification.safeParse(inner);
+  if (!notification.success) return { ok: false, reason: "bad_notification" };
+  return { ok: true, notification: notification.data };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

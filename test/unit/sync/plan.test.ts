@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import {
+  catchUpSince,
+  CATCH_UP_MARGIN_MS,
+  decideNextStep,
+  fitsInRun,
+  SUBREQUESTS_PER_RUN,
+  WALL_MS_PER_RUN,
+  type SyncProgress,
+  type SyncStep,
+} from "../../../src/sync/plan";
+
+const base: SyncProgress = { cursor: "100", scan: null, scanTarget: null, pendingCount: 0, wanted: false };
+
+describe("decideNextStep", () => {
+  it.each<[string, Partial<SyncProgress>, SyncStep]>([
+    ["not connected yet", { cursor: null, wanted: true }, { kind: "idle" }],
+    ["nothing asked", {}, { kind: "idle" }],
+    ["a push asked", { wanted: true }, { kind: "read_history", from: "100", pageToken: null }],
+    ["mid history read", { scan: { kind: "history", pageToken: "p2" }, pendingCount: 3 }, { kind: "read_history", from: "100", pageToken: "p2" }],
+    ["mid catch-up listing", { scan: { kind: "list", pageToken: "q" } }, { kind: "list_messages", pageToken: "q" }],
+    ["R22: pending before cursor", { pendingCount: 2, scanTarget: "200", wanted: true }, { kind: "fetch_pending" }],
+    ["R22: cursor moves once nothing is pending", { scanTarget: "200", wanted: true }, { kind: "advance_cursor", to: "200" }],
+  ])("%s", (_label, progress, expected) => {
+    expect(decideNextStep({ ...base, ...progress })).toEqual(expected);
+  });
+});
+
+describe("catchUpSince", () => {
+  const connectedAt = 1_000_000_000;
+  it.each([
+    ["never synced: from connect", null, connectedAt],
+    ["R2: never before connect", connectedAt + 10, connectedAt],
+    ["last synced moment less the margin", connectedAt + 5 * CATCH_UP_MARGIN_MS, connectedAt + 4 * CATCH_UP_MARGIN_MS],
+  ])("%s", (_label, lastSyncedAt, expected) => {
+    expect(catchUpSince({ lastSyncedAt, connectedAt })).toBe(expected);
+  });
+});
+
+describe("fitsInRun", () => {
+  it.each([
+    ["fresh run", { subrequests: 0, messages: 0, startedAt: 0 }, 0, true],
+    ["subrequests exhausted", { subrequests: SUBREQUESTS_PER_RUN - 1, messages: 0, startedAt: 0 }, 0, false],
+    ["wall time over", { subrequests: 0, messages: 0, startedAt: 0 }, WALL_MS_PER_RUN, false],
+  ])("%s", (_label, usage, now, expected) => {
+    expect(fitsInRun(usage, now, { subrequests: 2, messages: 50 })).toBe(expected);
+  });
+});
