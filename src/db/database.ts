@@ -2,7 +2,8 @@ import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
 import type { Env } from "../env";
 import * as schema from "./schema";
 
-export type Database = DrizzleD1Database<typeof schema>;
+/** `$client` is the D1 binding itself, for the few batches drizzle cannot express (message-store.ts). */
+export type Database = DrizzleD1Database<typeof schema> & { $client: D1Database };
 
 /*
  * The only place that knows where data lives. One D1 database holds at most 10 GB, so locations will be

@@ -1,0 +1,146 @@
+import { sql, type SQL } from "drizzle-orm";
+import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
+import type { MessageFacts } from "../mail/message-facts";
+import type { Database } from "./database";
+import { newId } from "./ids";
+import {
+  bindThread,
+  insertAttachments,
+  insertConversation,
+  insertMessage,
+  recountConversation,
+  selectStoredCopy,
+  type MessageKey,
+} from "./message-statements";
+
+/** A message as Gmail knows it; `mailbox` is the normalised Google address. */
+export interface GmailMessageRef {
+  mailbox: string;
+  messageId: string;
+  threadId: string;
+}
+
+export interface StoreMessageInput {
+  locationId: string;
+  contactId: string;
+  direction: "inbound" | "outbound";
+  source: "gmail" | "crm" | "bcc";
+  /** For source "crm": what carried it out; null otherwise. */
+  provider: "gmail" | "location" | null;
+  status: "received" | "sending" | "sent" | "failed";
+  facts: MessageFacts;
+  gmail?: GmailMessageRef | null;
+  /**
+   * Binds this Gmail thread to the conversation the message ends up in (R8, R11). An existing binding,
+   * active or ended by R14, is left as it is unless `takeOver` (a CRM send in this location, R14).
+   */
+  bindThread?: { mailbox: string; threadId: string; takeOver?: boolean } | null;
+  /** Where each attachment's content is kept (R2 key), index for index with facts.attachments. */
+  attachmentStorageKeys?: readonly (string | null)[];
+}
+
+export interface StoredMessage {
+  /** The stored row: the one just created, or the earlier copy that made this one a duplicate. */
+  messageId: string;
+  conversationId: string;
+  created: boolean;
+}
+
+/**
+ * The one writer of messages (Gmail sync, BCC logging, CRM sends). All items go in one D1 batch, which
+ * D1 runs as one transaction, and every statement is idempotent: the conversation is created on first
+ * use, a message hitting a unique index (Gmail id R15, Message-ID R21) is not stored again and neither
+ * are its attachments, counters are recounted from the rows. Running the same call twice changes nothing.
+ * All items must belong to one location: one call writes one location's database.
+ */
+export async function storeMessages(
+  db: Database,
+  items: readonly StoreMessageInput[],
+  now: number,
+): Promise<StoredMessage[]> {
+  const locationId = items[0]?.locationId;
+  if (locationId === undefined) return [];
+  if (items.some((item) => item.locationId !== locationId)) {
+    throw new Error("storeMessages: every item of one call must belong to the same location");
+  }
+  const keys = items.map((item): MessageKey => ({
+    locationId,
+    newId: newId("msg"),
+    messageIdHeader: item.facts.messageIdHeader,
+    gmail: item.gmail ? { mailbox: item.gmail.mailbox, messageId: item.gmail.messageId } : null,
+  }));
+
+  const writes: SQL[] = [];
+  items.forEach((item, i) => {
+    const key = keys[i] as MessageKey;
+    writes.push(
+      insertConversation(key, item.contactId, newId("cv"), now),
+      insertMessage(key, { ...item, gmailThreadId: item.gmail?.threadId ?? null }, now),
+      ...insertAttachments(key, item.facts.attachments, item.attachmentStorageKeys ?? [], () => newId("att")),
+    );
+  });
+  items.forEach((item, i) => {
+    const bind = item.bindThread;
+    if (bind) writes.push(bindThread(keys[i] as MessageKey, bind.mailbox, bind.threadId, bind.takeOver ?? false, now));
+  });
+  for (const contactId of new Set(items.map((item) => item.contactId))) {
+    writes.push(recountConversation(locationId, contactId));
+  }
+
+  const results = await runBatch(db, [...writes, ...keys.map(selectStoredCopy)]);
+  const copies = results.slice(writes.length);
+
+  return keys.map((key, i) => {
+    const row = copies[i]?.results[0] as { id: string; conversationId: string } | undefined;
+    if (!row) throw new Error(`storeMessages: message ${key.newId} is neither stored nor a duplicate`);
+    return { messageId: row.id, conversationId: row.conversationId, created: row.id === key.newId };
+  });
+}
+
+export interface MessageDelivery {
+  status: "sending" | "sent" | "failed";
+  /** Gmail's ids once Gmail accepted the send. */
+  gmail?: GmailMessageRef | null;
+  /** R14: bind the Gmail thread to this message's conversation, taking it over if it was bound before. */
+  takeOverThread?: boolean;
+}
+
+/**
+ * Records the outcome of a CRM send on its stored row, in one batch. Gmail's ids are written only while
+ * no other row of the location holds them: if Gmail sync stored the Sent copy first, that copy keeps them.
+ */
+export async function updateMessageDelivery(
+  db: Database,
+  locationId: string,
+  messageId: string,
+  delivery: MessageDelivery,
+  now: number,
+): Promise<void> {
+  const gmail = delivery.gmail ?? null;
+  const gmailIdsFree = gmail
+    ? sql`NOT EXISTS (SELECT 1 FROM messages o WHERE o.location_id = ${locationId} AND o.id <> ${messageId}
+        AND o.gmail_mailbox = ${gmail.mailbox} AND o.gmail_message_id = ${gmail.messageId})`
+    : sql`0`;
+  const update = sql`UPDATE messages SET status = ${delivery.status},
+      gmail_mailbox = CASE WHEN ${gmailIdsFree} THEN ${gmail?.mailbox ?? null} ELSE gmail_mailbox END,
+      gmail_message_id = CASE WHEN ${gmailIdsFree} THEN ${gmail?.messageId ?? null} ELSE gmail_message_id END,
+      gmail_thread_id = CASE WHEN ${gmailIdsFree} THEN ${gmail?.threadId ?? null} ELSE gmail_thread_id END
+    WHERE location_id = ${locationId} AND id = ${messageId}`;
+  const statements = [update];
+  if (gmail && delivery.takeOverThread) {
+    const key: MessageKey = { locationId, newId: messageId, messageIdHeader: null, gmail: null };
+    statements.push(bindThread(key, gmail.mailbox, gmail.threadId, true, now));
+  }
+  await runBatch(db, statements);
+}
+
+const dialect = new SQLiteAsyncDialect();
+
+// Straight to D1's batch (one transaction): drizzle's own batch cannot carry raw SQL statements.
+async function runBatch(db: Database, statements: SQL[]): Promise<D1Result[]> {
+  const prepared = statements.map((statement) => {
+    const query = dialect.sqlToQuery(statement);
+    return db.$client.prepare(query.sql).bind(...query.params);
+  });
+  return db.$client.batch(prepared);
+}
