@@ -40,12 +40,19 @@ export const ConfigSchema = z.object({
   PUBSUB_SERVICE_ACCOUNT: required.transform((s) => s.toLowerCase()),
   API_JWT_SECRET: required,
   TOKEN_ENCRYPTION_KEY: encryptionKey,
+  /** The key being rotated out: refresh tokens sealed with it are still read, and re-sealed with the new one. */
+  TOKEN_ENCRYPTION_KEY_PREVIOUS: encryptionKey.optional(),
   BCC_DOMAIN: required.transform((s) => s.toLowerCase()),
   ALLOWED_RETURN_ORIGINS: origins,
   BCC_AUTHSERV_ID: required.default("mx.cloudflare.net").transform((s) => s.toLowerCase()),
   DAILY_SEND_LIMIT: positiveInt(500),
   GMAIL_USER_QUOTA_PER_MINUTE: positiveInt(6000),
   MAX_ATTACHMENT_BYTES: positiveInt(26_214_400),
+  /**
+   * From address of mail the location's own provider sends (R18); its domain must be onboarded with
+   * Cloudflare Email Service. Unset: `no-reply@<BCC_DOMAIN>`, a domain the service already runs mail on.
+   */
+  LOCATION_SENDER_ADDRESS: z.string().trim().toLowerCase().pipe(z.email({ message: "must be an email address" })).optional(),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

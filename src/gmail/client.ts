@@ -1,0 +1,109 @@
+import type { z } from "zod";
+import { classifyGoogleFailure, type GoogleCall, type GoogleFailure, type GoogleFailureKind } from "./classify";
+
+/**
+ * A failed Google call, classified once (classify.ts) so callers react to `kind`, never to raw statuses.
+ * The message never holds a token: only the method, path, status and Google's reason.
+ */
+export class GmailError extends Error {
+  readonly kind: GoogleFailureKind;
+  readonly status: number | null;
+  readonly reason: string | null;
+  /** Unix ms named in Google's error text, if any. */
+  readonly retryAt: number | null;
+  constructor(
+    readonly failure: GoogleFailure,
+    readonly retryAfter: string | null,
+    what: string,
+  ) {
+    super(`${what}: ${failure.kind} (${failure.status ?? "no answer"}${failure.reason ? `, ${failure.reason}` : ""})`);
+    this.name = "GmailError";
+    this.kind = failure.kind;
+    this.status = failure.status;
+    this.reason = failure.reason;
+    this.retryAt = failure.retryAt;
+  }
+}
+
+/** A valid access token; `forceRefresh` after a 401. Throws a GmailError when no token can be had. */
+export type AccessTokenSource = (options: { forceRefresh: boolean }) => Promise<string>;
+
+/** Waits until `units` of the per-user Gmail quota may be spent (sync/quota.ts's pacer plugs in here). */
+export type QuotaGate = (units: number) => Promise<void>;
+
+export interface GmailRequest<T> {
+  method: "GET" | "POST" | "PUT" | "DELETE";
+  /** Below the API root, e.g. `/gmail/v1/users/me/watch` or `/upload/gmail/v1/users/me/messages/send`. */
+  path: string;
+  query?: Record<string, string | string[] | undefined>;
+  /** JSON-serialised unless it is a string or bytes, which go as they are with `contentType`. */
+  body?: unknown;
+  contentType?: string;
+  /** Parses the answer; answers without a body (204) are parsed as `undefined`. */
+  schema: z.ZodType<T>;
+  /** Gmail quota units this call costs (users.watch 100, messages.get 5, …). */
+  units: number;
+  call?: GoogleCall;
+}
+
+export interface GmailClientOptions {
+  baseUrl: string;
+  accessToken: AccessTokenSource;
+  quotaGate?: QuotaGate;
+}
+
+export class GmailClient {
+  constructor(private readonly options: GmailClientOptions) {}
+
+  async request<T>(spec: GmailRequest<T>): Promise<T> {
+    const what = `${spec.method} ${spec.path}`;
+    await this.options.quotaGate?.(spec.units);
+    let response = await this.#send(spec, await this.options.accessToken({ forceRefresh: false }), what);
+    let refreshed = false;
+    // An access token can die before its expiry (revocation, clock skew): refresh once and retry.
+    if (response.status === 401) {
+      refreshed = true;
+      response = await this.#send(spec, await this.options.accessToken({ forceRefresh: true }), what);
+    }
+    const text = await response.text();
+    if (!response.ok) {
+      const failure = classifyGoogleFailure({ call: spec.call ?? "gmail", status: response.status, body: text, afterRefresh: refreshed });
+      throw new GmailError(failure, response.headers.get("retry-after"), what);
+    }
+    const parsed = spec.schema.safeParse(text === "" ? undefined : parseJson(text));
+    if (!parsed.success) {
+      throw new GmailError({ kind: "retry", status: response.status, reason: "malformed_answer", retryAt: null }, null, what);
+    }
+    return parsed.data;
+  }
+
+  async #send(spec: GmailRequest<unknown>, token: string, what: string): Promise<Response> {
+    const url = new URL(this.options.baseUrl + spec.path);
+    for (const [name, value] of Object.entries(spec.query ?? {})) {
+      if (value === undefined) continue;
+      for (const item of Array.isArray(value) ? value : [value]) url.searchParams.append(name, item);
+    }
+    const headers = new Headers({ authorization: `Bearer ${token}`, accept: "application/json" });
+    let body: BodyInit | undefined;
+    if (typeof spec.body === "string" || spec.body instanceof Uint8Array) {
+      body = spec.body;
+      headers.set("content-type", spec.contentType ?? "application/octet-stream");
+    } else if (spec.body !== undefined) {
+      body = JSON.stringify(spec.body);
+      headers.set("content-type", "application/json");
+    }
+    try {
+      return await fetch(url, { method: spec.method, headers, body });
+    } catch {
+      throw new GmailError(classifyGoogleFailure({ call: spec.call ?? "gmail", status: null }), null, what);
+    }
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,27 @@
+import { z } from "zod";
+import type { Config } from "../config";
+import type { GoogleFailure } from "../gmail/classify";
+import { postTokenForm } from "./token-endpoint";
+
+const RefreshAnswer = z.object({
+  access_token: z.string().min(1),
+  expires_in: z.coerce.number().int().positive(),
+});
+
+export type RefreshResult =
+  | { ok: true; accessToken: string; expiresInSec: number }
+  | { ok: false; failure: GoogleFailure; retryAfter: string | null };
+
+type RefreshConfig = Pick<Config, "GOOGLE_TOKEN_URL" | "GOOGLE_CLIENT_ID" | "GOOGLE_CLIENT_SECRET">;
+
+/** One refresh-token grant. The caller decides about retries (mailbox/access-token.ts). */
+export async function refreshAccessToken(config: RefreshConfig, refreshToken: string): Promise<RefreshResult> {
+  const answer = await postTokenForm(config, { grant_type: "refresh_token", refresh_token: refreshToken });
+  if (!answer.ok) return answer;
+  const parsed = RefreshAnswer.safeParse(answer.body);
+  // An unreadable 200 is Google misbehaving, not a revoked grant: try again later.
+  if (!parsed.success) {
+    return { ok: false, failure: { kind: "retry", status: 200, reason: "malformed_answer", retryAt: null }, retryAfter: null };
+  }
+  return { ok: true, accessToken: parsed.data.access_token, expiresInSec: parsed.data.expires_in };
+}

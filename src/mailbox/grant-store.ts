@@ -1,0 +1,26 @@
+import type { Config } from "../config";
+import { openToken, sealToken, type SealedToken, type TokenKeys } from "../google/token-crypto";
+
+export function tokenKeys(config: Pick<Config, "TOKEN_ENCRYPTION_KEY" | "TOKEN_ENCRYPTION_KEY_PREVIOUS">): TokenKeys {
+  return { current: config.TOKEN_ENCRYPTION_KEY, previous: config.TOKEN_ENCRYPTION_KEY_PREVIOUS };
+}
+
+/** Seals a refresh token for one mailbox: the address is the additional data, so it opens nowhere else. */
+export function sealGrant(keys: TokenKeys, address: string, refreshToken: string): Promise<SealedToken> {
+  return sealToken(keys, refreshToken, address);
+}
+
+export type OpenedGrant =
+  | { ok: true; refreshToken: string; resealed: SealedToken | null }
+  | { ok: false; reason: "unknown_key" | "corrupt" };
+
+/**
+ * Opens a stored grant. A grant sealed under the previous key comes back re-sealed under the current one
+ * (`resealed`), for the caller to store: that is how a key rotation completes, one mailbox at a time.
+ */
+export async function openGrant(keys: TokenKeys, address: string, sealed: SealedToken): Promise<OpenedGrant> {
+  const opened = await openToken(keys, sealed, address);
+  if (!opened.ok) return opened;
+  const resealed = opened.resealNeeded ? await sealToken(keys, opened.plaintext, address) : null;
+  return { ok: true, refreshToken: opened.plaintext, resealed };
+}
