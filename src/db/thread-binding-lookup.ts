@@ -1,0 +1,45 @@
+import { and, eq, inArray, isNull } from "drizzle-orm";
+import { D1_MAX_BOUND_PARAMETERS, type Database } from "./database";
+import { conversations, threadBindings } from "./schema";
+
+export interface ActiveThreadBinding {
+  conversationId: string;
+  contactId: string;
+}
+
+// Two parameters are the location and the mailbox; the rest of the statement's room is thread ids.
+const THREADS_PER_QUERY = D1_MAX_BOUND_PARAMETERS - 2;
+
+/**
+ * R11: the conversation each of these Gmail threads is bound to in one location, with its contact.
+ * Bindings that R14 ended are left out: they take no new message.
+ */
+export async function findActiveThreadBindings(
+  db: Database,
+  locationId: string,
+  mailbox: string,
+  threadIds: readonly string[],
+): Promise<Map<string, ActiveThreadBinding>> {
+  const found = new Map<string, ActiveThreadBinding>();
+  const unique = [...new Set(threadIds)];
+  for (let i = 0; i < unique.length; i += THREADS_PER_QUERY) {
+    const rows = await db
+      .select({ threadId: threadBindings.gmailThreadId, conversationId: conversations.id, contactId: conversations.contactId })
+      .from(threadBindings)
+      .innerJoin(
+        conversations,
+        and(eq(conversations.locationId, threadBindings.locationId), eq(conversations.id, threadBindings.conversationId)),
+      )
+      .where(
+        and(
+          eq(threadBindings.locationId, locationId),
+          eq(threadBindings.mailboxAddress, mailbox),
+          inArray(threadBindings.gmailThreadId, unique.slice(i, i + THREADS_PER_QUERY)),
+          isNull(threadBindings.endedAt),
+        ),
+      )
+      .all();
+    for (const row of rows) found.set(row.threadId, { conversationId: row.conversationId, contactId: row.contactId });
+  }
+  return found;
+}

@@ -1,0 +1,102 @@
+import type { gmail_v1 } from "@googleapis/gmail";
+import { z } from "zod";
+import { buildBatchBody, parseBatchResponse } from "./batch";
+import { classifyGoogleFailure, type GoogleFailure } from "./classify";
+import type { GmailClient } from "./client";
+
+export const MESSAGES_GET_UNITS = 5;
+
+const MessageList = z.object({
+  messages: z.array(z.object({ id: z.string(), threadId: z.string().optional() })).optional(),
+  nextPageToken: z.string().optional(),
+});
+export type MessageList = z.infer<typeof MessageList>;
+
+/** users.messages.list (5 units), one page of ids matching a Gmail search. */
+export function listMessagesPage(
+  client: GmailClient,
+  input: { q: string; pageToken: string | null; maxResults: number },
+): Promise<MessageList> {
+  return client.request({
+    method: "GET",
+    path: "/gmail/v1/users/me/messages",
+    query: { q: input.q, maxResults: String(input.maxResults), pageToken: input.pageToken ?? undefined },
+    schema: MessageList,
+    units: 5,
+  });
+}
+
+const Message = z.custom<gmail_v1.Schema$Message>((v) => typeof v === "object" && v !== null && "id" in v);
+
+/** users.messages.get, format full (5 units): headers and MIME tree, attachment bodies left out. */
+export function getMessage(client: GmailClient, id: string): Promise<gmail_v1.Schema$Message> {
+  return client.request({
+    method: "GET",
+    path: `/gmail/v1/users/me/messages/${encodeURIComponent(id)}`,
+    query: { format: "full" },
+    schema: Message,
+    units: MESSAGES_GET_UNITS,
+  });
+}
+
+export type FetchedMessage =
+  | { id: string; ok: true; message: gmail_v1.Schema$Message }
+  | { id: string; ok: false; failure: GoogleFailure; retryAfter: string | null };
+
+/**
+ * messages.get for many ids in one batch request: one HTTP request (one subrequest), each inner call
+ * still 5 units. Every id gets an answer: items missing from Google's reply count as transient failures.
+ * A failure of the batch request itself throws the client's GmailError.
+ */
+export async function batchGetMessages(client: GmailClient, ids: readonly string[]): Promise<FetchedMessage[]> {
+  if (ids.length === 0) return [];
+  const boundary = `batch_${crypto.randomUUID().replace(/-/g, "")}`;
+  const items = ids.map((id, i) => ({ id: `m${i}`, method: "GET" as const, path: `/gmail/v1/users/me/messages/${encodeURIComponent(id)}?format=full` }));
+  const answer = await client.request({
+    method: "POST",
+    path: "/batch/gmail/v1",
+    body: buildBatchBody(items, boundary),
+    contentType: `multipart/mixed; boundary=${boundary}`,
+    schema: z.string(),
+    units: MESSAGES_GET_UNITS * ids.length,
+  });
+  const byItem = new Map(parseBatchResponse(sniffContentType(answer), answer).map((item) => [item.id, item]));
+  return ids.map((id, i): FetchedMessage => {
+    const item = byItem.get(`m${i}`);
+    if (item === undefined) {
+      return { id, ok: false, failure: { kind: "retry", status: null, reason: "missing_from_batch", retryAt: null }, retryAfter: null };
+    }
+    const body = parseJson(item.body);
+    if (item.status === 200 && typeof body === "object" && body !== null && "id" in body) {
+      return { id, ok: true, message: body as gmail_v1.Schema$Message };
+    }
+    const failure = classifyGoogleFailure({ call: "gmail", status: item.status === 200 ? 502 : item.status, body });
+    return { id, ok: false, failure, retryAfter: item.headers.get("retry-after") };
+  });
+}
+
+/** The client hands over the body only: the boundary is the first line of a multipart body. */
+function sniffContentType(body: string): string | null {
+  const first = /^\s*--([^\r\n]+)/.exec(body)?.[1]?.trim();
+  return first ? `multipart/mixed; boundary=${first}` : null;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+const AttachmentBody = z.object({ data: z.string().optional(), size: z.number().optional() });
+
+/** users.messages.attachments.get (5 units): one part's content as base64url. */
+export function getAttachmentData(client: GmailClient, messageId: string, attachmentId: string): Promise<z.infer<typeof AttachmentBody>> {
+  return client.request({
+    method: "GET",
+    path: `/gmail/v1/users/me/messages/${encodeURIComponent(messageId)}/attachments/${encodeURIComponent(attachmentId)}`,
+    schema: AttachmentBody,
+    units: 5,
+  });
+}

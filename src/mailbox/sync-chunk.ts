@@ -1,0 +1,114 @@
+import { locationDb } from "../db/database";
+import { storeMessages, type StoreMessageInput } from "../db/message-store";
+import type { Env } from "../env";
+import type { GmailClient } from "../gmail/client";
+import { batchGetMessages } from "../gmail/messages";
+import { log } from "../log";
+import { toGmailMessage, type GmailMessage } from "../sync/gmail-message";
+import { loadRoutingData, type ActiveConnection } from "../sync/load-routing";
+import { MAX_MESSAGE_ATTEMPTS, MESSAGES_PER_BATCH } from "../sync/plan";
+import { routeChunk, type RoutedMessage } from "../sync/route-chunk";
+import { nextPending, recordFailure, removePending } from "./sync-state";
+
+export interface ChunkResult {
+  fetched: number;
+  stored: number;
+  /** Gmail subrequests and D1 round trips this chunk used (for the run's budget). */
+  subrequests: number;
+  /** Set when Gmail rate limited some items: the run backs off before the next chunk. */
+  rateLimited: { retryAfter: string | null; retryAt: number | null } | null;
+}
+
+/**
+ * One chunk of the queue: fetch the oldest pending messages in one batch request, route them (R7–R12),
+ * store them in one D1 batch per location, and only then take them off the queue. A message that fails
+ * (Gmail error, unreadable, refused by D1) counts an attempt and is parked at the third (R24); a failure
+ * of one message never holds back the others.
+ */
+export async function syncNextChunk(
+  deps: { env: Env; sql: SqlStorage; client: GmailClient; mailbox: string; connections: readonly ActiveConnection[] },
+  now: number,
+): Promise<ChunkResult> {
+  const { sql } = deps;
+  const pending = nextPending(sql, MESSAGES_PER_BATCH);
+  const fetched = await batchGetMessages(deps.client, pending.map((p) => p.messageId));
+  const parsed: GmailMessage[] = [];
+  let rateLimited: ChunkResult["rateLimited"] = null;
+  for (const item of fetched) {
+    if (item.ok) {
+      const message = toGmailMessage(item.message);
+      if ("error" in message) fail(sql, item.id, message.error, now);
+      else parsed.push(message);
+    } else if (item.failure.kind === "not_found") {
+      removePending(sql, [item.id]); // Deleted since history reported it: nothing left to sync.
+    } else if (item.failure.kind === "rate_limited") {
+      rateLimited = { retryAfter: item.retryAfter, retryAt: item.failure.retryAt };
+    } else {
+      fail(sql, item.id, `gmail ${item.failure.status ?? "no answer"} ${item.failure.reason ?? item.failure.kind}`, now);
+    }
+  }
+  const routed = routeChunk(parsed, await loadRoutingData(deps.env, deps.mailbox, deps.connections, parsed), deps.mailbox);
+  const { failed, subrequests } = await storeRouted(deps.env, deps.mailbox, routed, now);
+  for (const message of parsed) {
+    const error = failed.get(message.gmailMessageId);
+    if (error === undefined) removePending(sql, [message.gmailMessageId]);
+    else fail(sql, message.gmailMessageId, error, now);
+  }
+  const stored = routed.filter((r) => r.targets.length > 0 && !failed.has(r.message.gmailMessageId)).length;
+  return { fetched: parsed.length, stored, subrequests: 1 + deps.connections.length * 4 + subrequests, rateLimited };
+}
+
+function fail(sql: SqlStorage, id: string, error: string, now: number): void {
+  if (recordFailure(sql, id, error, MAX_MESSAGE_ATTEMPTS, now)) log.warn("sync_message_parked", { gmailMessageId: id, error });
+}
+
+/**
+ * One D1 batch per location. When a batch fails, its messages are retried one by one so that the one
+ * message D1 refuses is found and only it counts a failure. Returns message id → error for failures.
+ */
+async function storeRouted(
+  env: Env,
+  mailbox: string,
+  routed: readonly RoutedMessage[],
+  now: number,
+): Promise<{ failed: Map<string, string>; subrequests: number }> {
+  const byLocation = new Map<string, StoreMessageInput[]>();
+  for (const { message, targets } of routed) {
+    for (const target of targets) {
+      const items = byLocation.get(target.locationId) ?? [];
+      items.push({
+        locationId: target.locationId,
+        contactId: target.contactId,
+        direction: target.direction,
+        source: "gmail",
+        provider: null,
+        status: "received",
+        facts: message.facts,
+        gmail: { mailbox, messageId: message.gmailMessageId, threadId: message.gmailThreadId },
+        bindThread: target.bindThread ? { mailbox, threadId: message.gmailThreadId } : null,
+      });
+      byLocation.set(target.locationId, items);
+    }
+  }
+  const failed = new Map<string, string>();
+  let subrequests = 0;
+  for (const [locationId, items] of byLocation) {
+    const db = locationDb(env, locationId);
+    subrequests += 1;
+    try {
+      await storeMessages(db, items, now);
+      continue;
+    } catch (error) {
+      log.warn("sync_store_batch_failed", { locationId, count: items.length, error });
+    }
+    for (const item of items) {
+      subrequests += 1;
+      try {
+        await storeMessages(db, [item], now);
+      } catch (error) {
+        failed.set(item.gmail?.messageId ?? "", `store: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
+  return { failed, subrequests };
+}

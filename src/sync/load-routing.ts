@@ -1,0 +1,49 @@
+import { findFirstContactsByEmails } from "../db/contacts";
+import { directoryDb, locationDb } from "../db/database";
+import { loadLocationUserAddresses } from "../db/location-users";
+import { findActiveThreadBindings } from "../db/thread-binding-lookup";
+import type { Env } from "../env";
+import type { GmailMessage } from "./gmail-message";
+import { candidateAddresses, type LocationRoutingData } from "./route-chunk";
+
+/** A location where the mailbox owner has the mailbox actively connected. */
+export interface ActiveConnection {
+  locationId: string;
+  userId: string;
+}
+
+/**
+ * Loads, for every active connection, what routing needs for one chunk: the location's user addresses
+ * (R7), the first-created contact of each candidate address (R12) and the active bindings of the chunk's
+ * threads (R11). A few queries per location, whatever the chunk size.
+ */
+export async function loadRoutingData(
+  env: Pick<Env, "DB">,
+  mailbox: string,
+  connections: readonly ActiveConnection[],
+  messages: readonly GmailMessage[],
+): Promise<LocationRoutingData[]> {
+  const addresses = candidateAddresses(messages, mailbox);
+  const threadIds = messages.map((m) => m.gmailThreadId);
+  const directory = directoryDb(env);
+  return Promise.all(
+    connections.map(async (connection): Promise<LocationRoutingData> => {
+      const db = locationDb(env, connection.locationId);
+      const [users, contacts, bindings] = await Promise.all([
+        loadLocationUserAddresses(directory, db, connection.locationId),
+        addresses.length === 0 ? new Map<string, never>() : findFirstContactsByEmails(db, connection.locationId, addresses),
+        findActiveThreadBindings(db, connection.locationId, mailbox, threadIds),
+      ]);
+      const userAddresses = new Set(users.keys());
+      // The mailbox itself is a user address everywhere it is connected (R7).
+      userAddresses.add(mailbox);
+      return {
+        locationId: connection.locationId,
+        ownerUserId: connection.userId,
+        userAddresses,
+        contactsByEmail: new Map([...contacts].map(([email, c]) => [email, { id: c.id, assignedUserId: c.assignedUserId }])),
+        bindings,
+      };
+    }),
+  );
+}

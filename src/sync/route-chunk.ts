@@ -1,0 +1,63 @@
+import type { GmailMessage } from "./gmail-message";
+import { decideRoutes } from "./routing";
+import type { ActiveBinding, RouteDecision, RoutingContact } from "./routing-types";
+
+/** What one location knows for routing a chunk of messages (loaded once per chunk). */
+export interface LocationRoutingData {
+  locationId: string;
+  ownerUserId: string;
+  userAddresses: ReadonlySet<string>;
+  contactsByEmail: ReadonlyMap<string, RoutingContact>;
+  /** Gmail thread id → its active binding in this location (R11). */
+  bindings: ReadonlyMap<string, ActiveBinding>;
+}
+
+export interface RoutedMessage {
+  message: GmailMessage;
+  /** Only the "sync" decisions: where the message is stored. */
+  targets: Extract<RouteDecision, { action: "sync" }>[];
+}
+
+/**
+ * Routes a chunk of messages in history order. A message that binds its thread (R8, R10) makes the
+ * later messages of the same thread in the chunk follow that binding (R11), exactly as if each had
+ * been routed after the previous one was stored.
+ */
+export function routeChunk(
+  messages: readonly GmailMessage[],
+  locations: readonly LocationRoutingData[],
+  ownerAddress: string,
+): RoutedMessage[] {
+  const boundHere = new Map(locations.map((l) => [l.locationId, new Map(l.bindings)]));
+  return messages.map((message) => {
+    const { decisions } = decideRoutes({
+      ownerAddress,
+      message: { ...message.facts, gmailThreadId: message.gmailThreadId, labelIds: message.labelIds },
+      locations: locations.map((l) => ({
+        locationId: l.locationId,
+        ownerUserId: l.ownerUserId,
+        userAddresses: l.userAddresses,
+        contactsByEmail: l.contactsByEmail,
+        activeBinding: boundHere.get(l.locationId)?.get(message.gmailThreadId) ?? null,
+      })),
+    });
+    const targets = decisions.filter((d): d is Extract<RouteDecision, { action: "sync" }> => d.action === "sync");
+    for (const target of targets) {
+      if (!target.bindThread) continue;
+      // The conversation id is only known once stored; the contact is what the store files it under.
+      boundHere.get(target.locationId)?.set(message.gmailThreadId, { conversationId: "", contactId: target.contactId });
+    }
+    return { message, targets };
+  });
+}
+
+/** The addresses a chunk's routing may look up as contacts: senders of inbound, recipients of outbound. */
+export function candidateAddresses(messages: readonly GmailMessage[], ownerAddress: string): string[] {
+  const out = new Set<string>();
+  for (const { facts } of messages) {
+    if (facts.from !== null && facts.from.email !== ownerAddress) out.add(facts.from.email);
+    else for (const a of [...facts.to, ...facts.cc, ...facts.bcc]) out.add(a.email);
+  }
+  out.delete(ownerAddress);
+  return [...out];
+}
