@@ -12,7 +12,8 @@ function toRegExp(pattern: string): RegExp {
     .split("/")
     .map((segment) => (segment.startsWith(":") ? "[^/]+" : segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
     .join("/");
-  return new RegExp(`^${source}/?$`);
+  // Exact, like the router (strict): "/contacts/" is not "/contacts", so it is a 404, never a 405.
+  return new RegExp(`^${source}$`);
 }
 
 export function allowedMethods(routes: readonly RouteEntry[], path: string): string[] {

@@ -65,3 +65,18 @@ describe("R24: every error is API.md's JSON body", () => {
     expect(res.body).toEqual({ error: { code: "unsupported_media_type", message: expect.any(String) } });
   });
 });
+
+describe("routing edge cases", () => {
+  it("a trailing slash is an unknown route (404), not a 405", async () => {
+    const loc = await createLocation();
+    const res = await api("GET", `/v1/locations/${loc}/contacts/`);
+    expect(res.status).toBe(404);
+    expect(res.body).toMatchObject({ error: { code: "not_found" } });
+  });
+
+  it("HEAD is answered like GET, without a body", async () => {
+    const res = await api("HEAD", "/healthz", { token: null });
+    expect(res.status).toBe(200);
+    expect(res.body).toBeNull();
+  });
+});
