@@ -1,0 +1,188 @@
+import { describe, expect, it } from "vitest";
+import {
+  QUOTA_WINDOW_MS,
+  SEND_CAP_WINDOW_MS,
+  gmailSendBlockUntil,
+  paceQuotaCall,
+  pruneQuotaSpends,
+  releaseSend,
+  reserveSend,
+  sendCapAt,
+  type PaceDecision,
+  type QuotaSpend,
+  type SendCapState,
+} from "../../src/sync/quota";
+
+const NOW = 1_800_000_000_000;
+const S = 1_000;
+const H = 3_600_000;
+
+describe("paceQuotaCall", () => {
+  it.each<[string, QuotaSpend[], number, number, Partial<PaceDecision>]>([
+    ["an empty window: go", [], 6000, 5, { go: true, usedInWindow: 0, budget: 5700 }],
+    ["under the 95% budget: go", [{ at: NOW - 10 * S, units: 5000 }], 6000, 100, { go: true, usedInWindow: 5000 }],
+    ["exactly filling the budget: go", [{ at: NOW - 10 * S, units: 5600 }], 6000, 100, { go: true }],
+    [
+      "one unit over the budget: wait until enough spends age out",
+      [{ at: NOW - 50 * S, units: 3000 }, { at: NOW - 20 * S, units: 2601 }],
+      6000,
+      100,
+      { go: false, waitUntil: NOW - 50 * S + QUOTA_WINDOW_MS, usedInWindow: 5601 },
+    ],
+    [
+      "waits for as many spends as needed, oldest first",
+      [{ at: NOW - 50 * S, units: 50 }, { at: NOW - 40 * S, units: 50 }, { at: NOW - 5 * S, units: 5600 }],
+      6000,
+      150,
+      { go: false, waitUntil: NOW - 5 * S + QUOTA_WINDOW_MS },
+    ],
+    ["spends exactly 60 s old no longer count", [{ at: NOW - QUOTA_WINDOW_MS, units: 5700 }], 6000, 100, { go: true, usedInWindow: 0 }],
+    ["spends 59.999 s old still count", [{ at: NOW - QUOTA_WINDOW_MS + 1, units: 5700 }], 6000, 100, { go: false, waitUntil: NOW + 1 }],
+    ["unordered spends are handled", [{ at: NOW - 5 * S, units: 2000 }, { at: NOW - 55 * S, units: 3700 }], 6000, 100, { go: false, waitUntil: NOW + 5 * S }],
+    ["a call larger than the budget goes alone into an empty window", [], 100, 500, { go: true, budget: 95 }],
+    ["a call larger than the budget waits for an empty window", [{ at: NOW - 30 * S, units: 1 }, { at: NOW - 10 * S, units: 1 }], 100, 500, { go: false, waitUntil: NOW + 50 * S }],
+    ["a free call always goes", [{ at: NOW, units: 9999 }], 6000, 0, { go: true }],
+  ])("%s", (_name, spent, limit, units, expected) => {
+    expect(paceQuotaCall({ spent, limitPerMinute: limit, units, now: NOW })).toMatchObject(expected);
+  });
+
+  it("a custom safety ratio sets the budget", () => {
+    expect(paceQuotaCall({ spent: [], limitPerMinute: 15_000, units: 5, now: NOW, safetyRatio: 0.9 }).budget).toBe(13_500);
+  });
+
+  it("a greedy caller reaches ≥ 90% of the quota and never exceeds it in any 60 s", () => {
+    const limit = 6000;
+    const spends: QuotaSpend[] = [];
+    let t = NOW;
+    const end = NOW + 10 * QUOTA_WINDOW_MS;
+    let i = 0;
+    while (t < end) {
+      const units = [5, 2, 100, 5, 10][i % 5] ?? 5;
+      const decision = paceQuotaCall({ spent: pruneQuotaSpends(spends, t), limitPerMinute: limit, units, now: t });
+      if (decision.go) {
+        spends.push({ at: t, units });
+        i++;
+        t += 20; // each call takes 20 ms to issue
+      } else {
+        expect(decision.waitUntil).toBeGreaterThan(t);
+        t = decision.waitUntil;
+      }
+    }
+    const total = spends.filter((s) => s.at < end).reduce((sum, s) => sum + s.units, 0);
+    expect(total).toBeGreaterThanOrEqual(0.9 * limit * 10);
+    for (const s of spends) {
+      const inWindow = spends.filter((o) => o.at >= s.at && o.at < s.at + QUOTA_WINDOW_MS).reduce((sum, o) => sum + o.units, 0);
+      expect(inWindow).toBeLessThanOrEqual(limit);
+    }
+  });
+});
+
+describe("pruneQuotaSpends", () => {
+  it("keeps what is inside the window, oldest first", () => {
+    const spends = [
+      { at: NOW - 1, units: 1 },
+      { at: NOW - QUOTA_WINDOW_MS, units: 2 },
+      { at: NOW - 30 * S, units: 3 },
+    ];
+    expect(pruneQuotaSpends(spends, NOW)).toEqual([
+      { at: NOW - 30 * S, units: 3 },
+      { at: NOW - 1, units: 1 },
+    ]);
+  });
+});
+
+describe("sendCapAt (R16)", () => {
+  const times = (n: number, start: number, step = 1_000) => Array.from({ length: n }, (_, i) => start + i * step);
+  it.each<[string, Omit<Parameters<typeof sendCapAt>[0], "now">, SendCapState]>([
+    ["R16: nothing sent", { sendTimes: [], limit: 500 }, { allowed: true, limit: 500, used: 0, remaining: 500, nextAvailableAt: null }],
+    ["R16: one below the cap", { sendTimes: times(499, NOW - H), limit: 500 }, { allowed: true, limit: 500, used: 499, remaining: 1, nextAvailableAt: null }],
+    [
+      "R16: exactly at the cap is refused until the oldest send ages out",
+      { sendTimes: times(500, NOW - 2 * H), limit: 500 },
+      { allowed: false, limit: 500, used: 500, remaining: 0, nextAvailableAt: NOW - 2 * H + SEND_CAP_WINDOW_MS },
+    ],
+    [
+      "R16: a send exactly 24 h old no longer counts",
+      { sendTimes: [NOW - SEND_CAP_WINDOW_MS, ...times(499, NOW - H)], limit: 500 },
+      { allowed: true, limit: 500, used: 499, remaining: 1, nextAvailableAt: null },
+    ],
+    [
+      "R16: a send 1 ms younger than 24 h still counts",
+      { sendTimes: [NOW - SEND_CAP_WINDOW_MS + 1, ...times(499, NOW - H)], limit: 500 },
+      { allowed: false, limit: 500, used: 500, remaining: 0, nextAvailableAt: NOW + 1 },
+    ],
+    [
+      "R16: over the cap (the limit was lowered) waits for enough sends to age out",
+      { sendTimes: [NOW - 3 * H, NOW - 2 * H, NOW - H], limit: 2 },
+      { allowed: false, limit: 2, used: 3, remaining: 0, nextAvailableAt: NOW - 2 * H + SEND_CAP_WINDOW_MS },
+    ],
+    [
+      "R16: unordered times are handled",
+      { sendTimes: [NOW - H, NOW - 3 * H], limit: 2 },
+      { allowed: false, limit: 2, used: 2, remaining: 0, nextAvailableAt: NOW - 3 * H + SEND_CAP_WINDOW_MS },
+    ],
+    [
+      "Gmail's block leaves nothing remaining until it ends",
+      { sendTimes: [NOW - H], limit: 500, blockedUntil: NOW + 30 * 60_000 },
+      { allowed: false, limit: 500, used: 1, remaining: 0, nextAvailableAt: NOW + 30 * 60_000 },
+    ],
+    [
+      "a block ending at now is over",
+      { sendTimes: [], limit: 500, blockedUntil: NOW },
+      { allowed: true, limit: 500, used: 0, remaining: 500, nextAvailableAt: null },
+    ],
+    [
+      "block and cap together: the later of the two",
+      { sendTimes: times(2, NOW - 23.5 * H), limit: 2, blockedUntil: NOW + 2 * H },
+      { allowed: false, limit: 2, used: 2, remaining: 0, nextAvailableAt: NOW + 2 * H },
+    ],
+    [
+      "cap later than the block",
+      { sendTimes: times(2, NOW - H), limit: 2, blockedUntil: NOW + 60_000 },
+      { allowed: false, limit: 2, used: 2, remaining: 0, nextAvailableAt: NOW + 23 * H },
+    ],
+  ])("%s", (_name, input, expected) => {
+    expect(sendCapAt({ ...input, now: NOW })).toEqual(expected);
+  });
+});
+
+describe("reserveSend / releaseSend (R16)", () => {
+  it("R16: a reservation counts at once, so a second send cannot overshoot the cap", () => {
+    const first = reserveSend({ sendTimes: [NOW - H], limit: 2, now: NOW });
+    expect(first).toMatchObject({ ok: true, sendTimes: [NOW - H, NOW], state: { used: 2, remaining: 0 } });
+    if (!first.ok) return;
+    const second = reserveSend({ sendTimes: first.sendTimes, limit: 2, now: NOW + 1 });
+    expect(second).toEqual({ ok: false, state: { allowed: false, limit: 2, used: 2, remaining: 0, nextAvailableAt: NOW - H + SEND_CAP_WINDOW_MS } });
+  });
+
+  it("R16: a send Gmail rejects is released and does not count", () => {
+    const reserved = reserveSend({ sendTimes: [], limit: 1, now: NOW });
+    if (!reserved.ok) throw new Error("expected a reservation");
+    const released = releaseSend(reserved.sendTimes, NOW);
+    expect(released).toEqual([]);
+    expect(sendCapAt({ sendTimes: released, limit: 1, now: NOW })).toMatchObject({ allowed: true, used: 0 });
+  });
+
+  it("reserving drops times that aged out", () => {
+    const reserved = reserveSend({ sendTimes: [NOW - 2 * SEND_CAP_WINDOW_MS], limit: 5, now: NOW });
+    expect(reserved).toMatchObject({ ok: true, sendTimes: [NOW] });
+  });
+
+  it.each<[number[], number, number[]]>([
+    [[1, 2, 3], 2, [1, 3]],
+    [[2, 2], 2, [2]],
+    [[1, 3], 2, [1, 3]],
+  ])("releaseSend(%j, %d) → %j", (times, at, expected) => {
+    expect(releaseSend(times, at)).toEqual(expected);
+  });
+});
+
+describe("gmailSendBlockUntil", () => {
+  it.each<[string, number | null, number]>([
+    ["the time Gmail named", NOW + 5 * H, NOW + 5 * H],
+    ["one hour when Gmail named none (API.md)", null, NOW + H],
+    ["one hour when the named time is already past", NOW - 1, NOW + H],
+  ])("%s", (_name, retryAt, expected) => {
+    expect(gmailSendBlockUntil(retryAt, NOW)).toBe(expected);
+  });
+});
