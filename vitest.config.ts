@@ -1,7 +1,12 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { createGoogleEmulator } from "./emulator";
+import { testEmulatorOptions } from "./emulator/presets";
 
 const migrations = await readD1Migrations("./migrations");
+
+// One Google for the whole run, shared by all test files: tests use unique account addresses.
+const google = createGoogleEmulator(testEmulatorOptions());
 
 export default defineConfig({
   plugins: [
@@ -28,7 +33,7 @@ export default defineConfig({
         },
         outboundService: (request: Request) => {
           const url = new URL(request.url);
-          if (url.hostname === "google.test" && url.pathname === "/ping") return new Response("pong");
+          if (url.hostname === "google.test") return google.fetch(request);
           return new Response(`unexpected outbound request: ${request.url}`, { status: 599 });
         },
       },
