@@ -19,6 +19,7 @@ export const ERROR_STATUS = {
   internal_error: 500,
   misconfigured: 500,
   gmail_error: 502,
+  email_provider_error: 502,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -12,6 +12,7 @@ import { conversationRoutes } from "./routes/conversations";
 import { locationRoutes } from "./routes/locations";
 import { memberRoutes } from "./routes/members";
 import { messageRoutes } from "./routes/messages";
+import { sendRoutes } from "./routes/messages-send";
 import { metaRoutes } from "./routes/meta";
 import { userRoutes } from "./routes/users";
 
@@ -40,6 +41,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route(`${LOCATION}/contacts`, contactRoutes);
   app.route(`${LOCATION}/conversations`, conversationRoutes);
   app.route(`${LOCATION}/messages`, messageRoutes);
+  app.route(`${LOCATION}/messages`, sendRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

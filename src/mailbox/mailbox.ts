@@ -13,6 +13,7 @@ import { refreshWithRetries } from "./refresh-policy";
 import { readAccount, updateAccount, writeAccount, type Account } from "./state";
 import { toMailboxStatus, type MailboxStatus } from "./status";
 import { migrateMailboxStorage } from "./storage-schema";
+import { readSendQuota, sendThroughGmail, SendsInFlight, type GmailSendCommand, type GmailSendOutcome } from "./send";
 import { decideWatchRenewal, watchRetryDelayMs, WATCH_FAILURES_VISIBLE } from "./watch-renewal";
 
 export type { MailboxStatus } from "./status";
@@ -46,6 +47,8 @@ export class Mailbox extends DurableObject<Env> {
   readonly #tokens: AccessTokenCache;
   /** The per-user quota pacer plugs in here (sync/quota.ts); every Gmail call waits on it. */
   protected quotaGate: QuotaGate | undefined;
+  /** R15/R25: sends under way; the sync awaits `idle()` before storing what it imported. */
+  protected readonly sends = new SendsInFlight();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -116,6 +119,29 @@ export class Mailbox extends DurableObject<Env> {
     return this.#status(now);
   }
 
+  /** R13/R16/R25: one CRM send through Gmail, serialized here with the quota and the sync (send.ts). */
+  async sendMail(command: GmailSendCommand): Promise<GmailSendOutcome> {
+    return this.sends.run(command.messageIdHeader, () => {
+      const now = Date.now();
+      const account = readAccount(this.#sql);
+      return sendThroughGmail(
+        {
+          env: this.env,
+          sql: this.#sql,
+          mailbox: account?.address ?? "",
+          status: account?.status ?? "not_connected",
+          limit: this.#config.DAILY_SEND_LIMIT,
+          gmail: this.#gmail(now),
+          locationIds: () => listConnections(this.#sql).map((c) => c.locationId),
+          markNeedsReauth: async (reason) => {
+            if (account) await this.#markNeedsReauth(account, reason, Date.now());
+          },
+          now: Date.now,
+        },
+        command,
+      );
+    });
+  }
   /** R3: renews the watch when due; failures back off and show in the status. Skips needs_reauth. */
   async renewWatch(now: number): Promise<RenewOutcome> {
     const account = readAccount(this.#sql);
@@ -151,7 +177,7 @@ export class Mailbox extends DurableObject<Env> {
     return toMailboxStatus(
       account,
       account?.status === "disconnected" ? [] : listConnections(this.#sql),
-      { sendQuota: { limit, used: 0, remaining: limit, nextAvailableAt: null }, parkedMessages: 0 },
+      { sendQuota: readSendQuota(this.#sql, limit, now), parkedMessages: 0 },
       now,
     );
   }

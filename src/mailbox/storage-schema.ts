@@ -1,3 +1,5 @@
+import { SEND_LOG_MIGRATION } from "./send-log";
+
 /**
  * The mailbox Durable Object's own SQLite schema. Versioned: each entry runs once, in order, inside the
  * constructor's blockConcurrencyWhile, and `schema_version` records how far a stored object has come.
@@ -32,6 +34,8 @@ export const MAILBOX_MIGRATIONS: readonly string[] = [
      user_id TEXT NOT NULL,
      connected_at INTEGER NOT NULL
    );`,
+  // v2 sends, send_block: R16's counted sends by Message-ID (R25) and Gmail's own sending-limit block.
+  SEND_LOG_MIGRATION,
 ];
 
 export function migrateMailboxStorage(sql: SqlStorage): void {

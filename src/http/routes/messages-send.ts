@@ -1,0 +1,90 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
+import type { Config } from "../../config";
+import { locationDb } from "../../db/database";
+import { AppError } from "../../errors";
+import { canonicalJson, sha256Hex, withIdempotencyKey, type IdempotentAnswer } from "../../send/idempotency";
+import { sendMessage } from "../../send/send-message";
+import type { AppEnv } from "../context";
+import { limitBody } from "../middleware/body-limit";
+import { newRouter } from "../router";
+import { BEARER_AUTH, errorResponses, jsonContent } from "../schemas/common";
+import { Message } from "../schemas/messages";
+import { LocationIdParam } from "../schemas/provisioning";
+import { base64DecodedSize, IdempotencyKeyHeader, SendMessageBody } from "../schemas/send";
+
+/** Mounted at /v1/locations/{locationId}/messages beside the read routes: the send (R13–R18, R25). */
+export const sendRoutes = newRouter();
+
+// Room for text, html and the JSON around the attachments, on top of their base64.
+const SEND_BODY_OVERHEAD_BYTES = 4 * 1024 * 1024;
+
+/** The send's own body limit: MAX_ATTACHMENT_BYTES in base64 plus overhead (about 36 MB by default). */
+export function sendBodyLimitBytes(config: Pick<Config, "MAX_ATTACHMENT_BYTES">): number {
+  return Math.ceil(config.MAX_ATTACHMENT_BYTES / 3) * 4 + SEND_BODY_OVERHEAD_BYTES;
+}
+
+const sendBodyLimit: MiddlewareHandler<AppEnv> = (c, next) => limitBody(sendBodyLimitBytes(c.var.config))(c, next);
+
+sendRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/",
+    summary: "Send an email to a contact (through the user's Gmail, or the location's provider)",
+    security: BEARER_AUTH,
+    middleware: [sendBodyLimit] as const,
+    request: {
+      params: LocationIdParam,
+      headers: IdempotencyKeyHeader,
+      body: { required: true, content: { "application/json": { schema: SendMessageBody } } },
+    },
+    responses: {
+      201: jsonContent(z.object({ message: Message }), "Sent, and stored in the contact's conversation"),
+      ...errorResponses(400, 401, 403, 404, 409, 413),
+    },
+  }),
+  async (c) => {
+    const { locationId } = c.req.valid("param");
+    const body = c.req.valid("json");
+    const key = c.req.valid("header")["idempotency-key"];
+    const config = c.var.config;
+    checkAttachmentsSize(body, config.MAX_ATTACHMENT_BYTES);
+
+    const run = async (claim: { key: string; createdAt: number } | null): Promise<IdempotentAnswer> => {
+      const answer = await sendMessage(c.env, config, { locationId, body, claim, now: Date.now() });
+      return { status: 201, body: JSON.stringify(answer) };
+    };
+    const answer =
+      key === undefined
+        ? await run(null)
+        : await withIdempotencyKey(
+            locationDb(c.env, locationId),
+            { locationId, key, requestHash: await requestHash(body), now: Date.now },
+            run,
+          );
+    // Only a send's 201 is ever stored (failures release the key), so a replay is that same answer.
+    return c.json(JSON.parse(answer.body) as { message: z.infer<typeof Message> }, 201);
+  },
+);
+
+/** R17: decoded attachment bytes over the cap refuse the whole send before anything else happens. */
+function checkAttachmentsSize(body: SendMessageBody, maxBytes: number): void {
+  const total = body.attachments.reduce((sum, a) => sum + base64DecodedSize(a.contentBase64), 0);
+  if (total > maxBytes) {
+    throw new AppError("attachments_too_large", `Attachments total ${total} bytes; at most ${maxBytes} may be sent at once.`, {
+      totalBytes: total,
+      maxBytes,
+    });
+  }
+}
+
+/**
+ * The body as the send understands it (defaults applied, keys sorted), each attachment's content by its own
+ * hash, so that a 35 MB body is never serialized a second time.
+ */
+async function requestHash(body: SendMessageBody): Promise<string> {
+  const attachments = await Promise.all(
+    body.attachments.map(async (a) => ({ ...a, contentBase64: await sha256Hex(a.contentBase64) })),
+  );
+  return sha256Hex(canonicalJson({ ...body, attachments }));
+}

@@ -1,0 +1,178 @@
+import { locationDb } from "../db/database";
+import { storeMessages } from "../db/message-store";
+import { endThreadBinding } from "../db/thread-binding-end";
+import type { Env } from "../env";
+import { GmailError, type GmailClient } from "../gmail/client";
+import { findSentByMessageId, sendRawMessage, type SentMessage } from "../gmail/send";
+import { log } from "../log";
+import type { MessageFacts } from "../mail/message-facts";
+import { bindingsEndedBySend } from "../sync/thread-handoff";
+import { findSend, markSend, readSendBlock, releaseSend, reserveSend, sendTimesSince, writeSendBlock } from "./send-log";
+import { gmailSendBlockUntil, SEND_CAP_WINDOW_MS, sendCapAt } from "../sync/quota";
+import type { SendQuota } from "./status";
+
+/** What the Worker hands the mailbox for one send (R13): the built message and how to store it. */
+export interface GmailSendCommand {
+  locationId: string;
+  contactId: string;
+  /** The RFC 5322 message, ASCII (build-mime.ts). */
+  raw: string;
+  messageIdHeader: string;
+  threadId: string | null;
+  facts: MessageFacts;
+}
+
+/** Values, not exceptions: errors do not cross RPC as classes. */
+export type GmailSendOutcome =
+  | { kind: "sent"; messageId: string; gmailMessageId: string; gmailThreadId: string; recovered: boolean }
+  | { kind: "daily_send_limit"; retryAt: number; limit: number; byGmail: boolean }
+  | { kind: "mailbox_needs_reauth"; mailbox: string }
+  | { kind: "gmail_error"; status: number; reason: string };
+
+/** What the Durable Object lends the send: its storage, its Gmail client and its account state. */
+export interface SendDeps {
+  env: Pick<Env, "DB">;
+  sql: SqlStorage;
+  mailbox: string;
+  status: "active" | "needs_reauth" | "disconnected" | "not_connected";
+  limit: number;
+  gmail: GmailClient;
+  /** Every location where this mailbox is connected (R14 ends the thread's bindings there). */
+  locationIds: () => string[];
+  /** R6: the grant is gone; the connection turns needs_reauth. */
+  markNeedsReauth: (reason: string) => Promise<void>;
+  now: () => number;
+}
+
+/** The mailbox's R16 counter as API.md shows it. */
+export function readSendQuota(sql: SqlStorage, limit: number, now: number): SendQuota {
+  // Rows are kept a second day: a retry of a send from late yesterday must still find its Message-ID (R25).
+  const sendTimes = sendTimesSince(sql, now - SEND_CAP_WINDOW_MS, now - 2 * SEND_CAP_WINDOW_MS);
+  const { limit: l, used, remaining, nextAvailableAt } = sendCapAt({ limit, sendTimes, blockedUntil: readSendBlock(sql), now });
+  return { limit: l, used, remaining, nextAvailableAt };
+}
+
+/**
+ * One Gmail send, inside the mailbox's Durable Object. The quota check and the reservation are one
+ * synchronous step (no await between them), so concurrent sends cannot pass the cap together. A
+ * Message-ID seen before resumes what became of it: stored, found in Sent (R25), or sent now.
+ */
+export async function sendThroughGmail(deps: SendDeps, command: GmailSendCommand): Promise<GmailSendOutcome> {
+  if (deps.status !== "active") return { kind: "mailbox_needs_reauth", mailbox: deps.mailbox };
+  const { sql } = deps;
+  const earlier = findSend(sql, command.messageIdHeader);
+  if (earlier?.gmailMessageId && earlier.gmailThreadId) {
+    return store(deps, command, { id: earlier.gmailMessageId, threadId: earlier.gmailThreadId }, true);
+  }
+  if (earlier !== null) {
+    // Reserved or unknown: an attempt whose end we did not see (lost answer, or the object restarted).
+    const found = await searchSent(deps, command);
+    if (found === "failed") return { kind: "gmail_error", status: 503, reason: "sent_search_failed" };
+    if (found !== null) return store(deps, command, found, true);
+  }
+  if (earlier === null) {
+    const quota = readSendQuota(sql, deps.limit, deps.now());
+    if (quota.remaining === 0) {
+      const blockedUntil = readSendBlock(sql);
+      return {
+        kind: "daily_send_limit",
+        retryAt: quota.nextAvailableAt ?? deps.now(),
+        limit: deps.limit,
+        byGmail: blockedUntil !== null && blockedUntil > deps.now(),
+      };
+    }
+    reserveSend(sql, { messageIdHeader: command.messageIdHeader, locationId: command.locationId, now: deps.now() });
+  }
+  let sent: SentMessage;
+  try {
+    sent = await sendRawMessage(deps.gmail, command.raw, command.threadId);
+  } catch (error) {
+    return refused(deps, command, error);
+  }
+  markSend(sql, command.messageIdHeader, "sent", { messageId: sent.id, threadId: sent.threadId });
+  return store(deps, command, sent, false);
+}
+
+async function searchSent(deps: SendDeps, command: GmailSendCommand): Promise<SentMessage | null | "failed"> {
+  try {
+    return await findSentByMessageId(deps.gmail, command.messageIdHeader);
+  } catch (error) {
+    log.warn("sent_search_failed", { mailbox: deps.mailbox, error: String(error) });
+    return "failed";
+  }
+}
+
+/** Gmail said no, or said nothing. Only a send that may have gone out keeps counting. */
+async function refused(deps: SendDeps, command: GmailSendCommand, error: unknown): Promise<GmailSendOutcome> {
+  const { sql } = deps;
+  if (!(error instanceof GmailError)) throw error;
+  if (error.kind === "retry") {
+    // No answer, or a 5xx: Gmail may have sent it. The retry searches Sent before sending again (R25).
+    markSend(sql, command.messageIdHeader, "unknown");
+    return { kind: "gmail_error", status: error.status ?? 504, reason: error.reason ?? "no_answer" };
+  }
+  releaseSend(sql, command.messageIdHeader);
+  if (error.kind === "sending_limit") {
+    const until = gmailSendBlockUntil(error.retryAt, deps.now());
+    writeSendBlock(sql, until);
+    return { kind: "daily_send_limit", retryAt: until, limit: deps.limit, byGmail: true };
+  }
+  if (error.kind === "auth_revoked") {
+    await deps.markNeedsReauth(error.reason ?? "invalid_grant");
+    return { kind: "mailbox_needs_reauth", mailbox: deps.mailbox };
+  }
+  return { kind: "gmail_error", status: error.status ?? 502, reason: error.reason ?? error.kind };
+}
+
+/**
+ * R15: stored with Gmail's ids before the Sent copy can be imported (the sync waits for sends in flight);
+ * R14: the thread is bound to this location alone, its bindings elsewhere end.
+ */
+async function store(deps: SendDeps, command: GmailSendCommand, sent: SentMessage, recovered: boolean): Promise<GmailSendOutcome> {
+  const now = deps.now();
+  const gmail = { mailbox: deps.mailbox, messageId: sent.id, threadId: sent.threadId };
+  const [stored] = await storeMessages(
+    locationDb(deps.env, command.locationId),
+    [
+      {
+        locationId: command.locationId,
+        contactId: command.contactId,
+        direction: "outbound",
+        source: "crm",
+        provider: "gmail",
+        status: "sent",
+        facts: command.facts,
+        gmail,
+        bindThread: { mailbox: deps.mailbox, threadId: sent.threadId, takeOver: true },
+      },
+    ],
+    now,
+  );
+  if (!stored) throw new Error("sendThroughGmail: the store returned no row");
+  const others = bindingsEndedBySend({ boundLocationIds: deps.locationIds(), sendingLocationId: command.locationId });
+  for (const locationId of others) {
+    await endThreadBinding(locationDb(deps.env, locationId), { locationId, mailbox: deps.mailbox, threadId: sent.threadId }, now);
+  }
+  return { kind: "sent", messageId: stored.messageId, gmailMessageId: sent.id, gmailThreadId: sent.threadId, recovered };
+}
+
+/**
+ * Sends under way in this object. The same Message-ID twice at once (concurrent retries) runs once and
+ * both get its outcome; the sync awaits `idle()` before it stores, so a CRM send is stored with its
+ * Gmail ids before its Sent copy can be imported (R15) or routed to other locations (R14).
+ */
+export class SendsInFlight {
+  readonly #running = new Map<string, Promise<GmailSendOutcome>>();
+
+  run(messageIdHeader: string, send: () => Promise<GmailSendOutcome>): Promise<GmailSendOutcome> {
+    const running = this.#running.get(messageIdHeader);
+    if (running) return running;
+    const promise = send().finally(() => this.#running.delete(messageIdHeader));
+    this.#running.set(messageIdHeader, promise);
+    return promise;
+  }
+
+  async idle(): Promise<void> {
+    while (this.#running.size > 0) await Promise.allSettled([...this.#running.values()]);
+  }
+}

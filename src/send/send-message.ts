@@ -1,0 +1,103 @@
+import type { Config } from "../config";
+import { locationDb } from "../db/database";
+import { getMessage } from "../db/messages";
+import type { Env } from "../env";
+import { AppError } from "../errors";
+import type { SendMessageBody } from "../http/schemas/send";
+import { presentMessage } from "../http/present";
+import { replySubject } from "../mail/reply-subject";
+import type { KeyClaim } from "./idempotency";
+import { loadSendContext, type SendContext } from "./load-send-context";
+import { planProvider, planReply, type ReplyPlan } from "./plan-send";
+import { cloudflareEmailProvider } from "./providers/cloudflare-email";
+import type { OutgoingEmail } from "./providers/provider";
+import { sendViaGmail } from "./send-via-gmail";
+import { sendViaLocation } from "./send-via-location";
+
+/**
+ * POST /v1/locations/{loc}/messages once validated (R17 already checked): loads and checks what the send
+ * names, picks the provider (R13, R18), sends, and answers the stored message as API.md shows it.
+ */
+export async function sendMessage(
+  env: Env,
+  config: Config,
+  input: { locationId: string; body: SendMessageBody; claim: KeyClaim | null; now: number },
+): Promise<{ message: ReturnType<typeof presentMessage> }> {
+  const { locationId, body } = input;
+  const context = await loadSendContext(env, locationId, body);
+  const plan = planProvider(body.kind, context.connection);
+  if (!plan.ok) {
+    throw new AppError("mailbox_needs_reauth", "Your Gmail connection needs to be renewed: reconnect it, then send again.", {
+      mailbox: plan.mailboxAddress,
+    });
+  }
+  const reply = context.reply
+    ? planReply({
+        replied: context.reply.message,
+        threadIds: context.reply.threadIds,
+        sendingMailbox: plan.provider === "gmail" ? plan.mailboxAddress : null,
+      })
+    : null;
+
+  let messageId: string;
+  if (plan.provider === "gmail") {
+    const email = outgoingEmail(context, body, reply, { email: plan.mailboxAddress, name: context.user.name }, null);
+    messageId = await sendViaGmail(env, {
+      locationId,
+      contactId: context.contact.id,
+      mailboxAddress: plan.mailboxAddress,
+      email,
+      threadId: reply?.threadId ?? null,
+      claim: input.claim,
+      now: input.now,
+    });
+  } else {
+    const sender = config.LOCATION_SENDER_ADDRESS ?? `no-reply@${config.BCC_DOMAIN}`;
+    const replyTo = { email: context.user.email, name: context.user.name };
+    const email = outgoingEmail(context, body, reply, { email: sender, name: context.user.name }, replyTo);
+    messageId = await sendViaLocation(env, cloudflareEmailProvider(env.EMAIL), {
+      locationId,
+      contactId: context.contact.id,
+      email,
+      now: input.now,
+    });
+  }
+  const row = await getMessage(locationDb(env, locationId), locationId, messageId);
+  if (!row) throw new Error(`sendMessage: stored message ${messageId} is missing`);
+  return { message: presentMessage(row) };
+}
+
+function outgoingEmail(
+  context: SendContext,
+  body: SendMessageBody,
+  reply: ReplyPlan | null,
+  from: OutgoingEmail["from"],
+  replyTo: OutgoingEmail["replyTo"],
+): OutgoingEmail {
+  return {
+    from,
+    replyTo,
+    to: [{ email: context.contact.email, name: context.contact.name }],
+    cc: body.cc.map((email) => ({ email, name: null })),
+    bcc: body.bcc.map((email) => ({ email, name: null })),
+    // R13: a reply keeps the conversation's subject, with one "Re: ", so Gmail threads it.
+    subject: reply ? replySubject(reply.baseSubject) : body.subject,
+    text: body.text ?? null,
+    html: body.html ?? null,
+    inReplyTo: reply?.inReplyTo ?? null,
+    references: reply?.references ?? [],
+    attachments: body.attachments.map((a) => ({
+      filename: a.filename,
+      contentType: a.contentType,
+      content: decodeBase64(a.contentBase64),
+    })),
+  };
+}
+
+/** Validated canonical base64 (schemas/send.ts) to bytes. */
+function decodeBase64(b64: string): Uint8Array {
+  const binary = atob(b64);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}

@@ -1,0 +1,83 @@
+import { locationDb } from "../db/database";
+import { storeMessages } from "../db/message-store";
+import type { Env } from "../env";
+import { AppError } from "../errors";
+import { log } from "../log";
+import type { MessageFacts } from "../mail/message-facts";
+import type { EmailProvider, OutgoingEmail } from "./providers/provider";
+
+/**
+ * R18: the location's own provider carries the send; nothing touches Gmail or the R16 quota. The
+ * provider names the Message-ID. Attachment bytes are kept in R2, since no mailbox holds a copy to
+ * serve them from. Returns the stored message's id.
+ */
+export async function sendViaLocation(
+  env: Pick<Env, "DB" | "ATTACHMENTS">,
+  provider: EmailProvider,
+  input: { locationId: string; contactId: string; email: OutgoingEmail; now: number },
+): Promise<string> {
+  const { locationId, email } = input;
+  const result = await provider.send(email);
+  if (!result.ok) {
+    log.warn("location_send_refused", { locationId, provider: provider.name, reason: result.reason });
+    throw new AppError("email_provider_error", "The location's email provider refused the message; try again later.", {
+      provider: provider.name,
+    });
+  }
+  const storageKeys = await Promise.all(
+    email.attachments.map(async (a, i) => {
+      const key = `crm/${locationId}/${result.messageIdHeader.replace(/[<>]/g, "")}/${i}`;
+      await env.ATTACHMENTS.put(key, a.content, { httpMetadata: { contentType: a.contentType } });
+      return key;
+    }),
+  );
+  const [stored] = await storeMessages(
+    locationDb(env, locationId),
+    [
+      {
+        locationId,
+        contactId: input.contactId,
+        direction: "outbound",
+        source: "crm",
+        provider: "location",
+        status: "sent",
+        facts: factsOf(email, result.messageIdHeader, input.now),
+        attachmentStorageKeys: storageKeys,
+      },
+    ],
+    input.now,
+  );
+  if (!stored) throw new Error("sendViaLocation: the store returned no row");
+  return stored.messageId;
+}
+
+/** The stored shape of an outgoing email (the same for both providers). */
+export function factsOf(
+  email: OutgoingEmail,
+  messageIdHeader: string,
+  sentAt: number,
+  gmailPartIds: readonly (string | null)[] = [],
+): MessageFacts {
+  return {
+    messageIdHeader,
+    from: email.from,
+    to: [...email.to],
+    cc: [...email.cc],
+    bcc: [...email.bcc],
+    subject: email.subject,
+    text: email.text ?? null,
+    html: email.html ?? null,
+    sentAt,
+    inReplyTo: email.inReplyTo ?? null,
+    references: [...(email.references ?? [])],
+    attachments: email.attachments.map((a, i) => ({
+      filename: a.filename,
+      contentType: a.contentType,
+      size: a.content.byteLength,
+      inline: false,
+      contentId: null,
+      gmailPartId: gmailPartIds[i] ?? null,
+      content: null,
+    })),
+  };
+}
