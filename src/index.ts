@@ -1,3 +1,4 @@
+import { handleEmail } from "./bcc/email-handler";
 import type { Env } from "./env";
 import { createApp } from "./http/app";
 
@@ -7,4 +8,5 @@ const app = createApp();
 
 export default {
   fetch: app.fetch,
+  email: handleEmail,
 } satisfies ExportedHandler<Env>;

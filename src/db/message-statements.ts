@@ -116,7 +116,7 @@ export function recountConversation(locationId: string, contactId: string): SQL 
 
 /** The stored row for this message: ours if just created, else the copy that blocked it (Gmail id first). */
 export function selectStoredCopy(key: MessageKey): SQL {
-  return sql`SELECT m.id AS id, m.conversation_id AS conversationId FROM messages m WHERE ${storedCopy(key)}`;
+  return sql`SELECT m.id AS id, m.conversation_id AS conversationId, m.contact_id AS contactId FROM messages m WHERE ${storedCopy(key)}`;
 }
 
 function storedCopy(key: MessageKey): SQL {

@@ -1,8 +1,9 @@
-import { sql, type SQL } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import type { MessageFacts } from "../mail/message-facts";
 import type { Database } from "./database";
 import { newId } from "./ids";
+import { messages } from "./schema";
 import {
   bindThread,
   insertAttachments,
@@ -43,6 +44,8 @@ export interface StoredMessage {
   /** The stored row: the one just created, or the earlier copy that made this one a duplicate. */
   messageId: string;
   conversationId: string;
+  /** The contact of that row: differs from the item's when an earlier copy lives in another conversation. */
+  contactId: string;
   created: boolean;
 }
 
@@ -91,10 +94,27 @@ export async function storeMessages(
   const copies = results.slice(writes.length);
 
   return keys.map((key, i) => {
-    const row = copies[i]?.results[0] as { id: string; conversationId: string } | undefined;
+    const row = copies[i]?.results[0] as { id: string; conversationId: string; contactId: string } | undefined;
     if (!row) throw new Error(`storeMessages: message ${key.newId} is neither stored nor a duplicate`);
-    return { messageId: row.id, conversationId: row.conversationId, created: row.id === key.newId };
+    return { messageId: row.id, conversationId: row.conversationId, contactId: row.contactId, created: row.id === key.newId };
   });
+}
+
+/**
+ * The message already stored in the location under this Message-ID, if any (R21). A cheap look before
+ * work that only a new message needs (creating its contact, keeping its attachments); storeMessages
+ * stays the guarantee.
+ */
+export async function findMessageByMessageIdHeader(
+  db: Database,
+  locationId: string,
+  messageIdHeader: string,
+): Promise<{ id: string; conversationId: string; contactId: string } | undefined> {
+  return db
+    .select({ id: messages.id, conversationId: messages.conversationId, contactId: messages.contactId })
+    .from(messages)
+    .where(and(eq(messages.locationId, locationId), eq(messages.messageIdHeader, messageIdHeader)))
+    .get();
 }
 
 export interface MessageDelivery {

@@ -66,7 +66,7 @@ describe("storeMessages", () => {
     const [second] = await storeMessages(db, [input], NOW + 1);
 
     expect(first?.created).toBe(true);
-    expect(second).toEqual({ messageId: first?.messageId, conversationId: first?.conversationId, created: false });
+    expect(second).toEqual({ ...first, created: false });
     expect(await rows()).toHaveLength(1);
     const conv = await conversation();
     expect(conv).toMatchObject({ id: first?.conversationId, messageCount: 1, lastMessageAt: input.facts.sentAt, createdAt: NOW });
@@ -159,6 +159,7 @@ describe("storeMessages", () => {
     const [dup] = await storeMessages(db, [item({ contactId: fresh.id, facts: f })], NOW);
 
     expect(dup).toEqual({ ...first, created: false });
+    expect(first?.contactId).not.toBe(fresh.id);
     expect(await conversation(fresh.id)).toBeUndefined();
   });
 

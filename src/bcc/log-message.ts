@@ -1,0 +1,81 @@
+import type { Config } from "../config";
+import { findFirstContactByEmail, insertContact } from "../db/contacts";
+import { directoryDb, locationDb } from "../db/database";
+import { loadLocationUserAddresses } from "../db/location-users";
+import type { LocationRow } from "../db/locations";
+import { findMessageByMessageIdHeader, storeMessages } from "../db/message-store";
+import type { Env } from "../env";
+import { parseRawMessage } from "../mail/parse-raw";
+import { putAttachmentContents } from "./attachment-storage";
+import { decideSenderAuthentication, findTrustedResults } from "./authentication-results";
+import { domainOf, pickContactRecipient } from "./logging-rules";
+import { syntheticMessageId } from "./message-fingerprint";
+
+/** R20: messages over 25 MiB are refused. */
+export const MAX_BCC_MESSAGE_BYTES = 25 * 1024 * 1024;
+
+export type LogOutcome =
+  | { status: "logged"; messageId: string; contactId: string; created: boolean }
+  | { status: "rejected"; reason: string };
+
+export interface LogContext {
+  env: Pick<Env, "DB" | "ATTACHMENTS">;
+  config: Pick<Config, "BCC_DOMAIN" | "BCC_AUTHSERV_ID">;
+  now: number;
+}
+
+/**
+ * R19–R21: logs one email that reached `location`'s logging address. Refusals are values with a reason
+ * for the sender; storage failures throw, so that the sending server tries again later. Everything it
+ * writes is idempotent, so a retried delivery stores nothing twice.
+ */
+export async function logBccMessage(ctx: LogContext, location: LocationRow, raw: Uint8Array): Promise<LogOutcome> {
+  const parsed = await parseRawMessage(raw, MAX_BCC_MESSAGE_BYTES, ctx.now);
+  if (!parsed.ok) return rejected(parsed.reason);
+  const { facts, headers } = parsed.message;
+  if (facts.from === null) return rejected("The message has no readable From address.");
+
+  const verdict = decideSenderAuthentication(findTrustedResults(headers, ctx.config.BCC_AUTHSERV_ID), domainOf(facts.from.email));
+  if (!verdict.ok) return rejected(verdict.reason);
+
+  const db = locationDb(ctx.env, location.id);
+  const users = await loadLocationUserAddresses(directoryDb(ctx.env), db, location.id);
+  const loggingUserId = users.get(facts.from.email);
+  if (loggingUserId === undefined) {
+    return rejected("The sender is not a user of this location: only its users can log email here.");
+  }
+  const recipient = pickContactRecipient(facts.to, users, ctx.config.BCC_DOMAIN);
+  if (recipient === null) return rejected("No To recipient is outside the location's users: there is no contact to log this email for.");
+
+  const messageIdHeader = facts.messageIdHeader ?? (await syntheticMessageId(raw, ctx.config.BCC_DOMAIN));
+  const existing = await findMessageByMessageIdHeader(db, location.id, messageIdHeader);
+  if (existing) return { status: "logged", messageId: existing.id, contactId: existing.contactId, created: false };
+
+  const contact =
+    (await findFirstContactByEmail(db, location.id, recipient.email)) ??
+    (await insertContact(db, { locationId: location.id, email: recipient.email, name: recipient.name, assignedUserId: loggingUserId }, ctx.now));
+  // Content first, rows second: a row never points at content that is not there.
+  const storageKeys = await putAttachmentContents(ctx.env.ATTACHMENTS, location.id, messageIdHeader, facts.attachments);
+  const [stored] = await storeMessages(
+    db,
+    [
+      {
+        locationId: location.id,
+        contactId: contact.id,
+        direction: "outbound",
+        source: "bcc",
+        provider: null,
+        status: "sent",
+        facts: { ...facts, messageIdHeader },
+        attachmentStorageKeys: storageKeys,
+      },
+    ],
+    ctx.now,
+  );
+  if (!stored) throw new Error("storeMessages answered nothing for one message");
+  return { status: "logged", messageId: stored.messageId, contactId: stored.contactId, created: stored.created };
+}
+
+function rejected(reason: string): LogOutcome {
+  return { status: "rejected", reason };
+}
