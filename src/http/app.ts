@@ -15,6 +15,7 @@ import { messageRoutes } from "./routes/messages";
 import { sendRoutes } from "./routes/messages-send";
 import { metaRoutes } from "./routes/meta";
 import { userRoutes } from "./routes/users";
+import { webhookRoutes } from "./routes/webhook";
 
 export type { AppEnv } from "./context";
 
@@ -35,6 +36,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.use(`${LOCATION}/:group/*`, requireLocation);
 
   app.route("/", metaRoutes);
+  app.route("/webhooks", webhookRoutes);
   app.route("/v1/users", userRoutes);
   app.route("/v1/locations", locationRoutes);
   app.route(`${LOCATION}/members`, memberRoutes);

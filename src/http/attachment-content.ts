@@ -1,5 +1,9 @@
 import type { AttachmentRow } from "../db/messages";
+import { locationDb } from "../db/database";
+import { getMessageGmailRef } from "../db/message-gmail-ref";
 import type { Env } from "../env";
+import { AppError } from "../errors";
+import { mailboxStub } from "../mailbox/stub";
 
 export interface AttachmentContent {
   body: ReadableStream;
@@ -8,17 +12,26 @@ export interface AttachmentContent {
 
 /**
  * Where an attachment's bytes live. Mail logged through the BCC address (R19) keeps them in R2 under
- * `storageKey`. Mail synced from Gmail keeps only Gmail's part id and is read from Gmail on demand: that
- * source is wired in by the Gmail sync issue (it needs the mailbox's Durable Object for the access token);
- * until then such an attachment answers null, which the route turns into 404 `not_found`.
+ * `storageKey`. Mail synced from Gmail keeps only Gmail's part id: the bytes are read from Gmail on demand
+ * through the mailbox's Durable Object (it holds the access token). Null when they cannot be had (the
+ * message is gone from Gmail, the mailbox is no longer connected), which the route answers 404.
  */
 export async function readAttachmentContent(
-  env: Pick<Env, "ATTACHMENTS">,
-  attachment: Pick<AttachmentRow, "storageKey" | "gmailPartId">,
+  env: Pick<Env, "ATTACHMENTS" | "DB" | "MAILBOX">,
+  attachment: Pick<AttachmentRow, "storageKey" | "gmailPartId" | "locationId" | "messageId">,
 ): Promise<AttachmentContent | null> {
   if (attachment.storageKey !== null) {
     const object = await env.ATTACHMENTS.get(attachment.storageKey);
     return object ? { body: object.body, size: object.size } : null;
   }
-  return null;
+  if (attachment.gmailPartId === null) return null;
+  const message = await getMessageGmailRef(locationDb(env, attachment.locationId), attachment.locationId, attachment.messageId);
+  if (!message) return null;
+  const part = await mailboxStub(env, message.mailbox).readGmailPart({ gmailMessageId: message.messageId, partId: attachment.gmailPartId });
+  if (!part.ok) {
+    if (part.reason === "gmail_error") throw new AppError("gmail_error", "Gmail did not hand over the attachment; try again.", { status: 502, reason: "attachment_unavailable" });
+    return null;
+  }
+  const bytes = part.bytes;
+  return { body: new Blob([bytes]).stream(), size: bytes.byteLength };
 }

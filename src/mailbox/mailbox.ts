@@ -13,6 +13,11 @@ import { refreshWithRetries } from "./refresh-policy";
 import { readAccount, updateAccount, writeAccount, type Account } from "./state";
 import { toMailboxStatus, type MailboxStatus } from "./status";
 import { migrateMailboxStorage } from "./storage-schema";
+import { createQuotaGate } from "./quota-gate";
+import type { SyncHost } from "./sync-run";
+import { countParked, ensureSyncStorage } from "./sync-state";
+import { notifySync, readGmailPart, requestSync, runSyncAlarm, type GmailPartOutcome, type NotifyOutcome } from "./sync-verbs";
+import { compareHistoryIds } from "../sync/history-fold";
 import { readSendQuota, sendThroughGmail, SendsInFlight, type GmailSendCommand, type GmailSendOutcome } from "./send";
 import { decideWatchRenewal, watchRetryDelayMs, WATCH_FAILURES_VISIBLE } from "./watch-renewal";
 
@@ -54,6 +59,8 @@ export class Mailbox extends DurableObject<Env> {
     super(ctx, env);
     this.#sql = ctx.storage.sql;
     migrateMailboxStorage(this.#sql);
+    ensureSyncStorage(this.#sql);
+    this.quotaGate = createQuotaGate({ limitPerMinute: () => this.#config.GMAIL_USER_QUOTA_PER_MINUTE });
     this.#tokens = new AccessTokenCache((now) => this.#refreshAccessToken(now));
   }
 
@@ -142,6 +149,51 @@ export class Mailbox extends DurableObject<Env> {
       );
     });
   }
+
+  /** Gmail push (API.md): recorded durably before this answers; the sync itself runs in alarm(). */
+  async notify(historyId: string): Promise<NotifyOutcome> {
+    return notifySync(this.#syncHost(Date.now()), this.ctx.storage, historyId);
+  }
+
+  /** R22: the cron's catch-up asks for a sync at `at`, push or no push. */
+  async requestSync(at: number): Promise<"scheduled" | "not_active"> {
+    return requestSync(this.#syncHost(Date.now()), this.ctx.storage, at);
+  }
+
+  /** The sync (sync-run.ts): one run at a time, since alarms of one object never overlap. */
+  override async alarm(): Promise<void> {
+    await runSyncAlarm(this.#syncHost(Date.now()), this.ctx.storage);
+  }
+
+  /** R17: the bytes of one part of a synced Gmail message, read through Gmail on demand. */
+  async readGmailPart(input: { gmailMessageId: string; partId: string }): Promise<GmailPartOutcome> {
+    const account = readAccount(this.#sql);
+    if (!account || account.status !== "active") return { ok: false, reason: "not_active" };
+    return readGmailPart(this.#gmail(Date.now()), input.gmailMessageId, input.partId);
+  }
+
+  #syncHost(now: number): SyncHost {
+    return {
+      env: this.env,
+      sql: this.#sql,
+      mailbox: readAccount(this.#sql)?.address ?? "",
+      client: this.#gmail(now),
+      account: () => readAccount(this.#sql),
+      connections: () => listConnections(this.#sql).map((c) => ({ locationId: c.locationId, userId: c.userId })),
+      beforeStore: () => this.sends.idle(),
+      completeSync: async (historyId, at) => {
+        const current = readAccount(this.#sql);
+        if (!current) return;
+        // Never backwards: a reconnect may have set a newer start point while the run was out.
+        const cursor = current.historyId !== null && compareHistoryIds(current.historyId, historyId) > 0 ? current.historyId : historyId;
+        const next = updateAccount(this.#sql, { historyId: cursor, lastSyncedAt: at, updatedAt: at });
+        if (next) await mirrorAccount(this.env, next);
+      },
+      now: Date.now,
+      random: Math.random,
+    };
+  }
+
   /** R3: renews the watch when due; failures back off and show in the status. Skips needs_reauth. */
   async renewWatch(now: number): Promise<RenewOutcome> {
     const account = readAccount(this.#sql);
@@ -177,7 +229,7 @@ export class Mailbox extends DurableObject<Env> {
     return toMailboxStatus(
       account,
       account?.status === "disconnected" ? [] : listConnections(this.#sql),
-      { sendQuota: readSendQuota(this.#sql, limit, now), parkedMessages: 0 },
+      { sendQuota: readSendQuota(this.#sql, limit, now), parkedMessages: countParked(this.#sql) },
       now,
     );
   }

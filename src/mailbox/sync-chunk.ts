@@ -26,7 +26,14 @@ export interface ChunkResult {
  * of one message never holds back the others.
  */
 export async function syncNextChunk(
-  deps: { env: Env; sql: SqlStorage; client: GmailClient; mailbox: string; connections: readonly ActiveConnection[] },
+  deps: {
+    env: Env;
+    sql: SqlStorage;
+    client: GmailClient;
+    mailbox: string;
+    connections: readonly ActiveConnection[];
+    beforeStore(): Promise<void>;
+  },
   now: number,
 ): Promise<ChunkResult> {
   const { sql } = deps;
@@ -47,6 +54,7 @@ export async function syncNextChunk(
       fail(sql, item.id, `gmail ${item.failure.status ?? "no answer"} ${item.failure.reason ?? item.failure.kind}`, now);
     }
   }
+  await deps.beforeStore();
   const routed = routeChunk(parsed, await loadRoutingData(deps.env, deps.mailbox, deps.connections, parsed), deps.mailbox);
   const { failed, subrequests } = await storeRouted(deps.env, deps.mailbox, routed, now);
   for (const message of parsed) {

@@ -1,40 +1,47 @@
+import { compareHistoryIds } from "../sync/history-fold";
 import type { SyncProgress } from "../sync/plan";
 
 /**
- * The sync's durable state inside the mailbox Durable Object (tables from storage-schema.ts):
+ * The sync's durable state inside the mailbox Durable Object (tables made by ensureSyncStorage):
  * - sync_state   one row: the highest pushed history id, whether a sync is wanted, the scan under way,
  *                the cursor it leads to, and the backoff after a failed run;
  * - sync_pending messages a scan reported, in history order, not yet committed to D1 (or parked);
  * - sync_parked  messages that failed MAX_MESSAGE_ATTEMPTS times (R24), kept with their error.
  * All writes are synchronous SQL within one DO turn: each one is atomic with what surrounds it.
  */
-export const SYNC_STORAGE_MIGRATION = `
-  CREATE TABLE sync_state (
-    id INTEGER PRIMARY KEY CHECK (id = 1),
-    notified_history_id TEXT,
-    wanted INTEGER NOT NULL DEFAULT 0,
-    scan_kind TEXT,
-    scan_page_token TEXT,
-    scan_query TEXT,
-    scan_target TEXT,
-    failures INTEGER NOT NULL DEFAULT 0,
-    retry_at INTEGER,
-    last_error TEXT
-  );
-  INSERT INTO sync_state (id) VALUES (1);
-  CREATE TABLE sync_pending (
-    message_id TEXT PRIMARY KEY,
-    seq INTEGER NOT NULL,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    last_error TEXT
-  );
-  CREATE INDEX sync_pending_seq ON sync_pending (seq);
-  CREATE TABLE sync_parked (
-    message_id TEXT PRIMARY KEY,
-    error TEXT NOT NULL,
-    attempts INTEGER NOT NULL,
-    parked_at INTEGER NOT NULL
-  );`;
+/*
+ * Created here with IF NOT EXISTS rather than as an entry of storage-schema.ts's versioned list: the
+ * tables are the sync's alone, and this keeps them independent of the order other entries land in.
+ */
+export function ensureSyncStorage(sql: SqlStorage): void {
+  sql.exec(`
+    CREATE TABLE IF NOT EXISTS sync_state (
+      id INTEGER PRIMARY KEY CHECK (id = 1),
+      notified_history_id TEXT,
+      wanted INTEGER NOT NULL DEFAULT 0,
+      scan_kind TEXT,
+      scan_page_token TEXT,
+      scan_query TEXT,
+      scan_target TEXT,
+      failures INTEGER NOT NULL DEFAULT 0,
+      retry_at INTEGER,
+      last_error TEXT
+    );
+    INSERT INTO sync_state (id) VALUES (1) ON CONFLICT DO NOTHING;
+    CREATE TABLE IF NOT EXISTS sync_pending (
+      message_id TEXT PRIMARY KEY,
+      seq INTEGER NOT NULL,
+      attempts INTEGER NOT NULL DEFAULT 0,
+      last_error TEXT
+    );
+    CREATE INDEX IF NOT EXISTS sync_pending_seq ON sync_pending (seq);
+    CREATE TABLE IF NOT EXISTS sync_parked (
+      message_id TEXT PRIMARY KEY,
+      error TEXT NOT NULL,
+      attempts INTEGER NOT NULL,
+      parked_at INTEGER NOT NULL
+    );`);
+}
 
 export interface SyncStateRow {
   notifiedHistoryId: string | null;
@@ -74,20 +81,35 @@ export function readSyncState(sql: SqlStorage): SyncStateRow {
   };
 }
 
-export function writeSyncState(sql: SqlStorage, s: SyncStateRow): void {
-  sql.exec(
-    `UPDATE sync_state SET notified_history_id = ?, wanted = ?, scan_kind = ?, scan_page_token = ?, scan_query = ?,
-       scan_target = ?, failures = ?, retry_at = ?, last_error = ? WHERE id = 1`,
-    s.notifiedHistoryId,
-    s.wanted ? 1 : 0,
-    s.scan?.kind ?? null,
-    s.scan?.pageToken ?? null,
-    s.scanQuery,
-    s.scanTarget,
-    s.failures,
-    s.retryAt,
-    s.lastError,
-  );
+/*
+ * Targeted updates, never a whole-row write: a notify() RPC may run while the alarm awaits Gmail, and
+ * must not have its `wanted` flag overwritten by a copy the alarm read before.
+ */
+
+/** notify(): remembers the highest pushed id and asks for a sync when it is beyond what is known. */
+export function recordNotification(sql: SqlStorage, historyId: string, known: string | null): boolean {
+  const state = readSyncState(sql);
+  const highest = state.notifiedHistoryId === null || compareHistoryIds(historyId, state.notifiedHistoryId) > 0 ? historyId : state.notifiedHistoryId;
+  const wanted = known === null || compareHistoryIds(historyId, known) > 0;
+  sql.exec("UPDATE sync_state SET notified_history_id = ?, wanted = CASE WHEN ? THEN 1 ELSE wanted END WHERE id = 1", highest, wanted ? 1 : 0);
+  return wanted;
+}
+
+export function setWanted(sql: SqlStorage, wanted: boolean): void {
+  sql.exec("UPDATE sync_state SET wanted = ? WHERE id = 1", wanted ? 1 : 0);
+}
+
+export function setScan(sql: SqlStorage, scan: SyncProgress["scan"], query?: string | null): void {
+  sql.exec("UPDATE sync_state SET scan_kind = ?, scan_page_token = ? WHERE id = 1", scan?.kind ?? null, scan?.pageToken ?? null);
+  if (query !== undefined) sql.exec("UPDATE sync_state SET scan_query = ? WHERE id = 1", query);
+}
+
+export function setScanTarget(sql: SqlStorage, target: string | null): void {
+  sql.exec("UPDATE sync_state SET scan_target = ? WHERE id = 1", target);
+}
+
+export function setFailure(sql: SqlStorage, failure: { failures: number; retryAt: number | null; lastError: string | null }): void {
+  sql.exec("UPDATE sync_state SET failures = ?, retry_at = ?, last_error = ? WHERE id = 1", failure.failures, failure.retryAt, failure.lastError);
 }
 
 export interface PendingMessage {
@@ -95,12 +117,18 @@ export interface PendingMessage {
   attempts: number;
 }
 
-/** Appends ids in order; ids already pending or parked are left as they are (a report twice is one). */
-export function addPending(sql: SqlStorage, ids: readonly string[]): void {
+/**
+ * Queues ids; ids already pending or parked are left as they are (a report twice is one). History
+ * reports oldest first and goes after the queue; a catch-up listing reports newest first and goes
+ * before it, each id older than the last, so the queue is always worked oldest first (R11's thread order).
+ */
+export function addPending(sql: SqlStorage, ids: readonly string[], order: "oldest_first" | "newest_first" = "oldest_first"): void {
   if (ids.length === 0) return;
-  let seq = sql.exec<{ s: number }>("SELECT coalesce(max(seq), 0) AS s FROM sync_pending").one().s;
+  const step = order === "oldest_first" ? 1 : -1;
+  const edge = order === "oldest_first" ? "coalesce(max(seq), 0)" : "coalesce(min(seq), 0)";
+  let seq = sql.exec<{ s: number }>(`SELECT ${edge} AS s FROM sync_pending`).one().s;
   for (const id of ids) {
-    seq += 1;
+    seq += step;
     sql.exec(
       "INSERT INTO sync_pending (message_id, seq) SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM sync_parked WHERE message_id = ?) ON CONFLICT DO NOTHING",
       id,

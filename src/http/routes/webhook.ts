@@ -1,0 +1,30 @@
+import { AppError } from "../../errors";
+import { verifyPushToken, bearerToken } from "../../google/push-token";
+import { log } from "../../log";
+import { parsePushBody } from "../../sync/push-notification";
+import { readCappedBody } from "../read-capped-body";
+import { newRouter } from "../router";
+
+/** Pub/Sub push bodies are a few hundred bytes; 64 KiB is API.md's cap. */
+export const PUSH_BODY_LIMIT_BYTES = 64 * 1024;
+
+/** Mounted at /webhooks: Gmail's Pub/Sub pushes (API.md "Gmail push"). */
+export const webhookRoutes = newRouter();
+
+webhookRoutes.post("/gmail", async (c) => {
+  const config = c.get("config");
+  // The token first: nothing of an unauthenticated request is read, parsed or logged.
+  const check = await verifyPushToken(config, bearerToken(c.req.header("authorization")), Date.now());
+  if (!check.ok) throw new AppError("invalid_push_token", "The push token is missing or invalid.");
+
+  const parsed = parsePushBody(await readCappedBody(c.req.raw, PUSH_BODY_LIMIT_BYTES));
+  // Any status but 2xx makes Pub/Sub redeliver for days: a push we cannot use is counted and dropped.
+  if (!parsed.ok) {
+    log.warn("push_ignored", { reason: parsed.reason });
+    return c.body(null, 204);
+  }
+  const { emailAddress, historyId } = parsed.notification;
+  const outcome = await c.env.MAILBOX.getByName(emailAddress).notify(historyId);
+  if (outcome !== "recorded") log.warn("push_ignored", { reason: outcome, mailbox: emailAddress });
+  return c.body(null, 204);
+});

@@ -1,0 +1,159 @@
+import type { Env } from "../env";
+import { GmailError, type GmailClient } from "../gmail/client";
+import { listHistoryPage } from "../gmail/history";
+import { listMessagesPage } from "../gmail/messages";
+import { getProfile } from "../gmail/profile";
+import { retryDelayMs } from "../gmail/retry-delay";
+import { log } from "../log";
+import { foldHistoryPage, nextCursor } from "../sync/history-fold";
+import type { ActiveConnection } from "../sync/load-routing";
+import {
+  catchUpSince,
+  decideNextStep,
+  fitsInRun,
+  HISTORY_PAGE_SIZE,
+  LIST_PAGE_SIZE,
+  MESSAGES_PER_BATCH,
+  type RunUsage,
+  type SyncStep,
+} from "../sync/plan";
+import { syncNextChunk } from "./sync-chunk";
+import { addPending, countPending, readSyncState, removePending, setFailure, setScan, setScanTarget, setWanted } from "./sync-state";
+
+/** What the Durable Object lends one sync run. */
+export interface SyncHost {
+  env: Env;
+  sql: SqlStorage;
+  mailbox: string;
+  client: GmailClient;
+  /** The mailbox's account as stored now (re-read at every step: a disconnect may land mid-run). */
+  account(): { status: string; historyId: string | null; connectedAt: number; lastSyncedAt: number | null } | null;
+  connections(): ActiveConnection[];
+  /** Resolves once no CRM send is under way, so a send's own row is stored before its Sent copy (R15). */
+  beforeStore(): Promise<void>;
+  /** Moves the cursor and records a completed sync: in the account row first, then mirrored to D1. */
+  completeSync(historyId: string, now: number): Promise<void>;
+  now(): number;
+  random(): number;
+}
+
+/** What the alarm does next: nothing, run again at once (budget spent), or wait (backoff, quota). */
+export type RunOutcome = { next: "idle" } | { next: "now" } | { next: "at"; at: number };
+
+/**
+ * One alarm's worth of sync: steps chosen by decideNextStep until there is nothing to do, the run's
+ * budget is spent (the next alarm continues), or Google fails (backoff). Every step persists its own
+ * progress before the next starts, so an eviction at any point loses nothing and repeats nothing.
+ */
+export async function runSync(host: SyncHost): Promise<RunOutcome> {
+  const usage: RunUsage = { subrequests: 0, messages: 0, startedAt: host.now() };
+  for (;;) {
+    const account = host.account();
+    if (account === null || account.status !== "active") return { next: "idle" };
+    const state = readSyncState(host.sql);
+    const step = decideNextStep({
+      cursor: account.historyId,
+      scan: state.scan,
+      scanTarget: state.scanTarget,
+      pendingCount: countPending(host.sql),
+      wanted: state.wanted,
+    });
+    if (step.kind === "idle") return { next: "idle" };
+    const cost = step.kind === "fetch_pending" ? { subrequests: 1 + 6 * host.connections().length, messages: MESSAGES_PER_BATCH } : { subrequests: 2, messages: 0 };
+    if (!fitsInRun(usage, host.now(), cost)) return { next: "now" };
+    try {
+      const wait = await runStep(host, step, account, usage);
+      if (state.failures > 0) setFailure(host.sql, { failures: 0, retryAt: null, lastError: null });
+      if (wait !== null) return { next: "at", at: wait };
+    } catch (error) {
+      return { next: "at", at: backOff(host, state.failures, error) };
+    }
+  }
+}
+
+/** Runs one step; returns a time to wait until (Gmail rate limited some items) or null to go on. */
+async function runStep(
+  host: SyncHost,
+  step: Exclude<SyncStep, { kind: "idle" }>,
+  account: { connectedAt: number; lastSyncedAt: number | null },
+  usage: RunUsage,
+): Promise<number | null> {
+  const { sql } = host;
+  switch (step.kind) {
+    case "read_history":
+      await readHistory(host, step.from, step.pageToken, account);
+      usage.subrequests += 2;
+      return null;
+    case "list_messages": {
+      const query = readSyncState(sql).scanQuery ?? "";
+      const page = await listMessagesPage(host.client, { q: query, pageToken: step.pageToken, maxResults: LIST_PAGE_SIZE });
+      addPending(sql, (page.messages ?? []).map((m) => m.id), "newest_first");
+      setScan(sql, page.nextPageToken ? { kind: "list", pageToken: page.nextPageToken } : null);
+      usage.subrequests += 1;
+      return null;
+    }
+    case "fetch_pending": {
+      const result = await syncNextChunk({ ...host, connections: host.connections() }, host.now());
+      usage.subrequests += result.subrequests;
+      usage.messages += result.fetched;
+      if (result.rateLimited === null) return null;
+      const delay = retryDelayMs({ kind: "rate_limited", attempt: 0, retryAfterHeader: result.rateLimited.retryAfter, retryAt: result.rateLimited.retryAt, now: host.now(), random: host.random }) ?? 1_000;
+      return host.now() + delay;
+    }
+    case "advance_cursor":
+      // Nothing is pending: every message the scan reported is stored or parked, so the cursor may move.
+      setScanTarget(sql, null);
+      await host.completeSync(step.to, host.now());
+      usage.subrequests += 1;
+      return null;
+  }
+}
+
+/** One page of history from the cursor; a 404 (history gone) turns the scan into a bounded catch-up (R6). */
+async function readHistory(
+  host: SyncHost,
+  from: string,
+  pageToken: string | null,
+  account: { connectedAt: number; lastSyncedAt: number | null },
+): Promise<void> {
+  const { sql } = host;
+  if (pageToken === null) {
+    setWanted(sql, false);
+    setScan(sql, { kind: "history", pageToken: null });
+  }
+  let page;
+  try {
+    page = await listHistoryPage(host.client, { startHistoryId: from, pageToken, maxResults: HISTORY_PAGE_SIZE });
+  } catch (error) {
+    if (!(error instanceof GmailError) || error.kind !== "history_expired") throw error;
+    // The cursor to resume from is taken before listing: anything newer shows up in history afterwards.
+    const profile = await getProfile(host.client);
+    const since = catchUpSince(account);
+    log.warn("sync_history_expired", { mailbox: host.mailbox, from, catchUpSince: since });
+    setScanTarget(sql, nextCursor(from, profile.historyId));
+    setScan(sql, { kind: "list", pageToken: null }, `after:${Math.floor(since / 1000)}`);
+    return;
+  }
+  const fold = foldHistoryPage(page.history ?? []);
+  addPending(sql, fold.added);
+  removePending(sql, fold.deleted);
+  if (page.nextPageToken) {
+    setScan(sql, { kind: "history", pageToken: page.nextPageToken });
+  } else {
+    setScan(sql, null);
+    setScanTarget(sql, nextCursor(from, page.historyId));
+  }
+}
+
+/** Records the failure and returns when to try again: Google's hint honoured, backoff capped (R22). */
+function backOff(host: SyncHost, failures: number, error: unknown): number {
+  const now = host.now();
+  const gmail = error instanceof GmailError ? error : null;
+  const kind = gmail?.kind === "rate_limited" ? "rate_limited" : "retry";
+  const delay =
+    retryDelayMs({ kind, attempt: failures, retryAfterHeader: gmail?.retryAfter ?? null, retryAt: gmail?.retryAt ?? null, now, random: host.random }) ?? 60_000;
+  const lastError = gmail ? gmail.message : error instanceof Error ? error.message : String(error);
+  setFailure(host.sql, { failures: failures + 1, retryAt: now + delay, lastError });
+  log.warn("sync_run_failed", { mailbox: host.mailbox, failures: failures + 1, retryInMs: delay, error: lastError });
+  return now + delay;
+}

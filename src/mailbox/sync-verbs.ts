@@ -1,0 +1,83 @@
+import { GmailError, type GmailClient } from "../gmail/client";
+import { getAttachmentData, getMessage } from "../gmail/messages";
+import { decodeBase64Url } from "../sync/gmail-body";
+import { runSync, type SyncHost } from "./sync-run";
+import { readSyncState, recordNotification, setWanted } from "./sync-state";
+import type { gmail_v1 } from "@googleapis/gmail";
+
+export type NotifyOutcome = "recorded" | "unknown_mailbox" | "not_active";
+
+/*
+ * The sync's Durable Object verbs, kept out of mailbox.ts: each takes the object's storage and a
+ * SyncHost. Alarms do the waiting (STYLE habit 7): verbs only record and schedule.
+ */
+
+/** Gmail push: the id is recorded durably (before the RPC answers) and an alarm is set if it is news. */
+export async function notifySync(host: SyncHost, storage: DurableObjectStorage, historyId: string): Promise<NotifyOutcome> {
+  const account = host.account();
+  if (account === null) return "unknown_mailbox";
+  if (account.status !== "active") return "not_active";
+  const known = readSyncState(host.sql).scanTarget ?? account.historyId;
+  // Duplicated and reordered pushes (ids at or below what is known) coalesce into nothing.
+  if (recordNotification(host.sql, historyId, known)) await scheduleSync(host, storage, host.now());
+  return "recorded";
+}
+
+/** R22 catch-up from the cron: a sync at `at` (spread by the caller), push or no push. */
+export async function requestSync(host: SyncHost, storage: DurableObjectStorage, at: number): Promise<"scheduled" | "not_active"> {
+  const account = host.account();
+  if (account === null || account.status !== "active") return "not_active";
+  setWanted(host.sql, true);
+  await scheduleSync(host, storage, at);
+  return "scheduled";
+}
+
+/** The alarm: one run; more work continues in the next alarm, failures back off (R22). */
+export async function runSyncAlarm(host: SyncHost, storage: DurableObjectStorage): Promise<void> {
+  const outcome = await runSync(host);
+  if (outcome.next === "now") await storage.setAlarm(host.now());
+  else if (outcome.next === "at") await storage.setAlarm(outcome.at);
+}
+
+/** Sets the alarm no later than `at`, but never before a backoff in force: pushes must not hammer Google. */
+async function scheduleSync(host: SyncHost, storage: DurableObjectStorage, at: number): Promise<void> {
+  const retryAt = readSyncState(host.sql).retryAt;
+  const when = Math.max(at, retryAt ?? 0);
+  const current = await storage.getAlarm();
+  if (current === null || current > when) await storage.setAlarm(when);
+}
+
+export type GmailPartOutcome =
+  | { ok: true; bytes: Uint8Array }
+  | { ok: false; reason: "not_found" | "not_active" | "gmail_error" };
+
+/**
+ * R17: the content of one part of a Gmail message, found by its part id (stable) rather than by Gmail's
+ * attachment id (which changes between reads). Small parts come inline in messages.get; others need
+ * attachments.get with the attachment id of this read.
+ */
+export async function readGmailPart(client: GmailClient, gmailMessageId: string, partId: string): Promise<GmailPartOutcome> {
+  try {
+    const message = await getMessage(client, gmailMessageId);
+    const part = findPart(message.payload, partId);
+    if (!part) return { ok: false, reason: "not_found" };
+    if (part.body?.data) return { ok: true, bytes: decodeBase64Url(part.body.data) };
+    if (!part.body?.attachmentId) return { ok: true, bytes: new Uint8Array() };
+    const attachment = await getAttachmentData(client, gmailMessageId, part.body.attachmentId);
+    return { ok: true, bytes: decodeBase64Url(attachment.data ?? "") };
+  } catch (error) {
+    if (error instanceof GmailError && error.kind === "not_found") return { ok: false, reason: "not_found" };
+    if (error instanceof GmailError && error.kind === "auth_revoked") return { ok: false, reason: "not_active" };
+    return { ok: false, reason: "gmail_error" };
+  }
+}
+
+function findPart(part: gmail_v1.Schema$MessagePart | undefined, partId: string): gmail_v1.Schema$MessagePart | null {
+  if (!part) return null;
+  if ((part.partId ?? "") === partId) return part;
+  for (const child of part.parts ?? []) {
+    const found = findPart(child, partId);
+    if (found) return found;
+  }
+  return null;
+}
