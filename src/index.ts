@@ -1,4 +1,5 @@
 import { handleEmail } from "./bcc/email-handler";
+import { runScheduled } from "./cron/scheduled";
 import type { Env } from "./env";
 import { createApp } from "./http/app";
 
@@ -9,4 +10,5 @@ const app = createApp();
 export default {
   fetch: app.fetch,
   email: handleEmail,
+  scheduled: (controller, env) => runScheduled(controller, env),
 } satisfies ExportedHandler<Env>;

@@ -10,10 +10,12 @@ import { newRouter } from "./router";
 import { contactRoutes } from "./routes/contacts";
 import { conversationRoutes } from "./routes/conversations";
 import { locationRoutes } from "./routes/locations";
+import { mailboxRoutes } from "./routes/mailbox";
 import { memberRoutes } from "./routes/members";
 import { messageRoutes } from "./routes/messages";
 import { sendRoutes } from "./routes/messages-send";
 import { metaRoutes } from "./routes/meta";
+import { oauthCallbackRoutes } from "./routes/oauth-callback";
 import { userRoutes } from "./routes/users";
 import { webhookRoutes } from "./routes/webhook";
 
@@ -44,6 +46,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route(`${LOCATION}/conversations`, conversationRoutes);
   app.route(`${LOCATION}/messages`, messageRoutes);
   app.route(`${LOCATION}/messages`, sendRoutes);
+  app.route(`${LOCATION}/users`, mailboxRoutes);
+  app.route("/oauth/google", oauthCallbackRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
