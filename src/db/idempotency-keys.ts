@@ -43,11 +43,13 @@ export async function claimIdempotencyKey(
       set: {
         requestHash: row.requestHash,
         state: "in_progress",
+        responseStatus: null,
         createdAt: sql`CASE WHEN ${t.expiresAt} < ${row.now} THEN ${row.now} ELSE ${t.createdAt} END`,
         expiresAt: sql`CASE WHEN ${t.expiresAt} < ${row.now} THEN ${row.expiresAt} ELSE ${t.expiresAt} END`,
       },
       setWhere: or(
         lt(t.expiresAt, row.now),
+        and(eq(t.state, "in_progress"), eq(t.responseStatus, FAILED_ATTEMPT)),
         and(eq(t.state, "in_progress"), lt(t.createdAt, row.staleBefore), eq(t.requestHash, row.requestHash)),
       ),
     })
@@ -66,10 +68,17 @@ export async function completeIdempotencyKey(
     .run();
 }
 
-/** A failed request writes nothing: its claim goes, so that a retry may try again. */
+/**
+ * `responseStatus` of an in-progress row whose attempt failed: the key is free again for any body, but the
+ * row keeps its createdAt, so a retry rebuilds the same Message-ID and R25's Sent search can find an email
+ * whose answer was lost. (A failed request stores no answer: API.md's "a request that fails writes nothing".)
+ */
+export const FAILED_ATTEMPT = 0;
+
 export async function releaseIdempotencyKey(db: Database, locationId: string, key: string): Promise<void> {
   await db
-    .delete(idempotencyKeys)
+    .update(idempotencyKeys)
+    .set({ responseStatus: FAILED_ATTEMPT })
     .where(
       and(eq(idempotencyKeys.locationId, locationId), eq(idempotencyKeys.key, key), eq(idempotencyKeys.state, "in_progress")),
     )

@@ -1,5 +1,6 @@
 import type { Database } from "../db/database";
 import {
+  FAILED_ATTEMPT,
   claimIdempotencyKey,
   completeIdempotencyKey,
   getIdempotencyKey,
@@ -24,6 +25,7 @@ export type KeyVerdict =
 
 export function decideOnHeldKey(row: IdempotencyKeyRow | undefined, requestHash: string, now: number): KeyVerdict {
   if (row === undefined || row.expiresAt < now) return { kind: "retry_claim" };
+  if (row.state === "in_progress" && row.responseStatus === FAILED_ATTEMPT) return { kind: "retry_claim" };
   if (row.requestHash !== requestHash) return { kind: "reuse" };
   if (row.state === "done" && row.responseStatus !== null && row.responseBody !== null) {
     return { kind: "replay", status: row.responseStatus, body: row.responseBody };
@@ -55,16 +57,17 @@ export interface IdempotentAnswer {
   body: string;
 }
 
-/** The key's claim as the send sees it: `createdAt` anchors the send's Message-ID (R25). */
+/** The key's claim as the send sees it: with the body's hash, `createdAt` anchors the send's Message-ID (R25). */
 export interface KeyClaim {
   key: string;
   createdAt: number;
+  requestHash: string;
 }
 
 /**
  * Runs `run` once per (location, key, body) for 24 hours (API.md, R25). A repeat with the same body gets
  * the stored answer; with another body 422; while the first runs, it waits up to IDEMPOTENCY_WAIT_MS and
- * then gets 409. A failed run (thrown AppError or anything else) releases the key: it wrote nothing.
+ * then gets 409. A failed run (thrown AppError or anything else) releases the key (releaseIdempotencyKey).
  */
 export async function withIdempotencyKey(
   db: Database,
@@ -83,7 +86,7 @@ export async function withIdempotencyKey(
       expiresAt: now + IDEMPOTENCY_TTL_MS,
       staleBefore: now - IDEMPOTENCY_STALE_MS,
     });
-    if (claimed) return runClaimed(db, locationId, { key, createdAt: claimed.createdAt }, run);
+    if (claimed) return runClaimed(db, locationId, { key, createdAt: claimed.createdAt, requestHash }, run);
     const verdict = decideOnHeldKey(await getIdempotencyKey(db, locationId, key), requestHash, input.now());
     if (verdict.kind === "replay") return { status: verdict.status, body: verdict.body };
     if (verdict.kind === "reuse") {

@@ -2,6 +2,7 @@ import type { Env } from "../env";
 import { AppError } from "../errors";
 import { buildMime } from "../mail/build-mime";
 import type { GmailSendOutcome } from "../mailbox/send";
+import { mailboxStub } from "../mailbox/stub";
 import type { KeyClaim } from "./idempotency";
 import { messageIdForSend } from "./message-id";
 import type { OutgoingEmail } from "./providers/provider";
@@ -30,7 +31,7 @@ export async function sendViaGmail(
   if (!built.ok) throw invalidHeader(built);
   // Attachments follow the text part(s) in multipart/mixed, so Gmail numbers them "1", "2", … (build-mime.ts).
   const partIds = email.attachments.map((_, i) => String(i + 1));
-  const outcome = await env.MAILBOX.getByName(input.mailboxAddress).sendMail({
+  const outcome = await mailboxStub(env, input.mailboxAddress).sendMail({
     locationId: input.locationId,
     contactId: input.contactId,
     raw: built.raw,

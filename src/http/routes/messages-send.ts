@@ -3,7 +3,7 @@ import type { MiddlewareHandler } from "hono";
 import type { Config } from "../../config";
 import { locationDb } from "../../db/database";
 import { AppError } from "../../errors";
-import { canonicalJson, sha256Hex, withIdempotencyKey, type IdempotentAnswer } from "../../send/idempotency";
+import { canonicalJson, sha256Hex, withIdempotencyKey, type IdempotentAnswer, type KeyClaim } from "../../send/idempotency";
 import { sendMessage } from "../../send/send-message";
 import type { AppEnv } from "../context";
 import { limitBody } from "../middleware/body-limit";
@@ -50,7 +50,7 @@ sendRoutes.openapi(
     const config = c.var.config;
     checkAttachmentsSize(body, config.MAX_ATTACHMENT_BYTES);
 
-    const run = async (claim: { key: string; createdAt: number } | null): Promise<IdempotentAnswer> => {
+    const run = async (claim: KeyClaim | null): Promise<IdempotentAnswer> => {
       const answer = await sendMessage(c.env, config, { locationId, body, claim, now: Date.now() });
       return { status: 201, body: JSON.stringify(answer) };
     };
