@@ -38,6 +38,13 @@ export function oauthControlRoutes(state: EmulatorState): Hono {
     return c.json({ clientId: input.data.clientId });
   });
 
+  /** Test hook: any claims signed with Google's current key (push-token and ID-token security tests). */
+  app.post("/keys/sign", async (c) => {
+    const body = (await c.req.json().catch(() => ({}))) as { claims?: unknown };
+    if (typeof body.claims !== "object" || body.claims === null) return controlError(400, "claims must be an object");
+    return c.json({ token: await state.keys.sign(body.claims as Record<string, unknown>) });
+  });
+
   app.post("/keys/rotate", async (c) => {
     const body = (await c.req.json().catch(() => ({}))) as { dropOld?: unknown };
     const kid = await state.keys.rotate(body.dropOld === true);

@@ -50,6 +50,7 @@ export type RenewOutcome = { result: "renewed" | "not_due" | "backing_off" | "no
 export class Mailbox extends DurableObject<Env> {
   readonly #sql: SqlStorage;
   readonly #tokens: AccessTokenCache;
+  #syncRuns = 0;
   /** The per-user quota pacer plugs in here (sync/quota.ts); every Gmail call waits on it. */
   protected quotaGate: QuotaGate | undefined;
   /** R15/R25: sends under way; the sync awaits `idle()` before storing what it imported. */
@@ -106,6 +107,8 @@ export class Mailbox extends DurableObject<Env> {
     await mirrorConnection(this.env, account, connection, input.now);
     await mirrorConnectionStatus(this.env, account.address, listConnections(this.#sql), "active", input.now);
     log.info("mailbox_connected", { address: account.address, locationId: input.locationId, resumed });
+    // R6: what arrived while paused is caught up from the saved cursor now, not at the next push.
+    if (resumed) await this.requestSync(input.now);
     return { ok: true, resumed, status: this.#status(input.now) };
   }
 
@@ -162,7 +165,17 @@ export class Mailbox extends DurableObject<Env> {
 
   /** The sync (sync-run.ts): one run at a time, since alarms of one object never overlap. */
   override async alarm(): Promise<void> {
-    await runSyncAlarm(this.#syncHost(Date.now()), this.ctx.storage);
+    this.#syncRuns += 1;
+    try {
+      await runSyncAlarm(this.#syncHost(Date.now()), this.ctx.storage);
+    } finally {
+      this.#syncRuns -= 1;
+    }
+  }
+
+  /** True while an alarm's sync run is under way (tests wait for it to end). */
+  get syncing(): boolean {
+    return this.#syncRuns > 0;
   }
 
   /** R17: the bytes of one part of a synced Gmail message, read through Gmail on demand. */
@@ -214,6 +227,8 @@ export class Mailbox extends DurableObject<Env> {
       if (next) await mirrorAccount(this.env, next);
       return { result: "renewed", status: this.#status(now) };
     } catch (error) {
+      // invalid_grant on the way (R6) is no renewal failure: the mailbox is paused, nothing to renew.
+      if (readAccount(this.#sql)?.status !== "active") return { result: "not_active", status: this.#status(now) };
       await this.#recordWatchFailure(error, now);
       return { result: "failed", status: this.#status(now) };
     }

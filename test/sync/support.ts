@@ -1,0 +1,113 @@
+/**
+ * Steps of the sync tests: a connected owner, contacts, mail delivered in the emulator, Pub/Sub pushes
+ * delivered to the real webhook, and the mailbox DO's alarm run explicitly until the sync is idle.
+ * Results are read back through the public API only.
+ */
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
+import { mailboxStub } from "../../src/mailbox/stub";
+import { api, locationToken } from "../support/api";
+import { connectMailbox } from "../support/connect";
+import { createAccount, deliverPushes, uniqueEmail } from "../support/google";
+
+export interface Owner {
+  locationId: string;
+  userId: string;
+  address: string;
+}
+
+export interface MessageJson {
+  id: string;
+  conversationId: string;
+  contactId: string;
+  direction: "inbound" | "outbound";
+  source: string;
+  from: { email: string; name: string | null };
+  to: { email: string; name: string | null }[];
+  cc: { email: string; name: string | null }[];
+  bcc: { email: string; name: string | null }[];
+  subject: string;
+  text: string | null;
+  html: string | null;
+  sentAt: string;
+  messageIdHeader: string | null;
+  gmail: { mailbox: string; messageId: string; threadId: string } | null;
+  attachments: { id: string; filename: string; contentType: string; size: number; inline: boolean; contentId: string | null }[];
+}
+
+/** A user with a Gmail account connected in a location (new ones unless given). */
+export async function connectedOwner(options: { locationId?: string; userId?: string; account?: string } = {}): Promise<Owner> {
+  const account = options.account ?? uniqueEmail("owner");
+  await createAccount(account);
+  return connectMailbox({ account, ...(options.locationId ? { locationId: options.locationId } : {}), ...(options.userId ? { userId: options.userId } : {}) });
+}
+
+export async function addContact(
+  locationId: string,
+  email: string = uniqueEmail("contact", "client.test"),
+  extra: { name?: string; assignedUserId?: string } = {},
+): Promise<{ id: string; email: string }> {
+  const res = await api<{ contact: { id: string; email: string } }>("POST", `/v1/locations/${locationId}/contacts`, { body: { email, ...extra } });
+  if (res.status !== 201) throw new Error(`addContact: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.contact;
+}
+
+/**
+ * Waits until the mailbox's sync is idle: no run under way, nothing pending or scanning, no alarm set.
+ * Alarms due now fire by themselves; one set for later (a backoff) is run at once, so tests never wait
+ * for real backoff time.
+ */
+export async function runAlarms(address: string, timeoutMs = 20_000): Promise<void> {
+  const stub = mailboxStub(env, address);
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const probe = await runInDurableObject(stub, async (instance, state) => {
+      const sql = state.storage.sql;
+      const row = sql.exec<{ wanted: number; scan_kind: string | null; scan_target: string | null }>("SELECT wanted, scan_kind, scan_target FROM sync_state").toArray()[0];
+      const pending = sql.exec<{ n: number }>("SELECT count(*) AS n FROM sync_pending").one().n;
+      const busy = (row?.wanted ?? 0) === 1 || row?.scan_kind != null || row?.scan_target != null || pending > 0;
+      return { running: instance.syncing, alarm: await state.storage.getAlarm(), busy };
+    });
+    if (!probe.running && probe.alarm === null && !probe.busy) return;
+    if (!probe.running && probe.alarm !== null && probe.alarm > Date.now() + 20) await runDurableObjectAlarm(stub);
+    else await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`runAlarms: the sync of ${address} is still busy after ${timeoutMs} ms`);
+}
+
+/** Pub/Sub delivers this mailbox's due pushes to the webhook; then the sync runs to idle. */
+export async function pushAndSync(address: string): Promise<number[]> {
+  const { statuses } = await deliverPushes(address, (request) => exports.default.fetch(request));
+  await runAlarms(address);
+  return statuses;
+}
+
+/** Every message of every conversation of a location, oldest first within each conversation. */
+export async function messagesOf(locationId: string, contactId?: string): Promise<MessageJson[]> {
+  const token = await locationToken(locationId);
+  const query = contactId ? `?contactId=${contactId}&limit=200` : "?limit=200";
+  const conversations = await api<{ conversations: { id: string }[] }>("GET", `/v1/locations/${locationId}/conversations${query}`, { token });
+  const out: MessageJson[] = [];
+  for (const conversation of conversations.body.conversations) {
+    let cursor: string | null = null;
+    do {
+      const page: { body: { messages: MessageJson[]; nextCursor: string | null } } = await api("GET", `/v1/locations/${locationId}/conversations/${conversation.id}/messages?limit=200${cursor ? `&cursor=${cursor}` : ""}`, { token });
+      out.push(...page.body.messages);
+      cursor = page.body.nextCursor;
+    } while (cursor);
+  }
+  return out;
+}
+
+/** The sync's private state (a test-only look inside the DO: the cursor must never run ahead of the rows). */
+export async function syncInternals(address: string): Promise<{ cursor: string | null; pending: string[]; parked: { message_id: string; error: string }[]; state: Record<string, unknown> }> {
+  return runInDurableObject(mailboxStub(env, address), (_instance, state) => {
+    const sql = state.storage.sql;
+    return {
+      cursor: sql.exec<{ history_id: string | null }>("SELECT history_id FROM account").toArray()[0]?.history_id ?? null,
+      pending: sql.exec<{ message_id: string }>("SELECT message_id FROM sync_pending ORDER BY seq").toArray().map((r) => r.message_id),
+      parked: sql.exec<{ message_id: string; error: string }>("SELECT message_id, error FROM sync_parked").toArray(),
+      state: sql.exec("SELECT * FROM sync_state").toArray()[0] ?? {},
+    };
+  });
+}
