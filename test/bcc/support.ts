@@ -50,7 +50,9 @@ export function mime(headers: string[], body: string[] | string): string {
 }
 
 export function base64Lines(bytes: Uint8Array): string {
-  const b64 = btoa(String.fromCharCode(...bytes));
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 8192) binary += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  const b64 = btoa(binary);
   return b64.replace(/.{1,76}/g, "$&\r\n").trimEnd();
 }
 
