@@ -27,7 +27,7 @@ function bearer(request: Request, url: URL): string | null {
   return match?.[1] ?? url.searchParams.get("access_token") ?? url.searchParams.get("oauth_token");
 }
 
-function takeFault(account: Account, method: string): Fault | null {
+export function takeFault(account: Account, method: string): Fault | null {
   const fault = account.faults.find((f) => (f.method === method || f.method === "*") && f.remaining > 0) ?? null;
   if (fault) {
     fault.remaining -= 1;
@@ -50,6 +50,8 @@ async function faultResponse(fault: Fault, signal: AbortSignal): Promise<Respons
       return errors.rateLimited();
     case 403:
       return errors.userRateLimited();
+    case 401:
+      return errors.unauthenticated();
   }
 }
 

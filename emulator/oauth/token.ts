@@ -1,6 +1,8 @@
 import { Hono } from "hono";
 import { findAccount, grantKey, type EmulatorState } from "../state/store";
-import type { Grant } from "../state/types";
+import type { Fault, Grant } from "../state/types";
+import { takeFault } from "../gmail/guard";
+import { sleep } from "../util/sleep";
 import { randomHex } from "../util/random";
 import { oauthError, oauthJson } from "./errors";
 import { verifierMatches } from "./pkce";
@@ -33,6 +35,19 @@ function basicCredentials(header: string | null): { id: string; secret: string }
 }
 
 const REVOKED = "Token has been expired or revoked.";
+
+/** An injected failure of a refresh (`failNext(account, "oauth.token", …)`): transient, never invalid_grant. */
+async function tokenFaultResponse(fault: Fault): Promise<Response> {
+  if ("hangMs" in fault.kind) {
+    await sleep(fault.kind.hangMs);
+    return oauthError(503, "temporarily_unavailable", "The service is currently unavailable.");
+  }
+  const status = fault.kind.status;
+  if (status === 401) return oauthError(401, "unauthorized_client", "Unauthorized");
+  if (status === 429) return oauthError(429, "rate_limit_exceeded", "Rate limit exceeded.");
+  if (status === 403) return oauthError(403, "access_denied", "Try again later.");
+  return oauthError(status, status === 503 ? "temporarily_unavailable" : "internal_failure", "Backend Error");
+}
 
 export function tokenRoutes(state: EmulatorState): Hono {
   const app = new Hono();
@@ -85,6 +100,8 @@ export function tokenRoutes(state: EmulatorState): Hono {
       const account = grant ? findAccount(state, grant.email) : null;
       if (!grant || !account) return oauthError(400, "invalid_grant", REVOKED);
       if (grant.clientId !== clientId) return oauthError(400, "unauthorized_client", "Unauthorized");
+      const fault = takeFault(account, "oauth.token");
+      if (fault) return tokenFaultResponse(fault);
       // A password change revokes refresh tokens that carry Gmail scopes (Google's "invalid_grant" cases).
       if (grant.passwordGeneration !== account.passwordGeneration) return oauthError(400, "invalid_grant", REVOKED);
       return oauthJson(await mintTokens(state, account, grant, { nonce: null }));

@@ -104,7 +104,8 @@ export class Outbox {
       const released = f.held.reverse();
       f.held = [];
       f.reorder = 0;
-      for (const e of released) this.#add({ ...e, seq: this.#seq++ }, f);
+      // Released together at the last one's time, so the reversed order is the delivery order.
+      for (const e of released) this.#add({ ...e, dueAt: Math.max(e.dueAt, entry.dueAt), seq: this.#seq++ }, f);
       return;
     }
     this.#add(entry, f);

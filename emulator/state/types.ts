@@ -62,10 +62,13 @@ export interface Watch {
   clientId: string;
 }
 
-export type FaultKind = { status: 500 | 503 | 429 | 403 } | { hangMs: number };
+export type FaultKind = { status: 500 | 503 | 429 | 403 | 401 } | { hangMs: number };
 
 export interface Fault {
-  /** Discovery method id without the `gmail.` prefix, e.g. `users.messages.get`, or `*` for any. */
+  /**
+   * Discovery method id without the `gmail.` prefix, e.g. `users.messages.get`, or `*` for any; `oauth.token`
+   * for the token endpoint's refresh grants of this account.
+   */
   method: string;
   remaining: number;
   kind: FaultKind;

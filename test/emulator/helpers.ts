@@ -1,6 +1,14 @@
 import { createRemoteJWKSet } from "jose";
 import { createAccount, GOOGLE_ORIGIN, uniqueEmail } from "../support/google";
-import { gmailFetch, obtainTokens } from "../support/google-oauth";
+import { gmailFetch, obtainTokens, tokenRequest } from "../support/google-oauth";
+import { TEST_GOOGLE } from "../support/google";
+
+/** A new access token from a refresh token (the account's clock may have moved past the old one's hour). */
+export async function refreshAccess(refreshToken: string): Promise<string> {
+  const response = await tokenRequest({ grant_type: "refresh_token", refresh_token: refreshToken, client_id: TEST_GOOGLE.clientId, client_secret: TEST_GOOGLE.clientSecret });
+  if (!response.ok) throw new Error(`refresh failed: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { access_token: string }).access_token;
+}
 
 /** The emulator's own JWKS, as a verifier of ID tokens and push tokens would fetch it. */
 export const googleJwks = createRemoteJWKSet(new URL(`${GOOGLE_ORIGIN}/oauth2/v3/certs`));

@@ -1,8 +1,7 @@
 import { jwtVerify } from "jose";
 import { describe, expect, it } from "vitest";
 import { advanceClock, deliver, pullPushes, raiseRetentionFloor, setLabels, TEST_GOOGLE } from "../support/google";
-import { tokenRequest } from "../support/google-oauth";
-import { connectedAccount, gmail, googleJwks, postJson, type GoogleError } from "./helpers";
+import { connectedAccount, refreshAccess, gmail, googleJwks, postJson, type GoogleError } from "./helpers";
 
 interface HistoryPage {
   history?: Array<{ id: string; messages: Array<{ id: string }>; messagesAdded?: Array<{ message: { id: string; labelIds: string[] } }>; labelsAdded?: Array<{ labelIds: string[] }> }>;
@@ -96,9 +95,7 @@ describe("emulator: watch → delivery → signed push → history.list → mess
     const fresh = (await gmail<{ historyId: string }>(token, "/gmail/v1/users/me/profile")).body.historyId;
     await deliver(email, { from: "d@example.com", to: email, subject: "s2", text: "x" });
     await advanceClock(email, 8 * 24 * 3600 * 1000);
-    const renewed = (await (
-      await tokenRequest({ grant_type: "refresh_token", refresh_token: refreshToken, client_id: TEST_GOOGLE.clientId, client_secret: TEST_GOOGLE.clientSecret })
-    ).json()) as { access_token: string };
+    const renewed = { access_token: await refreshAccess(refreshToken) };
     const expired = await gmail<GoogleError>(renewed.access_token, `/gmail/v1/users/me/history?startHistoryId=${fresh}`);
     expect(expired.status).toBe(404);
     const now = (await gmail<{ historyId: string }>(renewed.access_token, "/gmail/v1/users/me/profile")).body.historyId;

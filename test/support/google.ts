@@ -160,7 +160,10 @@ export function changePassword(account: string): Promise<{ passwordGeneration: n
 }
 
 /** The next `count` calls of `method` fail with Google's error for that status (after spending their quota). */
-export function failNext(account: string, method: GmailMethod, status: 500 | 503 | 429 | 403, count = 1): Promise<unknown> {
+export function failNext(account: string, method: GmailMethod, status: 500 | 503 | 429 | 403, count?: number): Promise<unknown>;
+/** The next `count` refreshes of this account's tokens fail at the token endpoint with `status` (never invalid_grant). */
+export function failNext(account: string, method: "oauth.token", status: 401 | 500 | 503 | 429, count?: number): Promise<unknown>;
+export function failNext(account: string, method: GmailMethod | "oauth.token", status: 500 | 503 | 429 | 403 | 401, count = 1): Promise<unknown> {
   return control("POST", `${at(account)}/faults`, { method, status, count });
 }
 
