@@ -6,12 +6,13 @@ import { AppError } from "../errors";
 import type { SendMessageBody } from "../http/schemas/send";
 import { presentMessage } from "../http/present";
 import { replySubject } from "../mail/reply-subject";
+import { validateOutgoingMessage } from "../mail/validate-outgoing";
 import type { KeyClaim } from "./idempotency";
 import { loadSendContext, type SendContext } from "./load-send-context";
 import { planProvider, planReply, type ReplyPlan } from "./plan-send";
 import { cloudflareEmailProvider } from "./providers/cloudflare-email";
 import type { OutgoingEmail } from "./providers/provider";
-import { sendViaGmail } from "./send-via-gmail";
+import { invalidHeader, sendViaGmail } from "./send-via-gmail";
 import { sendViaLocation } from "./send-via-location";
 
 /**
@@ -55,6 +56,9 @@ export async function sendMessage(
     const sender = config.LOCATION_SENDER_ADDRESS ?? `no-reply@${config.BCC_DOMAIN}`;
     const replyTo = { email: context.user.email, name: context.user.name };
     const email = outgoingEmail(context, body, reply, { email: sender, name: context.user.name }, replyTo);
+    // The provider writes the MIME, but the values are ours to vouch for: the same header checks (R13).
+    const checked = validateOutgoingMessage({ ...email, messageId: "<check@send.invalid>", date: new Date(input.now) });
+    if (!checked.ok) throw invalidHeader(checked);
     messageId = await sendViaLocation(env, cloudflareEmailProvider(env.EMAIL), {
       locationId,
       contactId: context.contact.id,
