@@ -15,7 +15,7 @@ export interface ChunkResult {
   stored: number;
   /** Gmail subrequests and D1 round trips this chunk used (for the run's budget). */
   subrequests: number;
-  /** Set when Gmail rate limited some items: the run backs off before the next chunk. */
+  /** Set when Gmail rate limited some items or failed them all: the run backs off before the next chunk. */
   rateLimited: { retryAfter: string | null; retryAt: number | null } | null;
 }
 
@@ -41,6 +41,8 @@ export async function syncNextChunk(
   const fetched = await batchGetMessages(deps.client, pending.map((p) => p.messageId));
   const parsed: GmailMessage[] = [];
   let rateLimited: ChunkResult["rateLimited"] = null;
+  // When no item came back, the outage is Gmail's, not the messages': no attempt counts, the run backs off.
+  const gmailDown = fetched.every((item) => !item.ok && (item.failure.kind === "retry" || item.failure.kind === "rate_limited"));
   for (const item of fetched) {
     if (item.ok) {
       const message = toGmailMessage(item.message);
@@ -48,8 +50,8 @@ export async function syncNextChunk(
       else parsed.push(message);
     } else if (item.failure.kind === "not_found") {
       removePending(sql, [item.id]); // Deleted since history reported it: nothing left to sync.
-    } else if (item.failure.kind === "rate_limited") {
-      rateLimited = { retryAfter: item.retryAfter, retryAt: item.failure.retryAt };
+    } else if (item.failure.kind === "rate_limited" || (gmailDown && item.failure.kind === "retry")) {
+      rateLimited ??= { retryAfter: item.retryAfter, retryAt: item.failure.retryAt };
     } else {
       fail(sql, item.id, `gmail ${item.failure.status ?? "no answer"} ${item.failure.reason ?? item.failure.kind}`, now);
     }

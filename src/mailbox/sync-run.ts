@@ -63,8 +63,8 @@ export async function runSync(host: SyncHost): Promise<RunOutcome> {
     if (!fitsInRun(usage, host.now(), cost)) return { next: "now" };
     try {
       const wait = await runStep(host, step, account, usage);
-      if (state.failures > 0) setFailure(host.sql, { failures: 0, retryAt: null, lastError: null });
       if (wait !== null) return { next: "at", at: wait };
+      if (state.failures > 0) setFailure(host.sql, { failures: 0, retryAt: null, lastError: null });
     } catch (error) {
       return { next: "at", at: backOff(host, state.failures, error) };
     }
@@ -97,7 +97,9 @@ async function runStep(
       usage.subrequests += result.subrequests;
       usage.messages += result.fetched;
       if (result.rateLimited === null) return null;
-      const delay = retryDelayMs({ kind: "rate_limited", attempt: 0, retryAfterHeader: result.rateLimited.retryAfter, retryAt: result.rateLimited.retryAt, now: host.now(), random: host.random }) ?? 1_000;
+      const failures = readSyncState(sql).failures;
+      const delay = retryDelayMs({ kind: "rate_limited", attempt: failures, retryAfterHeader: result.rateLimited.retryAfter, retryAt: result.rateLimited.retryAt, now: host.now(), random: host.random }) ?? 1_000;
+      setFailure(sql, { failures: failures + 1, retryAt: host.now() + delay, lastError: "gmail rate limited or unavailable" });
       return host.now() + delay;
     }
     case "advance_cursor":
