@@ -4,7 +4,7 @@ import { parseMime } from "../mime/parse";
 import { binaryToBytes, bytesToBinary } from "../util/base64";
 import { randomHex } from "../util/random";
 import { errors } from "./errors";
-import { MAX_BATCH_CALLS } from "./methods";
+import { BATCH_PATH, GMAIL_BATCH_PATH, MAX_BATCH_CALLS } from "./methods";
 
 interface InnerCall {
   contentId: string | null;
@@ -41,7 +41,7 @@ async function renderPart(contentId: string | null, response: Response): Promise
  */
 export function batchRoutes(inner: { fetch(request: Request): Response | Promise<Response> }): Hono {
   const app = new Hono();
-  app.post("/batch/gmail/v1", async (c) => {
+  app.on("POST", [`/${BATCH_PATH}`, `/${GMAIL_BATCH_PATH}`], async (c) => {
     const type = c.req.header("content-type") ?? "";
     if (!/^multipart\/mixed/i.test(type) || !/boundary=/i.test(type)) return errors.badRequest("Batch requests must be multipart/mixed with a boundary.");
     const bytes = new Uint8Array(await c.req.raw.arrayBuffer());

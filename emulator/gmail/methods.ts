@@ -141,6 +141,7 @@ export type MethodName = keyof typeof METHODS;
 /** Query parameters every Google API method accepts (the discovery document's top-level `parameters`). */
 export const GLOBAL_PARAMETERS = ["$.xgafv", "access_token", "alt", "callback", "fields", "key", "oauth_token", "prettyPrint", "quotaUser", "uploadType", "upload_protocol"] as const;
 
-/** The batch endpoint's path, from the discovery document's `batchPath`. */
-export const BATCH_PATH = "batch/gmail/v1";
+/** The batch endpoint's path, from the discovery document's `batchPath`; Gmail's batch guide uses the second. */
+export const BATCH_PATH = "batch";
+export const GMAIL_BATCH_PATH = "batch/gmail/v1";
 export const MAX_BATCH_CALLS = 100;
