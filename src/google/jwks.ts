@@ -20,6 +20,8 @@ interface CachedSet {
 interface Entry {
   cached?: CachedSet;
   inflight?: Promise<CachedSet>;
+  /** When a token's unknown kid last made us fetch: that is what the cooldown limits, not ordinary fetches. */
+  unknownKidFetchAt?: number;
 }
 
 const entries = new Map<string, Entry>();
@@ -69,7 +71,9 @@ export function googleKeySet(url: string): JWTVerifyGetKey {
     }
     let set = entry.cached && entry.cached.expiresAt > Date.now() ? entry.cached : await refetch(url, entry);
     const kid = header.kid;
-    if (kid !== undefined && !set.kids.has(kid) && Date.now() - set.fetchedAt >= UNKNOWN_KID_REFETCH_MS) {
+    const cooledDown = Date.now() - (entry.unknownKidFetchAt ?? 0) >= UNKNOWN_KID_REFETCH_MS;
+    if (kid !== undefined && !set.kids.has(kid) && cooledDown) {
+      entry.unknownKidFetchAt = Date.now();
       set = await refetch(url, entry);
     }
     return set.resolve(header, token);
