@@ -10,7 +10,7 @@ export function bytesToBinary(bytes: Uint8Array): string {
   return out;
 }
 
-export function binaryToBytes(binary: string): Uint8Array {
+export function binaryToBytes(binary: string): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i) & 0xff;
   return out;
@@ -38,6 +38,6 @@ export function fromBase64(text: string): Uint8Array | null {
 }
 
 export const utf8 = {
-  encode: (text: string): Uint8Array => new TextEncoder().encode(text),
+  encode: (text: string): Uint8Array<ArrayBuffer> => new Uint8Array(new TextEncoder().encode(text)),
   decode: (bytes: Uint8Array): string => new TextDecoder().decode(bytes),
 };
