@@ -63,3 +63,26 @@ export function headerParameter(value: string, name: string): string | null {
   if (match === null) return null;
   return (match[2] ?? match[1] ?? "").trim() || null;
 }
+
+/**
+ * RFC 3676 format=flowed: a line ending in a space continues on the next one (with DelSp=yes that space
+ * is an artefact and goes too). Mail clients show such text reflowed; so do we, as the BCC path does.
+ */
+export function unflowText(text: string, delSp: boolean): string {
+  const lines = text.split(/\r?\n/);
+  const out: string[] = [];
+  let current: string | null = null;
+  for (const rawLine of lines) {
+    // A signature separator "-- " is never flowed.
+    const line = rawLine === "-- " ? rawLine : rawLine.startsWith(" ") ? rawLine.slice(1) : rawLine;
+    const flowed = line.endsWith(" ") && line !== "-- ";
+    const piece = flowed && delSp ? line.slice(0, -1) : line;
+    current = current === null ? piece : current + piece;
+    if (!flowed) {
+      out.push(current);
+      current = null;
+    }
+  }
+  if (current !== null) out.push(current);
+  return out.join("\n");
+}

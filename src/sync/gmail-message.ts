@@ -2,7 +2,7 @@ import type { gmail_v1 } from "@googleapis/gmail";
 import { decodeWords } from "postal-mime";
 import { parseAddress, parseAddressList } from "../mail/address";
 import type { AttachmentFacts, MessageFacts } from "../mail/message-facts";
-import { decodeBase64Url, decodeText, headerParameter } from "./gmail-body";
+import { decodeBase64Url, decodeText, headerParameter, unflowText } from "./gmail-body";
 
 type Part = gmail_v1.Schema$MessagePart;
 type Header = gmail_v1.Schema$MessagePartHeader;
@@ -71,9 +71,12 @@ function walkPart(part: Part, out: { text: string[]; html: string[]; attachments
     if (part.body?.attachmentId) out.attachments.push(toAttachment(part, mimeType, disposition));
     return;
   }
-  const charset = headerParameter(header(headers, "content-type") ?? "", "charset");
-  const text = decodeText(decodeBase64Url(data), charset);
-  (mimeType === "text/html" ? out.html : out.text).push(text);
+  const contentType = header(headers, "content-type") ?? "";
+  const text = decodeText(decodeBase64Url(data), headerParameter(contentType, "charset"));
+  if (mimeType === "text/html") out.html.push(text);
+  else if (headerParameter(contentType, "format")?.toLowerCase() === "flowed") {
+    out.text.push(unflowText(text, headerParameter(contentType, "delsp")?.toLowerCase() === "yes"));
+  } else out.text.push(text);
 }
 
 /** A part is an attachment when it says so, has a file name, or is neither text body nor container. */

@@ -1,7 +1,7 @@
 import type { gmail_v1 } from "@googleapis/gmail";
 import { describe, expect, it } from "vitest";
 import { MAX_RECIPIENTS_PER_FIELD, toGmailMessage, type GmailMessage } from "../../../src/sync/gmail-message";
-import { decodeText } from "../../../src/sync/gmail-body";
+import { decodeText, unflowText } from "../../../src/sync/gmail-body";
 
 const b64url = (bytes: Uint8Array | string) => {
   const data = typeof bytes === "string" ? new TextEncoder().encode(bytes) : bytes;
@@ -186,5 +186,16 @@ describe("toGmailMessage: MIME tree", () => {
 describe("decodeText", () => {
   it("falls back for a missing charset", () => {
     expect(decodeText(new Uint8Array([0xe9]), null)).toBe("é");
+  });
+});
+
+describe("unflowText (RFC 3676)", () => {
+  it.each([
+    ["joins soft breaks", "one \r\ntwo\r\nthree", false, "one two\nthree"],
+    ["DelSp removes the flowing space", "one \r\ntwo", true, "onetwo"],
+    ["space-stuffed lines lose one space", "  indented\r\n From", false, " indented\nFrom"],
+    ["a signature separator is not flowed", "text\r\n-- \r\nsig", false, "text\n-- \nsig"],
+  ])("%s", (_label, input, delSp, expected) => {
+    expect(unflowText(input, delSp)).toBe(expected);
   });
 });
