@@ -1,0 +1,15 @@
+/**
+ * `npm run bench`: each path's bench in turn, figures printed as JSON. Not a timed test: the targets are
+ * read by a person (see each bench's header for what is measured and how).
+ */
+const only = process.argv.slice(2);
+const benches = [
+  ["sync", async () => (await import("./sync.mjs")).benchSync()],
+  ["send", async () => (await import("./send.mjs")).benchSend()],
+];
+const results = {};
+for (const [name, run] of benches) {
+  if (only.length > 0 && !only.includes(name)) continue;
+  results[name] = await run();
+  console.log(JSON.stringify({ [name]: results[name] }, null, 2));
+}
