@@ -1,6 +1,6 @@
 import type { gmail_v1 } from "@googleapis/gmail";
 import { describe, expect, it } from "vitest";
-import { advanceClock, consent, createAccount, deleteMessage, deliver, GOOGLE_ORIGIN, readMailbox, sendAsOwner, setLabels, uniqueEmail } from "../support/google";
+import { advanceClock, consent, createAccount, deleteMessage, deliver, GOOGLE_ORIGIN, loseNextSendAnswer, pullPushes, readMailbox, sendAsOwner, setLabels, uniqueEmail } from "../support/google";
 import { authorizationUrl } from "../support/google-oauth";
 import { TEST_GOOGLE } from "../support/google";
 import { connectedAccount, gmail } from "./helpers";
@@ -85,5 +85,44 @@ describe("emulator: control API", () => {
     const res = await fetch(`${GOOGLE_ORIGIN}/__emulator/oauth/consent`, { method: "POST", body: JSON.stringify({ authorizationUrl: bad, account: uniqueEmail() }) });
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ error: "invalid_scope" });
+  });
+
+  it("registers an OAuth client and a push subscription for another topic", async () => {
+    const clientId = `client-${crypto.randomUUID()}.apps.googleusercontent.com`;
+    const redirectUri = "http://other.test/callback";
+    const post = (path: string, body: unknown) => fetch(`${GOOGLE_ORIGIN}/__emulator${path}`, { method: "POST", body: JSON.stringify(body) });
+    expect((await post("/clients", { clientId, clientSecret: "s3cret", redirectUris: [redirectUri] })).status).toBe(200);
+    const topic = `projects/other-${crypto.randomUUID().slice(0, 8)}/topics/gmail`;
+    const subscription = { name: topic.replace("/topics/", "/subscriptions/"), topic, endpoint: "http://other.test/push", audience: "other-aud", serviceAccountEmail: "sa@other.iam.gserviceaccount.com" };
+    expect((await post("/pubsub/subscriptions", subscription)).status).toBe(200);
+    const email = uniqueEmail("other-client");
+    await createAccount(email);
+    const redirect = new URL(await consent(authorizationUrl({ client_id: clientId, redirect_uri: redirectUri, response_type: "code", scope: "openid https://mail.google.com/" }), email));
+    const token = await fetch(`${GOOGLE_ORIGIN}/token`, {
+      method: "POST",
+      headers: { authorization: `Basic ${btoa(`${clientId}:s3cret`)}`, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ grant_type: "authorization_code", code: redirect.searchParams.get("code")!, redirect_uri: redirectUri }),
+    });
+    const { access_token } = (await token.json()) as { access_token: string };
+    const watch = await gmail(access_token, "/gmail/v1/users/me/watch", { method: "POST", body: JSON.stringify({ topicName: topic }) });
+    expect(watch.status).toBe(200);
+    await deliver(email, { from: "a@example.com", to: email, subject: "s", text: "x" });
+    const [push] = await pullPushes(email);
+    expect(push!.url).toBe("http://other.test/push");
+    expect(JSON.parse(push!.body)).toMatchObject({ subscription: subscription.name });
+  });
+
+  it("loses a send's answer after a hang: the client gives up, the email is sent", async () => {
+    const { email, token } = await connectedAccount("lost-hang");
+    await loseNextSendAnswer(email, "hang", 5_000);
+    const raw = btoa("To: a@example.com\r\nSubject: hang\r\n\r\nx").replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+    const call = fetch(`${GOOGLE_ORIGIN}/gmail/v1/users/me/messages/send`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ raw }),
+      signal: AbortSignal.timeout(300),
+    });
+    await expect(call).rejects.toThrow();
+    expect((await readMailbox(email)).messages.map((m) => m.subject)).toEqual(["hang"]);
   });
 });
