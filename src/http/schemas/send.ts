@@ -47,10 +47,7 @@ export const SendMessageBody = z
 export type SendMessageBody = z.infer<typeof SendMessageBody>;
 
 /** Exact decoded size of canonical base64 (validated above), without decoding it. */
-export function base64DecodedSize(b64: string): number {
-  const padding = b64.endsWith("==") ? 2 : b64.endsWith("=") ? 1 : 0;
-  return (b64.length / 4) * 3 - padding;
-}
+export { base64DecodedSize } from "../../mail/base64";
 
 export const IdempotencyKeyHeader = z.object({
   "idempotency-key": z
@@ -59,5 +56,6 @@ export const IdempotencyKeyHeader = z.object({
     .max(255)
     .regex(/^[\x20-\x7e]+$/, "must be printable ASCII")
     .optional()
-    .openapi({ param: { name: "Idempotency-Key", in: "header" } }),
+    // Hono's header validator sees lower-cased names; HTTP header names are case-insensitive anyway.
+    .openapi({ param: { name: "idempotency-key", in: "header", description: "Idempotency-Key: one send per key and body for 24 hours." } }),
 });
