@@ -1,15 +1,17 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { normalizeEmail } from "../mail/address";
 import { D1_MAX_BOUND_PARAMETERS, type Database } from "./database";
-import { connections, members, users } from "./schema";
+import { connections, mailboxes, members, users } from "./schema";
 
 // The id list is the whole WHERE clause, so one query may name as many ids as D1 binds parameters.
 const USER_IDS_PER_QUERY = D1_MAX_BOUND_PARAMETERS;
 
 /**
  * Every address that counts as "a user of the location" (R7, R19, R20): each member's CRM email and every
- * mailbox a member has connected in this location, whatever the connection's status. A mailbox that was
- * ever connected stays the user's address: treating it as a contact's would leak internal mail (R7).
+ * mailbox a member has connected in this location, whatever the connection's status, and every mailbox the
+ * directory says a member holds (the connection row of a location is replaced by R4's update email, the
+ * directory row is not). A mailbox once connected stays the user's address: treating it as a contact's would
+ * leak internal mail (R7).
  * The map's values are user ids; a CRM email wins over a mailbox address when two users share one.
  * Two reads, never a join: the directory and the location's tables may live in different databases.
  */
@@ -32,6 +34,15 @@ export async function loadLocationUserAddresses(
     const chunk = userIds.slice(i, i + USER_IDS_PER_QUERY);
     const found = await directory.select({ id: users.id, email: users.email }).from(users).where(inArray(users.id, chunk)).all();
     for (const user of found) setFirst(addresses, user.email, user.id);
+  }
+  for (let i = 0; i < userIds.length; i += USER_IDS_PER_QUERY) {
+    const chunk = userIds.slice(i, i + USER_IDS_PER_QUERY);
+    const held = await directory
+      .select({ address: mailboxes.address, userId: mailboxes.ownerUserId })
+      .from(mailboxes)
+      .where(inArray(mailboxes.ownerUserId, chunk))
+      .all();
+    for (const mailbox of held) setFirst(addresses, mailbox.address, mailbox.userId);
   }
   for (const row of rows) if (row.mailbox !== null) setFirst(addresses, row.mailbox, row.userId);
   return addresses;

@@ -49,7 +49,11 @@ export const mailboxes = sqliteTable(
     updatedAt: integer("updated_at").notNull(),
   },
   // The cron's renewal page: active mailboxes whose watch expires soonest (R3).
-  (t) => [index("mailboxes_status_watch_idx").on(t.status, t.watchExpiresAt)],
+  (t) => [
+    index("mailboxes_status_watch_idx").on(t.status, t.watchExpiresAt),
+    // R7: every mailbox a user holds counts as that user's address, including one replaced by R4.
+    index("mailboxes_owner_idx").on(t.ownerUserId),
+  ],
 );
 
 /**

@@ -4,7 +4,7 @@ import { directoryDb, locationDb } from "../../src/db/database";
 import { loadLocationUserAddresses } from "../../src/db/location-users";
 import { upsertLocation } from "../../src/db/locations";
 import { addMember } from "../../src/db/members";
-import { connections } from "../../src/db/schema";
+import { connections, mailboxes } from "../../src/db/schema";
 import { upsertUser } from "../../src/db/users";
 
 const NOW = Date.UTC(2026, 10, 26, 10);
@@ -37,6 +37,24 @@ describe("loadLocationUserAddresses", () => {
       "bob@crm.example": "lu-bob",
       "bob.old@gmail.example": "lu-bob",
     });
+  });
+
+  it("R7: a mailbox replaced by update email (R4) still counts as its holder's address", async () => {
+    const dir = directoryDb(env);
+    const db = locationDb(env, "lu-loc-4");
+    await upsertUser(dir, { id: "lu-gil", email: "gil@crm.example", name: null }, NOW);
+    await addMember(db, "lu-loc-4", "lu-gil", NOW);
+    // The location's connection row now names the new mailbox; the directory still knows the old one is Gil's.
+    await connect("lu-loc-4", "lu-gil", "gil.new@gmail.example", "active");
+    await dir
+      .insert(mailboxes)
+      .values({ address: "gil.old@gmail.example", ownerUserId: "lu-gil", status: "disconnected", updatedAt: NOW })
+      .run();
+
+    const map = await loadLocationUserAddresses(dir, db, "lu-loc-4");
+
+    expect(map.get("gil.old@gmail.example")).toBe("lu-gil");
+    expect(map.get("gil.new@gmail.example")).toBe("lu-gil");
   });
 
   it("R23: ignores non-members, other locations' members and connections made in other locations", async () => {

@@ -1,0 +1,1 @@
+CREATE INDEX `mailboxes_owner_idx` ON `mailboxes` (`owner_user_id`);
