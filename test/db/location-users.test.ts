@@ -41,17 +41,17 @@ describe("loadLocationUserAddresses", () => {
 
   it("R7: a mailbox replaced by update email (R4) still counts as its holder's address", async () => {
     const dir = directoryDb(env);
-    const db = locationDb(env, "lu-loc-4");
+    const db = locationDb(env, "lu-loc-r4");
     await upsertUser(dir, { id: "lu-gil", email: "gil@crm.example", name: null }, NOW);
-    await addMember(db, "lu-loc-4", "lu-gil", NOW);
+    await addMember(db, "lu-loc-r4", "lu-gil", NOW);
     // The location's connection row now names the new mailbox; the directory still knows the old one is Gil's.
-    await connect("lu-loc-4", "lu-gil", "gil.new@gmail.example", "active");
+    await connect("lu-loc-r4", "lu-gil", "gil.new@gmail.example", "active");
     await dir
       .insert(mailboxes)
       .values({ address: "gil.old@gmail.example", ownerUserId: "lu-gil", status: "disconnected", updatedAt: NOW })
       .run();
 
-    const map = await loadLocationUserAddresses(dir, db, "lu-loc-4");
+    const map = await loadLocationUserAddresses(dir, db, "lu-loc-r4");
 
     expect(map.get("gil.old@gmail.example")).toBe("lu-gil");
     expect(map.get("gil.new@gmail.example")).toBe("lu-gil");
