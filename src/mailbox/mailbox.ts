@@ -15,7 +15,7 @@ import { toMailboxStatus, type MailboxStatus } from "./status";
 import { migrateMailboxStorage } from "./storage-schema";
 import { createQuotaGate } from "./quota-gate";
 import type { SyncHost } from "./sync-run";
-import { countParked, ensureSyncStorage } from "./sync-state";
+import { countParked, ensureSyncStorage, resetSync } from "./sync-state";
 import { notifySync, readGmailPart, requestSync, runSyncAlarm, type GmailPartOutcome, type NotifyOutcome } from "./sync-verbs";
 import { compareHistoryIds } from "../sync/history-fold";
 import { readSendQuota, sendThroughGmail, SendsInFlight, type GmailSendCommand, type GmailSendOutcome } from "./send";
@@ -81,7 +81,11 @@ export class Mailbox extends DurableObject<Env> {
     if (this.#takenBySomeoneElse(input.userId)) return { ok: false, reason: "mailbox_taken" };
     const before = readAccount(this.#sql);
     const resumed = before !== null && before.status !== "disconnected" && before.historyId !== null;
-    if (!resumed) removeAllConnections(this.#sql);
+    if (!resumed) {
+      removeAllConnections(this.#sql);
+      // R2: a fresh start point; whatever an earlier connection left queued is not synced.
+      resetSync(this.#sql);
+    }
     const account: Account = {
       address: input.address,
       ownerUserId: input.userId,
@@ -107,6 +111,8 @@ export class Mailbox extends DurableObject<Env> {
     await mirrorConnection(this.env, account, connection, input.now);
     await mirrorConnectionStatus(this.env, account.address, listConnections(this.#sql), "active", input.now);
     log.info("mailbox_connected", { address: account.address, locationId: input.locationId, resumed });
+    // R6: a reconnect syncs what arrived while paused at once, without waiting for a push.
+    if (resumed) await requestSync(this.#syncHost(input.now), this.ctx.storage, Date.now());
     // R6: what arrived while paused is caught up from the saved cursor now, not at the next push.
     if (resumed) await this.requestSync(input.now);
     return { ok: true, resumed, status: this.#status(input.now) };

@@ -187,3 +187,11 @@ export function listParked(sql: SqlStorage): { messageId: string; error: string;
     .toArray()
     .map((r) => ({ messageId: r.message_id, error: r.error, attempts: r.attempts, parkedAt: r.parked_at }));
 }
+
+/** Forgets queued work and scan progress (a new connection starts from its own cursor, R2). Parked rows stay. */
+export function resetSync(sql: SqlStorage): void {
+  sql.exec("DELETE FROM sync_pending");
+  sql.exec(
+    "UPDATE sync_state SET notified_history_id = NULL, wanted = 0, scan_kind = NULL, scan_page_token = NULL, scan_query = NULL, scan_target = NULL, failures = 0, retry_at = NULL, last_error = NULL WHERE id = 1",
+  );
+}

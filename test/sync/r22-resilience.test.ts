@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { mailboxStub } from "../../src/mailbox/stub";
-import { runCron } from "../support/connect";
+import { getMailbox, runCron } from "../support/connect";
 import {
   advanceClock,
   counters,
@@ -11,6 +11,7 @@ import {
   hangNext,
   PUSH_SPACING_MS,
   raiseRetentionFloor,
+  revoke,
   setPushFaults,
   uniqueEmail,
 } from "../support/google";
@@ -159,4 +160,21 @@ describe("R22: exactly once, nothing lost", () => {
     expect(conversations).toHaveLength(2);
     expect((await syncInternals(owner.address)).cursor).toBe(after.cursor);
   });
+
+  it("R6: mail that arrived while the grant was revoked syncs on reconnect, from the saved cursor, once", async () => {
+    const owner = await connectedOwner();
+    const contact = await addContact(owner.locationId, contactEmail());
+    await deliverSpaced(owner, contact.email, 1, "Before");
+    await pushAndSync(owner.address);
+    await revoke(owner.address);
+    await deliverSpaced(owner, contact.email, 2, "Paused");
+    await pushAndSync(owner.address);
+    expect(await subjectsOf(owner)).toEqual(["Before 1"]);
+    expect((await getMailbox(owner.locationId, owner.userId)).status).toBe("needs_reauth");
+
+    // Reconnecting the same account: no push needed, the sync resumes from the saved cursor.
+    await connectedOwner({ account: owner.address, locationId: owner.locationId, userId: owner.userId });
+    await runAlarms(owner.address);
+    expect(await subjectsOf(owner)).toEqual(["Before 1", "Paused 1", "Paused 2"]);
+  }, 20_000);
 });

@@ -65,7 +65,9 @@ export async function runAlarms(address: string, timeoutMs = 20_000): Promise<vo
       const sql = state.storage.sql;
       const row = sql.exec<{ wanted: number; scan_kind: string | null; scan_target: string | null }>("SELECT wanted, scan_kind, scan_target FROM sync_state").toArray()[0];
       const pending = sql.exec<{ n: number }>("SELECT count(*) AS n FROM sync_pending").one().n;
-      const busy = (row?.wanted ?? 0) === 1 || row?.scan_kind != null || row?.scan_target != null || pending > 0;
+      const active = sql.exec<{ status: string }>("SELECT status FROM account").toArray()[0]?.status === "active";
+      // A paused mailbox (needs_reauth, disconnected) keeps its progress for later but does no work now.
+      const busy = active && ((row?.wanted ?? 0) === 1 || row?.scan_kind != null || row?.scan_target != null || pending > 0);
       return { running: instance.syncing, alarm: await state.storage.getAlarm(), busy };
     });
     if (!probe.running && probe.alarm === null && !probe.busy) return;
