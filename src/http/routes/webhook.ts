@@ -1,9 +1,11 @@
+import { createRoute } from "@hono/zod-openapi";
 import { AppError } from "../../errors";
 import { verifyPushToken, bearerToken } from "../../google/push-token";
 import { log } from "../../log";
 import { parsePushBody } from "../../sync/push-notification";
 import { readCappedBody } from "../read-capped-body";
 import { newRouter } from "../router";
+import { ErrorBodySchema } from "../schemas/common";
 
 /** Pub/Sub push bodies are a few hundred bytes; 64 KiB is API.md's cap. */
 export const PUSH_BODY_LIMIT_BYTES = 64 * 1024;
@@ -11,7 +13,24 @@ export const PUSH_BODY_LIMIT_BYTES = 64 * 1024;
 /** Mounted at /webhooks: Gmail's Pub/Sub pushes (API.md "Gmail push"). */
 export const webhookRoutes = newRouter();
 
-webhookRoutes.post("/gmail", async (c) => {
+const errorAnswer = (description: string) => ({ description, content: { "application/json": { schema: ErrorBodySchema } } });
+
+// The body is read by hand, after the token check and under a byte cap: no zod validator reads it first.
+const pushRoute = createRoute({
+  method: "post",
+  path: "/gmail",
+  summary: "Cloud Pub/Sub push of a Gmail change",
+  description:
+    "Authorization: Bearer <Google-signed OIDC token> (iss accounts.google.com, aud PUBSUB_AUDIENCE, email " +
+    "PUBSUB_SERVICE_ACCOUNT). Body {message:{data: base64 of {emailAddress, historyId}, messageId}, subscription}.",
+  responses: {
+    204: { description: "Recorded with the mailbox (or ignored: malformed body, unknown or disconnected mailbox)" },
+    401: errorAnswer("invalid_push_token"),
+    413: errorAnswer("payload_too_large: bodies over 64 KiB"),
+  },
+});
+
+webhookRoutes.openapi(pushRoute, async (c) => {
   const config = c.get("config");
   // The token first: nothing of an unauthenticated request is read, parsed or logged.
   const check = await verifyPushToken(config, bearerToken(c.req.header("authorization")), Date.now());

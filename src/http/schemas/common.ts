@@ -57,6 +57,9 @@ const ERROR_DESCRIPTIONS = {
   404: "not_found",
   409: "conflict",
   413: "payload_too_large",
+  422: "idempotency_key_reuse: the Idempotency-Key was used with another body",
+  429: "daily_send_limit: see the Retry-After header and error.details.retryAt",
+  502: "gmail_error: Gmail refused; error.details is {status, reason}",
 } as const;
 
 /** The error answers a route may give, each with the one error body of API.md. */
