@@ -38,6 +38,11 @@ export interface GmailRequest<T> {
   query?: Record<string, string | string[] | undefined>;
   /** JSON-serialised unless it is a string or bytes, which go as they are with `contentType`. */
   body?: unknown;
+  /**
+   * A streamed body instead of `body`, opened once per attempt: a stream is read once, and the retry
+   * after a 401 needs a fresh one. Goes with `contentType`.
+   */
+  openBody?: () => Promise<ReadableStream<Uint8Array>>;
   contentType?: string;
   /** Parses the answer; answers without a body (204) are parsed as `undefined`. */
   schema: z.ZodType<T>;
@@ -85,7 +90,9 @@ export class GmailClient {
     }
     const headers = new Headers({ authorization: `Bearer ${token}`, accept: "application/json" });
     let body: BodyInit | undefined;
-    if (typeof spec.body === "string" || spec.body instanceof Uint8Array) {
+    if (spec.openBody) {
+      headers.set("content-type", spec.contentType ?? "application/octet-stream");
+    } else if (typeof spec.body === "string" || spec.body instanceof Uint8Array) {
       body = spec.body;
       headers.set("content-type", spec.contentType ?? "application/octet-stream");
     } else if (spec.body !== undefined) {
@@ -93,6 +100,7 @@ export class GmailClient {
       headers.set("content-type", "application/json");
     }
     try {
+      if (spec.openBody) body = await spec.openBody();
       return await fetch(url, { method: spec.method, headers, body });
     } catch {
       throw new GmailError(classifyGoogleFailure({ call: spec.call ?? "gmail", status: null }), null, what);

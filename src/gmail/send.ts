@@ -9,26 +9,36 @@ const SentMessage = z.object({ id: z.string().min(1), threadId: z.string().min(1
 export type SentMessage = z.infer<typeof SentMessage>;
 
 /**
- * At or above this raw size the message goes through the upload endpoint. The JSON endpoint carries the
- * message base64url-encoded inside JSON (a third larger, and held twice in memory while encoding), and
- * Google documents its plain request bodies in single megabytes; the media upload takes up to 35 MB of raw
- * bytes. 3 MiB raw makes a 4 MiB JSON body: ordinary mail takes the JSON path, attachments go by upload.
+ * At or above this raw size the message goes through the upload endpoint, streamed. The JSON endpoint carries
+ * the message base64url-encoded inside JSON (a third larger, built as one string), and Google documents its
+ * plain request bodies in single megabytes; the media upload takes up to 35 MB of raw bytes. 3 MiB raw makes
+ * a 4 MiB JSON body: ordinary mail takes the JSON path, attachments go by upload. The Worker picks the shape
+ * of RawMessage by this threshold (send-via-gmail.ts), so big messages are never whole strings.
  */
 export const UPLOAD_THRESHOLD_BYTES = 3 * 1024 * 1024;
+
+/**
+ * The RFC 822 message of a send (ASCII, as build-mime.ts makes it): whole below UPLOAD_THRESHOLD_BYTES, else
+ * its exact length and a way to open it as a byte stream, called once per attempt (over RPC, a call back
+ * into the Worker that holds the request).
+ */
+export type RawMessage =
+  | { kind: "inline"; raw: string }
+  | { kind: "stream"; length: number; open: () => ReadableStream<Uint8Array> | Promise<ReadableStream<Uint8Array>> };
 
 // Gmail API quota units (Google's table): messages.send 100, messages.list 5.
 const SEND_UNITS = 100;
 const LIST_UNITS = 5;
 
-/** Sends one RFC 822 message (ASCII, as build-mime.ts makes it); `threadId` puts it in the replied thread (R13). */
-export async function sendRawMessage(client: GmailClient, raw: string, threadId: string | null): Promise<SentMessage> {
-  if (raw.length >= UPLOAD_THRESHOLD_BYTES) {
-    const upload = multipartUpload(raw, threadId);
+/** Sends one RFC 822 message; `threadId` puts it in the replied thread (R13). */
+export async function sendRawMessage(client: GmailClient, message: RawMessage, threadId: string | null): Promise<SentMessage> {
+  if (message.kind === "stream") {
+    const upload = multipartUpload(message, threadId);
     return client.request({
       method: "POST",
       path: "/upload/gmail/v1/users/me/messages/send",
       query: { uploadType: "multipart" },
-      body: upload.body,
+      openBody: upload.open,
       contentType: upload.contentType,
       schema: SentMessage,
       units: SEND_UNITS,
@@ -38,7 +48,7 @@ export async function sendRawMessage(client: GmailClient, raw: string, threadId:
   return client.request({
     method: "POST",
     path: "/gmail/v1/users/me/messages/send",
-    body: { raw: toBase64Url(new TextEncoder().encode(raw)), ...(threadId === null ? {} : { threadId }) },
+    body: { raw: toBase64Url(new TextEncoder().encode(message.raw)), ...(threadId === null ? {} : { threadId }) },
     schema: SentMessage,
     units: SEND_UNITS,
     call: "messages_send",
@@ -46,16 +56,52 @@ export async function sendRawMessage(client: GmailClient, raw: string, threadId:
 }
 
 /**
- * multipart/related: the Message resource as JSON (its threadId), then the raw message/rfc822. Built as one
- * string: the raw message is ASCII, and fetch encodes it once, with no byte copy of our own on the way.
+ * multipart/related: the Message resource as JSON (its threadId), then the raw message/rfc822, streamed
+ * through with nothing buffered. A FixedLengthStream gives the upload its exact Content-Length (known from
+ * the parts) rather than chunked encoding, and fails the request if the message is not the length it claimed.
  */
-export function multipartUpload(raw: string, threadId: string | null): { body: string; contentType: string } {
+export function multipartUpload(
+  message: { length: number; open: () => ReadableStream<Uint8Array> | Promise<ReadableStream<Uint8Array>> },
+  threadId: string | null,
+): { contentType: string; length: number; open: () => Promise<ReadableStream<Uint8Array>> } {
   const boundary = `upload_${crypto.randomUUID().replaceAll("-", "")}`;
   const metadata = JSON.stringify(threadId === null ? {} : { threadId });
-  const body =
+  const encoder = new TextEncoder();
+  const head = encoder.encode(
     `--${boundary}\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n${metadata}\r\n` +
-    `--${boundary}\r\nContent-Type: message/rfc822\r\n\r\n${raw}\r\n--${boundary}--\r\n`;
-  return { body, contentType: `multipart/related; boundary=${boundary}` };
+      `--${boundary}\r\nContent-Type: message/rfc822\r\n\r\n`,
+  );
+  const tail = encoder.encode(`\r\n--${boundary}--\r\n`);
+  const length = head.length + message.length + tail.length;
+  return {
+    contentType: `multipart/related; boundary=${boundary}`,
+    length,
+    open: async () => framed(head, await message.open(), tail).pipeThrough(new FixedLengthStream(length)),
+  };
+}
+
+/** `head`, then every chunk of `body` as it is read, then `tail`. */
+function framed(head: Uint8Array, body: ReadableStream<Uint8Array>, tail: Uint8Array): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  let stage: "head" | "body" | "done" = "head";
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        if (stage === "head") {
+          stage = "body";
+          controller.enqueue(head);
+          return;
+        }
+        if (stage === "done") return controller.close();
+        const next = await reader.read();
+        if (!next.done) return controller.enqueue(next.value);
+        stage = "done";
+        controller.enqueue(tail);
+      },
+      cancel: (reason) => reader.cancel(reason),
+    },
+    { highWaterMark: 0 },
+  );
 }
 
 const MessageList = z.object({ messages: z.array(z.object({ id: z.string(), threadId: z.string() })).optional() });

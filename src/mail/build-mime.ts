@@ -1,4 +1,4 @@
-import { encodeBase64Lines, encodeQuotedPrintable } from "./encode-body";
+import { encodeQuotedPrintable } from "./encode-body";
 import {
   CRLF,
   addressHeader,
@@ -7,7 +7,8 @@ import {
   messageIdListHeader,
   unstructuredHeader,
 } from "./encode-header";
-import type { OutgoingAttachment, OutgoingMessage } from "./outgoing-message";
+import { mimeLength, renderMime, type MimeSegment } from "./mime-segments";
+import { attachmentBase64, type OutgoingAttachment, type OutgoingMessage } from "./outgoing-message";
 import { validateOutgoingMessage, type OutgoingProblem } from "./validate-outgoing";
 
 export type { OutgoingAttachment, OutgoingMessage } from "./outgoing-message";
@@ -23,9 +24,14 @@ export type BuildMimeResult =
   | { ok: true; raw: string }
   | { ok: false; field: string; problem: OutgoingProblem; message: string };
 
+/** The message as ordered segments (mime-segments.ts) and its exact size in bytes, or the problem. */
+export type MimePlan =
+  | { ok: true; segments: MimeSegment[]; length: number }
+  | { ok: false; field: string; problem: OutgoingProblem; message: string };
+
 interface Part {
   headers: string[];
-  body: string;
+  body: MimeSegment[];
 }
 
 // Fixed boundaries are safe: content is only ever QP or base64, neither of which can start a line with "--=_".
@@ -37,6 +43,15 @@ const ALTERNATIVE_BOUNDARY = "=_crm_alt_7f3a";
  * ASCII only. Validates first (validateOutgoingMessage): an invalid message yields the problem, never bytes.
  */
 export function buildMime(message: OutgoingMessage): BuildMimeResult {
+  const plan = planMime(message);
+  return plan.ok ? { ok: true, raw: renderMime(plan.segments) } : plan;
+}
+
+/**
+ * The same message as buildMime, as segments to stream (mime-segments.ts): attachments stay the caller's
+ * base64, wrapped only as the bytes go out, so a 20 MB attachment is never held twice.
+ */
+export function planMime(message: OutgoingMessage): MimePlan {
   const validation = validateOutgoingMessage(message);
   if (!validation.ok) return validation;
   const headers = [
@@ -52,7 +67,8 @@ export function buildMime(message: OutgoingMessage): BuildMimeResult {
     "MIME-Version: 1.0",
   ];
   const root = rootPart(message);
-  return { ok: true, raw: [...headers, ...root.headers].join(CRLF) + CRLF + CRLF + root.body };
+  const segments = [[...headers, ...root.headers].join(CRLF) + CRLF + CRLF, ...root.body];
+  return { ok: true, segments, length: mimeLength(segments) };
 }
 
 function rootPart(message: OutgoingMessage): Part {
@@ -71,7 +87,7 @@ function bodyPart(text: string | null, html: string | null): Part {
 function textPart(subtype: "plain" | "html", content: string): Part {
   return {
     headers: [`Content-Type: text/${subtype}; charset=UTF-8`, "Content-Transfer-Encoding: quoted-printable"],
-    body: encodeQuotedPrintable(content),
+    body: [encodeQuotedPrintable(content)],
   };
 }
 
@@ -83,15 +99,15 @@ function attachmentPart(attachment: OutgoingAttachment): Part {
       `Content-Disposition: attachment;${CRLF} ${dispositionParam}`,
       "Content-Transfer-Encoding: base64",
     ],
-    body: encodeBase64Lines(attachment.content),
+    body: [{ base64: attachmentBase64(attachment) }],
   };
 }
 
 function multipart(subtype: "mixed" | "alternative", boundary: string, parts: Part[]): Part {
-  const rendered = parts.map((p) => `--${boundary}${CRLF}${p.headers.join(CRLF)}${CRLF}${CRLF}${p.body}${CRLF}`);
+  const body = parts.flatMap((p) => [`--${boundary}${CRLF}${p.headers.join(CRLF)}${CRLF}${CRLF}`, ...p.body, CRLF]);
   return {
     headers: [`Content-Type: multipart/${subtype}; boundary="${boundary}"`],
-    body: `${rendered.join("")}--${boundary}--${CRLF}`,
+    body: [...body, `--${boundary}--${CRLF}`],
   };
 }
 

@@ -1,4 +1,5 @@
-import { CRLF, toBase64 } from "./encode-header";
+import { BASE64_LINE } from "./base64";
+import { CRLF } from "./encode-header";
 
 /**
  * Body encodings for outgoing parts. Both keep lines at most 76 characters and neither can produce a
@@ -36,10 +37,9 @@ function encodeQpLine(line: string): string {
   return out + current;
 }
 
-/** Base64 wrapped at 76 characters per line (RFC 2045). */
-export function encodeBase64Lines(bytes: Uint8Array): string {
-  const base64 = toBase64(bytes);
+/** Unwrapped base64 wrapped at 76 characters per line (RFC 2045), CRLF between lines. */
+export function wrapBase64(base64: string): string {
   const lines: string[] = [];
-  for (let i = 0; i < base64.length; i += 76) lines.push(base64.slice(i, i + 76));
+  for (let i = 0; i < base64.length; i += BASE64_LINE) lines.push(base64.slice(i, i + BASE64_LINE));
   return lines.join(CRLF);
 }

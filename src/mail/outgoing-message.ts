@@ -1,12 +1,16 @@
+import { base64DecodedSize, decodeBase64 } from "./base64";
+import { toBase64 } from "./encode-header";
 import type { Address } from "./message-facts";
 
-/** An attachment of a CRM send. */
-export interface OutgoingAttachment {
+/**
+ * An attachment of a CRM send. Its content is either bytes, or canonical base64 (padded, no line breaks) as
+ * the request carried it: a 20 MB attachment then stays one string, never decoded only to be re-encoded.
+ */
+export type OutgoingAttachment = {
   filename: string;
   /** "type/subtype" only, no parameters. */
   contentType: string;
-  content: Uint8Array;
-}
+} & ({ content: Uint8Array; contentBase64?: never } | { contentBase64: string; content?: never });
 
 /** Everything build-mime.ts needs for one CRM send (R13, R17). Addresses are normalized. */
 export interface OutgoingMessage {
@@ -30,3 +34,18 @@ export interface OutgoingMessage {
 
 /** Gmail counts To, Cc and Bcc together against its per-message recipient limits. */
 export const MAX_RECIPIENTS = 100;
+
+/** The attachment's content as unwrapped base64, as the MIME body carries it (wrapped at 76). */
+export function attachmentBase64(attachment: OutgoingAttachment): string {
+  return attachment.contentBase64 ?? toBase64(attachment.content);
+}
+
+/** Decoded bytes (R17 counts these), without decoding base64 content. */
+export function attachmentSize(attachment: OutgoingAttachment): number {
+  return attachment.contentBase64 === undefined ? attachment.content.byteLength : base64DecodedSize(attachment.contentBase64);
+}
+
+/** The bytes, for providers and stores that take bytes (the location's provider, R2). */
+export function attachmentBytes(attachment: OutgoingAttachment): Uint8Array {
+  return attachment.contentBase64 === undefined ? attachment.content : decodeBase64(attachment.contentBase64);
+}

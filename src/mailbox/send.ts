@@ -3,7 +3,7 @@ import { storeMessages } from "../db/message-store";
 import { endThreadBinding } from "../db/thread-binding-end";
 import type { Env } from "../env";
 import { GmailError, type GmailClient } from "../gmail/client";
-import { findSentByMessageId, sendRawMessage, type SentMessage } from "../gmail/send";
+import { findSentByMessageId, sendRawMessage, type RawMessage, type SentMessage } from "../gmail/send";
 import { log } from "../log";
 import type { MessageFacts } from "../mail/message-facts";
 import { bindingsEndedBySend } from "../sync/thread-handoff";
@@ -15,8 +15,11 @@ import type { SendQuota } from "./status";
 export interface GmailSendCommand {
   locationId: string;
   contactId: string;
-  /** The RFC 5322 message, ASCII (build-mime.ts). */
-  raw: string;
+  /**
+   * The RFC 5322 message (build-mime.ts): inline when small, else a stream this object opens from the Worker
+   * only if it sends, so a large message is never held here whole (gmail/send.ts).
+   */
+  message: RawMessage;
   messageIdHeader: string;
   threadId: string | null;
   facts: MessageFacts;
@@ -85,7 +88,7 @@ export async function sendThroughGmail(deps: SendDeps, command: GmailSendCommand
   }
   let sent: SentMessage;
   try {
-    sent = await sendRawMessage(deps.gmail, command.raw, command.threadId);
+    sent = await sendRawMessage(deps.gmail, command.message, command.threadId);
   } catch (error) {
     return refused(deps, command, error);
   }

@@ -90,18 +90,11 @@ function outgoingEmail(
     html: body.html ?? null,
     inReplyTo: reply?.inReplyTo ?? null,
     references: reply?.references ?? [],
+    // Kept as the request's base64 (validated in schemas/send.ts): the MIME carries base64 anyway.
     attachments: body.attachments.map((a) => ({
       filename: a.filename,
       contentType: a.contentType,
-      content: decodeBase64(a.contentBase64),
+      contentBase64: a.contentBase64,
     })),
   };
-}
-
-/** Validated canonical base64 (schemas/send.ts) to bytes. */
-function decodeBase64(b64: string): Uint8Array {
-  const binary = atob(b64);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
 }

@@ -1,6 +1,8 @@
 import type { Env } from "../env";
 import { AppError } from "../errors";
-import { buildMime } from "../mail/build-mime";
+import { UPLOAD_THRESHOLD_BYTES, type RawMessage } from "../gmail/send";
+import { planMime } from "../mail/build-mime";
+import { mimeStream, renderMime, type MimeSegment } from "../mail/mime-segments";
 import type { GmailSendOutcome } from "../mailbox/send";
 import { mailboxStub } from "../mailbox/stub";
 import type { KeyClaim } from "./idempotency";
@@ -27,19 +29,29 @@ export async function sendViaGmail(
 ): Promise<string> {
   const { email } = input;
   const messageIdHeader = await messageIdForSend({ fromAddress: input.mailboxAddress, locationId: input.locationId, claim: input.claim });
-  const built = buildMime({ ...email, messageId: messageIdHeader, date: new Date(input.now) });
+  const built = planMime({ ...email, messageId: messageIdHeader, date: new Date(input.now) });
   if (!built.ok) throw invalidHeader(built);
   // Attachments follow the text part(s) in multipart/mixed, so Gmail numbers them "1", "2", … (build-mime.ts).
   const partIds = email.attachments.map((_, i) => String(i + 1));
   const outcome = await mailboxStub(env, input.mailboxAddress).sendMail({
     locationId: input.locationId,
     contactId: input.contactId,
-    raw: built.raw,
+    message: rawMessage(built.segments, built.length),
     messageIdHeader,
     threadId: input.threadId,
     facts: factsOf(email, messageIdHeader, input.now, partIds),
   });
   return messageIdOrThrow(outcome);
+}
+
+/**
+ * Small messages go whole; large ones as a stream the Durable Object pulls from here (Workers RPC passes the
+ * function as a stub), made from the request's own base64 as it is read: neither isolate ever holds the
+ * whole message, and each attempt of the upload opens a fresh stream.
+ */
+function rawMessage(segments: MimeSegment[], length: number): RawMessage {
+  if (length < UPLOAD_THRESHOLD_BYTES) return { kind: "inline", raw: renderMime(segments) };
+  return { kind: "stream", length, open: () => mimeStream(segments) };
 }
 
 export function invalidHeader(problem: { field: string; problem: string; message: string }): AppError {

@@ -4,6 +4,7 @@ import type { Env } from "../env";
 import { AppError } from "../errors";
 import { log } from "../log";
 import type { MessageFacts } from "../mail/message-facts";
+import { attachmentBytes, attachmentSize } from "../mail/outgoing-message";
 import type { EmailProvider, OutgoingEmail } from "./providers/provider";
 
 /**
@@ -27,7 +28,7 @@ export async function sendViaLocation(
   const storageKeys = await Promise.all(
     email.attachments.map(async (a, i) => {
       const key = `crm/${locationId}/${result.messageIdHeader.replace(/[<>]/g, "")}/${i}`;
-      await env.ATTACHMENTS.put(key, a.content, { httpMetadata: { contentType: a.contentType } });
+      await env.ATTACHMENTS.put(key, attachmentBytes(a), { httpMetadata: { contentType: a.contentType } });
       return key;
     }),
   );
@@ -73,7 +74,7 @@ export function factsOf(
     attachments: email.attachments.map((a, i) => ({
       filename: a.filename,
       contentType: a.contentType,
-      size: a.content.byteLength,
+      size: attachmentSize(a),
       inline: false,
       contentId: null,
       gmailPartId: gmailPartIds[i] ?? null,

@@ -3,7 +3,7 @@ import type { MiddlewareHandler } from "hono";
 import type { Config } from "../../config";
 import { locationDb } from "../../db/database";
 import { AppError } from "../../errors";
-import { canonicalJson, sha256Hex, withIdempotencyKey, type IdempotentAnswer, type KeyClaim } from "../../send/idempotency";
+import { canonicalJson, sha256Hex, sha256HexOfText, withIdempotencyKey, type IdempotentAnswer, type KeyClaim } from "../../send/idempotency";
 import { sendMessage } from "../../send/send-message";
 import type { AppEnv } from "../context";
 import { limitBody } from "../middleware/body-limit";
@@ -46,6 +46,9 @@ sendRoutes.openapi(
   async (c) => {
     const { locationId } = c.req.valid("param");
     const body = c.req.valid("json");
+    // Hono keeps the body's text (up to ~36 MB) cached for the whole request after parsing it; the parsed
+    // object is all the send reads, so let the text go before the send holds on to its attachments.
+    c.req.bodyCache = {};
     const key = c.req.valid("header")["idempotency-key"];
     const config = c.var.config;
     checkAttachmentsSize(body, config.MAX_ATTACHMENT_BYTES);
@@ -84,7 +87,7 @@ function checkAttachmentsSize(body: SendMessageBody, maxBytes: number): void {
  */
 async function requestHash(body: SendMessageBody): Promise<string> {
   const attachments = await Promise.all(
-    body.attachments.map(async (a) => ({ ...a, contentBase64: await sha256Hex(a.contentBase64) })),
+    body.attachments.map(async (a) => ({ ...a, contentBase64: await sha256HexOfText(a.contentBase64) })),
   );
   return sha256Hex(canonicalJson({ ...body, attachments }));
 }

@@ -1,4 +1,5 @@
 import type { Address } from "../../mail/message-facts";
+import { attachmentBytes } from "../../mail/outgoing-message";
 import type { EmailProvider, OutgoingEmail, ProviderResult } from "./provider";
 
 const toEmailAddress = (a: Address): string | EmailAddress => (a.name === null ? a.email : { email: a.email, name: a.name });
@@ -31,7 +32,7 @@ export function cloudflareEmailProvider(binding: SendEmail): EmailProvider {
             disposition: "attachment" as const,
             filename: a.filename,
             type: a.contentType,
-            content: a.content,
+            content: attachmentBytes(a),
           })),
         });
         return { ok: true, messageIdHeader: withBrackets(result.messageId) };
