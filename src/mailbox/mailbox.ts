@@ -14,6 +14,7 @@ import { readAccount, updateAccount, writeAccount, type Account } from "./state"
 import { toMailboxStatus, type MailboxStatus } from "./status";
 import { migrateMailboxStorage } from "./storage-schema";
 import { createQuotaGate } from "./quota-gate";
+import { sqlQuotaSpends } from "./quota-spends";
 import type { SyncHost } from "./sync-run";
 import { countParked, ensureSyncStorage, resetSync } from "./sync-state";
 import { notifySync, readGmailPart, requestSync, runSyncAlarm, type GmailPartOutcome, type NotifyOutcome } from "./sync-verbs";
@@ -61,7 +62,7 @@ export class Mailbox extends DurableObject<Env> {
     this.#sql = ctx.storage.sql;
     migrateMailboxStorage(this.#sql);
     ensureSyncStorage(this.#sql);
-    this.quotaGate = createQuotaGate({ limitPerMinute: () => this.#config.GMAIL_USER_QUOTA_PER_MINUTE });
+    this.quotaGate = createQuotaGate({ limitPerMinute: () => this.#config.GMAIL_USER_QUOTA_PER_MINUTE, spends: sqlQuotaSpends(this.#sql) });
     this.#tokens = new AccessTokenCache((now) => this.#refreshAccessToken(now));
   }
 

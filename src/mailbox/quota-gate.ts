@@ -1,15 +1,17 @@
 import { GmailError, type QuotaGate } from "../gmail/client";
 import { MAX_INLINE_WAIT_MS } from "../sync/plan";
-import { paceQuotaCall, pruneQuotaSpends, type QuotaSpend } from "../sync/quota";
+import { paceQuotaCall } from "../sync/quota";
+import type { QuotaSpendStore } from "./quota-spends";
 
 /**
- * The mailbox's Gmail quota pacer (sync/quota.ts's arithmetic, spends kept in memory: an evicted object
- * starts with an empty window, and Google's own 429s, rare by then, are handled by backoff). A short
- * wait is slept through; a long one ends the call with a rate_limited GmailError naming when to come
- * back, so the alarm reschedules itself instead of holding the object awake.
+ * The mailbox's Gmail quota pacer: sync/quota.ts's arithmetic over the spends kept in `spends` (the DO's
+ * SQLite, quota-spends.ts, so an eviction does not empty the window). A short wait is slept through; a
+ * long one ends the call with a rate_limited GmailError naming when to come back, so the alarm
+ * reschedules itself instead of holding the object awake.
  */
 export function createQuotaGate(options: {
   limitPerMinute: () => number;
+  spends: QuotaSpendStore;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
   maxInlineWaitMs?: number;
@@ -17,14 +19,13 @@ export function createQuotaGate(options: {
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const maxWait = options.maxInlineWaitMs ?? MAX_INLINE_WAIT_MS;
-  let spent: QuotaSpend[] = [];
   return async (units) => {
     for (;;) {
       const at = now();
-      spent = pruneQuotaSpends(spent, at);
-      const decision = paceQuotaCall({ spent, limitPerMinute: options.limitPerMinute(), units, now: at });
+      // Read and record with no await between: concurrent callers (sync and sends) never both take the last room.
+      const decision = paceQuotaCall({ spent: options.spends.live(at), limitPerMinute: options.limitPerMinute(), units, now: at });
       if (decision.go) {
-        spent.push({ at, units });
+        options.spends.record({ at, units });
         return;
       }
       const wait = decision.waitUntil - at;

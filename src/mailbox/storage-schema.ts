@@ -1,3 +1,4 @@
+import { QUOTA_SPENDS_MIGRATION } from "./quota-spends";
 import { SEND_LOG_MIGRATION } from "./send-log";
 
 /**
@@ -36,6 +37,8 @@ export const MAILBOX_MIGRATIONS: readonly string[] = [
    );`,
   // v2 sends, send_block: R16's counted sends by Message-ID (R25) and Gmail's own sending-limit block.
   SEND_LOG_MIGRATION,
+  // v3 quota_spend: the Gmail quota pacer's sliding window, one row per second (quota-spends.ts).
+  QUOTA_SPENDS_MIGRATION,
 ];
 
 export function migrateMailboxStorage(sql: SqlStorage): void {

@@ -1,0 +1,67 @@
+import { evictDurableObject, runInDurableObject } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import type { QuotaGate } from "../../src/gmail/client";
+import { mailboxStub } from "../../src/mailbox/stub";
+import { QUOTA_WINDOW_MS } from "../../src/sync/quota";
+import { counters, deliver, deliverPushes, uniqueEmail } from "../support/google";
+import { addContact, connectedOwner, messagesOf, runAlarms, syncInternals } from "./support";
+
+/** The DO's pacer, for a test that spends quota as a burst of Gmail calls would (a look inside, like syncInternals). */
+function gateOf(instance: unknown): QuotaGate {
+  const gate = (instance as { quotaGate?: QuotaGate }).quotaGate;
+  if (!gate) throw new Error("the mailbox has no quota gate");
+  return gate;
+}
+
+/** Waits until the alarm's run is over and its next alarm is set beyond `after`. */
+async function untilAlarmBeyond(address: string, after: number): Promise<number> {
+  const stub = mailboxStub(env, address);
+  for (let i = 0; i < 300; i++) {
+    const probe = await runInDurableObject(stub, async (instance, state) => ({ running: instance.syncing, alarm: await state.storage.getAlarm() }));
+    if (!probe.running && probe.alarm !== null && probe.alarm > after) return probe.alarm;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`no alarm beyond ${after} was set for ${address}`);
+}
+
+describe("Gmail quota pacing (GMAIL_USER_QUOTA_PER_MINUTE)", () => {
+  it("R22: the pacer's window survives an eviction: a fresh object spends nothing until the minute has room", async () => {
+    const owner = await connectedOwner();
+    const contact = await addContact(owner.locationId, uniqueEmail("paced", "client.test"));
+    const stub = mailboxStub(env, owner.address);
+    // A burst spent 5,699 of the 5,700 units the pacer allows per minute (95% of the test config's 6,000).
+    const spentAt = Date.now();
+    await runInDurableObject(stub, (instance) => gateOf(instance)(5_699));
+    await evictDurableObject(stub);
+
+    await deliver(owner.address, { from: contact.email, to: owner.address, subject: "Paced", text: "later" });
+    const before = (await counters(owner.address)).totalRequests;
+    await deliverPushes(owner.address, (r) => exports.default.fetch(r));
+    const alarm = await untilAlarmBeyond(owner.address, Date.now() + 5_000);
+
+    // history.list (2 units) would overshoot: no Gmail call, the alarm waits for the burst to leave the window.
+    expect((await counters(owner.address)).totalRequests).toBe(before);
+    expect(alarm).toBeGreaterThanOrEqual(spentAt + QUOTA_WINDOW_MS);
+    expect((await syncInternals(owner.address)).state).toMatchObject({ last_error: expect.stringContaining("local_quota_pacing") });
+    expect(await messagesOf(owner.locationId)).toEqual([]);
+
+    // The minute passes (its spends are forgotten): the sync goes on with what waited.
+    await runInDurableObject(stub, (_instance, state) => state.storage.sql.exec("DELETE FROM quota_spend"));
+    await runAlarms(owner.address);
+    expect((await messagesOf(owner.locationId)).map((m) => m.subject)).toEqual(["Paced"]);
+  });
+
+  it("R22: spends are kept one row per second, not one per call, and pruned as they leave the window", async () => {
+    const owner = await connectedOwner();
+    const rows = await runInDurableObject(mailboxStub(env, owner.address), async (instance, state) => {
+      const sql = state.storage.sql;
+      sql.exec("INSERT INTO quota_spend (second, units, last_at) VALUES (?, 5, ?)", Math.floor((Date.now() - 2 * QUOTA_WINDOW_MS) / 1000), Date.now() - 2 * QUOTA_WINDOW_MS);
+      for (let i = 0; i < 20; i++) await gateOf(instance)(5);
+      return sql.exec<{ units: number }>("SELECT units FROM quota_spend").toArray().map((r) => r.units);
+    });
+    // Twenty calls within a second or two: one or two rows, all 100 units there, the stale row gone.
+    expect(rows.length).toBeLessThanOrEqual(2);
+    expect(rows.reduce((a, b) => a + b, 0)).toBe(100);
+  });
+});
