@@ -6,7 +6,7 @@ import { batchGetMessages } from "../gmail/messages";
 import { log } from "../log";
 import { toGmailMessage, type GmailMessage } from "../sync/gmail-message";
 import { loadRoutingData, type ActiveConnection } from "../sync/load-routing";
-import { MAX_MESSAGE_ATTEMPTS, MESSAGES_PER_BATCH } from "../sync/plan";
+import { MESSAGES_PER_BATCH } from "../sync/plan";
 import { routeChunk, type RoutedMessage } from "../sync/route-chunk";
 import { nextPending, recordFailure, removePending } from "./sync-state";
 
@@ -22,8 +22,8 @@ export interface ChunkResult {
 /**
  * One chunk of the queue: fetch the oldest pending messages in one batch request, route them (R7–R12),
  * store them in one D1 batch per location, and only then take them off the queue. A message that fails
- * (Gmail error, unreadable, refused by D1) counts an attempt and is parked at the third (R24); a failure
- * of one message never holds back the others.
+ * (Gmail error, unreadable, refused by D1) counts an attempt, waits out a backoff while the queue goes on,
+ * and is parked at the third (R24); a failure of one message never holds back the others.
  */
 export async function syncNextChunk(
   deps: {
@@ -37,7 +37,7 @@ export async function syncNextChunk(
   now: number,
 ): Promise<ChunkResult> {
   const { sql } = deps;
-  const pending = nextPending(sql, MESSAGES_PER_BATCH);
+  const pending = nextPending(sql, MESSAGES_PER_BATCH, now);
   const fetched = await batchGetMessages(deps.client, pending.map((p) => p.messageId));
   const parsed: GmailMessage[] = [];
   let rateLimited: ChunkResult["rateLimited"] = null;
@@ -69,7 +69,7 @@ export async function syncNextChunk(
 }
 
 function fail(sql: SqlStorage, id: string, error: string, now: number): void {
-  if (recordFailure(sql, id, error, MAX_MESSAGE_ATTEMPTS, now)) log.warn("sync_message_parked", { gmailMessageId: id, error });
+  if (recordFailure(sql, id, error, now)) log.warn("sync_message_parked", { gmailMessageId: id, error });
 }
 
 /**

@@ -18,7 +18,7 @@ import {
   type SyncStep,
 } from "../sync/plan";
 import { syncNextChunk } from "./sync-chunk";
-import { addPending, countPending, readSyncState, removePending, setFailure, setScan, setScanTarget, setWanted } from "./sync-state";
+import { addPending, pendingAt, readSyncState, removePending, setFailure, setScan, setScanTarget, setWanted } from "./sync-state";
 
 /** What the Durable Object lends one sync run. */
 export interface SyncHost {
@@ -51,14 +51,19 @@ export async function runSync(host: SyncHost): Promise<RunOutcome> {
     const account = host.account();
     if (account === null || account.status !== "active") return { next: "idle" };
     const state = readSyncState(host.sql);
+    const pending = pendingAt(host.sql, host.now());
     const step = decideNextStep({
       cursor: account.historyId,
       scan: state.scan,
       scanTarget: state.scanTarget,
-      pendingCount: countPending(host.sql),
+      pendingCount: pending.count,
+      pendingDue: pending.due,
+      nextPendingAt: pending.nextAt,
       wanted: state.wanted,
     });
     if (step.kind === "idle") return { next: "idle" };
+    // Only messages waiting out their backoff (R24) are left: the alarm comes back for them.
+    if (step.kind === "wait") return { next: "at", at: step.until };
     const cost = step.kind === "fetch_pending" ? { subrequests: 1 + 6 * host.connections().length, messages: MESSAGES_PER_BATCH } : { subrequests: 2, messages: 0 };
     if (!fitsInRun(usage, host.now(), cost)) return { next: "now" };
     try {
@@ -74,7 +79,7 @@ export async function runSync(host: SyncHost): Promise<RunOutcome> {
 /** Runs one step; returns a time to wait until (Gmail rate limited some items) or null to go on. */
 async function runStep(
   host: SyncHost,
-  step: Exclude<SyncStep, { kind: "idle" }>,
+  step: Exclude<SyncStep, { kind: "idle" } | { kind: "wait" }>,
   account: { connectedAt: number; lastSyncedAt: number | null },
   usage: RunUsage,
 ): Promise<number | null> {

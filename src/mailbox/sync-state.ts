@@ -1,11 +1,12 @@
 import { compareHistoryIds } from "../sync/history-fold";
-import type { SyncProgress } from "../sync/plan";
+import { nextMessageAttemptAt, type SyncProgress } from "../sync/plan";
 
 /**
  * The sync's durable state inside the mailbox Durable Object (tables made by ensureSyncStorage):
  * - sync_state   one row: the highest pushed history id, whether a sync is wanted, the scan under way,
  *                the cursor it leads to, and the backoff after a failed run;
- * - sync_pending messages a scan reported, in history order, not yet committed to D1 (or parked);
+ * - sync_pending messages a scan reported, in history order, not yet committed to D1 (or parked), with
+ *                their failed attempts and when the next is due (R24: backoff spread over alarms);
  * - sync_parked  messages that failed MAX_MESSAGE_ATTEMPTS times (R24), kept with their error.
  * All writes are synchronous SQL within one DO turn: each one is atomic with what surrounds it.
  */
@@ -32,7 +33,8 @@ export function ensureSyncStorage(sql: SqlStorage): void {
       message_id TEXT PRIMARY KEY,
       seq INTEGER NOT NULL,
       attempts INTEGER NOT NULL DEFAULT 0,
-      last_error TEXT
+      last_error TEXT,
+      next_attempt_at INTEGER
     );
     CREATE INDEX IF NOT EXISTS sync_pending_seq ON sync_pending (seq);
     CREATE TABLE IF NOT EXISTS sync_parked (
@@ -41,6 +43,9 @@ export function ensureSyncStorage(sql: SqlStorage): void {
       attempts INTEGER NOT NULL,
       parked_at INTEGER NOT NULL
     );`);
+  // Objects stored before per-message backoff have the table without the column.
+  const columns = sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('sync_pending')").toArray();
+  if (!columns.some((c) => c.name === "next_attempt_at")) sql.exec("ALTER TABLE sync_pending ADD COLUMN next_attempt_at INTEGER");
 }
 
 export interface SyncStateRow {
@@ -146,23 +151,42 @@ export function countPending(sql: SqlStorage): number {
   return sql.exec<{ n: number }>("SELECT count(*) AS n FROM sync_pending").one().n;
 }
 
-/** The oldest pending messages, in history order. */
-export function nextPending(sql: SqlStorage, limit: number): PendingMessage[] {
+/** The queue at `now`: how many are pending, how many of them are due, when the first waiting one is. */
+export function pendingAt(sql: SqlStorage, now: number): { count: number; due: number; nextAt: number | null } {
+  const row = sql
+    .exec<{ n: number; due: number; next_at: number | null }>(
+      `SELECT count(*) AS n, coalesce(sum(CASE WHEN next_attempt_at IS NULL OR next_attempt_at <= ? THEN 1 ELSE 0 END), 0) AS due,
+              min(CASE WHEN next_attempt_at > ? THEN next_attempt_at END) AS next_at FROM sync_pending`,
+      now,
+      now,
+    )
+    .one();
+  return { count: row.n, due: row.due, nextAt: row.next_at };
+}
+
+/** The oldest pending messages due at `now`, in history order (those waiting out a backoff are skipped). */
+export function nextPending(sql: SqlStorage, limit: number, now: number): PendingMessage[] {
   return sql
-    .exec<{ message_id: string; attempts: number }>("SELECT message_id, attempts FROM sync_pending ORDER BY seq LIMIT ?", limit)
+    .exec<{ message_id: string; attempts: number }>(
+      "SELECT message_id, attempts FROM sync_pending WHERE next_attempt_at IS NULL OR next_attempt_at <= ? ORDER BY seq LIMIT ?",
+      now,
+      limit,
+    )
     .toArray()
     .map((r) => ({ messageId: r.message_id, attempts: r.attempts }));
 }
 
 /**
- * Counts a failed attempt. R24: at the last allowed attempt the message is parked (kept with its
- * error) and leaves the queue, so the sync goes on. Returns true when it was parked.
+ * Counts a failed attempt. R24: the next one waits until `nextMessageAttemptAt` (a later alarm; the
+ * rest of the queue goes on meanwhile); at the last allowed attempt the message is parked (kept with
+ * its error) and leaves the queue. Returns true when it was parked.
  */
-export function recordFailure(sql: SqlStorage, id: string, error: string, maxAttempts: number, now: number): boolean {
+export function recordFailure(sql: SqlStorage, id: string, error: string, now: number): boolean {
   const row = sql.exec<{ attempts: number }>("SELECT attempts FROM sync_pending WHERE message_id = ?", id).toArray()[0];
   const attempts = (row?.attempts ?? 0) + 1;
-  if (attempts < maxAttempts) {
-    sql.exec("UPDATE sync_pending SET attempts = ?, last_error = ? WHERE message_id = ?", attempts, error.slice(0, 500), id);
+  const retryAt = nextMessageAttemptAt(attempts, now);
+  if (retryAt !== null) {
+    sql.exec("UPDATE sync_pending SET attempts = ?, last_error = ?, next_attempt_at = ? WHERE message_id = ?", attempts, error.slice(0, 500), retryAt, id);
     return false;
   }
   sql.exec(

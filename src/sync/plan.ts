@@ -21,6 +21,11 @@ export const HISTORY_PAGE_SIZE = 500;
 export const LIST_PAGE_SIZE = 500;
 /** R24: a message that fails this many times is parked and the sync goes on. */
 export const MAX_MESSAGE_ATTEMPTS = 3;
+/**
+ * R24: the wait after a message's 1st and 2nd failure. Spread over alarms, so a message Gmail refuses for a
+ * few minutes (or D1 refuses while a migration lands) gets real second chances, and is parked only then.
+ */
+export const MESSAGE_RETRY_DELAYS_MS = [60_000, 5 * 60_000] as const;
 /** R6/R22: a history 404 lists messages since the last synced moment, minus this margin for clock skew. */
 export const CATCH_UP_MARGIN_MS = 60 * 60 * 1000;
 
@@ -43,6 +48,10 @@ export interface SyncProgress {
   scanTarget: string | null;
   /** Messages reported by the scan and not yet committed or parked. */
   pendingCount: number;
+  /** Of those, the ones whose next attempt is due now (the rest wait out a backoff, R24). */
+  pendingDue: number;
+  /** When the earliest waiting message is due; null when none waits. */
+  nextPendingAt: number | null;
   /** A push or the cron asked for a sync not yet started. */
   wanted: boolean;
 }
@@ -52,23 +61,38 @@ export type SyncStep =
   | { kind: "list_messages"; pageToken: string | null }
   | { kind: "fetch_pending" }
   | { kind: "advance_cursor"; to: string }
+  | { kind: "wait"; until: number }
   | { kind: "idle" };
 
 /**
  * The next thing the sync does. Order matters for R22: every page of history is read before messages
  * are fetched, and the cursor moves only once nothing is pending, so it is never ahead of the rows.
+ * While messages only wait out their backoff (R24), news is still read: history continues from the
+ * last scan's end (everything before it is stored, parked or pending), and the cursor stays put.
  */
 export function decideNextStep(p: SyncProgress): SyncStep {
   if (p.cursor === null) return { kind: "idle" };
+  const from = p.scanTarget ?? p.cursor;
   if (p.scan !== null) {
     return p.scan.kind === "history"
-      ? { kind: "read_history", from: p.cursor, pageToken: p.scan.pageToken }
+      ? { kind: "read_history", from, pageToken: p.scan.pageToken }
       : { kind: "list_messages", pageToken: p.scan.pageToken };
   }
-  if (p.pendingCount > 0) return { kind: "fetch_pending" };
+  if (p.pendingDue > 0) return { kind: "fetch_pending" };
+  if (p.pendingCount > 0) {
+    if (p.wanted) return { kind: "read_history", from, pageToken: null };
+    return { kind: "wait", until: p.nextPendingAt ?? 0 };
+  }
   if (p.scanTarget !== null) return { kind: "advance_cursor", to: p.scanTarget };
   if (p.wanted) return { kind: "read_history", from: p.cursor, pageToken: null };
   return { kind: "idle" };
+}
+
+/** R24: when a message that has failed `attempts` times is tried again; null once it is to be parked. */
+export function nextMessageAttemptAt(attempts: number, now: number): number | null {
+  if (attempts >= MAX_MESSAGE_ATTEMPTS) return null;
+  const delay = MESSAGE_RETRY_DELAYS_MS[Math.min(Math.max(attempts, 1), MESSAGE_RETRY_DELAYS_MS.length) - 1] ?? MESSAGE_RETRY_DELAYS_MS[0];
+  return now + delay;
 }
 
 /** Where a catch-up listing starts (Unix ms): the last synced moment less a margin, never before connect (R2). */

@@ -5,24 +5,13 @@ import type { QuotaGate } from "../../src/gmail/client";
 import { mailboxStub } from "../../src/mailbox/stub";
 import { QUOTA_WINDOW_MS } from "../../src/sync/quota";
 import { counters, deliver, deliverPushes, uniqueEmail } from "../support/google";
-import { addContact, connectedOwner, messagesOf, runAlarms, syncInternals } from "./support";
+import { addContact, connectedOwner, messagesOf, runAlarms, syncInternals, waitForRun } from "./support";
 
 /** The DO's pacer, for a test that spends quota as a burst of Gmail calls would (a look inside, like syncInternals). */
 function gateOf(instance: unknown): QuotaGate {
   const gate = (instance as { quotaGate?: QuotaGate }).quotaGate;
   if (!gate) throw new Error("the mailbox has no quota gate");
   return gate;
-}
-
-/** Waits until the alarm's run is over and its next alarm is set beyond `after`. */
-async function untilAlarmBeyond(address: string, after: number): Promise<number> {
-  const stub = mailboxStub(env, address);
-  for (let i = 0; i < 300; i++) {
-    const probe = await runInDurableObject(stub, async (instance, state) => ({ running: instance.syncing, alarm: await state.storage.getAlarm() }));
-    if (!probe.running && probe.alarm !== null && probe.alarm > after) return probe.alarm;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`no alarm beyond ${after} was set for ${address}`);
 }
 
 describe("Gmail quota pacing (GMAIL_USER_QUOTA_PER_MINUTE)", () => {
@@ -38,7 +27,7 @@ describe("Gmail quota pacing (GMAIL_USER_QUOTA_PER_MINUTE)", () => {
     await deliver(owner.address, { from: contact.email, to: owner.address, subject: "Paced", text: "later" });
     const before = (await counters(owner.address)).totalRequests;
     await deliverPushes(owner.address, (r) => exports.default.fetch(r));
-    const alarm = await untilAlarmBeyond(owner.address, Date.now() + 5_000);
+    const alarm = (await waitForRun(owner.address)) ?? 0;
 
     // history.list (2 units) would overshoot: no Gmail call, the alarm waits for the burst to leave the window.
     expect((await counters(owner.address)).totalRequests).toBe(before);

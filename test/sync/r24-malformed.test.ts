@@ -1,5 +1,5 @@
 import PostalMime from "postal-mime";
-import { runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { mailboxStub } from "../../src/mailbox/stub";
@@ -11,8 +11,10 @@ import calendarEvent from "../fixtures/eml/calendar-event.eml?raw";
 import mimeTorture from "../fixtures/eml/mimetorture.eml?raw";
 import mixed from "../fixtures/eml/mixed.eml?raw";
 import { fetchApi, locationToken } from "../support/api";
-import { advanceClock, deliver, PUSH_SPACING_MS, readMailbox, uniqueEmail } from "../support/google";
-import { addContact, connectedOwner, messagesOf, pushAndSync, syncInternals, type Owner } from "./support";
+import { advanceClock, deliver, deliverPushes, PUSH_SPACING_MS, readMailbox, uniqueEmail } from "../support/google";
+import { exports } from "cloudflare:workers";
+import { MESSAGE_RETRY_DELAYS_MS } from "../../src/sync/plan";
+import { addContact, connectedOwner, messagesOf, pushAndSync, syncInternals, waitForRun, type Owner } from "./support";
 
 function raw(from: string, to: string, headers: string, body: string): string {
   return `From: ${from}\r\nTo: ${to}\r\nDate: Thu, 26 Nov 2026 10:00:00 +0000\r\nMessage-ID: <${crypto.randomUUID()}@client.test>\r\n${headers}\r\n${body}`;
@@ -109,5 +111,54 @@ describe("R24: malformed mail is stored as well as it can be parsed, and never b
     expect(internals.parked[0]?.error).toMatch(/^gmail 400/);
     expect(internals.pending).toEqual([]);
     expect((await getMailbox(owner.locationId, owner.userId)).parkedMessages).toBe(1);
+  });
+
+  it("R24: a message Gmail keeps refusing is tried once per alarm, with backoff, while the messages around it sync", async () => {
+    const owner = await connectedOwner();
+    const contact = await addContact(owner.locationId, uniqueEmail("around", "client.test"));
+    const stub = mailboxStub(env, owner.address);
+    const queueBad = () =>
+      runInDurableObject(stub, (_instance, state) => {
+        state.storage.sql.exec("INSERT INTO sync_pending (message_id, seq) VALUES ('still bad!', 0)");
+        state.storage.sql.exec("UPDATE sync_state SET wanted = 1 WHERE id = 1");
+      });
+    const badRow = () =>
+      runInDurableObject(stub, (_instance, state) =>
+        state.storage.sql.exec<{ attempts: number; next_attempt_at: number | null }>("SELECT attempts, next_attempt_at FROM sync_pending WHERE message_id = 'still bad!'").toArray()[0] ?? null,
+      );
+    await queueBad();
+    await deliverRaw(owner, raw(contact.email, owner.address, "Subject: first neighbour\r\n", "fine"));
+    const startedAt = Date.now();
+    await deliverPushes(owner.address, (r) => exports.default.fetch(r));
+
+    // One run: one attempt, then the message waits a minute; the one beside it is stored meanwhile.
+    const alarm = await waitForRun(owner.address);
+    expect((await messagesOf(owner.locationId)).map((m) => m.subject)).toEqual(["first neighbour"]);
+    const first = await badRow();
+    expect(first?.attempts).toBe(1);
+    expect(first?.next_attempt_at).toBeGreaterThanOrEqual(startedAt + MESSAGE_RETRY_DELAYS_MS[0]);
+    expect(alarm).toBe(first?.next_attempt_at);
+    expect((await syncInternals(owner.address)).parked).toEqual([]);
+
+    // News while it waits syncs at once; the waiting message is not tried before its time.
+    await deliverRaw(owner, raw(contact.email, owner.address, "Subject: second neighbour\r\n", "fine"));
+    await deliverPushes(owner.address, (r) => exports.default.fetch(r));
+    await waitForRun(owner.address);
+    expect((await messagesOf(owner.locationId)).map((m) => m.subject).sort()).toEqual(["first neighbour", "second neighbour"]);
+    expect((await badRow())?.attempts).toBe(1);
+
+    // Its time comes (made due here): one more attempt per alarm, parked at the third.
+    const makeDue = () => runInDurableObject(stub, (_instance, state) => state.storage.sql.exec("UPDATE sync_pending SET next_attempt_at = 0"));
+    await makeDue();
+    await runDurableObjectAlarm(stub);
+    const second = await badRow();
+    expect(second?.attempts).toBe(2);
+    expect(second?.next_attempt_at).toBeGreaterThanOrEqual(Date.now() + MESSAGE_RETRY_DELAYS_MS[1] - 5_000);
+    await makeDue();
+    await runDurableObjectAlarm(stub);
+    expect(await badRow()).toBeNull();
+    expect((await syncInternals(owner.address)).parked.map((p) => p.message_id)).toEqual(["still bad!"]);
+    expect((await getMailbox(owner.locationId, owner.userId)).parkedMessages).toBe(1);
+    expect(await waitForRun(owner.address)).toBeNull();
   });
 });

@@ -54,8 +54,10 @@ export async function addContact(
 
 /**
  * Waits until the mailbox's sync is idle: no run under way, nothing pending or scanning, no alarm set.
- * Alarms due now fire by themselves; one set for later (a backoff) is run at once, so tests never wait
- * for real backoff time.
+ * Alarms due now fire by themselves; one set for later (a backoff) is run at once, with every message
+ * waiting out its own backoff (R24) made due, so tests never wait for real backoff time. A paused
+ * mailbox (needs_reauth, disconnected) counts as idle once its alarm is spent: it keeps its progress
+ * for the reconnect but does no work now.
  */
 export async function runAlarms(address: string, timeoutMs = 20_000): Promise<void> {
   const stub = mailboxStub(env, address);
@@ -71,10 +73,29 @@ export async function runAlarms(address: string, timeoutMs = 20_000): Promise<vo
       return { running: instance.syncing, alarm: await state.storage.getAlarm(), busy };
     });
     if (!probe.running && probe.alarm === null && !probe.busy) return;
-    if (!probe.running && probe.alarm !== null && probe.alarm > Date.now() + 20) await runDurableObjectAlarm(stub);
-    else await new Promise((resolve) => setTimeout(resolve, 10));
+    if (!probe.running && probe.alarm !== null && probe.alarm > Date.now() + 20) {
+      await runInDurableObject(stub, (_instance, state) => state.storage.sql.exec("UPDATE sync_pending SET next_attempt_at = NULL"));
+      await runDurableObjectAlarm(stub);
+    } else {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
   }
   throw new Error(`runAlarms: the sync of ${address} is still busy after ${timeoutMs} ms`);
+}
+
+/**
+ * Waits for the runs due now to end, without running any alarm set for later; returns that alarm's time
+ * (null when none is set). For tests that look at what a sync leaves for a later alarm.
+ */
+export async function waitForRun(address: string, timeoutMs = 10_000): Promise<number | null> {
+  const stub = mailboxStub(env, address);
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const probe = await runInDurableObject(stub, async (instance, state) => ({ running: instance.syncing, alarm: await state.storage.getAlarm() }));
+    if (!probe.running && (probe.alarm === null || probe.alarm > Date.now() + 1_000)) return probe.alarm;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`waitForRun: the sync of ${address} is still running after ${timeoutMs} ms`);
 }
 
 /** Pub/Sub delivers this mailbox's due pushes to the webhook; then the sync runs to idle. */
