@@ -86,9 +86,10 @@ export function accountRoutes(state: EmulatorState): Hono<{ Variables: { account
   app.post("/accounts/:email/faults", async (c) => {
     const input = await readInput(c, FaultInput);
     if (!input.ok) return input.response;
-    const { method, count, status, hangMs } = input.data;
+    const { method, count, status, reason, hangMs } = input.data;
     if ((status === undefined) === (hangMs === undefined)) return controlError(400, "give exactly one of status or hangMs");
-    c.var.account.faults.push({ method, remaining: count, kind: hangMs !== undefined ? { hangMs } : { status: status! } });
+    if (reason !== undefined && status !== 403) return controlError(400, "reason domainPolicy goes with status 403");
+    c.var.account.faults.push({ method, remaining: count, kind: hangMs !== undefined ? { hangMs } : { status: status!, ...(reason ? { reason } : {}) } });
     return c.json({ faults: c.var.account.faults });
   });
 

@@ -51,6 +51,7 @@ export const FaultInput = z.object({
   method: z.string().min(1),
   count: z.number().int().positive().default(1),
   status: z.union([z.literal(500), z.literal(503), z.literal(429), z.literal(403), z.literal(401)]).optional(),
+  reason: z.literal("domainPolicy").optional(),
   hangMs: z.number().int().positive().max(600_000).optional(),
 });
 

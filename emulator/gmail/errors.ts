@@ -76,6 +76,8 @@ export const errors = {
     googleError(403, "insufficientPermissions", "Request had insufficient authentication scopes.", { message: "Insufficient Permission" }, {
       "WWW-Authenticate": 'Bearer realm="https://accounts.google.com/", error="insufficient_scope"',
     }),
+  /** The Workspace admin has disabled Gmail apps (API access) for the user's domain. */
+  domainPolicy: () => googleError(403, "domainPolicy", "The domain administrators have disabled Gmail apps."),
   delegationDenied: (userId: string) => googleError(403, "forbidden", `Delegation denied for ${userId}`),
   /** The per-user per-minute quota, as Google's quota system answers it today. */
   rateLimited: () =>

@@ -49,7 +49,7 @@ async function faultResponse(fault: Fault, signal: AbortSignal): Promise<Respons
     case 429:
       return errors.rateLimited();
     case 403:
-      return errors.userRateLimited();
+      return fault.kind.reason === "domainPolicy" ? errors.domainPolicy() : errors.userRateLimited();
     case 401:
       return errors.unauthenticated();
   }

@@ -62,7 +62,8 @@ export interface Watch {
   clientId: string;
 }
 
-export type FaultKind = { status: 500 | 503 | 429 | 403 | 401 } | { hangMs: number };
+/** `reason: "domainPolicy"` turns a 403 into the Workspace admin's "Gmail apps disabled" answer instead of a quota one. */
+export type FaultKind = { status: 500 | 503 | 429 | 403 | 401; reason?: "domainPolicy" } | { hangMs: number };
 
 export interface Fault {
   /**

@@ -193,6 +193,8 @@ export class Mailbox extends DurableObject<Env> {
   }
 
   #syncHost(now: number): SyncHost {
+    // The grant this run uses: a verdict about it must not pause a grant a reconnect stores meanwhile.
+    const used = readAccount(this.#sql);
     return {
       env: this.env,
       sql: this.#sql,
@@ -201,6 +203,9 @@ export class Mailbox extends DurableObject<Env> {
       account: () => readAccount(this.#sql),
       connections: () => listConnections(this.#sql).map((c) => ({ locationId: c.locationId, userId: c.userId })),
       beforeStore: () => this.sends.idle(),
+      markNeedsReauth: async (reason) => {
+        if (used) await this.#markNeedsReauth(used, reason, Date.now());
+      },
       completeSync: async (historyId, at) => {
         const current = readAccount(this.#sql);
         if (!current) return;
@@ -286,7 +291,10 @@ export class Mailbox extends DurableObject<Env> {
     throw new GmailError(refreshed.failure, refreshed.retryAfter, "refresh access token");
   }
 
-  /** R6: invalid_grant from any call pauses the mailbox at once; only a reconnect makes it active again. */
+  /**
+   * R6: invalid_grant from any call (or another auth_revoked verdict, e.g. 403 domainPolicy during the
+   * sync) pauses the mailbox at once; only a reconnect makes it active again.
+   */
   async #markNeedsReauth(used: Account, reason: string, now: number): Promise<void> {
     const current = readAccount(this.#sql);
     // A reconnect may have stored a new grant while the refresh was out: its verdict is not about that one.

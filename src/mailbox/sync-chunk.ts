@@ -1,7 +1,7 @@
 import { locationDb } from "../db/database";
 import { storeMessages, type StoreMessageInput } from "../db/message-store";
 import type { Env } from "../env";
-import type { GmailClient } from "../gmail/client";
+import { GmailError, type GmailClient } from "../gmail/client";
 import { batchGetMessages } from "../gmail/messages";
 import { log } from "../log";
 import { toGmailMessage, type GmailMessage } from "../sync/gmail-message";
@@ -39,6 +39,9 @@ export async function syncNextChunk(
   const { sql } = deps;
   const pending = nextPending(sql, MESSAGES_PER_BATCH, now);
   const fetched = await batchGetMessages(deps.client, pending.map((p) => p.messageId));
+  // The grant is refused for the whole mailbox (R6), not for a message: nothing counts an attempt.
+  const revoked = fetched.find((item) => !item.ok && item.failure.kind === "auth_revoked");
+  if (revoked && !revoked.ok) throw new GmailError(revoked.failure, revoked.retryAfter, "batch messages.get");
   const parsed: GmailMessage[] = [];
   let rateLimited: ChunkResult["rateLimited"] = null;
   // When no item came back, the outage is Gmail's, not the messages': no attempt counts, the run backs off.

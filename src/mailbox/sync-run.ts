@@ -31,6 +31,11 @@ export interface SyncHost {
   connections(): ActiveConnection[];
   /** Resolves once no CRM send is under way, so a send's own row is stored before its Sent copy (R15). */
   beforeStore(): Promise<void>;
+  /**
+   * R6: Google refused the grant (a 401 after refresh, a Workspace admin's 403 domainPolicy): the mailbox
+   * turns needs_reauth and the sync pauses, its queue and cursor kept for the reconnect.
+   */
+  markNeedsReauth(reason: string): Promise<void>;
   /** Moves the cursor and records a completed sync: in the account row first, then mirrored to D1. */
   completeSync(historyId: string, now: number): Promise<void>;
   now(): number;
@@ -71,6 +76,12 @@ export async function runSync(host: SyncHost): Promise<RunOutcome> {
       if (wait !== null) return { next: "at", at: wait };
       if (state.failures > 0) setFailure(host.sql, { failures: 0, retryAt: null, lastError: null });
     } catch (error) {
+      // Retrying cannot help until the user connects again; invalid_grant was already handled by the refresh.
+      if (error instanceof GmailError && error.kind === "auth_revoked") {
+        log.warn("sync_paused_auth_revoked", { mailbox: host.mailbox, reason: error.reason });
+        await host.markNeedsReauth(error.reason ?? "auth_revoked");
+        return { next: "idle" };
+      }
       return { next: "at", at: backOff(host, state.failures, error) };
     }
   }

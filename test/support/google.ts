@@ -167,6 +167,11 @@ export function failNext(account: string, method: GmailMethod | "oauth.token", s
   return control("POST", `${at(account)}/faults`, { method, status, count });
 }
 
+/** The Workspace admin disables Gmail apps: the next `count` calls of `method` answer 403 domainPolicy. */
+export function failNextDomainPolicy(account: string, method: GmailMethod, count = 1): Promise<unknown> {
+  return control("POST", `${at(account)}/faults`, { method, status: 403, reason: "domainPolicy", count });
+}
+
 /** The next `count` calls of `method` hang for `hangMs` (or until the client aborts), then answer 503. */
 export function hangNext(account: string, method: GmailMethod, hangMs: number, count = 1): Promise<unknown> {
   return control("POST", `${at(account)}/faults`, { method, hangMs, count });
