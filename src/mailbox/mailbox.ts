@@ -112,8 +112,6 @@ export class Mailbox extends DurableObject<Env> {
     await mirrorConnection(this.env, account, connection, input.now);
     await mirrorConnectionStatus(this.env, account.address, listConnections(this.#sql), "active", input.now);
     log.info("mailbox_connected", { address: account.address, locationId: input.locationId, resumed });
-    // R6: a reconnect syncs what arrived while paused at once, without waiting for a push.
-    if (resumed) await requestSync(this.#syncHost(input.now), this.ctx.storage, Date.now());
     // R6: what arrived while paused is caught up from the saved cursor now, not at the next push.
     if (resumed) await this.requestSync(input.now);
     return { ok: true, resumed, status: this.#status(input.now) };

@@ -3,26 +3,23 @@ import { describe, expect, it } from "vitest";
 import { getConnection } from "../../src/db/connections";
 import { directoryDb, locationDb } from "../../src/db/database";
 import { getMailboxRow } from "../../src/db/mailboxes";
-import { mailboxStub } from "../../src/mailbox/stub";
 import { api, locationToken } from "../support/api";
 import { connectFlow, connectMailbox, getMailbox, mailboxStatus } from "../support/connect";
 import { advanceClock, changePassword, counters, deliver, failNext, readMailbox, revoke, uniqueEmail } from "../support/google";
-import { addContact, messagesOf, runAlarms } from "../sync/support";
-import { syncUntil } from "./support";
+import { addContact, messagesOf, runAlarms, syncNow } from "../sync/support";
 
 const HOUR = 60 * 60 * 1000;
 
 /** Google's clock passes the access token's hour; a sync then needs a refresh, which Google refuses. */
 async function refreshRefused(account: string): Promise<void> {
   await advanceClock(account, 2 * HOUR);
-  await syncUntil(account, (s) => s.status === "needs_reauth");
+  await syncNow(account);
 }
 
 /** Google's clock passes the access token's hour; a sync then refreshes it and runs to idle. */
 async function useTokenAfterExpiry(account: string): Promise<void> {
   await advanceClock(account, 2 * HOUR);
-  await mailboxStub(env, account).requestSync(Date.now());
-  await runAlarms(account);
+  await syncNow(account);
 }
 
 describe("R6: re-authentication", () => {
@@ -31,7 +28,7 @@ describe("R6: re-authentication", () => {
     const { locationId, userId } = await connectMailbox({ account });
     await revoke(account);
     // The access token dies with the grant: Gmail's 401, one refresh, invalid_grant.
-    await syncUntil(account, (s) => s.status === "needs_reauth");
+    await syncNow(account);
 
     expect((await getMailbox(locationId, userId)).status).toBe("needs_reauth");
     expect((await mailboxStatus(account)).reauthReason).toBe("invalid_grant");
@@ -71,8 +68,7 @@ describe("R6: re-authentication", () => {
     const { locationId, userId } = await connectMailbox({ account });
     await failNext(account, "oauth.token", 503, 3);
     await advanceClock(account, 2 * HOUR);
-    await mailboxStub(env, account).requestSync(Date.now());
-    await runAlarms(account);
+    await syncNow(account);
     expect((await getMailbox(locationId, userId)).status).toBe("active");
     expect((await mailboxStatus(account)).reauthReason).toBeNull();
   });

@@ -1,8 +1,7 @@
 /** Looks inside a mailbox's Durable Object for what the API never shows: the sealed grant. */
-import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { openGrant } from "../../src/mailbox/grant-store";
-import type { MailboxStatus } from "../../src/mailbox/mailbox";
 import { mailboxStub } from "../../src/mailbox/stub";
 import type { SealedToken } from "../../src/google/token-crypto";
 
@@ -41,21 +40,4 @@ export async function refreshAtGoogle(refreshToken: string): Promise<{ status: n
   });
   const body = (await res.json()) as { error?: string };
   return { status: res.status, error: body.error ?? null };
-}
-
-/**
- * Asks the mailbox to sync (so it needs its access token) and runs its alarms until `done` holds. Unlike
- * the sync suite's runAlarms it does not wait for the sync to be idle: a paused mailbox keeps its wish.
- */
-export async function syncUntil(address: string, done: (status: MailboxStatus) => boolean, timeoutMs = 4000): Promise<MailboxStatus> {
-  const stub = mailboxStub(env, address);
-  await stub.requestSync(Date.now());
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const status = await stub.status(Date.now());
-    if (done(status)) return status;
-    await runDurableObjectAlarm(stub);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`syncUntil: ${address} did not reach the expected state in ${timeoutMs} ms`);
 }

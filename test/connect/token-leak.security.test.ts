@@ -4,9 +4,8 @@ import { keyId, openToken } from "../../src/google/token-crypto";
 import { api } from "../support/api";
 import { connectFlow, disconnectMailbox, followCallback, getMailbox, provisionMember, startConnect } from "../support/connect";
 import { advanceClock, consent, createAccount, revoke, uniqueEmail } from "../support/google";
-import { runAlarms } from "../sync/support";
-import { storedGrant, storedRefreshToken, syncUntil } from "./support";
-import { mailboxStub } from "../../src/mailbox/stub";
+import { syncNow } from "../sync/support";
+import { storedGrant, storedRefreshToken } from "./support";
 
 const HOUR = 60 * 60 * 1000;
 // Google's token shapes (the emulator mints the same): access, refresh, and any JWT (ID tokens).
@@ -53,13 +52,13 @@ describe("no token in logs, answers or D1; the stored grant is sealed", () => {
 
     answers.push(JSON.stringify(await getMailbox(locationId, userId)));
     await advanceClock(account, 2 * HOUR);
-    await mailboxStub(env, account).requestSync(Date.now());
-    await runAlarms(account);
+    await syncNow(account);
     const scopeRefused = await connectFlow({ account, locationId, userId, grantScopes: ["openid", "email"] });
     answers.push(scopeRefused.location ?? "", scopeRefused.body);
     await revoke(account);
     await advanceClock(account, 2 * HOUR);
-    await syncUntil(account, (s) => s.status === "needs_reauth");
+    await syncNow(account);
+    expect((await getMailbox(locationId, userId)).status).toBe("needs_reauth");
     answers.push(JSON.stringify(await getMailbox(locationId, userId)));
     answers.push(JSON.stringify(await disconnectMailbox(locationId, userId)));
     answers.push(JSON.stringify((await api("GET", "/openapi.json")).body));

@@ -98,6 +98,12 @@ export async function waitForRun(address: string, timeoutMs = 10_000): Promise<n
   throw new Error(`waitForRun: the sync of ${address} is still running after ${timeoutMs} ms`);
 }
 
+/** Asks the mailbox for a sync (as the cron does) and runs it until idle, or until it pauses (R6). */
+export async function syncNow(address: string): Promise<void> {
+  await mailboxStub(env, address).requestSync(Date.now());
+  await runAlarms(address);
+}
+
 /** Pub/Sub delivers this mailbox's due pushes to the webhook; then the sync runs to idle. */
 export async function pushAndSync(address: string): Promise<number[]> {
   const { statuses } = await deliverPushes(address, (request) => exports.default.fetch(request));
