@@ -69,6 +69,16 @@ export const oauthStateUses = sqliteTable(
   (t) => [index("oauth_state_uses_expires_idx").on(t.expiresAt)],
 );
 
+/**
+ * Authenticated Gmail pushes answered 204 but not used (API.md "Gmail push": malformed body, unknown or
+ * disconnected mailbox), counted by reason for operators (GET /v1/admin/webhook-stats). A handful of rows.
+ */
+export const webhookIgnored = sqliteTable("webhook_ignored", {
+  reason: text("reason").primaryKey(),
+  count: integer("count").notNull(),
+  lastAt: integer("last_at").notNull(),
+});
+
 // ── per location ─────────────────────────────────────────────────────────────────────────────────────
 
 export const members = sqliteTable(

@@ -7,6 +7,7 @@ import { handleError } from "./error-handler";
 import { authenticate, requireLocationAccess } from "./middleware/auth";
 import { requireLocation } from "./middleware/location";
 import { newRouter } from "./router";
+import { adminRoutes } from "./routes/admin";
 import { contactRoutes } from "./routes/contacts";
 import { conversationRoutes } from "./routes/conversations";
 import { locationRoutes } from "./routes/locations";
@@ -40,6 +41,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route("/", metaRoutes);
   app.route("/webhooks", webhookRoutes);
   app.route("/v1/users", userRoutes);
+  app.route("/v1/admin", adminRoutes);
   app.route("/v1/locations", locationRoutes);
   app.route(`${LOCATION}/members`, memberRoutes);
   app.route(`${LOCATION}/contacts`, contactRoutes);

@@ -15,7 +15,7 @@ export const GmailNotification = z.object({
 });
 export type GmailNotification = z.infer<typeof GmailNotification>;
 
-export type ParsedPush = { ok: true; notification: GmailNotification } | { ok: false; reason: string };
+export type ParsedPush = { ok: true; notification: GmailNotification } | { ok: false; reason: "bad_envelope" | "bad_data" | "bad_notification" };
 
 /** Pure: the raw body text of a push → the Gmail notification it carries, or why it carries none. */
 export function parsePushBody(body: string): ParsedPush {

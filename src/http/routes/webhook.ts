@@ -1,4 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { directoryDb } from "../../db/database";
+import { countIgnoredPush, type IgnoredPushReason } from "../../db/webhook-ignored";
 import { AppError } from "../../errors";
 import { verifyPushToken, bearerToken } from "../../google/push-token";
 import { log } from "../../log";
@@ -6,6 +9,7 @@ import { parsePushBody } from "../../sync/push-notification";
 import { readCappedBody } from "../read-capped-body";
 import { newRouter } from "../router";
 import { ErrorBodySchema } from "../schemas/common";
+import type { AppEnv } from "../context";
 
 /** Pub/Sub push bodies are a few hundred bytes; 64 KiB is API.md's cap. */
 export const PUSH_BODY_LIMIT_BYTES = 64 * 1024;
@@ -39,11 +43,22 @@ webhookRoutes.openapi(pushRoute, async (c) => {
   const parsed = parsePushBody(await readCappedBody(c.req.raw, PUSH_BODY_LIMIT_BYTES));
   // Any status but 2xx makes Pub/Sub redeliver for days: a push we cannot use is counted and dropped.
   if (!parsed.ok) {
-    log.warn("push_ignored", { reason: parsed.reason });
+    countIgnored(c, parsed.reason, null);
     return c.body(null, 204);
   }
   const { emailAddress, historyId } = parsed.notification;
   const outcome = await c.env.MAILBOX.getByName(emailAddress).notify(historyId);
-  if (outcome !== "recorded") log.warn("push_ignored", { reason: outcome, mailbox: emailAddress });
+  if (outcome !== "recorded") countIgnored(c, outcome, emailAddress);
   return c.body(null, 204);
 });
+
+/**
+ * Logs an ignored push (never its token) and counts it in D1 (GET /v1/admin/webhook-stats) after the
+ * answer: the count must not slow Pub/Sub's 204, and a lost count must not turn it into a redelivery.
+ */
+function countIgnored(c: Context<AppEnv>, reason: IgnoredPushReason, mailbox: string | null): void {
+  log.warn("push_ignored", { reason, ...(mailbox ? { mailbox } : {}) });
+  c.executionCtx.waitUntil(
+    countIgnoredPush(directoryDb(c.env), reason, Date.now()).catch((error: unknown) => log.warn("push_ignored_count_failed", { reason, error })),
+  );
+}
