@@ -3,7 +3,7 @@ import { directoryDb } from "../db/database";
 import type { Env } from "../env";
 import { log } from "../log";
 import { logBccMessage, MAX_BCC_MESSAGE_BYTES } from "./log-message";
-import { readRawAtMost } from "./read-raw";
+import { readAtMost } from "../util/read-at-most";
 import { resolveLocation } from "./resolve-location";
 
 const TOO_LARGE = `Message too large: the logging address accepts at most ${MAX_BCC_MESSAGE_BYTES} bytes (25 MiB).`;
@@ -19,7 +19,7 @@ export async function handleEmail(message: ForwardableEmailMessage, env: Env, _c
   const location = await resolveLocation(directoryDb(env), message.to, config.BCC_DOMAIN);
   if (location === null) return reject(message, "Unknown logging address.", null);
 
-  const raw = await readRawAtMost(message.raw, MAX_BCC_MESSAGE_BYTES);
+  const raw = await readAtMost(message.raw, MAX_BCC_MESSAGE_BYTES);
   if (raw === null) return reject(message, TOO_LARGE, location.id);
 
   const outcome = await logBccMessage({ env, config, now: Date.now() }, location, raw);

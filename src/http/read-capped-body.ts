@@ -1,4 +1,5 @@
 import { AppError } from "../errors";
+import { readAtMost } from "../util/read-at-most";
 
 /**
  * Reads a request body as text, refusing more than `maxBytes` without buffering it: the declared
@@ -9,24 +10,7 @@ export async function readCappedBody(request: Request, maxBytes: number): Promis
   const declared = Number(request.headers.get("content-length") ?? "NaN");
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
   if (request.body === null) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
+  const bytes = await readAtMost(request.body, maxBytes);
+  if (bytes === null) throw tooLarge();
   return new TextDecoder().decode(bytes);
 }

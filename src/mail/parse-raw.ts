@@ -1,6 +1,7 @@
 import PostalMime, { type Attachment, type Email } from "postal-mime";
 import { parseAddress, parseAddressList } from "./address";
 import type { AttachmentFacts, MessageFacts } from "./message-facts";
+import { angleIds, firstAngleId, MAX_ID_CHARS, parseDateHeader } from "./header-values";
 
 /** A raw RFC 822 message parsed: its facts, and every header field in document order (top first). */
 export interface RawMessage {
@@ -16,7 +17,6 @@ const PARSER_LIMITS = { maxNestingDepth: 50, maxRfc822NestingDepth: 3, maxHeader
 // The same cuts as the Gmail sync (sync/gmail-message.ts): both paths store alike.
 const MAX_SUBJECT_CHARS = 2_000;
 const MAX_RECIPIENTS_PER_FIELD = 500;
-const MAX_ID_CHARS = 998;
 
 /**
  * postal-mime → MessageFacts, for mail that reaches us raw (the BCC address; Gmail `format=raw`).
@@ -45,7 +45,7 @@ export async function parseRawMessage(raw: Uint8Array, maxBytes: number, fallbac
     subject: (email.subject ?? "").trim().slice(0, MAX_SUBJECT_CHARS),
     text: email.text ?? null,
     html: email.html ?? null,
-    sentAt: parseDate(firstHeader(headers, "date")) ?? fallbackSentAt,
+    sentAt: parseDateHeader(firstHeader(headers, "date")) ?? fallbackSentAt,
     inReplyTo: firstAngleId(firstHeader(headers, "in-reply-to")),
     references: angleIds(firstHeader(headers, "references") ?? "").slice(-100),
     attachments: email.attachments.map(toAttachment),
@@ -82,24 +82,5 @@ function recipients(headers: RawMessage["headers"], key: string): MessageFacts["
   return parseAddressList(values.join(", ")).slice(0, MAX_RECIPIENTS_PER_FIELD);
 }
 
-function angleIds(value: string): string[] {
-  return (value.match(/<[^<>\s]+>/g) ?? []).map((id) => id.slice(0, MAX_ID_CHARS));
-}
 
-/**
- * `<id@host>` as written, or the bare token wrapped in brackets. Must match the Gmail sync's reading
- * exactly: R21 finds the same message by this value.
- */
-export function firstAngleId(value: string | null | undefined): string | null {
-  if (value === null || value === undefined) return null;
-  const bracketed = angleIds(value)[0];
-  if (bracketed !== undefined) return bracketed;
-  const bare = value.trim().split(/\s+/)[0] ?? "";
-  return bare.includes("@") ? `<${bare.slice(0, MAX_ID_CHARS - 2)}>` : null;
-}
 
-function parseDate(value: string | null): number | null {
-  if (value === null) return null;
-  const ms = Date.parse(value.replace(/\s*\([^)]*\)\s*$/, ""));
-  return Number.isFinite(ms) ? ms : null;
-}

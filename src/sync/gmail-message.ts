@@ -3,6 +3,7 @@ import { decodeWords } from "postal-mime";
 import { parseAddress, parseAddressList } from "../mail/address";
 import type { AttachmentFacts, MessageFacts } from "../mail/message-facts";
 import { decodeBase64Url, decodeText, headerParameter, unflowText } from "./gmail-body";
+import { angleIds, firstAngleId, MAX_ID_CHARS, parseDateHeader } from "../mail/header-values";
 
 type Part = gmail_v1.Schema$MessagePart;
 type Header = gmail_v1.Schema$MessagePartHeader;
@@ -22,7 +23,6 @@ export interface GmailMessage {
 export const MAX_BODY_CHARS = 400_000;
 export const MAX_SUBJECT_CHARS = 2_000;
 export const MAX_RECIPIENTS_PER_FIELD = 500;
-const MAX_ID_CHARS = 998;
 
 /**
  * Gmail `messages.get` (format `full`) → the ids, labels and MessageFacts of the message. Pure and total:
@@ -44,7 +44,7 @@ export function toGmailMessage(message: gmail_v1.Schema$Message): GmailMessage |
     subject: decodeHeaderText(header(headers, "subject") ?? "").slice(0, MAX_SUBJECT_CHARS),
     text: joinBodies(body.text),
     html: joinBodies(body.html),
-    sentAt: parseDate(header(headers, "date")) ?? (Number.isFinite(internalDate) ? internalDate : 0),
+    sentAt: parseDateHeader(header(headers, "date")) ?? (Number.isFinite(internalDate) ? internalDate : 0),
     inReplyTo: firstAngleId(header(headers, "in-reply-to")),
     references: angleIds(header(headers, "references") ?? "").slice(-100),
     attachments: body.attachments,
@@ -136,21 +136,5 @@ function joinBodies(parts: string[]): string | null {
   return parts.join("\n").slice(0, MAX_BODY_CHARS);
 }
 
-function angleIds(value: string): string[] {
-  return (value.match(/<[^<>\s]+>/g) ?? []).map((id) => id.slice(0, MAX_ID_CHARS));
-}
 
-/** `<id@host>` as written, or the bare token wrapped in brackets (some mailers omit them). */
-function firstAngleId(value: string | null): string | null {
-  if (value === null) return null;
-  const bracketed = angleIds(value)[0];
-  if (bracketed !== undefined) return bracketed;
-  const bare = value.trim().split(/\s+/)[0] ?? "";
-  return bare.includes("@") ? `<${bare.slice(0, MAX_ID_CHARS - 2)}>` : null;
-}
 
-function parseDate(value: string | null): number | null {
-  if (value === null) return null;
-  const ms = Date.parse(value.replace(/\s*\([^)]*\)\s*$/, ""));
-  return Number.isFinite(ms) ? ms : null;
-}

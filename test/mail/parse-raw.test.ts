@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { firstAngleId, parseRawMessage } from "../../src/mail/parse-raw";
+import { firstAngleId } from "../../src/mail/header-values";
+import { parseRawMessage } from "../../src/mail/parse-raw";
 
 const enc = (lines: string[]) => new TextEncoder().encode(lines.join("\r\n"));
 const FALLBACK = Date.UTC(2026, 10, 26, 12);

@@ -1,8 +1,8 @@
 /**
- * Reads an incoming message's raw stream, giving up (null) as soon as it runs over `maxBytes`: the
- * declared rawSize is checked before, this guards against a stream longer than declared.
+ * Reads a stream whole, giving up (null) as soon as it runs over `maxBytes`, so that a sender who lies
+ * about its size never makes us buffer more than the cap.
  */
-export async function readRawAtMost(stream: ReadableStream<Uint8Array>, maxBytes: number): Promise<Uint8Array | null> {
+export async function readAtMost(stream: ReadableStream<Uint8Array>, maxBytes: number): Promise<Uint8Array | null> {
   const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
