@@ -2,9 +2,11 @@ import { handleEmail } from "./bcc/email-handler";
 import { runScheduled } from "./cron/scheduled";
 import type { Env } from "./env";
 import { createApp } from "./http/app";
+import { reportConfigAtStartup } from "./startup-check";
 
 export { Mailbox } from "./mailbox/mailbox";
 
+reportConfigAtStartup();
 const app = createApp();
 
 export default {
