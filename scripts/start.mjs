@@ -40,7 +40,17 @@ if (!existsSync(varsFile)) {
   console.log("Wrote .dev.vars (local secrets and the Google emulator's URLs).");
 }
 
-const migrate = spawnSync(bin("wrangler"), ["d1", "migrations", "apply", "DB", "--local"], { cwd: root, stdio: "inherit", env: { ...process.env, CI: "true" } });
+// Local runs never prompt or reach Cloudflare: no telemetry, no update check (banner), no download of the
+// Request.cf object (its placeholder is used; nothing here reads request.cf). CI=true answers the migration
+// prompt "continue?" with its default, yes.
+const wranglerEnv = {
+  ...process.env,
+  WRANGLER_SEND_METRICS: "false",
+  WRANGLER_HIDE_BANNER: "true",
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+};
+
+const migrate = spawnSync(bin("wrangler"), ["d1", "migrations", "apply", "DB", "--local"], { cwd: root, stdio: "inherit", env: { ...wranglerEnv, CI: "true" } });
 if (migrate.status !== 0) process.exit(migrate.status ?? 1);
 
 const children = [
@@ -49,7 +59,7 @@ const children = [
     stdio: "inherit",
     env: { ...process.env, GOOGLE_EMULATOR_PORT: String(GOOGLE_PORT), GOOGLE_EMULATOR_PUSH_ENDPOINT: `${service}/webhooks/gmail` },
   }),
-  spawn(bin("wrangler"), ["dev", "--port", String(SERVICE_PORT)], { cwd: root, stdio: "inherit" }),
+  spawn(bin("wrangler"), ["dev", "--port", String(SERVICE_PORT)], { cwd: root, stdio: "inherit", env: wranglerEnv }),
 ];
 
 let stopping = false;

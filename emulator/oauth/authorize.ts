@@ -23,6 +23,11 @@ export function authorizeRoutes(state: EmulatorState): Hono {
     if (!parsed.ok) return "page" in parsed ? oauthErrorPage(parsed.page.status, parsed.page.error, parsed.page.description) : c.redirect(parsed.redirect, 302);
     const typed = String(form.newAccount ?? "").trim();
     const account = typed || String(form.account ?? "");
+    // A person who clicked Allow without picking or typing an address gets the page again, not an account "".
+    if (form.decision === "allow" && !/^[^@\s]+@[^@\s]+$/.test(account)) {
+      const again = "Choose an account or type an email address.";
+      return consentPage(parsed.request, String(form.query ?? ""), [...state.accounts.values()], state.options.autoCreateAccounts, again);
+    }
     const ticked = [form.scope ?? []].flat().map(String);
     const result = decideConsent(state, parsed.request, {
       account,

@@ -79,6 +79,29 @@ describe("emulator: authorization endpoint", () => {
     expect(location.searchParams.get("code")).toMatch(/^4\/0A/);
   });
 
+  it("Allow with no account picked or typed shows the page again with a message, and redirects nowhere", async () => {
+    const email = uniqueEmail("blank");
+    await createAccount(email);
+    const { url } = await authUrl(email);
+    for (const typed of ["", "not-an-address"]) {
+      const form = new URLSearchParams({ query: new URL(url).search.slice(1), newAccount: typed, decision: "allow" });
+      const res = await fetch(`${GOOGLE_ORIGIN}/o/oauth2/v2/auth/consent`, { method: "POST", body: form, redirect: "manual" });
+      expect(res.status).toBe(400);
+      expect(res.headers.get("location")).toBeNull();
+      const html = await res.text();
+      expect(html).toContain("Choose an account or type an email address.");
+      expect(html).toContain('value="allow"');
+    }
+  });
+
+  it("the consent page says in words what each scope allows", async () => {
+    const email = uniqueEmail("words");
+    await createAccount(email);
+    const html = await (await fetch((await authUrl(email)).url)).text();
+    expect(html).toContain("Read, compose, and send emails from your Gmail account");
+    expect(html).toContain("Send email on your behalf");
+  });
+
   it("Deny redirects with error=access_denied and the state", async () => {
     const email = uniqueEmail("deny");
     await createAccount(email);
