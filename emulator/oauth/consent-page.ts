@@ -38,7 +38,7 @@ function accountFieldset(request: AuthRequest, accounts: Account[], autoCreate: 
     ? ""
     : accounts.length === 0
       ? `<label>Email address of the Gmail account to connect (created on the fly):<br><input type="email" name="newAccount" value="${typedValue}" placeholder="me@gmail.com" required autofocus></label>`
-      : `<label>Or type another address (used instead of the one picked above; created on the fly):<br><input type="email" name="newAccount" value="${typedValue}" placeholder="me@gmail.com"></label>`;
+      : `<label>Or type another address (used instead of the one picked above; created on the fly):<br><input type="email" name="newAccount" value="${typedValue}" placeholder="another@gmail.com"></label>`;
   const none = accounts.length === 0 && !autoCreate ? "<p>No accounts yet: create one with <code>POST /__emulator/accounts</code>.</p>" : "";
   return `<fieldset><legend>Account</legend>${radios}${none}${typed}</fieldset>`;
 }
