@@ -4,20 +4,15 @@
 //   node scripts/connect-gmail.mjs --status [locationId] [userId]   shows GET …/mailbox
 // Open the URL, pick or type an account on the emulator's consent page, Allow: the service's callback
 // answers "Gmail is connected", and --status shows the mailbox active.
-import { readFileSync } from "node:fs";
 import { SignJWT } from "jose";
+import { readDevVars } from "./dev-vars.mjs";
 
 const SERVICE = process.env.SERVICE_URL ?? "http://localhost:8787";
 const args = process.argv.slice(2);
 const statusOnly = args[0] === "--status";
 const [locationId = "demo-location", userId = "demo-user"] = statusOnly ? args.slice(1) : args;
 
-const vars = Object.fromEntries(
-  readFileSync(new URL("../.dev.vars", import.meta.url), "utf8")
-    .split("\n")
-    .filter((line) => line.includes("="))
-    .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
-);
+const vars = readDevVars();
 const token = await new SignJWT({ role: "admin" })
   .setProtectedHeader({ alg: "HS256" })
   .setExpirationTime("10m")
@@ -28,6 +23,9 @@ async function call(method, path, body) {
     method,
     headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
     body: body ? JSON.stringify(body) : undefined,
+  }).catch(() => {
+    console.error(`Nothing answers at ${SERVICE}: is \`npm start\` running?`);
+    process.exit(1);
   });
   const json = await res.json();
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);

@@ -1,15 +1,10 @@
 #!/usr/bin/env node
 // Prints an API token for local use: `node scripts/dev-token.mjs` (admin) or `node scripts/dev-token.mjs <locationId>`.
 // Signed with API_JWT_SECRET from .dev.vars (written by `npm start`), valid for one hour.
-import { readFileSync } from "node:fs";
 import { SignJWT } from "jose";
+import { readDevVars } from "./dev-vars.mjs";
 
-const vars = Object.fromEntries(
-  readFileSync(new URL("../.dev.vars", import.meta.url), "utf8")
-    .split("\n")
-    .filter((line) => line.includes("="))
-    .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
-);
+const vars = readDevVars();
 const location = process.argv[2];
 const token = await new SignJWT(location ? { loc: location } : { role: "admin" })
   .setProtectedHeader({ alg: "HS256" })
