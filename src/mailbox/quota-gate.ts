@@ -9,6 +9,9 @@ import type { QuotaSpendStore } from "./quota-spends";
  * long one ends the call with a rate_limited GmailError naming when to come back, so the alarm
  * reschedules itself instead of holding the object awake.
  */
+/** The reason of the GmailError the gate throws: the sync waits for its own pacer without counting a failure. */
+export const LOCAL_QUOTA_PACING = "local_quota_pacing";
+
 export function createQuotaGate(options: {
   limitPerMinute: () => number;
   spends: QuotaSpendStore;
@@ -30,7 +33,7 @@ export function createQuotaGate(options: {
       }
       const wait = decision.waitUntil - at;
       if (wait > maxWait) {
-        throw new GmailError({ kind: "rate_limited", status: null, reason: "local_quota_pacing", retryAt: decision.waitUntil }, null, "quota gate");
+        throw new GmailError({ kind: "rate_limited", status: null, reason: LOCAL_QUOTA_PACING, retryAt: decision.waitUntil }, null, "quota gate");
       }
       await sleep(Math.max(1, wait));
     }

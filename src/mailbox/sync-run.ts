@@ -17,6 +17,7 @@ import {
   type RunUsage,
   type SyncStep,
 } from "../sync/plan";
+import { LOCAL_QUOTA_PACING } from "./quota-gate";
 import { syncNextChunk } from "./sync-chunk";
 import { addPending, pendingAt, readSyncState, removePending, setFailure, setScan, setScanTarget, setWanted } from "./sync-state";
 
@@ -167,6 +168,11 @@ async function readHistory(
 function backOff(host: SyncHost, failures: number, error: unknown): number {
   const now = host.now();
   const gmail = error instanceof GmailError ? error : null;
+  // Our own pacer asking to wait is no failure: Google was not refused, so no backoff grows from it.
+  if (gmail?.reason === LOCAL_QUOTA_PACING && gmail.retryAt !== null) {
+    log.info("sync_paced", { mailbox: host.mailbox, resumeInMs: gmail.retryAt - now });
+    return gmail.retryAt;
+  }
   const kind = gmail?.kind === "rate_limited" ? "rate_limited" : "retry";
   const delay =
     retryDelayMs({ kind, attempt: failures, retryAfterHeader: gmail?.retryAfter ?? null, retryAt: gmail?.retryAt ?? null, now, random: host.random }) ?? 60_000;
