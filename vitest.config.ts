@@ -30,6 +30,8 @@ export default defineConfig({
           TOKEN_ENCRYPTION_KEY: "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
           BCC_DOMAIN: "log.crm.test",
           ALLOWED_RETURN_ORIGINS: "https://app.crm.test,http://localhost:3000",
+          // Short, so that tests of a hung Google call stay fast; uploads still get more by size.
+          GOOGLE_TIMEOUT_MS: "2000",
         },
         outboundService: (request: Request) => {
           const url = new URL(request.url);

@@ -48,6 +48,8 @@ export const ConfigSchema = z.object({
   DAILY_SEND_LIMIT: positiveInt(500),
   GMAIL_USER_QUOTA_PER_MINUTE: positiveInt(6000),
   MAX_ATTACHMENT_BYTES: positiveInt(26_214_400),
+  /** Deadline of one call to Google in ms (uploads get more by size): a hung call must not hold a sync or a send. */
+  GOOGLE_TIMEOUT_MS: positiveInt(30_000),
   /**
    * From address of mail the location's own provider sends (R18); its domain must be onboarded with
    * Cloudflare Email Service. Unset: `no-reply@<BCC_DOMAIN>`, a domain the service already runs mail on.

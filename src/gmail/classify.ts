@@ -33,6 +33,8 @@ export interface GoogleFailureInput {
   body?: unknown;
   /** True when this 401 answers a call made with a token refreshed just before. */
   afterRefresh?: boolean;
+  /** True when no answer came because our deadline passed (deadline.ts): a lost answer, reason `timeout`. */
+  timedOut?: boolean;
 }
 
 export interface GoogleFailure {
@@ -61,7 +63,7 @@ const SENDING_LIMIT_TEXT = /mail sending|sending limit|sending quota/i;
 /** Classifies one failed Google answer (or a missing one). Pure; never throws. */
 export function classifyGoogleFailure(input: GoogleFailureInput): GoogleFailure {
   const body = readGoogleErrorBody(input.body);
-  const reason = body.oauthError ?? body.reasons[0] ?? body.status ?? null;
+  const reason = input.timedOut === true ? "timeout" : (body.oauthError ?? body.reasons[0] ?? body.status ?? null);
   const retryAt = retryAtFromMessages(body.messages);
   const kind = input.status === null ? "retry" : kindOf(input, input.status, body);
   return { kind, status: input.status, reason, retryAt };

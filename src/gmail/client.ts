@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { classifyGoogleFailure, type GoogleCall, type GoogleFailure, type GoogleFailureKind } from "./classify";
+import { DeadlineExceeded, fetchText, type FetchedText } from "./deadline";
 
 /**
  * A failed Google call, classified once (classify.ts) so callers react to `kind`, never to raw statuses.
@@ -43,6 +44,8 @@ export interface GmailRequest<T> {
    * after a 401 needs a fresh one. Goes with `contentType`.
    */
   openBody?: () => Promise<ReadableStream<Uint8Array>>;
+  /** The length of the `openBody` stream: an upload's deadline grows with its size (deadline.ts). */
+  openBodyBytes?: number;
   contentType?: string;
   /** Parses the answer; answers without a body (204) are parsed as `undefined`. */
   schema: z.ZodType<T>;
@@ -55,6 +58,8 @@ export interface GmailClientOptions {
   baseUrl: string;
   accessToken: AccessTokenSource;
   quotaGate?: QuotaGate;
+  /** Deadline of one call in ms (config GOOGLE_TIMEOUT_MS); uploads get more by size (deadline.ts). */
+  timeoutMs: number;
 }
 
 export class GmailClient {
@@ -63,33 +68,32 @@ export class GmailClient {
   async request<T>(spec: GmailRequest<T>): Promise<T> {
     const what = `${spec.method} ${spec.path}`;
     await this.options.quotaGate?.(spec.units);
-    let response = await this.#send(spec, await this.options.accessToken({ forceRefresh: false }), what);
+    let answer = await this.#send(spec, await this.options.accessToken({ forceRefresh: false }), what);
     let refreshed = false;
     // An access token can die before its expiry (revocation, clock skew): refresh once and retry.
-    if (response.status === 401) {
+    if (answer.status === 401) {
       refreshed = true;
-      response = await this.#send(spec, await this.options.accessToken({ forceRefresh: true }), what);
+      answer = await this.#send(spec, await this.options.accessToken({ forceRefresh: true }), what);
     }
-    const text = await response.text();
-    if (!response.ok) {
-      const failure = classifyGoogleFailure({ call: spec.call ?? "gmail", status: response.status, body: text, afterRefresh: refreshed });
-      throw new GmailError(failure, response.headers.get("retry-after"), what);
+    if (!answer.ok) {
+      const failure = classifyGoogleFailure({ call: spec.call ?? "gmail", status: answer.status, body: answer.text, afterRefresh: refreshed });
+      throw new GmailError(failure, answer.headers.get("retry-after"), what);
     }
-    const parsed = spec.schema.safeParse(text === "" ? undefined : parseJson(text));
+    const parsed = spec.schema.safeParse(answer.text === "" ? undefined : parseJson(answer.text));
     if (!parsed.success) {
-      throw new GmailError({ kind: "retry", status: response.status, reason: "malformed_answer", retryAt: null }, null, what);
+      throw new GmailError({ kind: "retry", status: answer.status, reason: "malformed_answer", retryAt: null }, null, what);
     }
     return parsed.data;
   }
 
-  async #send(spec: GmailRequest<unknown>, token: string, what: string): Promise<Response> {
+  async #send(spec: GmailRequest<unknown>, token: string, what: string): Promise<FetchedText> {
     const url = new URL(this.options.baseUrl + spec.path);
     for (const [name, value] of Object.entries(spec.query ?? {})) {
       if (value === undefined) continue;
       for (const item of Array.isArray(value) ? value : [value]) url.searchParams.append(name, item);
     }
     const headers = new Headers({ authorization: `Bearer ${token}`, accept: "application/json" });
-    let body: BodyInit | undefined;
+    let body: string | Uint8Array | ReadableStream<Uint8Array> | undefined;
     if (spec.openBody) {
       headers.set("content-type", spec.contentType ?? "application/octet-stream");
     } else if (typeof spec.body === "string" || spec.body instanceof Uint8Array) {
@@ -99,11 +103,13 @@ export class GmailClient {
       body = JSON.stringify(spec.body);
       headers.set("content-type", "application/json");
     }
+    const bytes = spec.openBody ? (spec.openBodyBytes ?? 0) : typeof body === "string" ? body.length : body instanceof Uint8Array ? body.byteLength : 0;
     try {
       if (spec.openBody) body = await spec.openBody();
-      return await fetch(url, { method: spec.method, headers, body });
-    } catch {
-      throw new GmailError(classifyGoogleFailure({ call: spec.call ?? "gmail", status: null }), null, what);
+      return await fetchText(url, { method: spec.method, headers, body }, this.options.timeoutMs, bytes);
+    } catch (error) {
+      const failure = classifyGoogleFailure({ call: spec.call ?? "gmail", status: null, timedOut: error instanceof DeadlineExceeded });
+      throw new GmailError(failure, null, what);
     }
   }
 }

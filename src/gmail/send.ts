@@ -39,6 +39,7 @@ export async function sendRawMessage(client: GmailClient, message: RawMessage, t
       path: "/upload/gmail/v1/users/me/messages/send",
       query: { uploadType: "multipart" },
       openBody: upload.open,
+      openBodyBytes: upload.length,
       contentType: upload.contentType,
       schema: SentMessage,
       units: SEND_UNITS,

@@ -15,13 +15,13 @@ export type IdTokenCheck =
  * against Google's keys, issuer, audience (our client id), expiry at `now`, and email_verified.
  */
 export async function verifyIdToken(
-  config: Pick<Config, "GOOGLE_CERTS_URL" | "GOOGLE_CLIENT_ID">,
+  config: Pick<Config, "GOOGLE_CERTS_URL" | "GOOGLE_CLIENT_ID" | "GOOGLE_TIMEOUT_MS">,
   idToken: string,
   now: number,
 ): Promise<IdTokenCheck> {
   let payload;
   try {
-    ({ payload } = await jwtVerify(idToken, googleKeySet(config.GOOGLE_CERTS_URL), {
+    ({ payload } = await jwtVerify(idToken, googleKeySet(config.GOOGLE_CERTS_URL, config.GOOGLE_TIMEOUT_MS), {
       algorithms: ["RS256"],
       issuer: GOOGLE_ISSUERS,
       audience: config.GOOGLE_CLIENT_ID,

@@ -1,4 +1,5 @@
 import { createLocalJWKSet, errors as joseErrors, type JSONWebKeySet, type JWTVerifyGetKey } from "jose";
+import { fetchText } from "../gmail/deadline";
 
 /**
  * Google's signing keys (ID tokens here, Pub/Sub push tokens in the webhook), one cached set per
@@ -34,10 +35,11 @@ export function maxAgeMs(cacheControl: string | null): number {
   return match?.[1] ? Math.min(Number(match[1]) * 1000, MAX_MAX_AGE_MS) : DEFAULT_MAX_AGE_MS;
 }
 
-async function fetchSet(url: string): Promise<CachedSet> {
-  const response = await fetch(url, { headers: { accept: "application/json" } });
+/** A certs fetch past its deadline throws: the token is refused for now (a push is retried by Pub/Sub). */
+async function fetchSet(url: string, timeoutMs: number): Promise<CachedSet> {
+  const response = await fetchText(url, { headers: { accept: "application/json" } }, timeoutMs);
   if (!response.ok) throw new joseErrors.JWKSInvalid(`certs answered ${response.status}`);
-  const jwks = (await response.json()) as JSONWebKeySet;
+  const jwks = JSON.parse(response.text) as JSONWebKeySet;
   if (!jwks || !Array.isArray(jwks.keys)) throw new joseErrors.JWKSInvalid("certs answer has no keys");
   const fetchedAt = Date.now();
   return {
@@ -49,8 +51,8 @@ async function fetchSet(url: string): Promise<CachedSet> {
 }
 
 /** One fetch in flight per URL: a burst of tokens after expiry costs Google one request. */
-function refetch(url: string, entry: Entry): Promise<CachedSet> {
-  entry.inflight ??= fetchSet(url)
+function refetch(url: string, entry: Entry, timeoutMs: number): Promise<CachedSet> {
+  entry.inflight ??= fetchSet(url, timeoutMs)
     .then((set) => {
       entry.cached = set;
       return set;
@@ -61,20 +63,20 @@ function refetch(url: string, entry: Entry): Promise<CachedSet> {
   return entry.inflight;
 }
 
-/** A jose key resolver over the cached set at `url`, for jwtVerify. */
-export function googleKeySet(url: string): JWTVerifyGetKey {
+/** A jose key resolver over the cached set at `url`, for jwtVerify; a fetch of the set waits `timeoutMs` at most. */
+export function googleKeySet(url: string, timeoutMs: number): JWTVerifyGetKey {
   return async (header, token) => {
     let entry = entries.get(url);
     if (!entry) {
       entry = {};
       entries.set(url, entry);
     }
-    let set = entry.cached && entry.cached.expiresAt > Date.now() ? entry.cached : await refetch(url, entry);
+    let set = entry.cached && entry.cached.expiresAt > Date.now() ? entry.cached : await refetch(url, entry, timeoutMs);
     const kid = header.kid;
     const cooledDown = Date.now() - (entry.unknownKidFetchAt ?? 0) >= UNKNOWN_KID_REFETCH_MS;
     if (kid !== undefined && !set.kids.has(kid) && cooledDown) {
       entry.unknownKidFetchAt = Date.now();
-      set = await refetch(url, entry);
+      set = await refetch(url, entry, timeoutMs);
     }
     return set.resolve(header, token);
   };

@@ -20,14 +20,14 @@ export function bearerToken(authorization: string | null | undefined): string | 
  * push service account's email with email_verified. Anyone can POST to the webhook: this is the gate.
  */
 export async function verifyPushToken(
-  config: Pick<Config, "GOOGLE_CERTS_URL" | "PUBSUB_AUDIENCE" | "PUBSUB_SERVICE_ACCOUNT">,
+  config: Pick<Config, "GOOGLE_CERTS_URL" | "GOOGLE_TIMEOUT_MS" | "PUBSUB_AUDIENCE" | "PUBSUB_SERVICE_ACCOUNT">,
   token: string | null,
   now: number,
 ): Promise<PushTokenCheck> {
   if (token === null) return { ok: false, reason: "missing" };
   let payload;
   try {
-    ({ payload } = await jwtVerify(token, googleKeySet(config.GOOGLE_CERTS_URL), {
+    ({ payload } = await jwtVerify(token, googleKeySet(config.GOOGLE_CERTS_URL, config.GOOGLE_TIMEOUT_MS), {
       algorithms: ["RS256"],
       issuer: GOOGLE_ISSUERS,
       audience: config.PUBSUB_AUDIENCE,

@@ -12,7 +12,7 @@ export type RefreshResult =
   | { ok: true; accessToken: string; expiresInSec: number }
   | { ok: false; failure: GoogleFailure; retryAfter: string | null };
 
-type RefreshConfig = Pick<Config, "GOOGLE_TOKEN_URL" | "GOOGLE_CLIENT_ID" | "GOOGLE_CLIENT_SECRET">;
+type RefreshConfig = Pick<Config, "GOOGLE_TOKEN_URL" | "GOOGLE_CLIENT_ID" | "GOOGLE_CLIENT_SECRET" | "GOOGLE_TIMEOUT_MS">;
 
 /** One refresh-token grant. The caller decides about retries (mailbox/access-token.ts). */
 export async function refreshAccessToken(config: RefreshConfig, refreshToken: string): Promise<RefreshResult> {

@@ -1,5 +1,6 @@
 import type { Config } from "../config";
 import { classifyGoogleFailure, type GoogleFailure } from "../gmail/classify";
+import { DeadlineExceeded, fetchText, type FetchedText } from "../gmail/deadline";
 
 /**
  * One POST to Google's token endpoint. A failure carries its classification (gmail/classify.ts):
@@ -10,7 +11,7 @@ export type TokenEndpointResult =
   | { ok: true; body: unknown }
   | { ok: false; failure: GoogleFailure; retryAfter: string | null };
 
-type TokenConfig = Pick<Config, "GOOGLE_TOKEN_URL" | "GOOGLE_CLIENT_ID" | "GOOGLE_CLIENT_SECRET">;
+type TokenConfig = Pick<Config, "GOOGLE_TOKEN_URL" | "GOOGLE_CLIENT_ID" | "GOOGLE_CLIENT_SECRET" | "GOOGLE_TIMEOUT_MS">;
 
 export async function postTokenForm(config: TokenConfig, params: Record<string, string>): Promise<TokenEndpointResult> {
   const form = new URLSearchParams({
@@ -18,21 +19,22 @@ export async function postTokenForm(config: TokenConfig, params: Record<string, 
     client_id: config.GOOGLE_CLIENT_ID,
     client_secret: config.GOOGLE_CLIENT_SECRET,
   });
-  let response: Response;
+  let response: FetchedText;
   try {
-    response = await fetch(config.GOOGLE_TOKEN_URL, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
-      body: form,
-    });
-  } catch {
-    return { ok: false, failure: classifyGoogleFailure({ call: "oauth_token", status: null }), retryAfter: null };
+    response = await fetchText(
+      config.GOOGLE_TOKEN_URL,
+      { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" }, body: form },
+      config.GOOGLE_TIMEOUT_MS,
+    );
+  } catch (error) {
+    // No answer (network, or our deadline): transient, never a revocation (R6).
+    const failure = classifyGoogleFailure({ call: "oauth_token", status: null, timedOut: error instanceof DeadlineExceeded });
+    return { ok: false, failure, retryAfter: null };
   }
-  const text = await response.text();
-  if (response.ok) return { ok: true, body: parseJson(text) };
+  if (response.ok) return { ok: true, body: parseJson(response.text) };
   return {
     ok: false,
-    failure: classifyGoogleFailure({ call: "oauth_token", status: response.status, body: text }),
+    failure: classifyGoogleFailure({ call: "oauth_token", status: response.status, body: response.text }),
     retryAfter: response.headers.get("retry-after"),
   };
 }

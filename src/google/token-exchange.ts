@@ -23,7 +23,7 @@ export type ExchangeResult =
   | { ok: true; tokens: GrantedTokens }
   | { ok: false; reason: "exchange_refused" | "no_refresh_token" | "no_id_token" | "malformed_answer"; status?: number; error?: string };
 
-type ExchangeConfig = Pick<Config, "GOOGLE_TOKEN_URL" | "GOOGLE_CLIENT_ID" | "GOOGLE_CLIENT_SECRET" | "OAUTH_REDIRECT_URL">;
+type ExchangeConfig = Pick<Config, "GOOGLE_TOKEN_URL" | "GOOGLE_CLIENT_ID" | "GOOGLE_CLIENT_SECRET" | "GOOGLE_TIMEOUT_MS" | "OAUTH_REDIRECT_URL">;
 
 /** Authorization code → tokens, proving the PKCE verifier. One try: a code is single-use at Google too. */
 export async function exchangeCode(config: ExchangeConfig, code: string, codeVerifier: string): Promise<ExchangeResult> {

@@ -70,7 +70,11 @@ export class Mailbox extends DurableObject<Env> {
   async connectAccount(input: ConnectInput): Promise<ConnectOutcome> {
     if (this.#takenBySomeoneElse(input.userId)) return { ok: false, reason: "mailbox_taken" };
     const sealed = await sealGrant(tokenKeys(this.#config), input.address, input.refreshToken);
-    const fresh = new GmailClient({ baseUrl: this.#config.GMAIL_API_URL, accessToken: async () => input.accessToken });
+    const fresh = new GmailClient({
+      baseUrl: this.#config.GMAIL_API_URL,
+      accessToken: async () => input.accessToken,
+      timeoutMs: this.#config.GOOGLE_TIMEOUT_MS,
+    });
     let watch;
     try {
       watch = await startWatch(fresh, this.#config.PUBSUB_TOPIC);
@@ -270,6 +274,7 @@ export class Mailbox extends DurableObject<Env> {
       baseUrl: this.#config.GMAIL_API_URL,
       accessToken: ({ forceRefresh }) => this.#tokens.get(now, forceRefresh),
       quotaGate: this.quotaGate,
+      timeoutMs: this.#config.GOOGLE_TIMEOUT_MS,
     });
   }
 

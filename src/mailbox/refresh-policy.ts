@@ -10,7 +10,7 @@ export const REFRESH_RETRY_DELAYS_MS = [200, 800] as const;
  * failure, the token endpoint's 401s included, is retried and finally reported as it is, never as a revocation.
  */
 export async function refreshWithRetries(
-  config: Pick<Config, "GOOGLE_TOKEN_URL" | "GOOGLE_CLIENT_ID" | "GOOGLE_CLIENT_SECRET">,
+  config: Pick<Config, "GOOGLE_TOKEN_URL" | "GOOGLE_CLIENT_ID" | "GOOGLE_CLIENT_SECRET" | "GOOGLE_TIMEOUT_MS">,
   refreshToken: string,
   sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 ): Promise<RefreshResult> {

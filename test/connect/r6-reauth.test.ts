@@ -5,7 +5,7 @@ import { directoryDb, locationDb } from "../../src/db/database";
 import { getMailboxRow } from "../../src/db/mailboxes";
 import { api, locationToken } from "../support/api";
 import { connectFlow, connectMailbox, getMailbox, mailboxStatus } from "../support/connect";
-import { advanceClock, changePassword, counters, deliver, failNext, readMailbox, revoke, uniqueEmail } from "../support/google";
+import { advanceClock, changePassword, counters, deliver, failNext, hangNext, readMailbox, revoke, uniqueEmail } from "../support/google";
 import { addContact, messagesOf, runAlarms, syncNow } from "../sync/support";
 
 const HOUR = 60 * 60 * 1000;
@@ -72,6 +72,19 @@ describe("R6: re-authentication", () => {
     expect((await getMailbox(locationId, userId)).status).toBe("active");
     expect((await mailboxStatus(account)).reauthReason).toBeNull();
   });
+
+  it("R6: a token endpoint that never answers is a lost answer, not a revocation: the mailbox stays active and syncs", async () => {
+    const account = uniqueEmail("r6-hang");
+    const { locationId, userId } = await connectMailbox({ account });
+    const contact = await addContact(locationId);
+    // Every try of one refresh hangs for a minute; each gives up at its deadline.
+    await hangNext(account, "oauth.token", 60_000, 3);
+    await deliver(account, { from: contact.email, to: account, subject: "After the hang", text: "x" });
+    await useTokenAfterExpiry(account);
+    expect((await getMailbox(locationId, userId)).status).toBe("active");
+    expect((await mailboxStatus(account)).reauthReason).toBeNull();
+    expect((await messagesOf(locationId)).map((m) => m.subject)).toEqual(["After the hang"]);
+  }, 40_000);
 
   it("R6: reconnecting the same account resumes from the saved cursor and syncs what arrived while paused, once", async () => {
     const account = uniqueEmail("r6-resume");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { failNext, loseNextSendAnswer } from "../support/google";
+import { counters, failNext, loseNextSendAnswer } from "../support/google";
 import { connectedSender, newKey, send, sentInGmail } from "./support";
 
 describe("safe retries (R25, Idempotency-Key)", () => {
@@ -63,6 +63,30 @@ describe("safe retries (R25, Idempotency-Key)", () => {
     expect(retry.body.message.gmail?.messageId).toBe(sent[0]?.id);
     expect(retry.body.message.messageIdHeader).toBe(sent[0]?.messageId);
   });
+
+  it("R25: a send whose answer never comes (hang) is found in Sent on retry and not sent twice", async () => {
+    const sender = await connectedSender();
+    const key = newKey();
+    // Gmail commits the send, then holds its answer for a minute: the call gives up at its deadline.
+    await loseNextSendAnswer(sender.address, "hang", 60_000);
+    const started = Date.now();
+    const lost = await send(sender, { subject: "Hung answer", text: "x" }, key);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(lost.status).toBe(502);
+    expect(lost.body.error).toMatchObject({ code: "gmail_error", details: { status: 504, reason: "timeout" } });
+    expect(await sentInGmail(sender.address)).toHaveLength(1);
+
+    const retry = await send(sender, { subject: "Hung answer", text: "x" }, key);
+    expect(retry.status).toBe(201);
+    const sent = await sentInGmail(sender.address);
+    expect(sent).toHaveLength(1);
+    expect(retry.body.message.gmail?.messageId).toBe(sent[0]?.id);
+    expect(retry.body.message.messageIdHeader).toBe(sent[0]?.messageId);
+    // The retry searched Sent instead of sending again.
+    const used = await counters(sender.address);
+    expect(used.requests["users.messages.send"]).toBe(1);
+    expect(used.requests["users.messages.list"]).toBe(1);
+  }, 30_000);
 
   it("R25: a send Gmail refused before sending is sent by the retry", async () => {
     const sender = await connectedSender();

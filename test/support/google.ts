@@ -172,8 +172,11 @@ export function failNextDomainPolicy(account: string, method: GmailMethod, count
   return control("POST", `${at(account)}/faults`, { method, status: 403, reason: "domainPolicy", count });
 }
 
-/** The next `count` calls of `method` hang for `hangMs` (or until the client aborts), then answer 503. */
-export function hangNext(account: string, method: GmailMethod, hangMs: number, count = 1): Promise<unknown> {
+/**
+ * The next `count` calls of `method` hang for `hangMs` (or until the client aborts), then answer 503;
+ * `oauth.token`: this account's next refresh grants hang, then answer 503 temporarily_unavailable.
+ */
+export function hangNext(account: string, method: GmailMethod | "oauth.token", hangMs: number, count = 1): Promise<unknown> {
   return control("POST", `${at(account)}/faults`, { method, hangMs, count });
 }
 

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config";
 import { mailboxStub } from "../../src/mailbox/stub";
 import { getMailbox, runCron } from "../support/connect";
 import {
@@ -17,7 +18,7 @@ import {
 } from "../support/google";
 import { exports } from "cloudflare:workers";
 import { ackPush, deliverPushes, pullPushes, pushToRequest } from "../support/google";
-import { addContact, connectedOwner, messagesOf, pushAndSync, runAlarms, syncInternals, type Owner } from "./support";
+import { addContact, connectedOwner, messagesOf, pushAndSync, runAlarms, syncInternals, waitForRun, type Owner } from "./support";
 
 /** `count` emails from the contact, each in its own push (Gmail spaces pushes a second apart). */
 async function deliverSpaced(owner: Owner, from: string, count: number, prefix: string): Promise<string[]> {
@@ -160,6 +161,25 @@ describe("R22: exactly once, nothing lost", () => {
     expect(conversations).toHaveLength(2);
     expect((await syncInternals(owner.address)).cursor).toBe(after.cursor);
   });
+
+  it("R22: a Gmail call that hangs times out and the sync resumes by itself", async () => {
+    const owner = await connectedOwner();
+    const contact = await addContact(owner.locationId, contactEmail());
+    // Google holds the history read for a minute: without a deadline, the alarm would be held with it.
+    await hangNext(owner.address, "users.history.list", 60_000);
+    await deliverSpaced(owner, contact.email, 1, "Hung");
+    const started = Date.now();
+    await deliverPushes(owner.address, (r) => exports.default.fetch(r));
+    // No alarm is run by hand and no new push comes: the run gives up at the deadline, backs off, retries.
+    expect(await waitForRun(owner.address, 20_000)).toBeNull();
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(loadConfig(env).GOOGLE_TIMEOUT_MS);
+    expect(elapsed).toBeLessThan(20_000);
+    expect(await subjectsOf(owner)).toEqual(["Hung 1"]);
+    expect((await counters(owner.address)).requests["users.history.list"]).toBe(2);
+    expect((await syncInternals(owner.address)).state).toMatchObject({ failures: 0, retry_at: null, last_error: null });
+    expect((await getMailbox(owner.locationId, owner.userId)).status).toBe("active");
+  }, 30_000);
 
   it("R6: mail that arrived while the grant was revoked syncs on reconnect, from the saved cursor, once", async () => {
     const owner = await connectedOwner();

@@ -9,6 +9,10 @@ function gErr(code: number, reason: string, message: string, domain = "global", 
 const SENDING = "User-rate limit exceeded.  Retry after 2026-11-26T19:00:00.000Z (Mail sending)";
 
 describe("classifyGoogleFailure", () => {
+  it.each<GoogleCall>(["gmail", "history_list", "messages_send", "oauth_token"])("a call past our deadline on %s is a lost answer: retry, reason timeout", (call) => {
+    expect(classifyGoogleFailure({ call, status: null, timedOut: true })).toEqual({ kind: "retry", status: null, reason: "timeout", retryAt: null });
+  });
+
   it.each<[string, GoogleCall, number | null, unknown, GoogleFailureKind, string | null]>([
     ["network failure or timeout (no answer)", "gmail", null, undefined, "retry", null],
     ["400 badRequest is our bug", "gmail", 400, gErr(400, "badRequest", "Invalid value"), "fatal", "badRequest"],
