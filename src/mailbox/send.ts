@@ -7,7 +7,11 @@ import { findSentByMessageId, sendRawMessage, type RawMessage, type SentMessage 
 import { log } from "../log";
 import type { MessageFacts } from "../mail/message-facts";
 import { bindingsEndedBySend } from "../sync/thread-handoff";
+import { listConnections } from "./connections";
+import { markNeedsReauth } from "./grant-use";
+import type { MailboxHost } from "./mailbox-host";
 import { findSend, markSend, readSendBlock, releaseSend, reserveSend, sendTimesSince, writeSendBlock } from "./send-log";
+import { readAccount } from "./state";
 import { gmailSendBlockUntil, SEND_CAP_WINDOW_MS, sendCapAt } from "../sync/quota";
 import type { SendQuota } from "./status";
 
@@ -178,4 +182,23 @@ export class SendsInFlight {
   async idle(): Promise<void> {
     while (this.#running.size > 0) await Promise.allSettled([...this.#running.values()]);
   }
+}
+
+/** What the Durable Object lends one send: the account as it is when the send starts (inside SendsInFlight.run). */
+export function sendDepsFor(host: MailboxHost): SendDeps {
+  const now = Date.now();
+  const account = readAccount(host.sql);
+  return {
+    env: host.env,
+    sql: host.sql,
+    mailbox: account?.address ?? "",
+    status: account?.status ?? "not_connected",
+    limit: host.config.DAILY_SEND_LIMIT,
+    gmail: host.gmail(now),
+    locationIds: () => listConnections(host.sql).map((c) => c.locationId),
+    markNeedsReauth: async (reason) => {
+      if (account) await markNeedsReauth(host, account, reason, Date.now());
+    },
+    now: Date.now,
+  };
 }

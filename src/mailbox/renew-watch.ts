@@ -1,0 +1,49 @@
+import { GmailError } from "../gmail/client";
+import { startWatch } from "../gmail/watch";
+import { log } from "../log";
+import type { MailboxHost } from "./mailbox-host";
+import { mirrorAccount } from "./mirror";
+import { readAccount, updateAccount } from "./state";
+import type { MailboxStatus } from "./status";
+import { decideWatchRenewal, watchRetryDelayMs, WATCH_FAILURES_VISIBLE } from "./watch-renewal";
+
+export type RenewOutcome = { result: "renewed" | "not_due" | "backing_off" | "not_active" | "failed"; status: MailboxStatus };
+
+/** R3: renews the watch when due (watch-renewal.ts decides); failures back off and show in the status. Skips needs_reauth. */
+export async function renewWatch(host: MailboxHost, now: number): Promise<RenewOutcome> {
+  const { sql } = host;
+  const account = readAccount(sql);
+  if (!account || account.status !== "active") return { result: "not_active", status: host.status(now) };
+  const decision = decideWatchRenewal(account, now);
+  if (decision !== "renew") return { result: decision, status: host.status(now) };
+  try {
+    const watch = await startWatch(host.gmail(now), host.config.PUBSUB_TOPIC);
+    // The cursor is not touched: it moves only with the messages it covers (R22).
+    const next = updateAccount(sql, {
+      watchExpiresAt: watch.expiration,
+      watchRenewedAt: now,
+      watchFailures: 0,
+      watchNextAttemptAt: null,
+      watchError: null,
+      updatedAt: now,
+    });
+    if (next) await mirrorAccount(host.env, next);
+    return { result: "renewed", status: host.status(now) };
+  } catch (error) {
+    // invalid_grant on the way (R6) is no renewal failure: the mailbox is paused, nothing to renew.
+    if (readAccount(sql)?.status !== "active") return { result: "not_active", status: host.status(now) };
+    recordWatchFailure(sql, error, now);
+    return { result: "failed", status: host.status(now) };
+  }
+}
+
+function recordWatchFailure(sql: SqlStorage, error: unknown, now: number): void {
+  const account = readAccount(sql);
+  if (!account || account.status !== "active") return;
+  const failures = account.watchFailures + 1;
+  const reason = error instanceof GmailError ? `${error.kind}:${error.reason ?? error.status ?? "unknown"}` : "unexpected";
+  updateAccount(sql, { watchFailures: failures, watchNextAttemptAt: now + watchRetryDelayMs(failures), watchError: reason, updatedAt: now });
+  const fields = { address: account.address, failures, reason, watchExpiresAt: account.watchExpiresAt };
+  if (failures >= WATCH_FAILURES_VISIBLE) log.error("watch_renewal_failing", fields);
+  else log.warn("watch_renewal_failed", fields);
+}
