@@ -38,6 +38,8 @@ describe("R22: the mailbox object reset while its alarm is mid-batch", () => {
     }
     delivered.sort();
     const covering = (await readMailbox(owner.address)).historyId;
+    // No run starts before the push, so a run holding the hung call could not give up before this.
+    const hungUntil = Date.now() + timeoutMs;
     await deliverPushes(owner.address, (r) => exports.default.fetch(r));
 
     // Mid-batch: history read, every message queued, the alarm waiting on Gmail; nothing stored, cursor unmoved.
@@ -48,8 +50,6 @@ describe("R22: the mailbox object reset while its alarm is mid-batch", () => {
       }));
     for (let i = 0; i < 300 && !((await midBatch()).syncing && (await midBatch()).pending === delivered.length); i++) await sleep(10);
     expect(await midBatch()).toEqual({ syncing: true, pending: delivered.length });
-    // The batch call is out now, so a run still holding it could not give up before this deadline.
-    const hungUntil = Date.now() + timeoutMs;
     expect((await syncInternals(owner.address)).cursor).toBe(before);
     expect(await messagesOf(owner.locationId)).toEqual([]);
 
