@@ -54,7 +54,8 @@ describe("routing end to end (R7–R12), through the emulator", () => {
       const res = await fetchApi("GET", `/v1/locations/${owner.locationId}/messages/${message?.id}/attachments/${attachment.id}`, { token });
       expect(res.status).toBe(200);
       expect(res.headers.get("content-disposition")).toContain("attachment");
-      expect(await res.text()).toBe(expected[i]);
+      // Bytes, not text: the parts are a PNG and a PDF.
+      expect(new Uint8Array(await res.arrayBuffer())).toEqual(new TextEncoder().encode(expected[i]));
     }
   });
 
