@@ -1,6 +1,7 @@
 import { GmailError } from "../gmail/client";
 import { startWatch } from "../gmail/watch";
 import { log } from "../log";
+import { markNeedsReauth } from "./grant-use";
 import type { MailboxHost } from "./mailbox-host";
 import { mirrorAccount } from "./mirror";
 import { readAccount, updateAccount } from "./state";
@@ -9,7 +10,7 @@ import { decideWatchRenewal, watchRetryDelayMs, WATCH_FAILURES_VISIBLE } from ".
 
 export type RenewOutcome = { result: "renewed" | "not_due" | "backing_off" | "not_active" | "failed"; status: MailboxStatus };
 
-/** R3: renews the watch when due (watch-renewal.ts decides); failures back off and show in the status. Skips needs_reauth. */
+/** R3: renews the watch when due (watch-renewal.ts decides); failures back off and show in the status, a refused grant pauses the mailbox (R6). Skips needs_reauth. */
 export async function renewWatch(host: MailboxHost, now: number): Promise<RenewOutcome> {
   const { sql } = host;
   const account = readAccount(sql);
@@ -30,7 +31,13 @@ export async function renewWatch(host: MailboxHost, now: number): Promise<RenewO
     if (next) await mirrorAccount(host.env, next);
     return { result: "renewed", status: host.status(now) };
   } catch (error) {
-    // invalid_grant on the way (R6) is no renewal failure: the mailbox is paused, nothing to renew.
+    // Google refused the grant itself (R6: 403 domainPolicy, 401 after refresh): retrying cannot help until
+    // the user connects again, so the mailbox pauses as the sync does (an invalid_grant refresh already did).
+    if (error instanceof GmailError && error.kind === "auth_revoked" && readAccount(sql)?.status === "active") {
+      log.warn("watch_renewal_auth_revoked", { address: account.address, reason: error.reason });
+      await markNeedsReauth(host, account, error.reason ?? "auth_revoked", now);
+    }
+    // Paused on the way (R6) is no renewal failure: nothing to renew.
     if (readAccount(sql)?.status !== "active") return { result: "not_active", status: host.status(now) };
     recordWatchFailure(sql, error, now);
     return { result: "failed", status: host.status(now) };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { advanceClock, counters, createAccount, deliver, failNext, readMailbox, revoke, uniqueEmail } from "../support/google";
+import { advanceClock, counters, createAccount, deliver, failNext, failNextDomainPolicy, readMailbox, revoke, uniqueEmail } from "../support/google";
 import { connectMailbox, getMailbox, mailboxStatus, runCron } from "../support/connect";
 import { WATCH_FAILURES_VISIBLE } from "../../src/mailbox/watch-renewal";
 
@@ -78,6 +78,25 @@ describe("R3: the watch", () => {
     expect(healed.watchRenewal).toEqual({ state: "ok", failures: 0, lastError: null });
     const box = await readMailbox(account);
     expect(Date.parse(box.watch?.expiration ?? "")).toBeGreaterThan(Date.parse(box.now) + 6 * DAY);
+  });
+
+  it("R3/R6: a renewal refused with 403 domainPolicy turns the mailbox needs_reauth at once instead of retrying", async () => {
+    const account = uniqueEmail("r3-policy");
+    const { address, locationId, userId } = await connectMailbox({ account });
+    const start = Date.now();
+    // The Workspace admin disables Gmail apps: the watch renewal is refused, not failing for a while.
+    await failNextDomainPolicy(account, "users.watch", 3);
+    let offset = await tick(account, start, 0, DAY);
+    const paused = await getMailbox(locationId, userId);
+    expect(paused.status).toBe("needs_reauth");
+    expect(paused.watchRenewal).toEqual({ state: "ok", failures: 0, lastError: null });
+    expect((await mailboxStatus(address)).reauthReason).toBe("domainPolicy");
+    // Paused, so no renewal is tried again until the user reconnects.
+    const watchCalls = (await counters(account)).requests["users.watch"] ?? 0;
+    offset = await tick(account, start, offset, DAY);
+    await tick(account, start, offset, HOUR);
+    expect((await counters(account)).requests["users.watch"] ?? 0).toBe(watchCalls);
+    expect((await getMailbox(locationId, userId)).status).toBe("needs_reauth");
   });
 
   it("R3/R6: mailboxes in needs_reauth are skipped by the renewal", async () => {

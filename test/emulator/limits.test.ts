@@ -14,7 +14,8 @@ async function batch(token: string, paths: string[]): Promise<{ status: number; 
   });
   const type = res.headers.get("content-type") ?? "";
   const boundary = /boundary=(\S+)/.exec(type)?.[1];
-  const text = await res.text();
+  // Bytes decoded as UTF-8, as the service reads it: workerd warns on .text() of a multipart body.
+  const text = new TextDecoder().decode(await res.arrayBuffer());
   if (!boundary) return { status: res.status, parts: [] };
   const parts = text
     .split(`--${boundary}`)
