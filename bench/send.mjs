@@ -12,42 +12,19 @@
  *
  *   node bench/send.mjs            (or imported by bench/run.mjs: `benchSend()` returns the figures)
  */
-import { readdirSync, readFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
-import { SignJWT } from "jose";
-import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { tsImport } from "tsx/esm/api";
+import { AUDIENCE, bundle, CLIENT, connectBenchMailbox, percentile, PUSH_ACCOUNT, SERVICE, startWorker, TOPIC } from "./harness.mjs";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const SERVICE = "http://service.test";
-const GOOGLE = "http://google.test";
-const SECRET = "bench-api-jwt-secret-0123456789abcdef";
-const CLIENT = { clientId: "bench-client.apps.googleusercontent.com", clientSecret: "bench-secret", redirectUri: `${SERVICE}/oauth/google/callback` };
-const TOPIC = "projects/bench/topics/gmail";
-
-async function bundle() {
-  const out = await build({
-    entryPoints: [`${ROOT}/src/index.ts`],
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    conditions: ["workerd", "worker", "browser"],
-    mainFields: ["module", "main"],
-    external: ["cloudflare:*", "node:*"],
-    write: false,
-    logLevel: "silent",
-  });
-  return out.outputFiles[0].text;
-}
 
 /** The emulator, with every Google call's handling time added to `timer.ms`. */
 async function startGoogle(timer) {
   const { createGoogleEmulator } = await tsImport("../emulator/index.ts", import.meta.url);
   const google = createGoogleEmulator({
     clients: [{ clientId: CLIENT.clientId, clientSecret: CLIENT.clientSecret, redirectUris: [CLIENT.redirectUri] }],
-    subscriptions: [{ name: "projects/bench/subscriptions/s", topic: TOPIC, endpoint: `${SERVICE}/webhooks/gmail`, audience: "bench", serviceAccountEmail: "push@bench.iam.gserviceaccount.com" }],
+    subscriptions: [{ name: "projects/bench/subscriptions/s", topic: TOPIC, endpoint: AUDIENCE, audience: AUDIENCE, serviceAccountEmail: PUSH_ACCOUNT }],
     quotaPerMinute: 10_000_000,
     dailySendLimit: 1_000_000,
   });
@@ -59,58 +36,6 @@ async function startGoogle(timer) {
     return new Response(body, { status: response.status, headers: response.headers });
   };
   return { google, timed };
-}
-
-async function startWorker(script, outbound) {
-  // Miniflare 5 takes a new option shape; the v4 one (documented everywhere) converts.
-  const mf = new Miniflare(convertV4MiniflareOptions({
-    modules: true,
-    script,
-    compatibilityDate: "2026-11-01",
-    compatibilityFlags: ["nodejs_compat"],
-    d1Databases: { DB: "bench-db" },
-    r2Buckets: ["ATTACHMENTS"],
-    durableObjects: { MAILBOX: { className: "Mailbox", useSQLite: true } },
-    email: { send_email: [{ name: "EMAIL" }] },
-    bindings: {
-      GOOGLE_CLIENT_ID: CLIENT.clientId, GOOGLE_CLIENT_SECRET: CLIENT.clientSecret, OAUTH_REDIRECT_URL: CLIENT.redirectUri,
-      GOOGLE_AUTH_URL: `${GOOGLE}/o/oauth2/v2/auth`, GOOGLE_TOKEN_URL: `${GOOGLE}/token`, GOOGLE_REVOKE_URL: `${GOOGLE}/revoke`,
-      GOOGLE_CERTS_URL: `${GOOGLE}/oauth2/v3/certs`, GMAIL_API_URL: GOOGLE, PUBSUB_TOPIC: TOPIC, PUBSUB_AUDIENCE: "bench",
-      PUBSUB_SERVICE_ACCOUNT: "push@bench.iam.gserviceaccount.com", API_JWT_SECRET: SECRET,
-      TOKEN_ENCRYPTION_KEY: "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=", BCC_DOMAIN: "log.bench.test",
-      ALLOWED_RETURN_ORIGINS: "https://app.bench.test", DAILY_SEND_LIMIT: "1000000", GMAIL_USER_QUOTA_PER_MINUTE: "10000000",
-    },
-    outboundService: outbound,
-  }));
-  const db = await mf.getD1Database("DB");
-  for (const file of readdirSync(`${ROOT}/migrations`).filter((f) => f.endsWith(".sql")).sort()) {
-    for (const statement of readFileSync(`${ROOT}/migrations/${file}`, "utf8").split("--> statement-breakpoint")) {
-      if (statement.trim()) await db.prepare(statement).run();
-    }
-  }
-  return mf;
-}
-
-async function setUp(mf, google) {
-  const token = await new SignJWT({ role: "admin" }).setProtectedHeader({ alg: "HS256" }).setExpirationTime("2h").sign(new TextEncoder().encode(SECRET));
-  const call = async (method, path, body) => {
-    const res = await mf.dispatchFetch(`${SERVICE}${path}`, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await res.text();
-    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-    return JSON.parse(text);
-  };
-  const control = (path, body) => google.fetch(new Request(`${GOOGLE}/__emulator${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })).then((r) => r.json());
-  const account = "bench.owner@gmail.com";
-  await call("PUT", "/v1/locations/bench", { name: "Bench" });
-  await call("PUT", "/v1/users/u1", { email: "u1@crm.bench.test", name: "Bench User" });
-  await call("PUT", "/v1/locations/bench/members/u1", {});
-  const { contact } = await call("POST", "/v1/locations/bench/contacts", { email: "contact@client.bench.test", name: "Contact" });
-  await control("/accounts", { email: account });
-  const { authorizationUrl } = await call("POST", "/v1/locations/bench/users/u1/mailbox/connect", {});
-  const { redirectUrl } = await control("/oauth/consent", { authorizationUrl, account });
-  const callback = await mf.dispatchFetch(redirectUrl, { redirect: "manual" });
-  if (!String(callback.headers.get("location") ?? (await callback.text())).includes("connected")) throw new Error("bench: connect failed");
-  return { send: (body) => mf.dispatchFetch(`${SERVICE}/v1/locations/bench/messages`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ userId: "u1", contactId: contact.id, ...body }) }) };
 }
 
 /** The workerd processes Miniflare started for this bench: descendants of this process, by name. */
@@ -145,10 +70,6 @@ function rssBytes(pids) {
   return total;
 }
 
-const percentile = (values, p) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-};
 
 async function measure(api, timer, body, count) {
   const overhead = [];
@@ -170,9 +91,10 @@ async function measure(api, timer, body, count) {
 export async function benchSend({ smallCount = 100, largeCount = 5 } = {}) {
   const timer = { ms: 0 };
   const { google, timed } = await startGoogle(timer);
-  const mf = await startWorker(await bundle(), timed);
+  const { mf } = await startWorker({ script: await bundle("src/index.ts"), outbound: timed, dbName: "bench-db", settings: { DAILY_SEND_LIMIT: "1000000", GMAIL_USER_QUOTA_PER_MINUTE: "10000000" } });
   try {
-    const api = await setUp(mf, google);
+    const { token, contact } = await connectBenchMailbox(mf, google, "bench.owner@gmail.com");
+    const api = { send: (body) => mf.dispatchFetch(`${SERVICE}/v1/locations/bench/messages`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ userId: "u1", contactId: contact.id, ...body }) }) };
     const pids = workerdPids();
     if (pids.length === 0) throw new Error("bench: no workerd process found under this one");
     const small = await measure(api, timer, { subject: "10 KB", text: "x".repeat(10 * 1024) }, smallCount);

@@ -21,39 +21,12 @@
  * after the last row landed. The older estimate from the code (4 routing reads per chunk, 4 statements per
  * message, one recount per chunk, one more) is printed beside it.
  */
-import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
-import { SignJWT } from "jose";
-import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { tsImport } from "tsx/esm/api";
+import { AUDIENCE, bundle, CLIENT, connectBenchMailbox, percentile, PUSH_ACCOUNT, round, SERVICE, startWorker, TOPIC } from "./harness.mjs";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const SERVICE = "http://service.test";
-const GOOGLE = "http://google.test";
-const SECRET = "bench-api-jwt-secret-0123456789abcdef";
-const CLIENT = { clientId: "bench-client.apps.googleusercontent.com", clientSecret: "bench-secret", redirectUri: `${SERVICE}/oauth/google/callback` };
-const TOPIC = "projects/bench/topics/gmail";
-const AUDIENCE = `${SERVICE}/webhooks/gmail`;
-const PUSH_ACCOUNT = "push@bench.iam.gserviceaccount.com";
 const QUOTA_PER_MINUTE = 15_000;
 const ACCOUNT = "bench.sync@gmail.com";
-
-/** src/index.ts behind the bench-only entry that counts D1 statements (worker-entry.mjs). */
-async function bundle() {
-  const out = await build({
-    entryPoints: [`${ROOT}/bench/worker-entry.mjs`],
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    conditions: ["workerd", "worker", "browser"],
-    mainFields: ["module", "main"],
-    external: ["cloudflare:*", "node:*"],
-    write: false,
-    logLevel: "silent",
-  });
-  return out.outputFiles[0].text;
-}
 
 /**
  * The emulator, and a wrapper that counts the HTTP requests reaching it, notes every 429 seen and, after
@@ -91,64 +64,6 @@ async function startGoogle(stats) {
   return { google, outbound, deliver };
 }
 
-async function startWorker(script, outbound) {
-  const mf = new Miniflare(convertV4MiniflareOptions({
-    modules: true,
-    script,
-    compatibilityDate: "2026-11-01",
-    compatibilityFlags: ["nodejs_compat"],
-    d1Databases: { DB: "bench-sync-db" },
-    r2Buckets: ["ATTACHMENTS"],
-    durableObjects: { MAILBOX: { className: "Mailbox", useSQLite: true } },
-    email: { send_email: [{ name: "EMAIL" }] },
-    bindings: {
-      GOOGLE_CLIENT_ID: CLIENT.clientId, GOOGLE_CLIENT_SECRET: CLIENT.clientSecret, OAUTH_REDIRECT_URL: CLIENT.redirectUri,
-      GOOGLE_AUTH_URL: `${GOOGLE}/o/oauth2/v2/auth`, GOOGLE_TOKEN_URL: `${GOOGLE}/token`, GOOGLE_REVOKE_URL: `${GOOGLE}/revoke`,
-      GOOGLE_CERTS_URL: `${GOOGLE}/oauth2/v3/certs`, GMAIL_API_URL: GOOGLE, PUBSUB_TOPIC: TOPIC, PUBSUB_AUDIENCE: AUDIENCE,
-      PUBSUB_SERVICE_ACCOUNT: PUSH_ACCOUNT, API_JWT_SECRET: SECRET,
-      TOKEN_ENCRYPTION_KEY: "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=", BCC_DOMAIN: "log.bench.test",
-      ALLOWED_RETURN_ORIGINS: "https://app.bench.test", GMAIL_USER_QUOTA_PER_MINUTE: String(QUOTA_PER_MINUTE),
-    },
-    outboundService: outbound,
-  }));
-  const db = await mf.getD1Database("DB");
-  for (const file of readdirSync(`${ROOT}/migrations`).filter((f) => f.endsWith(".sql")).sort()) {
-    for (const statement of readFileSync(`${ROOT}/migrations/${file}`, "utf8").split("--> statement-breakpoint")) {
-      if (statement.trim()) await db.prepare(statement).run();
-    }
-  }
-  return { mf, db };
-}
-
-async function setUp(mf, google) {
-  const token = await new SignJWT({ role: "admin" }).setProtectedHeader({ alg: "HS256" }).setExpirationTime("2h").sign(new TextEncoder().encode(SECRET));
-  const call = async (method, path, body) => {
-    const res = await mf.dispatchFetch(`${SERVICE}${path}`, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await res.text();
-    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-    return JSON.parse(text);
-  };
-  const control = async (method, path, body) => {
-    const res = await google.fetch(new Request(`${GOOGLE}/__emulator${path}`, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) }));
-    return res.json();
-  };
-  await call("PUT", "/v1/locations/bench", { name: "Bench" });
-  await call("PUT", "/v1/users/u1", { email: "u1@crm.bench.test", name: "Bench User" });
-  await call("PUT", "/v1/locations/bench/members/u1", {});
-  const { contact } = await call("POST", "/v1/locations/bench/contacts", { email: "contact@client.bench.test", name: "Contact" });
-  await control("POST", "/accounts", { email: ACCOUNT });
-  const { authorizationUrl } = await call("POST", "/v1/locations/bench/users/u1/mailbox/connect", {});
-  const { redirectUrl } = await control("POST", "/oauth/consent", { authorizationUrl, account: ACCOUNT });
-  const callback = await mf.dispatchFetch(redirectUrl, { redirect: "manual" });
-  if (!String(callback.headers.get("location") ?? (await callback.text())).includes("connected")) throw new Error("bench: connect failed");
-  return { contact, control };
-}
-
-const percentile = (values, p) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-};
-const round = (n, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function countRows(db) {
@@ -182,9 +97,9 @@ function busiestMinute(samples) {
 async function withWorld(script, run) {
   const stats = { requests: 0, batches: 0, rateLimited: [], units: [] };
   const { google, outbound, deliver } = await startGoogle(stats);
-  const { mf, db } = await startWorker(script, outbound);
+  const { mf, db } = await startWorker({ script, outbound, dbName: "bench-sync-db", settings: { GMAIL_USER_QUOTA_PER_MINUTE: String(QUOTA_PER_MINUTE) } });
   try {
-    const { contact, control } = await setUp(mf, google);
+    const { contact, control } = await connectBenchMailbox(mf, google, ACCOUNT);
     return await run({ mf, db, stats, contact, control, deliver });
   } finally {
     await mf.dispose();
@@ -268,7 +183,7 @@ async function webhookLatency(world, pushes) {
 }
 
 export async function benchSync({ burst = 1000, pushes = 500, sustained = Number(process.env.BENCH_SUSTAINED ?? 6000) } = {}) {
-  const script = await bundle();
+  const script = await bundle("bench/worker-entry.mjs");
   const results = {};
   await withWorld(script, async (world) => {
     results.burst = await syncScenario(world, burst, 20);

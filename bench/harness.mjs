@@ -1,0 +1,102 @@
+/**
+ * What both benches share: the service bundled for workerd, started in Miniflare (real D1, the mailbox
+ * Durable Object, R2, send_email) with its D1 migrations, and a connected bench mailbox provisioned through
+ * the real API and the emulator's consent. Each bench adds its own emulator options and measurements.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+import { SignJWT } from "jose";
+import { convertV4MiniflareOptions, Miniflare } from "miniflare";
+
+export const ROOT = fileURLToPath(new URL("..", import.meta.url));
+export const SERVICE = "http://service.test";
+export const GOOGLE = "http://google.test";
+export const SECRET = "bench-api-jwt-secret-0123456789abcdef";
+export const CLIENT = { clientId: "bench-client.apps.googleusercontent.com", clientSecret: "bench-secret", redirectUri: `${SERVICE}/oauth/google/callback` };
+export const TOPIC = "projects/bench/topics/gmail";
+export const AUDIENCE = `${SERVICE}/webhooks/gmail`;
+export const PUSH_ACCOUNT = "push@bench.iam.gserviceaccount.com";
+
+/** The Worker as one ES module for workerd: `entry` is src/index.ts or a bench-only wrapper of it. */
+export async function bundle(entry) {
+  const out = await build({
+    entryPoints: [`${ROOT}/${entry}`],
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    conditions: ["workerd", "worker", "browser"],
+    mainFields: ["module", "main"],
+    external: ["cloudflare:*", "node:*"],
+    write: false,
+    logLevel: "silent",
+  });
+  return out.outputFiles[0].text;
+}
+
+/** Miniflare running `script` with the service's bindings (`settings` override the defaults), migrations applied. */
+export async function startWorker({ script, outbound, dbName, settings = {} }) {
+  // Miniflare 5 takes a new option shape; the v4 one (documented everywhere) converts.
+  const mf = new Miniflare(convertV4MiniflareOptions({
+    modules: true,
+    script,
+    compatibilityDate: "2026-11-01",
+    compatibilityFlags: ["nodejs_compat"],
+    d1Databases: { DB: dbName },
+    r2Buckets: ["ATTACHMENTS"],
+    durableObjects: { MAILBOX: { className: "Mailbox", useSQLite: true } },
+    email: { send_email: [{ name: "EMAIL" }] },
+    bindings: {
+      GOOGLE_CLIENT_ID: CLIENT.clientId, GOOGLE_CLIENT_SECRET: CLIENT.clientSecret, OAUTH_REDIRECT_URL: CLIENT.redirectUri,
+      GOOGLE_AUTH_URL: `${GOOGLE}/o/oauth2/v2/auth`, GOOGLE_TOKEN_URL: `${GOOGLE}/token`, GOOGLE_REVOKE_URL: `${GOOGLE}/revoke`,
+      GOOGLE_CERTS_URL: `${GOOGLE}/oauth2/v3/certs`, GMAIL_API_URL: GOOGLE, PUBSUB_TOPIC: TOPIC, PUBSUB_AUDIENCE: AUDIENCE,
+      PUBSUB_SERVICE_ACCOUNT: PUSH_ACCOUNT, API_JWT_SECRET: SECRET,
+      TOKEN_ENCRYPTION_KEY: "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=", BCC_DOMAIN: "log.bench.test",
+      ALLOWED_RETURN_ORIGINS: "https://app.bench.test",
+      ...settings,
+    },
+    outboundService: outbound,
+  }));
+  const db = await mf.getD1Database("DB");
+  for (const file of readdirSync(`${ROOT}/migrations`).filter((f) => f.endsWith(".sql")).sort()) {
+    for (const statement of readFileSync(`${ROOT}/migrations/${file}`, "utf8").split("--> statement-breakpoint")) {
+      if (statement.trim()) await db.prepare(statement).run();
+    }
+  }
+  return { mf, db };
+}
+
+/**
+ * Location "bench", user "u1" (a member), one contact, and `account` connected through the real connect
+ * route, the emulator's consent and the real callback. Answers the admin token, the API caller, the
+ * emulator's control caller and the contact.
+ */
+export async function connectBenchMailbox(mf, google, account) {
+  const token = await new SignJWT({ role: "admin" }).setProtectedHeader({ alg: "HS256" }).setExpirationTime("2h").sign(new TextEncoder().encode(SECRET));
+  const call = async (method, path, body) => {
+    const res = await mf.dispatchFetch(`${SERVICE}${path}`, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await res.text();
+    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+    return JSON.parse(text);
+  };
+  const control = async (method, path, body) => {
+    const res = await google.fetch(new Request(`${GOOGLE}/__emulator${path}`, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) }));
+    return res.json();
+  };
+  await call("PUT", "/v1/locations/bench", { name: "Bench" });
+  await call("PUT", "/v1/users/u1", { email: "u1@crm.bench.test", name: "Bench User" });
+  await call("PUT", "/v1/locations/bench/members/u1", {});
+  const { contact } = await call("POST", "/v1/locations/bench/contacts", { email: "contact@client.bench.test", name: "Contact" });
+  await control("POST", "/accounts", { email: account });
+  const { authorizationUrl } = await call("POST", "/v1/locations/bench/users/u1/mailbox/connect", {});
+  const { redirectUrl } = await control("POST", "/oauth/consent", { authorizationUrl, account });
+  const callback = await mf.dispatchFetch(redirectUrl, { redirect: "manual" });
+  if (!String(callback.headers.get("location") ?? (await callback.text())).includes("connected")) throw new Error("bench: connect failed");
+  return { token, call, control, contact };
+}
+
+export const percentile = (values, p) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+};
+export const round = (n, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
