@@ -1,6 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { AttachmentFacts, MessageFacts } from "../mail/message-facts";
 import { D1_MAX_BOUND_PARAMETERS } from "./database";
+import type { messages } from "./schema";
 
 /*
  * The SQL of the message store (message-store.ts), one builder per statement. Raw SQL because the store
@@ -34,12 +35,11 @@ export function insertConversation(key: MessageKey, contactId: string, conversat
     ON CONFLICT (location_id, contact_id) DO NOTHING`;
 }
 
-export interface MessageRowValues {
+/** How a message came and where it stands: the schema's own enums, so the store cannot drift from them. */
+export type MessageClass = Pick<typeof messages.$inferSelect, "direction" | "source" | "provider" | "status">;
+
+export interface MessageRowValues extends MessageClass {
   contactId: string;
-  direction: "inbound" | "outbound";
-  source: "gmail" | "crm" | "bcc";
-  provider: "gmail" | "location" | null;
-  status: "received" | "sending" | "sent" | "failed";
   facts: MessageFacts;
   gmailThreadId: string | null;
 }

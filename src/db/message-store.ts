@@ -11,6 +11,7 @@ import {
   insertMessage,
   recountConversation,
   selectStoredCopy,
+  type MessageClass,
   type MessageKey,
 } from "./message-statements";
 
@@ -21,14 +22,10 @@ export interface GmailMessageRef {
   threadId: string;
 }
 
-export interface StoreMessageInput {
+/** `provider`: for source "crm", what carried it out; null otherwise. */
+export interface StoreMessageInput extends MessageClass {
   locationId: string;
   contactId: string;
-  direction: "inbound" | "outbound";
-  source: "gmail" | "crm" | "bcc";
-  /** For source "crm": what carried it out; null otherwise. */
-  provider: "gmail" | "location" | null;
-  status: "received" | "sending" | "sent" | "failed";
   facts: MessageFacts;
   gmail?: GmailMessageRef | null;
   /**
