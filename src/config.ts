@@ -54,6 +54,10 @@ export const ConfigSchema = z.object({
    * From address of mail the location's own provider sends (R18); its domain must be onboarded with
    * Cloudflare Email Service. Unset: `no-reply@<BCC_DOMAIN>`, a domain the service already runs mail on.
    */
+  /** R29: origins (scheme://host[:port]) event endpoints may use over plain http, for local development. */
+  WEBHOOK_ALLOWED_HTTP_ORIGINS: origins.optional(),
+  /** R29: deadline of one delivery attempt in ms (API.md: an answer within 10 seconds). */
+  WEBHOOK_TIMEOUT_MS: positiveInt(10_000),
   LOCATION_SENDER_ADDRESS: z.string().trim().toLowerCase().pipe(z.email({ message: "must be an email address" })).optional(),
 });
 

@@ -1,6 +1,7 @@
 import { handleEmail } from "./bcc/email-handler";
 import { runScheduled } from "./cron/scheduled";
 import type { Env } from "./env";
+import { handleEventQueue } from "./events/consumer";
 import { createApp } from "./http/app";
 import { reportConfigAtStartup } from "./startup-check";
 
@@ -13,4 +14,5 @@ export default {
   fetch: app.fetch,
   email: handleEmail,
   scheduled: (controller, env) => runScheduled(controller, env),
+  queue: (batch, env) => handleEventQueue(batch, env),
 } satisfies ExportedHandler<Env>;

@@ -1,6 +1,7 @@
 import { directoryDb } from "../db/database";
 import { purgeExpiredStateUses } from "../db/oauth-state-uses";
 import type { Env } from "../env";
+import { purgeOldEvents, sweepUnhandedDeliveries } from "../events/housekeeping";
 import { requestCatchUpSyncs } from "./catch-up-sync";
 import { renewDueWatches } from "./renew-watches";
 
@@ -13,4 +14,6 @@ export async function runScheduled(controller: Pick<ScheduledController, "schedu
   await renewDueWatches(env, now);
   await requestCatchUpSyncs(env, now);
   await purgeExpiredStateUses(directoryDb(env), now);
+  await sweepUnhandedDeliveries(env, now);
+  await purgeOldEvents(env, now);
 }

@@ -19,6 +19,8 @@ import { metaRoutes } from "./routes/meta";
 import { oauthCallbackRoutes } from "./routes/oauth-callback";
 import { userRoutes } from "./routes/users";
 import { webhookRoutes } from "./routes/webhook";
+import { webhookSubscriptionRoutes } from "./routes/webhooks";
+import { eventRoutes } from "./routes/events";
 
 export type { AppEnv } from "./context";
 
@@ -49,6 +51,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route(`${LOCATION}/messages`, messageRoutes);
   app.route(`${LOCATION}/messages`, sendRoutes);
   app.route(`${LOCATION}/users`, mailboxRoutes);
+  app.route(`${LOCATION}/webhooks`, webhookSubscriptionRoutes);
+  app.route(`${LOCATION}/events`, eventRoutes);
   app.route("/oauth/google", oauthCallbackRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {

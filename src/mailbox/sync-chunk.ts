@@ -1,5 +1,6 @@
 import { locationDb, type Database } from "../db/database";
 import { storeMessages, type StoreMessageInput, type StoredMessage } from "../db/message-store";
+import { reportSyncDegraded } from "../events/mailbox-problems";
 import { relayEvents } from "../events/relay";
 import type { Env } from "../env";
 import { GmailError, type GmailClient } from "../gmail/client";
@@ -46,20 +47,21 @@ export async function syncNextChunk(
   const revoked = fetched.find((item) => !item.ok && item.failure.kind === "auth_revoked");
   if (revoked && !revoked.ok) throw new GmailError(revoked.failure, revoked.retryAfter, "batch messages.get");
   const parsed: GmailMessage[] = [];
+  const parked: string[] = [];
   let rateLimited: ChunkResult["rateLimited"] = null;
   // When no item came back, the outage is Gmail's, not the messages': no attempt counts, the run backs off.
   const gmailDown = fetched.every((item) => !item.ok && (item.failure.kind === "retry" || item.failure.kind === "rate_limited"));
   for (const item of fetched) {
     if (item.ok) {
       const message = toGmailMessage(item.message);
-      if ("error" in message) fail(sql, item.id, message.error, now);
+      if ("error" in message) fail(sql, item.id, message.error, now, parked);
       else parsed.push(message);
     } else if (item.failure.kind === "not_found") {
       removePending(sql, [item.id]); // Deleted since history reported it: nothing left to sync.
     } else if (item.failure.kind === "rate_limited" || (gmailDown && item.failure.kind === "retry")) {
       rateLimited ??= { retryAfter: item.retryAfter, retryAt: item.failure.retryAt };
     } else {
-      fail(sql, item.id, `gmail ${item.failure.status ?? "no answer"} ${item.failure.reason ?? item.failure.kind}`, now);
+      fail(sql, item.id, `gmail ${item.failure.status ?? "no answer"} ${item.failure.reason ?? item.failure.kind}`, now, parked);
     }
   }
   await deps.beforeStore();
@@ -68,14 +70,19 @@ export async function syncNextChunk(
   for (const message of parsed) {
     const error = failed.get(message.gmailMessageId);
     if (error === undefined) removePending(sql, [message.gmailMessageId]);
-    else fail(sql, message.gmailMessageId, error, now);
+    else fail(sql, message.gmailMessageId, error, now, parked);
   }
   const stored = routed.filter((r) => r.targets.length > 0 && !failed.has(r.message.gmailMessageId)).length;
+  for (const gmailMessageId of parked) {
+    await reportSyncDegraded(deps.env, deps.mailbox, deps.connections, { problem: "message_parked", details: { gmailMessageId } }, now);
+  }
   return { fetched: parsed.length, stored, subrequests: 1 + deps.connections.length * 4 + subrequests, rateLimited };
 }
 
-function fail(sql: SqlStorage, id: string, error: string, now: number): void {
-  if (recordFailure(sql, id, error, now)) log.warn("sync_message_parked", { gmailMessageId: id, error });
+function fail(sql: SqlStorage, id: string, error: string, now: number, parked: string[]): void {
+  if (!recordFailure(sql, id, error, now)) return;
+  log.warn("sync_message_parked", { gmailMessageId: id, error });
+  parked.push(id);
 }
 
 /**
