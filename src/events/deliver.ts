@@ -27,7 +27,8 @@ export async function deliverOnce(env: Env, job: DeliveryJob, now: number): Prom
   const db: Database = await locationDb(env, job.locationId);
   const delivery = await getDelivery(db, job);
   if (!delivery || delivery.status !== "pending") return { kind: "done" };
-  const early = (delivery.nextAttemptAt ?? now) - now;
+  // A retry that arrives before its time (a repeat handed over by the sweep) waits; a first attempt never does.
+  const early = delivery.attempts === 0 ? 0 : (delivery.nextAttemptAt ?? now) - now;
   if (early > 1000) return { kind: "retry", delaySeconds: Math.min(Math.ceil(early / 1000), MAX_QUEUE_DELAY_SECONDS) };
   const [event, webhook] = await Promise.all([getEvent(db, job.locationId, job.eventId), getWebhook(db, job.locationId, job.webhookId)]);
   if (!event || !webhook) return { kind: "done" }; // purged or unsubscribed since: nothing left to deliver

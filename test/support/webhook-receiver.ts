@@ -55,7 +55,9 @@ export function createWebhookReceiver() {
       await new Promise((resolve) => setTimeout(resolve, HANG_LIMIT_MS));
       return new Response("too late", { status: 504 });
     }
-    return new Response("x".repeat(64 * 1024), { status: behaviour.status });
+    // A long answer, so that the service's capped read of it is exercised; null-body statuses get none.
+    const empty = [101, 204, 205, 304].includes(behaviour.status);
+    return new Response(empty ? null : "x".repeat(64 * 1024), { status: behaviour.status });
   }
 
   return {
