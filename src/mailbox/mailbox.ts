@@ -13,6 +13,7 @@ import { sqlQuotaSpends } from "./quota-spends";
 import { renewWatch, type RenewOutcome } from "./renew-watch";
 import { readSendQuota, sendDepsFor, sendThroughGmail, SendsInFlight, type GmailSendCommand, type GmailSendOutcome } from "./send";
 import { readAccount } from "./state";
+import { StateLock } from "./state-lock";
 import { toMailboxStatus, type MailboxStatus } from "./status";
 import { migrateMailboxStorage } from "./storage-schema";
 import { syncHostFor } from "./sync-host";
@@ -39,6 +40,8 @@ export class Mailbox extends DurableObject<Env> {
   protected quotaGate: QuotaGate | undefined;
   /** R15/R25: sends under way; the sync awaits `idle()` before storing what it imported. */
   protected readonly sends = new SendsInFlight();
+  /** R26: the sync's state steps and the CRM's read/unread changes take turns (state-lock.ts). */
+  readonly #stateLock = new StateLock();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -121,7 +124,7 @@ export class Mailbox extends DurableObject<Env> {
   }
 
   #syncHost(now: number): SyncHost {
-    return syncHostFor(this.#host, () => this.sends.idle(), now);
+    return syncHostFor(this.#host, () => this.sends.idle(), now, this.#stateLock);
   }
 
   #status(now: number): MailboxStatus {
