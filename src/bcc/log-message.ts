@@ -5,6 +5,7 @@ import { loadLocationUserAddresses } from "../db/location-users";
 import type { LocationRow } from "../db/locations";
 import { findMessageByMessageIdHeader, storeMessages } from "../db/message-store";
 import type { Env } from "../env";
+import { relayEvents } from "../events/relay";
 import { parseRawMessage } from "../mail/parse-raw";
 import { readRawHeaders } from "../mail/raw-headers";
 import { putAttachmentContents } from "./attachment-storage";
@@ -20,7 +21,7 @@ export type LogOutcome =
   | { status: "rejected"; reason: string };
 
 export interface LogContext {
-  env: Pick<Env, "DB" | "ATTACHMENTS">;
+  env: Pick<Env, "DB" | "ATTACHMENTS" | "EVENTS_QUEUE">;
   config: Pick<Config, "BCC_DOMAIN" | "BCC_AUTHSERV_ID">;
   now: number;
 }
@@ -81,6 +82,7 @@ export async function logBccMessage(ctx: LogContext, location: LocationRow, raw:
     ctx.now,
   );
   if (!stored) throw new Error("storeMessages answered nothing for one message");
+  if (stored.eventId) await relayEvents(ctx.env, db, location.id, [stored.eventId], ctx.now);
   return { status: "logged", messageId: stored.messageId, contactId: stored.contactId, created: stored.created };
 }
 
