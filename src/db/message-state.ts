@@ -1,5 +1,4 @@
 import { and, eq, gte, inArray, ne, or, sql, type SQL } from "drizzle-orm";
-import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import type { GmailState } from "../sync/state-fold";
 import type { Database } from "./database";
 import { messages } from "./schema";
@@ -54,14 +53,9 @@ export function gmailStateStatements(locationId: string, updates: readonly Gmail
 }
 
 /** The CRM's own state of a message Gmail does not hold (BCC-logged, sent through the location provider). */
-export async function setCrmUnread(db: Database, locationId: string, messageId: string, unread: boolean): Promise<boolean> {
-  const changed = await db
-    .update(messages)
-    .set({ unread })
-    .where(and(eq(messages.locationId, locationId), eq(messages.id, messageId), ne(messages.unread, unread)))
-    .returning({ id: messages.id })
-    .all();
-  return changed.length > 0;
+export function crmUnreadStatement(locationId: string, messageId: string, unread: boolean): SQL {
+  return sql`UPDATE messages SET unread = ${unread ? 1 : 0}
+    WHERE location_id = ${locationId} AND id = ${messageId} AND gmail_message_id IS NULL AND unread <> ${unread ? 1 : 0}`;
 }
 
 /**
@@ -82,16 +76,4 @@ export async function gmailIdsSince(db: Database, locationId: string, mailbox: s
     )
     .all();
   return rows.flatMap((r) => (r.gmailMessageId === null ? [] : [r.gmailMessageId]));
-}
-
-const dialect = new SQLiteAsyncDialect();
-
-/** One D1 batch (one transaction) of raw statements. */
-export async function runStatements(db: Database, statements: readonly SQL[]): Promise<D1Result[]> {
-  if (statements.length === 0) return [];
-  const prepared = statements.map((statement) => {
-    const query = dialect.sqlToQuery(statement);
-    return db.$client.prepare(query.sql).bind(...query.params);
-  });
-  return db.$client.batch(prepared);
 }

@@ -1,5 +1,9 @@
+import { sql } from "drizzle-orm";
 import { locationDb } from "../db/database";
-import { setCrmUnread } from "../db/message-state";
+import { crmUnreadStatement } from "../db/message-state";
+import { runBatch } from "../db/run-batch";
+import { recordMessageEvents } from "../events/outbox";
+import { relayEvents } from "../events/relay";
 import { getMessage, type MessageWithAttachments } from "../db/messages";
 import type { Env } from "../env";
 import { AppError } from "../errors";
@@ -15,7 +19,13 @@ export async function setMessageUnread(env: Env, locationId: string, messageId: 
   const row = await getMessage(db, locationId, messageId);
   if (!row) throw new AppError("not_found", `Message ${messageId} does not exist in location ${locationId}.`);
   if (row.gmailMessageId === null || row.gmailMailbox === null) {
-    await setCrmUnread(db, locationId, messageId, unread);
+    if (row.unread !== unread) {
+      // R29: the event only if the row really changed (evaluated inside the batch, after the update).
+      const changed = sql`changes() > 0`;
+      const events = recordMessageEvents("message.updated", locationId, [messageId], Date.now(), { onlyIf: changed });
+      await runBatch(db, [crmUnreadStatement(locationId, messageId, unread), ...events.statements]);
+      await relayEvents(env, db, locationId, events.eventIds);
+    }
   } else {
     await changeInGmail(env, locationId, { mailbox: row.gmailMailbox, gmailMessageId: row.gmailMessageId, state: row.gmailState }, unread);
   }

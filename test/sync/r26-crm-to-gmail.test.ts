@@ -15,6 +15,7 @@ import {
   uniqueEmail,
 } from "../support/google";
 import { insertConversation, insertMessage } from "../support/rows";
+import { updatedEvents } from "./r26-support";
 import { addContact, connectedOwner, messagesOf, pushAndSync, runAlarms, type MessageJson, type Owner } from "./support";
 
 const contactEmail = () => uniqueEmail("c", "client.test");
@@ -51,9 +52,12 @@ describe("R26: CRM → Gmail (PATCH …/messages/{id})", () => {
     expect(await gmailLabels(owner, gmailId)).not.toContain("UNREAD");
     expect((await counters(owner.address)).requests).toEqual({ "users.messages.modify": 1 });
     // The history record of our own change comes back with a push: it is no new change.
+    expect(await updatedEvents(owner.locationId)).toEqual([id]);
     await pushAndSync(owner.address);
     expect((await messagesOf(owner.locationId)).map((m) => m.unread)).toEqual([false]);
     expect((await counters(owner.address)).requests["users.messages.get"]).toBeUndefined();
+    // No second event for the echo (R29: no event without a change).
+    expect(await updatedEvents(owner.locationId)).toEqual([id]);
     await advanceClock(owner.address, PUSH_SPACING_MS);
     expect((await patch(owner.locationId, id, { unread: true })).body.message.unread).toBe(true);
     expect(await gmailLabels(owner, gmailId)).toContain("UNREAD");
@@ -81,6 +85,7 @@ describe("R26: CRM → Gmail (PATCH …/messages/{id})", () => {
     const [first] = await messagesOf(owner.locationId);
     expect((await patch(owner.locationId, first!.id, { unread: false })).status).toBe(200);
     expect((await messagesOf(second.locationId)).map((m) => m.unread)).toEqual([false]);
+    expect(await updatedEvents(second.locationId)).toHaveLength(1);
   });
 
   it("R26: a message Gmail never held (BCC-logged) changes only in the CRM; gmailState is null", async () => {
@@ -93,6 +98,8 @@ describe("R26: CRM → Gmail (PATCH …/messages/{id})", () => {
     expect(answer.status).toBe(200);
     expect(answer.body.message).toMatchObject({ unread: true, gmailState: null, gmail: null });
     expect((await counters(owner.address)).totalRequests).toBe(0);
+    expect((await patch(owner.locationId, row.id, { unread: true })).status).toBe(200);
+    expect(await updatedEvents(owner.locationId)).toEqual([row.id]);
   });
 
   it("R26: bad bodies are 400 and write nothing; another location's message is 404, another location's path 403", async () => {
@@ -125,6 +132,7 @@ describe("R26: CRM → Gmail (PATCH …/messages/{id})", () => {
     const answer = await patch(owner.locationId, id, { unread: false });
     expect([answer.status, answer.body.error.code, answer.body.error.details]).toEqual([502, "gmail_error", { status: 500, reason: "backendError" }]);
     expect((await messagesOf(owner.locationId)).map((m) => m.unread)).toEqual([true]);
+    expect(await updatedEvents(owner.locationId)).toEqual([]);
   });
 
   it("R26/R5: a disconnected mailbox: 409 mailbox_not_connected", async () => {

@@ -16,6 +16,7 @@ import {
   setPushFaults,
   uniqueEmail,
 } from "../support/google";
+import { updatedEvents } from "./r26-support";
 import { addContact, connectedOwner, messagesOf, pushAndSync, runAlarms, syncInternals, syncNow, type Owner } from "./support";
 
 const contactEmail = () => uniqueEmail("c", "client.test");
@@ -53,6 +54,9 @@ describe("R26: Gmail → CRM", () => {
     const used = await counters(owner.address);
     expect(used.requests["users.messages.get"]).toBeUndefined();
     expect(Object.keys(used.requests).sort()).toEqual(["users.history.list"]);
+    // R29: one message.updated per applied change, in the batch that applied it.
+    const [message] = await messagesOf(owner.locationId);
+    expect(await updatedEvents(owner.locationId)).toEqual([message!.id, message!.id]);
   });
 
   it("R26: read in Gmail reaches every location's copy of the message", async () => {
@@ -67,6 +71,7 @@ describe("R26: Gmail → CRM", () => {
     await pushAndSync(owner.address);
     for (const locationId of [owner.locationId, second.locationId]) {
       expect(await stateOf(locationId)).toEqual([{ subject: "Both", unread: false, gmailState: "present" }]);
+      expect(await updatedEvents(locationId)).toHaveLength(1);
     }
   });
 
@@ -93,6 +98,7 @@ describe("R26: Gmail → CRM", () => {
     await ownerAction(owner.address, gmailId, "read");
     await pushAndSync(owner.address);
     expect(await stateOf(owner.locationId)).toEqual([{ subject: "Hello", unread: false, gmailState: "present" }]);
+    expect(await updatedEvents(owner.locationId)).toHaveLength(1);
   });
 
   it("R26/R22: a change pushed five times, or reordered with others, is applied once", async () => {
@@ -105,6 +111,7 @@ describe("R26: Gmail → CRM", () => {
     }
     await runAlarms(owner.address);
     expect(await stateOf(owner.locationId)).toEqual([{ subject: "Hello", unread: false, gmailState: "present" }]);
+    expect(await updatedEvents(owner.locationId)).toHaveLength(1);
     await setPushFaults(owner.address, { reorder: 3 });
     // Three changes of an Inbox message, three pushes delivered newest first.
     await act(owner, gmailId, "unread");
@@ -112,6 +119,8 @@ describe("R26: Gmail → CRM", () => {
     await act(owner, gmailId, "unread");
     expect((await pushAndSync(owner.address)).length).toBe(3);
     expect(await stateOf(owner.locationId)).toEqual([{ subject: "Hello", unread: true, gmailState: "present" }]);
+    // One walk, the newest record wins: one change (read → unread), one event.
+    expect(await updatedEvents(owner.locationId)).toHaveLength(2);
   });
 
   it("R26/R22: a change during a 429 storm is applied once Gmail answers, the cursor never ahead of it", async () => {
@@ -121,6 +130,7 @@ describe("R26: Gmail → CRM", () => {
     await act(owner, gmailId, "read");
     await pushAndSync(owner.address);
     expect(await stateOf(owner.locationId)).toEqual([{ subject: "Hello", unread: false, gmailState: "present" }]);
+    expect(await updatedEvents(owner.locationId)).toHaveLength(1);
     expect(BigInt((await syncInternals(owner.address)).cursor ?? "0")).toBeGreaterThan(BigInt(before ?? "0"));
   });
 
