@@ -9,9 +9,8 @@
  *   node bench/state.mjs            (or imported by bench/run.mjs: `benchState()` returns the figures)
  */
 import { fileURLToPath } from "node:url";
-import { round } from "./harness.mjs";
+import { bundle, round } from "./harness.mjs";
 import { ACCOUNT, countRows, d1Stats, sleep, syncScenario, withWorld } from "./sync.mjs";
-import { bundle } from "./harness.mjs";
 
 async function countRead(db) {
   return (await db.prepare("SELECT count(*) AS n FROM messages WHERE location_id = 'bench' AND unread = 0").first()).n;
@@ -60,7 +59,7 @@ async function readStateScenario(world, count) {
 
 export async function benchState({ changes = 1000 } = {}) {
   const script = await bundle("bench/worker-entry.mjs");
-  return withWorld(script, (world) => readStateScenario(world, changes));
+  return withWorld(script, 15_000, (world) => readStateScenario(world, changes));
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
