@@ -1,7 +1,7 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { createGoogleEmulator } from "./emulator";
-import { testEmulatorOptions } from "./emulator/presets";
+import { TEST_QUOTA_PER_MINUTE, testEmulatorOptions } from "./emulator/presets";
 import { createWebhookReceiver } from "./test/support/webhook-receiver";
 
 const migrations = await readD1Migrations("./migrations");
@@ -37,6 +37,7 @@ export default defineConfig({
           GOOGLE_TIMEOUT_MS: "2000",
           // R29's 10 s deadline, short for the tests of a hung endpoint.
           WEBHOOK_TIMEOUT_MS: "1500",
+          GMAIL_USER_QUOTA_PER_MINUTE: String(TEST_QUOTA_PER_MINUTE),
         },
         outboundService: (request: Request) => {
           const url = new URL(request.url);

@@ -17,6 +17,7 @@ import { messageRoutes } from "./routes/messages";
 import { sendRoutes } from "./routes/messages-send";
 import { metaRoutes } from "./routes/meta";
 import { oauthCallbackRoutes } from "./routes/oauth-callback";
+import { oauthStartRoutes } from "./routes/oauth-start";
 import { userRoutes } from "./routes/users";
 import { webhookRoutes } from "./routes/webhook";
 import { webhookSubscriptionRoutes } from "./routes/webhooks";
@@ -53,6 +54,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route(`${LOCATION}/users`, mailboxRoutes);
   app.route(`${LOCATION}/webhooks`, webhookSubscriptionRoutes);
   app.route(`${LOCATION}/events`, eventRoutes);
+  app.route("/oauth/google", oauthStartRoutes);
   app.route("/oauth/google", oauthCallbackRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {

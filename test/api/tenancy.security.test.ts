@@ -22,9 +22,19 @@ async function otherLocationObjects() {
   const conversation = await insertConversation({ locationId: loc, contactId: contact.id });
   const message = await insertMessage({ locationId: loc, conversationId: conversation.id, contactId: contact.id });
   const attachment = await insertAttachment({ locationId: loc, messageId: message.id, storageKey: `${loc}/x` });
+  const webhook = await api<{ webhook: { id: string } }>("POST", `/v1/locations/${loc}/webhooks`, {
+    body: { url: "https://b.hooks.test/events", events: ["*"] },
+  });
   return {
     locationId: loc,
-    params: { userId, contactId: contact.id, conversationId: conversation.id, messageId: message.id, attachmentId: attachment.id } as Record<string, string>,
+    params: {
+      userId,
+      contactId: contact.id,
+      conversationId: conversation.id,
+      messageId: message.id,
+      attachmentId: attachment.id,
+      webhookId: webhook.body.webhook.id,
+    } as Record<string, string>,
     contact,
   };
 }
@@ -38,6 +48,14 @@ function fill(template: string, params: Record<string, string>): string {
 }
 
 /** Routes under one's own location that may legitimately name an object of another location, and why. */
+/** A valid body for routes whose body has required fields, so that only the object's location decides. */
+const VALID_BODY: Record<string, unknown> = {
+  "PATCH /v1/locations/{locationId}/messages/{messageId}": { unread: false },
+  "POST /v1/locations/{locationId}/webhooks": { url: "https://a.hooks.test/events", events: ["*"] },
+  "POST /v1/locations/{locationId}/webhooks/{webhookId}/replay": { since: new Date().toISOString() },
+};
+const bodyFor = (method: string, template: string) => (method === "GET" || method === "DELETE" ? undefined : (VALID_BODY[`${method} ${template}`] ?? {}));
+
 const OWN_PATH_EXEMPT: Record<string, string> = {
   "PUT /v1/locations/{locationId}/members/{userId}": "users are global: adding any provisioned user to one's own location is allowed",
 };
@@ -59,7 +77,7 @@ describe("R23: tenants are walled off", () => {
     const routes = (await routeTable()).filter(([, path]) => path.startsWith("/v1/"));
     for (const [method, template] of routes) {
       const params = { ...other.params, locationId: other.locationId };
-      const res = await api(method, fill(template, params), { token, body: method === "GET" || method === "DELETE" ? undefined : {} });
+      const res = await api(method, fill(template, params), { token, body: bodyFor(method, template) });
       expect(res.status, `${method} ${template}`).toBe(403);
       expect(res.body, `${method} ${template}`).toEqual({ error: { code: "forbidden", message: expect.any(String) } });
     }
@@ -77,7 +95,7 @@ describe("R23: tenants are walled off", () => {
     for (const [method, template] of routes) {
       const res = await api(method, fill(template, { ...other.params, locationId: mine }), {
         token,
-        body: method === "GET" || method === "DELETE" ? undefined : {},
+        body: bodyFor(method, template),
       });
       expect(res.status, `${method} ${template}`).toBe(404);
       expect(res.body, `${method} ${template}`).toMatchObject({ error: { code: "not_found" } });
@@ -92,7 +110,7 @@ describe("R23: tenants are walled off", () => {
     const mine = await createLocation();
     const other = await otherLocationObjects();
     const token = await locationToken(mine);
-    for (const path of ["contacts", `contacts?email=${other.contact.email}`, "conversations", `conversations?contactId=${other.contact.id}`]) {
+    for (const path of ["contacts", `contacts?email=${other.contact.email}`, "conversations", `conversations?contactId=${other.contact.id}`, "webhooks", "events"]) {
       const res = await api<Record<string, unknown[]>>("GET", `/v1/locations/${mine}/${path}`, { token });
       expect(res.status, path).toBe(200);
       expect(Object.values(res.body).find(Array.isArray), path).toEqual([]);

@@ -23,7 +23,7 @@ async function redeliver(job: DeliveryJob, attempts: number, at: number) {
   vi.setSystemTime(at);
   const batch = createMessageBatch<DeliveryJob>("crm-gmail-sync-events", [{ id: crypto.randomUUID(), timestamp: at, attempts, body: job }]);
   const ctx = createExecutionContext();
-  await worker.queue(batch, env, ctx);
+  await worker.queue(batch, env);
   return getQueueResult(batch, ctx);
 }
 
