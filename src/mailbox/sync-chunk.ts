@@ -7,9 +7,9 @@ import { batchGetMessages } from "../gmail/messages";
 import { log } from "../log";
 import { toGmailMessage, type GmailMessage } from "../sync/gmail-message";
 import { loadRoutingData, type ActiveConnection } from "../sync/load-routing";
-import { MESSAGES_PER_BATCH } from "../sync/plan";
 import { routeChunk, type RoutedMessage } from "../sync/route-chunk";
-import { nextPending, recordFailure, removePending } from "./sync-state";
+import { nextChunk, openAttempts, returnAttempts } from "./sync-attempts";
+import { recordFailure, removePending } from "./sync-state";
 
 export interface ChunkResult {
   fetched: number;
@@ -40,7 +40,8 @@ export async function syncNextChunk(
   now: number,
 ): Promise<ChunkResult> {
   const { sql } = deps;
-  const pending = nextPending(sql, MESSAGES_PER_BATCH, now);
+  const pending = nextChunk(sql, now);
+  openAttempts(sql, pending.map((p) => p.messageId)); // Reading 11: counted before the work, closed after.
   const fetched = await batchGetMessages(deps.client, pending.map((p) => p.messageId));
   // The grant is refused for the whole mailbox (R6), not for a message: nothing counts an attempt.
   const revoked = fetched.find((item) => !item.ok && item.failure.kind === "auth_revoked");
@@ -58,6 +59,7 @@ export async function syncNextChunk(
       removePending(sql, [item.id]); // Deleted since history reported it: nothing left to sync.
     } else if (item.failure.kind === "rate_limited" || (gmailDown && item.failure.kind === "retry")) {
       rateLimited ??= { retryAfter: item.retryAfter, retryAt: item.failure.retryAt };
+      returnAttempts(sql, [item.id]);
     } else {
       fail(sql, item.id, `gmail ${item.failure.status ?? "no answer"} ${item.failure.reason ?? item.failure.kind}`, now);
     }
