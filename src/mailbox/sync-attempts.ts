@@ -1,5 +1,5 @@
 import { log } from "../log";
-import { MAX_MESSAGE_ATTEMPTS, MESSAGES_PER_BATCH } from "../sync/plan";
+import { MAX_MESSAGE_ATTEMPTS } from "../sync/plan";
 import { nextPending, type PendingMessage } from "./sync-state";
 
 /*
@@ -37,7 +37,7 @@ export function settleKilledAttempts(sql: SqlStorage, mailbox: string, now: numb
 }
 
 /** The next chunk: a suspect alone when one is due, else the oldest due messages (a whole batch). */
-export function nextChunk(sql: SqlStorage, now: number): PendingMessage[] {
+export function nextChunk(sql: SqlStorage, now: number, batchSize: number): PendingMessage[] {
   const suspect = sql
     .exec<{ message_id: string; attempts: number }>(
       "SELECT message_id, attempts FROM sync_pending WHERE suspect = 1 AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY seq LIMIT 1",
@@ -45,7 +45,7 @@ export function nextChunk(sql: SqlStorage, now: number): PendingMessage[] {
     )
     .toArray()[0];
   if (suspect) return [{ messageId: suspect.message_id, attempts: suspect.attempts }];
-  return nextPending(sql, MESSAGES_PER_BATCH, now);
+  return nextPending(sql, batchSize, now);
 }
 
 /** Counts an attempt for each message about to be worked on; written before any await. */
