@@ -1,5 +1,6 @@
 import { compareHistoryIds } from "../sync/history-fold";
 import { nextMessageAttemptAt, type SyncProgress } from "../sync/plan";
+import { ensureStateStorage, resetStateQueues } from "./state-queue";
 
 /**
  * The sync's durable state inside the mailbox Durable Object (tables made by ensureSyncStorage):
@@ -49,6 +50,7 @@ export function ensureSyncStorage(sql: SqlStorage): void {
   // Reading 11 (sync-attempts.ts): an attempt under way, and a message whose import the runtime once cut.
   if (!columns.some((c) => c.name === "open_attempt")) sql.exec("ALTER TABLE sync_pending ADD COLUMN open_attempt INTEGER NOT NULL DEFAULT 0");
   if (!columns.some((c) => c.name === "suspect")) sql.exec("ALTER TABLE sync_pending ADD COLUMN suspect INTEGER NOT NULL DEFAULT 0");
+  ensureStateStorage(sql);
 }
 
 export interface SyncStateRow {
@@ -225,6 +227,7 @@ export function listParked(sql: SqlStorage): { messageId: string; error: string;
 /** Forgets queued work and scan progress (a new connection starts from its own cursor, R2). Parked rows stay. */
 export function resetSync(sql: SqlStorage): void {
   sql.exec("DELETE FROM sync_pending");
+  resetStateQueues(sql);
   sql.exec(
     "UPDATE sync_state SET notified_history_id = NULL, wanted = 0, scan_kind = NULL, scan_page_token = NULL, scan_query = NULL, scan_target = NULL, failures = 0, retry_at = NULL, last_error = NULL WHERE id = 1",
   );
