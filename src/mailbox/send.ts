@@ -38,7 +38,7 @@ export type GmailSendOutcome =
 
 /** What the Durable Object lends the send: its storage, its Gmail client and its account state. */
 export interface SendDeps {
-  env: Pick<Env, "DB">;
+  env: Env;
   sql: SqlStorage;
   mailbox: string;
   status: "active" | "needs_reauth" | "disconnected" | "not_connected";
@@ -139,7 +139,7 @@ async function store(deps: SendDeps, command: GmailSendCommand, sent: SentMessag
   const now = deps.now();
   const gmail = { mailbox: deps.mailbox, messageId: sent.id, threadId: sent.threadId };
   const [stored] = await storeMessages(
-    locationDb(deps.env, command.locationId),
+    await locationDb(deps.env, command.locationId),
     [
       {
         locationId: command.locationId,
@@ -158,7 +158,7 @@ async function store(deps: SendDeps, command: GmailSendCommand, sent: SentMessag
   if (!stored) throw new Error("sendThroughGmail: the store returned no row");
   const others = bindingsEndedBySend({ boundLocationIds: deps.locationIds(), sendingLocationId: command.locationId });
   for (const locationId of others) {
-    await endThreadBinding(locationDb(deps.env, locationId), { locationId, mailbox: deps.mailbox, threadId: sent.threadId }, now);
+    await endThreadBinding(await locationDb(deps.env, locationId), { locationId, mailbox: deps.mailbox, threadId: sent.threadId }, now);
   }
   return { kind: "sent", messageId: stored.messageId, gmailMessageId: sent.id, gmailThreadId: sent.threadId, recovered };
 }

@@ -106,7 +106,7 @@ async function storeRouted(
   const failed = new Map<string, string>();
   let subrequests = 0;
   for (const [locationId, items] of byLocation) {
-    const db = locationDb(env, locationId);
+    const db = await locationDb(env, locationId);
     subrequests += 1;
     try {
       await storeMessages(db, items, now);

@@ -13,7 +13,7 @@ import type { EmailProvider, OutgoingEmail } from "./providers/provider";
  * serve them from. Returns the stored message's id.
  */
 export async function sendViaLocation(
-  env: Pick<Env, "DB" | "ATTACHMENTS">,
+  env: Env,
   provider: EmailProvider,
   input: { locationId: string; contactId: string; email: OutgoingEmail; now: number },
 ): Promise<string> {
@@ -33,7 +33,7 @@ export async function sendViaLocation(
     }),
   );
   const [stored] = await storeMessages(
-    locationDb(env, locationId),
+    await locationDb(env, locationId),
     [
       {
         locationId,
