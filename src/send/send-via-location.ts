@@ -1,5 +1,6 @@
 import { locationDb } from "../db/database";
 import { storeMessages } from "../db/message-store";
+import { relayEvents } from "../events/relay";
 import type { Env } from "../env";
 import { AppError } from "../errors";
 import { log } from "../log";
@@ -32,8 +33,9 @@ export async function sendViaLocation(
       return key;
     }),
   );
+  const db = await locationDb(env, locationId);
   const [stored] = await storeMessages(
-    await locationDb(env, locationId),
+    db,
     [
       {
         locationId,
@@ -49,6 +51,7 @@ export async function sendViaLocation(
     input.now,
   );
   if (!stored) throw new Error("sendViaLocation: the store returned no row");
+  if (stored.eventId) await relayEvents(env, db, locationId, [stored.eventId], input.now);
   return stored.messageId;
 }
 
