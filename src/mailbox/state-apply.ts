@@ -31,7 +31,7 @@ export async function applyStateChanges(
   if (changes.size === 0) return result;
   const ids = [...changes.keys()];
   for (const locationId of locationIds) {
-    const db = locationDb(env, locationId);
+    const db = await locationDb(env, locationId);
     const copies = await readGmailStates(db, locationId, mailbox, ids);
     result.d1Calls += Math.ceil(ids.length / GMAIL_IDS_PER_QUERY);
     const updates: GmailStateUpdate[] = [];
