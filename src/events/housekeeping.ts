@@ -1,4 +1,4 @@
-import { directoryDb, type Database } from "../db/database";
+import { allLocationDatabases, type Database } from "../db/database";
 import { deliveriesToSweep } from "../db/event-deliveries";
 import { purgeEventsBefore } from "../db/events";
 import type { Env } from "../env";
@@ -14,7 +14,7 @@ const PURGE_ROUNDS_PER_TICK = 20;
 
 /** Every database that holds locations' data (events live beside the changes they report). */
 function locationDatabases(env: Env): Database[] {
-  return [directoryDb(env)];
+  return allLocationDatabases(env).map((entry) => entry.db);
 }
 
 /**

@@ -11,7 +11,7 @@ import type { Account, MailboxStatusValue } from "./state";
  * waking it: the directory row (who holds the account, for mailbox_taken and the cron) and one
  * connection row per location (which address a user's CRM sends go through, R4/R5/R18).
  */
-export async function mirrorAccount(env: Pick<Env, "DB">, account: Account): Promise<void> {
+export async function mirrorAccount(env: Env, account: Account): Promise<void> {
   await upsertMailboxRow(directoryDb(env), {
     address: account.address,
     ownerUserId: account.ownerUserId,
@@ -24,13 +24,13 @@ export async function mirrorAccount(env: Pick<Env, "DB">, account: Account): Pro
 
 /** Claims the (location, user) row for this mailbox: connecting here replaces whatever it named (R4). */
 export async function mirrorConnection(
-  env: Pick<Env, "DB" | "EVENTS_QUEUE">,
+  env: Env,
   account: Account,
   connection: Connection,
   reason: StatusReason,
   now: number,
 ): Promise<void> {
-  const db = locationDb(env, connection.locationId);
+  const db = await locationDb(env, connection.locationId);
   const eventIds = await upsertConnection(db, {
     locationId: connection.locationId,
     userId: connection.userId,
@@ -47,14 +47,14 @@ export async function mirrorConnection(
  * change with its mailbox.status_changed event (R29), relayed after the batch.
  */
 export async function mirrorConnectionStatus(
-  env: Pick<Env, "DB" | "EVENTS_QUEUE">,
+  env: Env,
   address: string,
   connections: readonly Pick<Connection, "locationId" | "userId">[],
   change: { status: MailboxStatusValue; reason: StatusReason },
   now: number,
 ): Promise<void> {
   for (const connection of connections) {
-    const db = locationDb(env, connection.locationId);
+    const db = await locationDb(env, connection.locationId);
     const eventIds = await setConnectionStatus(db, connection.locationId, [connection.userId], address, change, now);
     await relayEvents(env, db, connection.locationId, eventIds, now);
   }

@@ -29,7 +29,7 @@ async function redeliver(job: DeliveryJob, attempts: number, at: number) {
 
 /** A status event committed in the location's database; `relay: false` is a crash right after the commit. */
 async function commitEvent(locationId: string) {
-  const db = locationDb(env, locationId);
+  const db = await locationDb(env, locationId);
   const write = recordEvent(
     { type: "mailbox.status_changed", locationId, data: { userId: "u", emailAddress: "a@gmail.com", status: "active", reason: "connected" } },
     Date.now(),
@@ -55,7 +55,7 @@ describe("R29 delivery: at least once, retried, same id", () => {
     await planAnswers(host, [{ status: 500 }], { status: 200 });
     const eventId = await commitEvent(locationId);
     const { relayEvents } = await import("../../src/events/relay");
-    await relayEvents(env, locationDb(env, locationId), locationId, [eventId]);
+    await relayEvents(env, await locationDb(env, locationId), locationId, [eventId]);
 
     const [failedOnce] = await waitForDelivery(locationId, webhook.id, (d) => d[0]?.attempts === 1);
     expect(failedOnce).toMatchObject({ eventId, status: "pending", attempts: 1, lastStatusCode: 500 });
@@ -79,7 +79,7 @@ describe("R29 delivery: at least once, retried, same id", () => {
     await planAnswers(host, [], { status: 503 });
     const eventId = await commitEvent(locationId);
     const { relayEvents } = await import("../../src/events/relay");
-    await relayEvents(env, locationDb(env, locationId), locationId, [eventId]);
+    await relayEvents(env, await locationDb(env, locationId), locationId, [eventId]);
     const [first] = await waitForDelivery(locationId, webhook.id, (d) => d[0]?.attempts === 1);
     const firstAttemptAt = Date.parse(first?.lastAttemptAt ?? "");
 
