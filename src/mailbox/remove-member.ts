@@ -17,12 +17,12 @@ import { mailboxStub } from "./stub";
  * untouched. False when the user was not a member.
  */
 export async function removeMemberFromLocation(
-  env: Pick<Env, "DB" | "MAILBOX" | "EVENTS_QUEUE">,
+  env: Env,
   locationId: string,
   userId: string,
   now: number,
 ): Promise<boolean> {
-  const db = locationDb(env, locationId);
+  const db = await locationDb(env, locationId);
   if (!(await isMember(db, locationId, userId))) return false;
   const connection = await getConnection(db, locationId, userId);
   const ending = connection !== undefined && connection.status !== "disconnected";

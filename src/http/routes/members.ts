@@ -30,7 +30,7 @@ memberRoutes.openapi(
     if (!(await getUser(directoryDb(c.env), userId))) {
       throw new AppError("not_found", `User ${userId} does not exist; provision it with PUT /v1/users/{userId}.`);
     }
-    await addMember(locationDb(c.env, locationId), locationId, userId, Date.now());
+    await addMember(await locationDb(c.env, locationId), locationId, userId, Date.now());
     return c.json({ member: { locationId, userId } }, 200);
   },
 );
