@@ -9,7 +9,7 @@ const SECRET_KEY = /token|secret|authorization|password|code_verifier|verifier|^
 const JWT = /eyJ[\w-]+\.[\w-]+\.[\w-]*/g;
 const BEARER = /Bearer\s+[^\s"]+/gi;
 
-export function redact(value: unknown, key = ""): unknown {
+function redact(value: unknown, key = ""): unknown {
   if (key && SECRET_KEY.test(key)) return "[redacted]";
   if (typeof value === "string") return value.replace(JWT, "[jwt]").replace(BEARER, "Bearer [redacted]");
   if (value instanceof Error) return { name: value.name, message: redact(value.message) };

@@ -21,11 +21,11 @@ export interface GoogleErrorItem {
   locationType?: string;
 }
 
-export interface GoogleErrorBody {
+interface GoogleErrorBody {
   error: { code: number; message: string; errors: GoogleErrorItem[]; status: string };
 }
 
-export function googleErrorBody(code: number, reason: string, message: string, extra: Partial<GoogleErrorItem> = {}): GoogleErrorBody {
+function googleErrorBody(code: number, reason: string, message: string, extra: Partial<GoogleErrorItem> = {}): GoogleErrorBody {
   return {
     error: {
       code,

@@ -1,10 +1,6 @@
 /** Gmail's per-mailbox quota: units spent in the last minute, pure arithmetic on [time, units] pairs. */
 
-export const QUOTA_WINDOW_MS = 60_000;
-
-export function unitsInWindow(spent: ReadonlyArray<readonly [number, number]>, now: number): number {
-  return spent.filter(([at]) => at > now - QUOTA_WINDOW_MS).reduce((sum, [, units]) => sum + units, 0);
-}
+const QUOTA_WINDOW_MS = 60_000;
 
 /** Spends `cost` units if the last minute has room; a refused call spends nothing. */
 export function spendQuota(

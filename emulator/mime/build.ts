@@ -7,7 +7,7 @@ export interface Address {
   name?: string;
 }
 
-export interface AttachmentInput {
+interface AttachmentInput {
   filename: string;
   contentType: string;
   content: Uint8Array;
@@ -75,7 +75,7 @@ function bodyEntity(input: ComposeInput): string {
   return entity;
 }
 
-export function newMessageIdHeader(domain: string): string {
+function newMessageIdHeader(domain: string): string {
   return `<${randomHex(24)}@${domain}>`;
 }
 

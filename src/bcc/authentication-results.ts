@@ -10,7 +10,7 @@ export interface HeaderField {
   value: string;
 }
 
-export interface MethodResult {
+interface MethodResult {
   /** Lower-case method (`dmarc`, `spf`, `dkim`, …) and result (`pass`, `fail`, …). */
   method: string;
   result: string;

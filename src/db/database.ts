@@ -21,7 +21,3 @@ export function directoryDb(env: Pick<Env, "DB">): Database {
 
 /** D1 binds at most 100 parameters per statement: multi-row inserts are cut to fit. */
 export const D1_MAX_BOUND_PARAMETERS = 100;
-
-export function rowsPerInsert(columnsPerRow: number): number {
-  return Math.max(1, Math.floor(D1_MAX_BOUND_PARAMETERS / columnsPerRow));
-}

@@ -4,6 +4,8 @@
  * under TOKEN_ENCRYPTION_KEY_PREVIOUS still opens, and the caller re-seals it under the current key.
  * The additional data binds a sealed token to its mailbox: a ciphertext copied to another mailbox fails.
  */
+import { toBase64Url } from "../mail/base64";
+
 export interface SealedToken {
   kid: string;
   iv: string;
@@ -29,11 +31,7 @@ const IV_BYTES = 12;
 const KID_BYTES = 8;
 const loaded = new Map<string, Promise<LoadedKey>>();
 
-export function toBase64Url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-}
-
-export function fromBase64Url(text: string): Uint8Array {
+function fromBase64Url(text: string): Uint8Array {
   const b64 = text.replaceAll("-", "+").replaceAll("_", "/");
   return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
 }

@@ -4,7 +4,7 @@ import type { AttachmentFacts, MessageFacts } from "./message-facts";
 import { angleIds, firstAngleId, MAX_ID_CHARS, parseDateHeader } from "./header-values";
 
 /** A raw RFC 822 message parsed: its facts, and every header field in document order (top first). */
-export interface RawMessage {
+interface RawMessage {
   facts: MessageFacts;
   headers: { key: string; value: string }[];
 }

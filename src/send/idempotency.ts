@@ -9,11 +9,11 @@ import {
 } from "../db/idempotency-keys";
 import { AppError } from "../errors";
 
-export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 /** An in-progress claim older than this belongs to a request that died; a repeat may resume it. */
 export const IDEMPOTENCY_STALE_MS = 2 * 60 * 1000;
 /** How long a concurrent repeat waits for the first request before answering 409 request_in_progress. */
-export const IDEMPOTENCY_WAIT_MS = 10_000;
+const IDEMPOTENCY_WAIT_MS = 10_000;
 const POLL_MS = 100;
 
 /** What a repeat finds when the key is already held. Pure, with `now`. */
@@ -44,37 +44,6 @@ export function canonicalJson(value: unknown): string {
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
   }
   return JSON.stringify(value);
-}
-
-export async function sha256Hex(data: string | Uint8Array): Promise<string> {
-  const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
-  return toHex(await crypto.subtle.digest("SHA-256", bytes));
-}
-
-const HASH_PIECE_CHARS = 1024 * 1024;
-
-/**
- * The same digest as sha256Hex(text), fed to a DigestStream 1 Mi characters at a time, so that a 27 MB
- * attachment's base64 is never copied whole into bytes. Pieces end between code points, never inside a
- * surrogate pair, so the UTF-8 is that of the whole string.
- */
-export async function sha256HexOfText(text: string): Promise<string> {
-  const digest = new crypto.DigestStream("SHA-256");
-  const writer = digest.getWriter();
-  const encoder = new TextEncoder();
-  for (let start = 0; start < text.length; ) {
-    let end = Math.min(text.length, start + HASH_PIECE_CHARS);
-    const last = text.charCodeAt(end - 1);
-    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end++;
-    await writer.write(encoder.encode(text.slice(start, end)));
-    start = end;
-  }
-  await writer.close();
-  return toHex(await digest.digest);
-}
-
-function toHex(digest: ArrayBuffer): string {
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 export interface IdempotentAnswer {

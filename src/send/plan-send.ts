@@ -5,7 +5,7 @@
 
 export type SendKind = "individual" | "bulk" | "workflow";
 
-export type ConnectionStatus = "active" | "needs_reauth" | "disconnected";
+type ConnectionStatus = "active" | "needs_reauth" | "disconnected";
 
 /** The sending user's connection in the sending location, or null when there is none. */
 export interface SenderConnection {

@@ -10,7 +10,7 @@ export const MESSAGES_PER_BATCH = 50;
 /** Subrequests one alarm may spend (Gmail HTTP requests + D1 round trips): half the paid limit. */
 export const SUBREQUESTS_PER_RUN = 500;
 /** Messages one alarm may parse: at ~1–3 ms of CPU each, far under the 30 s CPU limit. */
-export const MESSAGES_PER_RUN = 2_000;
+const MESSAGES_PER_RUN = 2_000;
 /** Wall time after which an alarm stops starting new work and hands over to the next alarm. */
 export const WALL_MS_PER_RUN = 120_000;
 /** A quota wait longer than this ends the run with an alarm at the wait's end instead of sleeping. */
@@ -20,7 +20,7 @@ export const HISTORY_PAGE_SIZE = 500;
 /** messages.list page size for the catch-up after a history 404 (Gmail's maximum). */
 export const LIST_PAGE_SIZE = 500;
 /** R24: a message that fails this many times is parked and the sync goes on. */
-export const MAX_MESSAGE_ATTEMPTS = 3;
+const MAX_MESSAGE_ATTEMPTS = 3;
 /**
  * R24: the wait after a message's 1st and 2nd failure. Spread over alarms, so a message Gmail refuses for a
  * few minutes (or D1 refuses while a migration lands) gets real second chances, and is parked only then.
@@ -28,15 +28,6 @@ export const MAX_MESSAGE_ATTEMPTS = 3;
 export const MESSAGE_RETRY_DELAYS_MS = [60_000, 5 * 60_000] as const;
 /** R6/R22: a history 404 lists messages since the last synced moment, minus this margin for clock skew. */
 export const CATCH_UP_MARGIN_MS = 60 * 60 * 1000;
-
-/** Gmail quota units per call (Google's published costs). */
-export const QUOTA_UNITS = {
-  historyList: 2,
-  messagesGet: 5,
-  messagesList: 5,
-  attachmentsGet: 5,
-  getProfile: 1,
-} as const;
 
 /** What the sync knows between steps; persisted in the Durable Object. */
 export interface SyncProgress {

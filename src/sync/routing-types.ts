@@ -35,7 +35,7 @@ export interface RoutingLocation {
   ownerUserId: string;
   /** R7: every user's CRM address and every connected mailbox address of the location's users. */
   userAddresses: ReadonlySet<string>;
-  /** Normalized address → the first-created contact with that address (R12, see pickFirstCreated). */
+  /** Normalized address → the first-created contact with that address (R12: db/contacts.ts orders by created, then id). */
   contactsByEmail: ReadonlyMap<string, RoutingContact>;
   activeBinding: ActiveBinding | null;
 }
@@ -49,7 +49,7 @@ export interface RoutingInput {
 
 export type Direction = "inbound" | "outbound";
 
-export type SyncReason =
+type SyncReason =
   /** R11: the thread is bound in this location. */
   | "bound_thread"
   /** R8/R9: inbound from a contact. */

@@ -54,9 +54,9 @@ export type GmailMethod =
   | "users.messages.send"
   | "*";
 
-export type Address = string | { email: string; name?: string };
+type Address = string | { email: string; name?: string };
 
-export interface Attachment {
+interface Attachment {
   filename: string;
   contentType?: string;
   contentBase64: string;
@@ -65,7 +65,7 @@ export interface Attachment {
 }
 
 /** An email described by fields; the emulator writes the RFC 822 (multipart when html/attachments). */
-export interface MailFields {
+interface MailFields {
   from: Address;
   to?: Address | Address[];
   cc?: Address | Address[];

@@ -8,7 +8,7 @@ import { issueState } from "../../google/oauth-state";
 import { codeChallengeS256, newCodeVerifier } from "../../google/pkce";
 import { isAllowedReturnTo } from "../../google/return-to";
 import { tokenKeys } from "../../mailbox/grant-store";
-import { presentMailbox } from "../../mailbox/present";
+import { presentMailbox } from "../present-mailbox";
 import { mailboxStub } from "../../mailbox/stub";
 import type { Env } from "../../env";
 import type { Config } from "../../config";

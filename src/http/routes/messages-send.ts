@@ -3,12 +3,14 @@ import type { MiddlewareHandler } from "hono";
 import type { Config } from "../../config";
 import { locationDb } from "../../db/database";
 import { AppError } from "../../errors";
-import { canonicalJson, sha256Hex, sha256HexOfText, withIdempotencyKey, type IdempotentAnswer, type KeyClaim } from "../../send/idempotency";
+import { canonicalJson, withIdempotencyKey, type IdempotentAnswer, type KeyClaim } from "../../send/idempotency";
+import { sha256Hex, sha256HexOfText } from "../../util/sha256";
 import { sendMessage } from "../../send/send-message";
 import type { AppEnv } from "../context";
 import { limitBody } from "../middleware/body-limit";
 import { newRouter } from "../router";
 import { BEARER_AUTH, errorResponses, jsonContent } from "../schemas/common";
+import { presentMessage } from "../present";
 import { Message } from "../schemas/messages";
 import { LocationIdParam } from "../schemas/provisioning";
 import { base64DecodedSize, IdempotencyKeyHeader, SendMessageBody } from "../schemas/send";
@@ -20,7 +22,7 @@ export const sendRoutes = newRouter();
 const SEND_BODY_OVERHEAD_BYTES = 4 * 1024 * 1024;
 
 /** The send's own body limit: MAX_ATTACHMENT_BYTES in base64 plus overhead (about 36 MB by default). */
-export function sendBodyLimitBytes(config: Pick<Config, "MAX_ATTACHMENT_BYTES">): number {
+function sendBodyLimitBytes(config: Pick<Config, "MAX_ATTACHMENT_BYTES">): number {
   return Math.ceil(config.MAX_ATTACHMENT_BYTES / 3) * 4 + SEND_BODY_OVERHEAD_BYTES;
 }
 
@@ -54,8 +56,8 @@ sendRoutes.openapi(
     checkAttachmentsSize(body, config.MAX_ATTACHMENT_BYTES);
 
     const run = async (claim: KeyClaim | null): Promise<IdempotentAnswer> => {
-      const answer = await sendMessage(c.env, config, { locationId, body, claim, now: Date.now() });
-      return { status: 201, body: JSON.stringify(answer) };
+      const stored = await sendMessage(c.env, config, { locationId, body, claim, now: Date.now() });
+      return { status: 201, body: JSON.stringify({ message: presentMessage(stored) }) };
     };
     const answer =
       key === undefined
