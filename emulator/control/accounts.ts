@@ -126,6 +126,7 @@ export function accountRoutes(state: EmulatorState): Hono<{ Variables: { account
     const input = await readInput(c, QuotaInput);
     if (!input.ok) return input.response;
     if (input.data.perMinute !== undefined) c.var.account.quotaPerMinute = input.data.perMinute;
+    if (input.data.burstSeconds !== undefined) c.var.account.quotaBurstSeconds = input.data.burstSeconds;
     if (input.data.dailySendLimit !== undefined) c.var.account.dailySendLimit = input.data.dailySendLimit;
     return c.json({ perMinute: c.var.account.quotaPerMinute ?? state.options.quotaPerMinute, dailySendLimit: c.var.account.dailySendLimit });
   });

@@ -94,6 +94,8 @@ export interface Account {
   /** Quota units spent, as [time, units] pairs inside the last minute. */
   quotaSpent: Array<[number, number]>;
   quotaPerMinute: number | null;
+  /** Seconds of the per-second rate this mailbox may spend at once (null: the emulator's option). */
+  quotaBurstSeconds: number | null;
   dailySendLimit: number;
   sendTimes: number[];
   counters: Counters;

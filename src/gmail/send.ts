@@ -3,7 +3,7 @@
  * Failures arrive as GmailError (client.ts), already classified.
  */
 import { z } from "zod";
-import { toBase64Url } from "../mail/base64";
+import { toBase64Url } from "../util/base64url";
 import type { GmailClient } from "./client";
 
 const SentMessage = z.object({ id: z.string().min(1), threadId: z.string().min(1) });

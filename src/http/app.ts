@@ -17,6 +17,7 @@ import { messageRoutes } from "./routes/messages";
 import { sendRoutes } from "./routes/messages-send";
 import { metaRoutes } from "./routes/meta";
 import { oauthCallbackRoutes } from "./routes/oauth-callback";
+import { oauthStartRoutes } from "./routes/oauth-start";
 import { userRoutes } from "./routes/users";
 import { webhookRoutes } from "./routes/webhook";
 
@@ -49,6 +50,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route(`${LOCATION}/messages`, messageRoutes);
   app.route(`${LOCATION}/messages`, sendRoutes);
   app.route(`${LOCATION}/users`, mailboxRoutes);
+  app.route("/oauth/google", oauthStartRoutes);
   app.route("/oauth/google", oauthCallbackRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {

@@ -199,8 +199,8 @@ export function advanceClock(account: string, ms: number): Promise<{ clockOffset
   return control("POST", `${at(account)}/clock`, { advanceMs: ms });
 }
 
-/** Per-mailbox limits: quota units per minute (null: the default 6,000) and the daily sending limit. */
-export function setQuota(account: string, limits: { perMinute?: number | null; dailySendLimit?: number }): Promise<{ perMinute: number; dailySendLimit: number }> {
+/** Per-mailbox limits: quota units per minute (null: the emulator's default, 15,000 in tests) and the daily sending limit. */
+export function setQuota(account: string, limits: { perMinute?: number | null; burstSeconds?: number | null; dailySendLimit?: number }): Promise<{ perMinute: number; dailySendLimit: number }> {
   return control("POST", `${at(account)}/quota`, limits);
 }
 
