@@ -25,7 +25,7 @@ import { fileURLToPath } from "node:url";
 import { tsImport } from "tsx/esm/api";
 import { AUDIENCE, bundle, CLIENT, connectBenchMailbox, percentile, PUSH_ACCOUNT, round, SERVICE, startWorker, TOPIC } from "./harness.mjs";
 
-const ACCOUNT = "bench.sync@gmail.com";
+export const ACCOUNT = "bench.sync@gmail.com";
 
 /**
  * The emulator, and a wrapper that counts the HTTP requests reaching it, notes every 429 seen and, after
@@ -60,17 +60,23 @@ async function startGoogle(stats, quotaPerMinute) {
     const raw = emulator.composeFromFields({ cc: [], bcc: [], replyTo: [], headers: {}, attachments: [], ...mail }, google.state.clock.of(account));
     emulator.deliverInbound(google.state, account, raw);
   };
-  return { google, outbound, deliver };
+  /** The owner reads a message in Gmail's own interface: UNREAD removed, a labelRemoved history record. */
+  const markRead = (id) => {
+    const account = emulator.findAccount(google.state, ACCOUNT);
+    emulator.changeLabels(google.state, account, account.mailbox.messages.get(id), [], ["UNREAD"]);
+  };
+  const messageIds = () => [...emulator.findAccount(google.state, ACCOUNT).mailbox.messages.keys()];
+  return { google, outbound, deliver, markRead, messageIds };
 }
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function countRows(db) {
+export async function countRows(db) {
   return (await db.prepare("SELECT count(*) AS n FROM messages WHERE location_id = 'bench'").first()).n;
 }
 
 /** The D1 statements the app ran (Worker and mailbox object, counted once when they share an isolate). */
-async function d1Stats(mf, method) {
+export async function d1Stats(mf, method) {
   const res = await mf.dispatchFetch(`${SERVICE}/__bench/d1-stats?mailbox=${encodeURIComponent(ACCOUNT)}`, { method });
   const { worker, mailbox } = await res.json();
   const sameIsolate = worker.isolate === mailbox.isolate;
@@ -105,13 +111,13 @@ function busiestWindow(samples, windowMs) {
  * A fresh world: emulator (enforcing Google's per-minute quota and its per-second moving average), workerd
  * with the bench bundle, one connected mailbox, both at `quotaPerMinute`; torn down after `run`.
  */
-async function withWorld(script, quotaPerMinute, run) {
+export async function withWorld(script, quotaPerMinute, run) {
   const stats = { requests: 0, batches: 0, rateLimited: [], units: [] };
-  const { google, outbound, deliver } = await startGoogle(stats, quotaPerMinute);
+  const { google, outbound, deliver, markRead, messageIds } = await startGoogle(stats, quotaPerMinute);
   const { mf, db } = await startWorker({ script, outbound, dbName: "bench-sync-db", settings: { GMAIL_USER_QUOTA_PER_MINUTE: String(quotaPerMinute) } });
   try {
     const { contact, control } = await connectBenchMailbox(mf, google, ACCOUNT);
-    return await run({ mf, db, stats, contact, control, deliver, quotaPerMinute });
+    return await run({ mf, db, stats, contact, control, deliver, markRead, messageIds, quotaPerMinute });
   } finally {
     await mf.dispose();
     google.close();
@@ -122,7 +128,7 @@ async function withWorld(script, quotaPerMinute, run) {
  * Seeds `count` inbound mails from the contact, then hands the one push naming the last history id to the
  * Worker (Gmail spaces pushes a second apart, so a burst is announced by one) and waits for every row.
  */
-async function syncScenario(world, count, pollMs) {
+export async function syncScenario(world, count, pollMs) {
   const { mf, db, stats, contact, control, deliver, quotaPerMinute } = world;
   for (let i = 0; i < count; i++) {
     deliver({ from: { email: contact.email, name: "Contact" }, to: ACCOUNT, subject: `Burst ${i}`, text: `Message ${i} of the burst.\n`.repeat(20) });

@@ -10,6 +10,7 @@ import { composeFromFields, rawFromText } from "./compose";
 import { controlError, readInput } from "./input";
 import { viewMailbox, viewMessage } from "./mailbox-view";
 import { ClockInput, CreateAccountInput, DeliverInput, FaultInput, FloorInput, LabelsInput, LoseAnswerInput, QuotaInput, RevokeInput } from "./schemas";
+import { ownerActionRoutes } from "./owner-actions";
 import { ownerSendRoutes } from "./owner-send";
 
 /** Accounts and their mailboxes: create, deliver, read, and the knobs tests turn on one mailbox. */
@@ -69,6 +70,7 @@ export function accountRoutes(state: EmulatorState): Hono<{ Variables: { account
   });
 
   app.route("/", ownerSendRoutes(state));
+  app.route("/", ownerActionRoutes(state));
 
   app.post("/accounts/:email/revoke", async (c) => {
     const input = await readInput(c, RevokeInput);

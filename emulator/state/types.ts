@@ -29,6 +29,8 @@ export interface StoredMessage {
   /** The RFC 822 Message-ID with angle brackets, or null when the message has none. */
   messageIdHeader: string | null;
   subject: string;
+  /** Set while in Trash when trashing took the message out of the Inbox: restoring puts it back there. */
+  inboxBeforeTrash?: boolean;
 }
 
 export type HistoryType = "messageAdded" | "messageDeleted" | "labelAdded" | "labelRemoved";

@@ -103,6 +103,7 @@ async function storeRouted(
         status: "received",
         facts: message.facts,
         gmail: { mailbox, messageId: message.gmailMessageId, threadId: message.gmailThreadId },
+        unread: message.labelIds.includes("UNREAD"),
         bindThread: target.bindThread ? { mailbox, threadId: message.gmailThreadId } : null,
       });
       byLocation.set(target.locationId, items);

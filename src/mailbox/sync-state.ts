@@ -1,5 +1,6 @@
 import { compareHistoryIds } from "../sync/history-fold";
 import { nextMessageAttemptAt, type SyncProgress } from "../sync/plan";
+import { ensureStateStorage, resetStateQueues } from "./state-queue";
 
 /**
  * The sync's durable state inside the mailbox Durable Object (tables made by ensureSyncStorage):
@@ -46,6 +47,7 @@ export function ensureSyncStorage(sql: SqlStorage): void {
   // Objects stored before per-message backoff have the table without the column.
   const columns = sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('sync_pending')").toArray();
   if (!columns.some((c) => c.name === "next_attempt_at")) sql.exec("ALTER TABLE sync_pending ADD COLUMN next_attempt_at INTEGER");
+  ensureStateStorage(sql);
 }
 
 export interface SyncStateRow {
@@ -204,6 +206,7 @@ export function countParked(sql: SqlStorage): number {
 /** Forgets queued work and scan progress (a new connection starts from its own cursor, R2). Parked rows stay. */
 export function resetSync(sql: SqlStorage): void {
   sql.exec("DELETE FROM sync_pending");
+  resetStateQueues(sql);
   sql.exec(
     "UPDATE sync_state SET notified_history_id = NULL, wanted = 0, scan_kind = NULL, scan_page_token = NULL, scan_query = NULL, scan_target = NULL, failures = 0, retry_at = NULL, last_error = NULL WHERE id = 1",
   );

@@ -52,6 +52,11 @@ export type GmailMethod =
   | "users.messages.attachments.get"
   | "users.threads.get"
   | "users.messages.send"
+  | "users.messages.modify"
+  | "users.messages.batchModify"
+  | "users.messages.trash"
+  | "users.messages.untrash"
+  | "users.messages.delete"
   | "*";
 
 type Address = string | { email: string; name?: string };
@@ -142,6 +147,15 @@ export async function sendAsOwner(account: string, mail: OwnerMail): Promise<Mes
 /** Moves a message between labels (e.g. out of SPAM into INBOX): labelAdded / labelRemoved history. */
 export async function setLabels(account: string, messageId: string, change: { add?: string[]; remove?: string[] }): Promise<MessageView> {
   return (await control<{ message: MessageView }>("POST", `${at(account)}/messages/${messageId}/labels`, change)).message;
+}
+
+/** What the owner does to a message in Gmail's own interface (R26): read, unread, trash, restore from Trash. */
+export async function ownerAction(
+  account: string,
+  messageId: string,
+  action: "read" | "unread" | "trash" | "restore",
+): Promise<{ message: MessageView; historyId: string }> {
+  return control("POST", `${at(account)}/messages/${messageId}/${action}`);
 }
 
 /** Deletes a message for good (messageDeleted history). */
