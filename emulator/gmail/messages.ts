@@ -11,7 +11,7 @@ import { parseAttachmentId, renderMessage, type MessageFormat } from "./render";
 import { parseSearch } from "./search";
 
 /** Gmail ids are hexadecimal; anything else is a 400, not a 404. */
-const GMAIL_ID = /^[0-9a-f]{1,16}$/i;
+export const GMAIL_ID = /^[0-9a-f]{1,16}$/i;
 
 function listMessages(all: Iterable<StoredMessage>, labelIds: string[], q: string | undefined, includeSpamTrash: boolean): StoredMessage[] {
   const search = q ? parseSearch(q) : null;
