@@ -10,7 +10,8 @@ import { loadRoutingData, type ActiveConnection } from "../sync/load-routing";
 import { loadConfig } from "../config";
 import { messagesPerBatch } from "../sync/quota";
 import { routeChunk, type RoutedMessage } from "../sync/route-chunk";
-import { nextPending, recordFailure, removePending } from "./sync-state";
+import { nextChunk, openAttempts, returnAttempts } from "./sync-attempts";
+import { recordFailure, removePending } from "./sync-state";
 
 export interface ChunkResult {
   fetched: number;
@@ -42,7 +43,8 @@ export async function syncNextChunk(
 ): Promise<ChunkResult> {
   const { sql } = deps;
   // A batch fits one second of the quota (reading 9): 19 messages at 6,000 units/min, 48 at 15,000.
-  const pending = nextPending(sql, messagesPerBatch(loadConfig(deps.env).GMAIL_USER_QUOTA_PER_MINUTE), now);
+  const pending = nextChunk(sql, now, messagesPerBatch(loadConfig(deps.env).GMAIL_USER_QUOTA_PER_MINUTE));
+  openAttempts(sql, pending.map((p) => p.messageId)); // Reading 11: counted before the work, closed after.
   const fetched = await batchGetMessages(deps.client, pending.map((p) => p.messageId));
   // The grant is refused for the whole mailbox (R6), not for a message: nothing counts an attempt.
   const revoked = fetched.find((item) => !item.ok && item.failure.kind === "auth_revoked");
@@ -60,6 +62,7 @@ export async function syncNextChunk(
       removePending(sql, [item.id]); // Deleted since history reported it: nothing left to sync.
     } else if (item.failure.kind === "rate_limited" || (gmailDown && item.failure.kind === "retry")) {
       rateLimited ??= { retryAfter: item.retryAfter, retryAt: item.failure.retryAt };
+      returnAttempts(sql, [item.id]);
     } else {
       fail(sql, item.id, `gmail ${item.failure.status ?? "no answer"} ${item.failure.reason ?? item.failure.kind}`, now);
     }

@@ -19,6 +19,7 @@ import {
 } from "../sync/plan";
 import { foldStateChanges } from "../sync/state-fold";
 import { LOCAL_QUOTA_PACING } from "./quota-gate";
+import { returnAttempts, settleKilledAttempts } from "./sync-attempts";
 import type { StateLock } from "./state-lock";
 import { countStateChanges, countStateRefresh, recordStateChanges } from "./state-queue";
 import { applyQueuedStates, queueRefreshAfterGap, refreshStates } from "./sync-states";
@@ -59,6 +60,7 @@ export type RunOutcome = { next: "idle" } | { next: "now" } | { next: "at"; at: 
  */
 export async function runSync(host: SyncHost): Promise<RunOutcome> {
   const usage: RunUsage = { subrequests: 0, messages: 0, startedAt: host.now() };
+  settleKilledAttempts(host.sql, host.mailbox, host.now());
   for (;;) {
     const account = host.account();
     if (account === null || account.status !== "active") return { next: "idle" };
@@ -129,7 +131,11 @@ async function runStep(
       return null;
     }
     case "fetch_pending": {
-      const result = await syncNextChunk({ ...host, connections: host.connections(), startPoint: account.connectedAt }, host.now());
+      const chunk = syncNextChunk({ ...host, connections: host.connections(), startPoint: account.connectedAt }, host.now());
+      const result = await chunk.catch((error: unknown) => {
+        returnAttempts(sql); // The whole chunk failed (Gmail, D1): no message is to blame.
+        throw error;
+      });
       usage.subrequests += result.subrequests;
       usage.messages += result.fetched;
       if (result.rateLimited === null) return null;
