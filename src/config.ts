@@ -26,7 +26,7 @@ const origins = required.transform((value, ctx) => {
 });
 
 /** API.md's configuration table: every setting, its type and its default. */
-const ConfigSchema = z.object({
+export const ConfigSchema = z.object({
   GOOGLE_CLIENT_ID: required,
   GOOGLE_CLIENT_SECRET: required,
   OAUTH_REDIRECT_URL: url,

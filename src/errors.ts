@@ -1,5 +1,5 @@
 /** The closed list of error codes this service answers with, and the status each one carries. */
-const ERROR_STATUS = {
+export const ERROR_STATUS = {
   invalid_request: 400,
   invalid_state: 400,
   unauthorized: 401,

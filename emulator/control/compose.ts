@@ -4,14 +4,14 @@ import { composeMessage, type Address } from "../mime/build";
 import { fromBase64, utf8 } from "../util/base64";
 import type { AddressInput, ComposedMail } from "./schemas";
 
-function toAddress(input: AddressInput): Address {
+export function toAddress(input: AddressInput): Address {
   if (typeof input !== "string") return { email: input.email.trim(), ...(input.name ? { name: input.name } : {}) };
   const [parsed] = parseAddressList(input);
   if (!parsed) return { email: input.trim() };
   return parsed.name ? { email: parsed.email, name: parsed.name } : { email: parsed.email };
 }
 
-function toAddresses(input: AddressInput | AddressInput[] | undefined): Address[] {
+export function toAddresses(input: AddressInput | AddressInput[] | undefined): Address[] {
   if (input === undefined) return [];
   return (Array.isArray(input) ? input : [input]).map(toAddress);
 }

@@ -7,7 +7,7 @@ export type AddressInput = z.infer<typeof AddressInput>;
 
 const AddressList = z.union([AddressInput, z.array(AddressInput)]);
 
-const AttachmentInput = z.object({
+export const AttachmentInput = z.object({
   filename: z.string().min(1),
   contentType: z.string().default("application/octet-stream"),
   contentBase64: z.string(),
@@ -35,8 +35,8 @@ export const ComposedMail = z.object({
   labelIds: Labels,
 });
 
-const RawMail = z.object({ raw: z.string().min(1), labelIds: Labels });
-const RawBase64Mail = z.object({ rawBase64: z.string().min(1), labelIds: Labels });
+export const RawMail = z.object({ raw: z.string().min(1), labelIds: Labels });
+export const RawBase64Mail = z.object({ rawBase64: z.string().min(1), labelIds: Labels });
 export const DeliverInput = z.union([RawMail, RawBase64Mail, ComposedMail]);
 
 /** A send from Gmail's own web interface: From is the owner; `replyToMessageId` threads it as Gmail's UI does. */

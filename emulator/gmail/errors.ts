@@ -21,11 +21,11 @@ export interface GoogleErrorItem {
   locationType?: string;
 }
 
-interface GoogleErrorBody {
+export interface GoogleErrorBody {
   error: { code: number; message: string; errors: GoogleErrorItem[]; status: string };
 }
 
-function googleErrorBody(code: number, reason: string, message: string, extra: Partial<GoogleErrorItem> = {}): GoogleErrorBody {
+export function googleErrorBody(code: number, reason: string, message: string, extra: Partial<GoogleErrorItem> = {}): GoogleErrorBody {
   return {
     error: {
       code,

@@ -8,7 +8,7 @@ import { METHODS, type MethodName } from "./methods";
 import { parseQuery, type QueryValues } from "./params";
 import { spendQuota } from "./quota";
 
-interface GmailCall {
+export interface GmailCall {
   method: MethodName;
   account: Account;
   token: AccessToken;

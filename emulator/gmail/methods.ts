@@ -4,7 +4,7 @@
  * usage-limits page.
  */
 
-interface ParamSpec {
+export interface ParamSpec {
   location: "path" | "query";
   type: "string" | "integer" | "boolean";
   format?: "uint32" | "uint64";

@@ -5,9 +5,9 @@
  * in its first seconds is refused, as Google refuses it.
  */
 
-const QUOTA_WINDOW_MS = 60_000;
+export const QUOTA_WINDOW_MS = 60_000;
 /** The moving average's window: the burst Google tolerates is two seconds of the per-second rate (reading 9). */
-const DEFAULT_AVERAGE_SECONDS = 2;
+export const DEFAULT_AVERAGE_SECONDS = 2;
 
 /** Which limit refused a call: the minute's quota or the per-second moving average. */
 export type QuotaRefusal = "per_minute" | "per_second";

@@ -11,7 +11,7 @@ function escapeSnippet(text: string): string {
 }
 
 /** Gmail's snippet: the start of the text body, whitespace collapsed, HTML-escaped. */
-function snippetOf(message: StoredMessage): string {
+export function snippetOf(message: StoredMessage): string {
   return escapeSnippet(bodyText(message.mime).replace(/\s+/g, " ").trim().slice(0, 200));
 }
 
@@ -19,7 +19,7 @@ function snippetOf(message: StoredMessage): string {
  * Attachment ids are opaque and, as at Gmail, differ from one fetch to the next while all stay valid:
  * a client must take the id from the message it just fetched, never cache or compare it.
  */
-function newAttachmentId(messageId: string, partId: string): string {
+export function newAttachmentId(messageId: string, partId: string): string {
   const nonce = crypto.getRandomValues(new Uint8Array(12));
   return `ANGjdJ${toBase64Url(utf8.encode(`${messageId}:${partId}:`))}${toBase64Url(nonce)}`;
 }

@@ -11,7 +11,7 @@ import { METHODS } from "./methods";
 import { readUpload } from "./upload";
 
 const RAW_REQUIRED = "'raw' RFC822 payload message string or uploading message via /upload/* URL required";
-const MAX_MESSAGE_BYTES = METHODS["users.messages.send"].upload.maxSize;
+export const MAX_MESSAGE_BYTES = METHODS["users.messages.send"].upload.maxSize;
 
 async function send(c: Context<GmailEnv>, state: EmulatorState, raw: Uint8Array, threadId: string | null): Promise<Response> {
   const { account } = c.var.call;

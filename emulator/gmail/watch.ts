@@ -7,7 +7,7 @@ import { errors, gmailJson, googleError } from "./errors";
 import { gmailCall, type GmailEnv } from "./guard";
 
 /** A watch lasts 7 days; the client must renew it (Google recommends daily). */
-const WATCH_TTL_MS = 7 * DAY_MS;
+export const WATCH_TTL_MS = 7 * DAY_MS;
 const TOPIC = /^projects\/[^/]+\/topics\/[^/]+$/;
 
 export function watchRoutes(app: Hono<GmailEnv>, state: EmulatorState): void {

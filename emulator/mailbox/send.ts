@@ -16,7 +16,7 @@ export type SendFailure =
   | { kind: "sendingLimit"; retryAt: number };
 
 /** When the mailbox may send again, or null while under its daily cap (a rolling 24 hours). */
-function sendingBlockedUntil(account: Account, now: number): number | null {
+export function sendingBlockedUntil(account: Account, now: number): number | null {
   account.sendTimes = account.sendTimes.filter((t) => t > now - DAY_MS);
   if (account.sendTimes.length < account.dailySendLimit) return null;
   return account.sendTimes[0]! + DAY_MS;

@@ -7,7 +7,7 @@ export interface Address {
   name?: string;
 }
 
-interface AttachmentInput {
+export interface AttachmentInput {
   filename: string;
   contentType: string;
   content: Uint8Array;
@@ -75,7 +75,7 @@ function bodyEntity(input: ComposeInput): string {
   return entity;
 }
 
-function newMessageIdHeader(domain: string): string {
+export function newMessageIdHeader(domain: string): string {
   return `<${randomHex(24)}@${domain}>`;
 }
 

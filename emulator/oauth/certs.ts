@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import type { EmulatorState } from "../state/store";
 
 /** Google serves its JWKS with a cache lifetime of a few hours; verifiers must still re-fetch on an unknown kid. */
-const CERTS_MAX_AGE_S = 19_800;
+export const CERTS_MAX_AGE_S = 19_800;
 
 export function certsRoutes(state: EmulatorState): Hono {
   const app = new Hono();

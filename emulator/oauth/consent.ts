@@ -3,7 +3,7 @@ import { randomToken } from "../util/random";
 import type { AuthRequest } from "./request";
 import { grantedScopes } from "./scopes";
 
-const CODE_TTL_MS = 10 * 60 * 1000;
+export const CODE_TTL_MS = 10 * 60 * 1000;
 
 export interface ConsentDecision {
   account: string;

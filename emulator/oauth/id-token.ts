@@ -3,7 +3,7 @@ import { toBase64Url, utf8 } from "../util/base64";
 import type { Account } from "../state/types";
 
 export const GOOGLE_ISSUER = "https://accounts.google.com";
-const ID_TOKEN_TTL_S = 3600;
+export const ID_TOKEN_TTL_S = 3600;
 
 /** at_hash: the left half of SHA-256 of the access token, base64url (OpenID Connect core 3.1.3.6). */
 async function atHash(accessToken: string): Promise<string> {

@@ -1,7 +1,7 @@
 /** Google's scope names: the short OpenID ones map to their userinfo URLs in grants, as Google reports them. */
 
 const GMAIL = "https://www.googleapis.com/auth/gmail.";
-const USERINFO_EMAIL = "https://www.googleapis.com/auth/userinfo.email";
+export const USERINFO_EMAIL = "https://www.googleapis.com/auth/userinfo.email";
 export const USERINFO_PROFILE = "https://www.googleapis.com/auth/userinfo.profile";
 
 const KNOWN = new Set([
@@ -15,7 +15,7 @@ const KNOWN = new Set([
 /** Scopes the consent screen never lets a user untick. */
 const BASIC = new Set(["openid", USERINFO_EMAIL, USERINFO_PROFILE]);
 
-function normalizeScope(scope: string): string {
+export function normalizeScope(scope: string): string {
   if (scope === "email") return USERINFO_EMAIL;
   if (scope === "profile") return USERINFO_PROFILE;
   return scope;

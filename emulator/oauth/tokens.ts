@@ -5,8 +5,8 @@ import { signIdToken } from "./id-token";
 import { USERINFO_PROFILE } from "./scopes";
 
 /** Access tokens live an hour; Google reports 3599 s so that a client's clock rounding never overshoots. */
-const ACCESS_TOKEN_TTL_MS = 3600 * 1000;
-const REPORTED_EXPIRES_IN_S = 3599;
+export const ACCESS_TOKEN_TTL_MS = 3600 * 1000;
+export const REPORTED_EXPIRES_IN_S = 3599;
 
 export interface TokenAnswer {
   access_token: string;

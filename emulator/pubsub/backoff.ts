@@ -3,9 +3,9 @@
  * an exponential backoff (a subscription retry policy of 10 s to 600 s). Unacknowledged messages are kept
  * for 7 days, then dropped.
  */
-const ACK_STATUSES: readonly number[] = [102, 200, 201, 202, 204];
-const MIN_BACKOFF_MS = 10_000;
-const MAX_BACKOFF_MS = 600_000;
+export const ACK_STATUSES: readonly number[] = [102, 200, 201, 202, 204];
+export const MIN_BACKOFF_MS = 10_000;
+export const MAX_BACKOFF_MS = 600_000;
 export const ACK_DEADLINE_MS = 10_000;
 export const RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 

@@ -2,7 +2,7 @@ import type { EmulatorState } from "../state/store";
 import type { Account, HistoryRecord, Watch } from "../state/types";
 
 /** Push only when the change touches a watched label (include) or none of them (exclude). */
-function matchesWatch(watch: Watch, record: HistoryRecord): boolean {
+export function matchesWatch(watch: Watch, record: HistoryRecord): boolean {
   if (watch.labelIds.length === 0) return true;
   const touched = new Set([...record.labelIds, ...record.changedLabelIds]);
   const hit = watch.labelIds.some((l) => touched.has(l));
@@ -10,7 +10,7 @@ function matchesWatch(watch: Watch, record: HistoryRecord): boolean {
 }
 
 /** Minimum spacing of pushes per mailbox: Gmail drops notifications above 1 per second. */
-const PUSH_MIN_INTERVAL_MS = 1000;
+export const PUSH_MIN_INTERVAL_MS = 1000;
 
 /**
  * Gmail publishes `{"emailAddress","historyId"}` to the watch's topic for a change to a watched label,

@@ -65,7 +65,7 @@ export interface Watch {
 }
 
 /** `reason: "domainPolicy"` turns a 403 into the Workspace admin's "Gmail apps disabled" answer instead of a quota one. */
-type FaultKind = { status: 500 | 503 | 429 | 403 | 401; reason?: "domainPolicy" } | { hangMs: number };
+export type FaultKind = { status: 500 | 503 | 429 | 403 | 401; reason?: "domainPolicy" } | { hangMs: number };
 
 export interface Fault {
   /**

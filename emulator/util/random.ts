@@ -1,6 +1,6 @@
 /** Random identifiers. Google's tokens and codes are opaque; only their prefixes are recognisable. */
 
-function randomBytes(length: number): Uint8Array {
+export function randomBytes(length: number): Uint8Array {
   return crypto.getRandomValues(new Uint8Array(length));
 }
 

@@ -12,7 +12,7 @@ export interface HeaderField {
   value: string;
 }
 
-interface MethodResult {
+export interface MethodResult {
   /** Lower-case method (`dmarc`, `spf`, `dkim`, …) and result (`pass`, `fail`, …). */
   method: string;
   result: string;

@@ -6,8 +6,8 @@ import { mailboxStub } from "../mailbox/stub";
 import { CATCH_UP_AFTER_MS, catchUpAt } from "../sync/catch-up";
 
 /** One tick asks at most this many mailboxes (each call is a subrequest of the cron invocation). */
-const CATCH_UP_PAGE_SIZE = 400;
-const CATCH_UP_CONCURRENCY = 20;
+export const CATCH_UP_PAGE_SIZE = 400;
+export const CATCH_UP_CONCURRENCY = 20;
 
 /**
  * R22: every active mailbox with no completed sync in the last 10 minutes is asked to sync, each at its

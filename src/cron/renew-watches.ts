@@ -6,8 +6,8 @@ import { mailboxStub } from "../mailbox/stub";
 import { renewalHorizon } from "../mailbox/watch-renewal";
 
 /** One tick's fan-out is bounded: a page of the mailboxes closest to expiry, a few at a time. */
-const RENEWAL_PAGE_SIZE = 100;
-const RENEWAL_CONCURRENCY = 10;
+export const RENEWAL_PAGE_SIZE = 100;
+export const RENEWAL_CONCURRENCY = 10;
 
 export interface RenewalTally {
   due: number;

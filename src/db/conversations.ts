@@ -23,7 +23,7 @@ export async function getConversation(
 }
 
 /** A conversation's activity: its last message, or its creation while it has none. */
-const conversationActivity = sql<number>`coalesce(${conversations.lastMessageAt}, ${conversations.createdAt})`;
+export const conversationActivity = sql<number>`coalesce(${conversations.lastMessageAt}, ${conversations.createdAt})`;
 
 /** Latest activity first, then larger id first; `after` continues a previous page. */
 export async function listConversations(

@@ -14,7 +14,7 @@ export async function findLocationByBccToken(db: Database, token: string): Promi
 }
 
 /** 160 random bits in lower-case base32: unguessable, and safe as an email local part in any case. */
-function newBccToken(): string {
+export function newBccToken(): string {
   const alphabet = "abcdefghijklmnopqrstuvwxyz234567";
   const bytes = crypto.getRandomValues(new Uint8Array(32));
   return Array.from(bytes, (b) => alphabet[b & 31]).join("");

@@ -13,7 +13,7 @@ export interface StoredGmailState {
 }
 
 /** Gmail ids per query: under D1's 100 bound parameters with location and mailbox. */
-const GMAIL_IDS_PER_QUERY = 90;
+export const GMAIL_IDS_PER_QUERY = 90;
 
 /** The stored copies (in this location) of these Gmail messages of `mailbox`; never-synced ids have none. */
 export async function readGmailStates(

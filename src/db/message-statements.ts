@@ -17,7 +17,7 @@ export interface MessageKey {
 }
 
 /** Rows matching any unique index this message would collide with (R15, R21), its own new id included. */
-function sameMessage(key: MessageKey): SQL {
+export function sameMessage(key: MessageKey): SQL {
   const matches: SQL[] = [sql`id = ${key.newId}`];
   if (key.gmail) matches.push(sql`(gmail_mailbox = ${key.gmail.mailbox} AND gmail_message_id = ${key.gmail.messageId})`);
   if (key.messageIdHeader !== null) matches.push(sql`message_id_header = ${key.messageIdHeader}`);
@@ -132,7 +132,7 @@ function storedCopy(key: MessageKey): SQL {
 // D1 keeps rows under 2 MB: bodies beyond this many UTF-8 bytes are cut (R24: stored as well as it can be).
 const MAX_BODY_BYTES = 800_000;
 
-function fitBody(body: string | null): string | null {
+export function fitBody(body: string | null): string | null {
   if (body === null || body.length * 3 <= MAX_BODY_BYTES) return body;
   const bytes = new TextEncoder().encode(body);
   if (bytes.length <= MAX_BODY_BYTES) return body;

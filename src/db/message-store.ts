@@ -17,7 +17,7 @@ import {
 } from "./message-statements";
 
 /** A message as Gmail knows it; `mailbox` is the normalised Google address. */
-interface GmailMessageRef {
+export interface GmailMessageRef {
   mailbox: string;
   messageId: string;
   threadId: string;

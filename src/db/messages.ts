@@ -3,7 +3,7 @@ import type { PageAfter } from "./conversations";
 import type { Database } from "./database";
 import { attachments, messages } from "./schema";
 
-type MessageRow = typeof messages.$inferSelect;
+export type MessageRow = typeof messages.$inferSelect;
 export type AttachmentRow = typeof attachments.$inferSelect;
 export type MessageWithAttachments = MessageRow & { attachments: AttachmentRow[] };
 

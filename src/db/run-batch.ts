@@ -5,7 +5,7 @@ import type { Database } from "./database";
 const dialect = new SQLiteAsyncDialect();
 
 /** A drizzle `sql` fragment as a D1 statement, for batches that mix raw SQL with other writes. */
-function prepareStatement(db: Database, statement: SQL): D1PreparedStatement {
+export function prepareStatement(db: Database, statement: SQL): D1PreparedStatement {
   const query = dialect.sqlToQuery(statement);
   return db.$client.prepare(query.sql).bind(...query.params);
 }

@@ -1,5 +1,5 @@
 /** R29's event types (API.md "Events"). */
-const EVENT_TYPES = [
+export const EVENT_TYPES = [
   "message.created",
   "message.updated",
   "message.deleted",

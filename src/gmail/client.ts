@@ -27,7 +27,7 @@ export class GmailError extends Error {
 }
 
 /** A valid access token; `forceRefresh` after a 401. Throws a GmailError when no token can be had. */
-type AccessTokenSource = (options: { forceRefresh: boolean }) => Promise<string>;
+export type AccessTokenSource = (options: { forceRefresh: boolean }) => Promise<string>;
 
 /** Waits until `units` of the per-user Gmail quota may be spent (sync/quota.ts's pacer plugs in here). */
 export type QuotaGate = (units: number) => Promise<void>;

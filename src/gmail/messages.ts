@@ -4,7 +4,7 @@ import { buildBatchBody, parseBatchResponse } from "./batch";
 import { classifyGoogleFailure, type GoogleFailure } from "./classify";
 import type { GmailClient } from "./client";
 
-const MESSAGES_GET_UNITS = 5;
+export const MESSAGES_GET_UNITS = 5;
 
 const MessageList = z.object({
   messages: z.array(z.object({ id: z.string(), threadId: z.string().optional() })).optional(),

@@ -1,13 +1,13 @@
 import type { GoogleFailureKind } from "./classify";
 
-const RETRY_BASE_MS = 1_000;
+export const RETRY_BASE_MS = 1_000;
 /** Backoff without a hint stays under R22's "resume within 2 minutes of Google answering again". */
-const RETRY_BACKOFF_CAP_MS = 60_000;
+export const RETRY_BACKOFF_CAP_MS = 60_000;
 /** A retry time Google names is honoured, but never beyond this: a bad clock must not park a mailbox. */
-const RETRY_HINT_CAP_MS = 60 * 60_000;
+export const RETRY_HINT_CAP_MS = 60 * 60_000;
 /** API.md: Gmail's sending-limit block lasts one hour when Gmail names no time. */
-const SENDING_LIMIT_DEFAULT_MS = 60 * 60_000;
-const SENDING_LIMIT_CAP_MS = 24 * 60 * 60_000;
+export const SENDING_LIMIT_DEFAULT_MS = 60 * 60_000;
+export const SENDING_LIMIT_CAP_MS = 24 * 60 * 60_000;
 
 export interface RetryDelayInput {
   kind: GoogleFailureKind;

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { GmailClient } from "./client";
 
 /** R3: the labels a watch covers. */
-const WATCHED_LABELS = ["INBOX", "SENT"] as const;
+export const WATCHED_LABELS = ["INBOX", "SENT"] as const;
 
 // Gmail answers int64 fields as strings; `expiration` is Unix ms.
 const WatchAnswer = z.object({

@@ -11,7 +11,7 @@ const CodeExchangeAnswer = z.object({
 });
 
 /** What a successful exchange yields. Secrets stay in memory: they go to the mailbox's DO, never to logs. */
-interface GrantedTokens {
+export interface GrantedTokens {
   accessToken: string;
   expiresInSec: number;
   refreshToken: string;

@@ -6,7 +6,7 @@ import type { AppEnv } from "./context";
  * Every zod failure at the edge (params, query, body) becomes 400 `invalid_request` with the zod issues in
  * `details`; thrown, so the one onError writes the body and the handler (and its writes) never run (R24).
  */
-const validationHook: Hook<unknown, AppEnv, string, undefined> = (result) => {
+export const validationHook: Hook<unknown, AppEnv, string, undefined> = (result) => {
   if (result.success) return;
   throw new AppError("invalid_request", `The request ${result.target} is invalid; see details.issues.`, {
     target: result.target,

@@ -34,7 +34,7 @@ export function toBase64(bytes: Uint8Array): string {
  * RFC 2047 B encoded words of UTF-8 text, each at most 75 characters. Splits between code points, never
  * inside a UTF-8 sequence, so every word decodes on its own.
  */
-function encodeWords(value: string): string[] {
+export function encodeWords(value: string): string[] {
   const words: string[] = [];
   let chunk: number[] = [];
   const flush = () => {
@@ -90,7 +90,7 @@ function displayName(name: string): string {
 }
 
 /** One mailbox: `Name <email>`, or the bare address when there is no name. */
-function formatAddress(address: Address): string {
+export function formatAddress(address: Address): string {
   if (address.name === null || address.name.trim() === "") return address.email;
   return `${displayName(address.name)} <${address.email}>`;
 }

@@ -9,7 +9,7 @@
 export const MAX_ID_CHARS = 998;
 
 /** Gmail keeps at most 32 KB of one header; the BCC path cuts at the same size before reading anything. */
-const MAX_HEADER_VALUE_CHARS = 32 * 1024;
+export const MAX_HEADER_VALUE_CHARS = 32 * 1024;
 
 /** A real Date header is ~40 characters; comments and folding never make one longer than this. */
 const MAX_DATE_CHARS = 256;

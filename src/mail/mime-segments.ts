@@ -18,7 +18,7 @@ export function renderMime(segments: readonly MimeSegment[]): string {
 }
 
 /** About 64 KiB per chunk: 862 base64 lines of 78 bytes with their CRLF. */
-const MIME_CHUNK_BYTES = 862 * (BASE64_LINE + 2);
+export const MIME_CHUNK_BYTES = 862 * (BASE64_LINE + 2);
 
 const encoder = new TextEncoder();
 const CR = 13;

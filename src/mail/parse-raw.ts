@@ -5,7 +5,7 @@ import { countMimeEntities, MAX_MIME_ENTITIES } from "./mime-entities";
 import { angleIds, capHeaderValue, firstAngleId, MAX_ID_CHARS, parseDateHeader, subjectText } from "./header-values";
 
 /** A raw RFC 822 message parsed: its facts, and every header field in document order (top first). */
-interface RawMessage {
+export interface RawMessage {
   facts: MessageFacts;
   headers: { key: string; value: string }[];
 }

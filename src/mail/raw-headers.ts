@@ -4,9 +4,9 @@ import { capHeaderValue } from "./header-values";
 import type { Address } from "./message-facts";
 
 /** postal-mime's own bound on a header block; a longer one is no mail anybody writes. */
-const MAX_HEADER_BLOCK_BYTES = 1024 * 1024;
+export const MAX_HEADER_BLOCK_BYTES = 1024 * 1024;
 
-interface RawHeaders {
+export interface RawHeaders {
   /** Every header field in document order (top first), lower-case keys, values cut to the header cap. */
   headers: { key: string; value: string }[];
   from: Address | null;

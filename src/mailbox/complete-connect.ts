@@ -11,7 +11,7 @@ import { log } from "../log";
 import { mailboxStub } from "./stub";
 
 /** The `reason` codes the callback redirects with (API.md), besides invalid_state which is a 400. */
-type ConnectFailure = "access_denied" | "google_error" | "insufficient_scope" | "mailbox_taken" | "not_a_member";
+export type ConnectFailure = "access_denied" | "google_error" | "insufficient_scope" | "mailbox_taken" | "not_a_member";
 
 export type ConnectResult = { ok: true; address: string; resumed: boolean } | { ok: false; reason: ConnectFailure };
 

@@ -18,7 +18,7 @@ export function listConnections(sql: SqlStorage): Connection[] {
     .map((row) => ({ locationId: row.location_id, userId: row.user_id, connectedAt: row.connected_at }));
 }
 
-function findConnection(sql: SqlStorage, locationId: string): Connection | null {
+export function findConnection(sql: SqlStorage, locationId: string): Connection | null {
   return listConnections(sql).find((c) => c.locationId === locationId) ?? null;
 }
 

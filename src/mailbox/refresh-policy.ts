@@ -2,8 +2,8 @@ import type { Config } from "../config";
 import { refreshAccessToken, type RefreshResult } from "../google/refresh";
 
 /** Tries per refresh: a 401 or 503 from the token endpoint is usually gone a moment later (R6: not revoked). */
-const REFRESH_ATTEMPTS = 3;
-const REFRESH_RETRY_DELAYS_MS = [200, 800] as const;
+export const REFRESH_ATTEMPTS = 3;
+export const REFRESH_RETRY_DELAYS_MS = [200, 800] as const;
 
 /**
  * Refreshes with a short bounded retry. Only `auth_revoked` (invalid_grant) ends early: every other

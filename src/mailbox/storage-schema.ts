@@ -9,7 +9,7 @@ import { SEND_LOG_MIGRATION } from "./send-log";
  * v1 account      one row (id = 1): the Google account, its sealed grant, cursor, watch and status
  *    connections  the locations where the owner uses this mailbox (R1: one owner, many locations)
  */
-const MAILBOX_MIGRATIONS: readonly string[] = [
+export const MAILBOX_MIGRATIONS: readonly string[] = [
   `CREATE TABLE account (
      id INTEGER PRIMARY KEY CHECK (id = 1),
      address TEXT NOT NULL,

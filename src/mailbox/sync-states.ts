@@ -21,7 +21,7 @@ interface StateSyncDeps {
 }
 
 /** State changes applied per step: a few D1 reads and one batch per location. */
-const STATE_CHANGES_PER_STEP = 450;
+export const STATE_CHANGES_PER_STEP = 450;
 
 /** The sync's R26 steps: what the walk learnt is applied to every stored copy before the cursor moves. */
 export async function applyQueuedStates(host: StateSyncDeps): Promise<{ subrequests: number; changed: number }> {

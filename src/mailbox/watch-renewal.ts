@@ -4,11 +4,11 @@
  * 2-day margin renews early whenever Google granted a shorter watch.
  */
 export const WATCH_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
-const WATCH_RENEW_INTERVAL_MS = 23 * 60 * 60 * 1000;
-const WATCH_RENEW_BEFORE_EXPIRY_MS = 2 * 24 * 60 * 60 * 1000;
+export const WATCH_RENEW_INTERVAL_MS = 23 * 60 * 60 * 1000;
+export const WATCH_RENEW_BEFORE_EXPIRY_MS = 2 * 24 * 60 * 60 * 1000;
 /** Backoff after a failed renewal: 5 minutes, doubling, at most an hour; many tries before any watch lapses. */
-const WATCH_RETRY_BASE_MS = 5 * 60 * 1000;
-const WATCH_RETRY_CAP_MS = 60 * 60 * 1000;
+export const WATCH_RETRY_BASE_MS = 5 * 60 * 1000;
+export const WATCH_RETRY_CAP_MS = 60 * 60 * 1000;
 /** From this many failures in a row the mailbox shows `watchRenewal.state: "failing"` and logs an error. */
 export const WATCH_FAILURES_VISIBLE = 3;
 

@@ -9,11 +9,11 @@ import {
 } from "../db/idempotency-keys";
 import { AppError } from "../errors";
 
-const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 /** An in-progress claim older than this belongs to a request that died; a repeat may resume it. */
 export const IDEMPOTENCY_STALE_MS = 2 * 60 * 1000;
 /** How long a concurrent repeat waits for the first request before answering 409 request_in_progress. */
-const IDEMPOTENCY_WAIT_MS = 10_000;
+export const IDEMPOTENCY_WAIT_MS = 10_000;
 const POLL_MS = 100;
 
 /** What a repeat finds when the key is already held. Pure, with `now`. */

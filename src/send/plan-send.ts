@@ -7,7 +7,7 @@ import { isOutgoingMessageId } from "../mail/validate-outgoing";
 
 export type SendKind = "individual" | "bulk" | "workflow";
 
-type ConnectionStatus = "active" | "needs_reauth" | "disconnected";
+export type ConnectionStatus = "active" | "needs_reauth" | "disconnected";
 
 /** The sending user's connection in the sending location, or null when there is none. */
 export interface SenderConnection {

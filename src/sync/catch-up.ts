@@ -1,7 +1,7 @@
 /** R22: a mailbox with no completed sync for this long is synced by the cron. */
 export const CATCH_UP_AFTER_MS = 10 * 60 * 1000;
 /** Catch-ups of one tick are spread over this window (less than the 5-minute cron period). */
-const CATCH_UP_SPREAD_MS = 4 * 60 * 1000;
+export const CATCH_UP_SPREAD_MS = 4 * 60 * 1000;
 
 /**
  * When a mailbox's catch-up runs within the tick's window: a stable hash of its address, so that a

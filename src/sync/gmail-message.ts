@@ -23,8 +23,8 @@ export interface GmailMessage {
  * D1 keeps rows of at most 2 MB: a pathological message (a 2 MB header block, a giant body) is stored
  * cut down rather than failing forever. Real mail is far below these limits.
  */
-const MAX_BODY_CHARS = 400_000;
-const MAX_SUBJECT_CHARS = 2_000;
+export const MAX_BODY_CHARS = 400_000;
+export const MAX_SUBJECT_CHARS = 2_000;
 export const MAX_RECIPIENTS_PER_FIELD = 500;
 
 /**

@@ -10,7 +10,7 @@ export const MESSAGES_PER_BATCH = 50;
 /** Subrequests one alarm may spend (Gmail HTTP requests + D1 round trips): half the paid limit. */
 export const SUBREQUESTS_PER_RUN = 500;
 /** Messages one alarm may parse: at ~1–3 ms of CPU each, far under the 30 s CPU limit. */
-const MESSAGES_PER_RUN = 2_000;
+export const MESSAGES_PER_RUN = 2_000;
 /** Wall time after which an alarm stops starting new work and hands over to the next alarm. */
 export const WALL_MS_PER_RUN = 120_000;
 /** A quota wait longer than this ends the run with an alarm at the wait's end instead of sleeping. */
@@ -20,7 +20,7 @@ export const HISTORY_PAGE_SIZE = 500;
 /** messages.list page size for the catch-up after a history 404 (Gmail's maximum). */
 export const LIST_PAGE_SIZE = 500;
 /** R24: a message that fails this many times is parked and the sync goes on. */
-const MAX_MESSAGE_ATTEMPTS = 3;
+export const MAX_MESSAGE_ATTEMPTS = 3;
 /**
  * R24: the wait after a message's 1st and 2nd failure. Spread over alarms, so a message Gmail refuses for a
  * few minutes (or D1 refuses while a migration lands) gets real second chances, and is parked only then.

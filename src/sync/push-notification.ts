@@ -3,17 +3,17 @@ import { normalizeEmail } from "../mail/address";
 import { decodeBase64Url } from "./gmail-body";
 
 /** A Pub/Sub push envelope (API.md "Gmail push"); unknown fields are allowed and ignored. */
-const PushEnvelope = z.object({
+export const PushEnvelope = z.object({
   message: z.object({ data: z.string().min(1).max(16_384), messageId: z.string().optional() }),
   subscription: z.string().optional(),
 });
 
 /** Gmail's notification inside `message.data`: the address may come in any case, the id as string or number. */
-const GmailNotification = z.object({
+export const GmailNotification = z.object({
   emailAddress: z.string().trim().min(3).max(320).transform(normalizeEmail),
   historyId: z.union([z.string().regex(/^\d{1,20}$/), z.number().int().nonnegative().transform((n) => String(n))]),
 });
-type GmailNotification = z.infer<typeof GmailNotification>;
+export type GmailNotification = z.infer<typeof GmailNotification>;
 
 export type ParsedPush = { ok: true; notification: GmailNotification } | { ok: false; reason: "bad_envelope" | "bad_data" | "bad_notification" };
 

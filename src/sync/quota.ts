@@ -11,13 +11,13 @@ export const QUOTA_WINDOW_MS = 60_000;
  * recorded here before Google sees it, which only errs on the safe side), and the margin keeps a burst from
  * turning into a storm of 429s while leaving ≥ 95% of the quota usable.
  */
-const QUOTA_SAFETY_RATIO = 0.97;
+export const QUOTA_SAFETY_RATIO = 0.97;
 /**
  * Google enforces the per-user quota as a moving average over short windows (RULES.md, reading 9), not as a
  * minute's budget: no second may take more than its share (the minute's figure ÷ 60), and the small burst
  * Google tolerates (two seconds' worth) is never leaned on: two seconds together stay under two shares.
  */
-const QUOTA_SHORT_WINDOWS_MS = [1_000, 2_000] as const;
+export const QUOTA_SHORT_WINDOWS_MS = [1_000, 2_000] as const;
 
 /** The pacer's limits for a per-minute quota: what one sliding minute, and each short window, may spend. */
 export function quotaLimits(limitPerMinute: number, safetyRatio = QUOTA_SAFETY_RATIO) {
@@ -96,7 +96,7 @@ export function pruneQuotaSpends(spent: readonly QuotaSpend[], now: number): Quo
 
 export const SEND_CAP_WINDOW_MS = 24 * 60 * 60_000;
 /** API.md: when Gmail refuses a send for its sending limit without naming a time, block for one hour. */
-const GMAIL_SEND_BLOCK_DEFAULT_MS = 60 * 60_000;
+export const GMAIL_SEND_BLOCK_DEFAULT_MS = 60 * 60_000;
 
 export interface SendCapInput {
   /** Times of the counted sends (reservations included), any order. */

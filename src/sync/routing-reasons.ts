@@ -14,7 +14,7 @@ export type SyncReason =
   /** R10: outbound, first qualifying recipient. */
   | "recipient_contact";
 
-const SYNC_REASON_RULES = {
+export const SYNC_REASON_RULES = {
   bound_thread: "R11",
   sender_contact: "R8",
   recipient_contact: "R10",

@@ -1,7 +1,7 @@
 import type { Address } from "../mail/message-facts";
 import type { SkipReason, SyncReason } from "./routing-reasons";
 
-export type { SkipReason } from "./routing-reasons";
+export type { SkipReason, SyncReason } from "./routing-reasons";
 
 /**
  * The data the routing rules (R7–R12) decide on. All addresses are normalized (see mail/address.ts).

@@ -10,7 +10,7 @@ import type { Contact } from "../../src/http/schemas/contacts";
 
 export type ContactJson = z.infer<typeof Contact>;
 
-const BASE_URL = "http://service.test";
+export const BASE_URL = "http://service.test";
 
 /** A signed API token; `claims` and `expiresIn` override the defaults (1 hour). */
 export async function signToken(claims: JWTPayload, options: { expiresIn?: string | number; secret?: string } = {}) {

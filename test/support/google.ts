@@ -59,9 +59,9 @@ export type GmailMethod =
   | "users.messages.delete"
   | "*";
 
-type Address = string | { email: string; name?: string };
+export type Address = string | { email: string; name?: string };
 
-interface Attachment {
+export interface Attachment {
   filename: string;
   contentType?: string;
   contentBase64: string;
@@ -70,7 +70,7 @@ interface Attachment {
 }
 
 /** An email described by fields; the emulator writes the RFC 822 (multipart when html/attachments). */
-interface MailFields {
+export interface MailFields {
   from: Address;
   to?: Address | Address[];
   cc?: Address | Address[];

@@ -18,7 +18,7 @@ export function contacts(entries: Record<string, RoutingContact>): Map<string, R
 }
 
 /** Contacts of location L1 unless a test says otherwise. */
-const L1_CONTACTS = contacts({
+export const L1_CONTACTS = contacts({
   "alice@client.test": { id: "ct_alice", assignedUserId: null },
   "bob@client.test": { id: "ct_bob", assignedUserId: OWNER_USER },
   "carol@client.test": { id: "ct_carol", assignedUserId: "u_other" },

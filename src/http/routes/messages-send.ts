@@ -22,7 +22,7 @@ export const sendRoutes = newRouter();
 const SEND_BODY_OVERHEAD_BYTES = 4 * 1024 * 1024;
 
 /** The send's own body limit: MAX_ATTACHMENT_BYTES in base64 plus overhead (about 36 MB by default). */
-function sendBodyLimitBytes(config: Pick<Config, "MAX_ATTACHMENT_BYTES">): number {
+export function sendBodyLimitBytes(config: Pick<Config, "MAX_ATTACHMENT_BYTES">): number {
   return Math.ceil(config.MAX_ATTACHMENT_BYTES / 3) * 4 + SEND_BODY_OVERHEAD_BYTES;
 }
 

@@ -12,7 +12,7 @@ import { ErrorBodySchema } from "../schemas/common";
 import type { AppEnv } from "../context";
 
 /** Pub/Sub push bodies are a few hundred bytes; 64 KiB is API.md's cap. */
-const PUSH_BODY_LIMIT_BYTES = 64 * 1024;
+export const PUSH_BODY_LIMIT_BYTES = 64 * 1024;
 
 /** Mounted at /webhooks: Gmail's Pub/Sub pushes (API.md "Gmail push"). */
 export const webhookRoutes = newRouter();

@@ -21,7 +21,7 @@ export const Conversation = z
   })
   .openapi("Conversation");
 
-const MailAddress = z.object({ email: z.string(), name: z.string().nullable() }).openapi("MailAddress");
+export const MailAddress = z.object({ email: z.string(), name: z.string().nullable() }).openapi("MailAddress");
 
 export const Attachment = z
   .object({

@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { CrmId, EmailInput, ServiceId } from "./common";
 
 /** Gmail's API takes at most 100 recipients per message (To, Cc and Bcc together). */
-const MAX_RECIPIENTS = 100;
+export const MAX_RECIPIENTS = 100;
 
 // Canonical base64 as JSON carries it: no line breaks, padding only at the end. Checked without
 // backtracking, so a 35 MB value costs one linear scan.
@@ -15,7 +15,7 @@ const HEADER_BREAKING = /[\u0000-\u001f\u007f\u0085\u2028\u2029]/;
 const headerText = (max: number) =>
   z.string().max(max).refine((s) => !HEADER_BREAKING.test(s), "must not contain line breaks or control characters");
 
-const SendAttachment = z.object({
+export const SendAttachment = z.object({
   filename: headerText(255).pipe(z.string().min(1)),
   contentType: z.string().regex(MIME_TYPE, "must be a MIME type such as application/pdf").transform((s) => s.toLowerCase()),
   contentBase64: z
