@@ -115,7 +115,7 @@ async function storeRouted(
   const failed = new Map<string, string>();
   let subrequests = 0;
   for (const [locationId, items] of byLocation) {
-    const db = locationDb(env, locationId);
+    const db = await locationDb(env, locationId);
     subrequests += 1;
     try {
       await relayStored(env, db, locationId, await storeMessages(db, items, now), now);

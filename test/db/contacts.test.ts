@@ -2,13 +2,15 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { findFirstContactByEmail, findFirstContactsByEmails } from "../../src/db/contacts";
 import { locationDb } from "../../src/db/database";
+import { provisionLocation } from "../../src/db/locations";
 import { contacts } from "../../src/db/schema";
 
 type Seed = { id: string; email: string; createdAt: number };
 
 /** Contact ids are global: each location's ids carry its name, which keeps their order within it. */
 async function seed(locationId: string, rows: Seed[]) {
-  const db = locationDb(env, locationId);
+  await provisionLocation(env, locationId, locationId, Date.UTC(2026, 10, 26));
+  const db = await locationDb(env, locationId);
   for (const row of rows) {
     const id = `${row.id}-${locationId}`;
     await db.insert(contacts).values({ ...row, id, locationId, name: null, assignedUserId: null }).run();
