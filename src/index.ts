@@ -1,7 +1,9 @@
 import { handleEmail } from "./bcc/email-handler";
+import { isMailboxTaskQueue } from "./cron/mailbox-tasks";
+import { runMailboxTasks } from "./cron/run-mailbox-tasks";
 import { runScheduled } from "./cron/scheduled";
 import type { Env } from "./env";
-import { handleEventQueue } from "./events/consumer";
+import { handleEventQueue, isEventQueue } from "./events/consumer";
 import { createApp } from "./http/app";
 import { reportConfigAtStartup } from "./startup-check";
 
@@ -14,5 +16,9 @@ export default {
   fetch: app.fetch,
   email: handleEmail,
   scheduled: (controller, env) => runScheduled(controller, env),
-  queue: (batch, env) => handleEventQueue(batch, env),
+  queue: async (batch, env) => {
+    if (isMailboxTaskQueue(batch.queue)) return runMailboxTasks(batch, env);
+    if (isEventQueue(batch.queue)) return handleEventQueue(batch, env);
+    throw new Error(`no consumer for queue ${batch.queue}`);
+  },
 } satisfies ExportedHandler<Env>;

@@ -3,6 +3,13 @@ import type { Env } from "../env";
 import { log } from "../log";
 import { deliverOnce } from "./deliver";
 
+/** Queue names differ per environment (`…-events-production`): the consumer recognises its queue by this. */
+const EVENTS_QUEUE_MARK = "-events";
+
+export function isEventQueue(queueName: string): boolean {
+  return queueName.includes(EVENTS_QUEUE_MARK);
+}
+
 const DeliveryJobSchema = z.object({ locationId: z.string(), eventId: z.string(), webhookId: z.string() });
 
 // A failure of our own (D1 unreachable): try the message again soon; attempts at the endpoint are not counted.

@@ -16,7 +16,7 @@ export type RenewOutcome = { result: "renewed" | "not_due" | "backing_off" | "no
 export async function renewWatch(host: MailboxHost, now: number): Promise<RenewOutcome> {
   const { sql } = host;
   const account = readAccount(sql);
-  if (!account || account.status !== "active") return { result: "not_active", status: host.status(now) };
+  if (account?.status !== "active") return { result: "not_active", status: host.status(now) };
   const decision = decideWatchRenewal(account, now);
   if (decision !== "renew") return { result: decision, status: host.status(now) };
   try {
@@ -54,7 +54,7 @@ export async function renewWatch(host: MailboxHost, now: number): Promise<RenewO
 /** Counts the failure; returns the failures in a row (0 when the mailbox is no longer active). */
 function recordWatchFailure(sql: SqlStorage, error: unknown, now: number): number {
   const account = readAccount(sql);
-  if (!account || account.status !== "active") return 0;
+  if (account?.status !== "active") return 0;
   const failures = account.watchFailures + 1;
   const reason = error instanceof GmailError ? `${error.kind}:${error.reason ?? error.status ?? "unknown"}` : "unexpected";
   updateAccount(sql, { watchFailures: failures, watchNextAttemptAt: now + watchRetryDelayMs(failures), watchError: reason, updatedAt: now });

@@ -1,6 +1,7 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { loadConfig } from "../../src/config";
 import { locationDb } from "../../src/db/database";
 import { runBatch } from "../../src/db/run-batch";
 import { recordEvent } from "../../src/events/outbox";
@@ -148,7 +149,7 @@ describe("R29 delivery: at least once, retried, same id", () => {
     const received = await waitForReceived(good.host, 5);
     const deadFirst = (await waitForReceived(dead.host, 1))[0]?.receivedAt ?? 0;
     // Causal, not a speed figure: every good receipt happened before the dead endpoint's first attempt gave up.
-    expect(Math.max(...received.map((r) => r.receivedAt))).toBeLessThan(deadFirst + Number(env.WEBHOOK_TIMEOUT_MS));
+    expect(Math.max(...received.map((r) => r.receivedAt))).toBeLessThan(deadFirst + loadConfig(env).WEBHOOK_TIMEOUT_MS);
     expect(new Set(received.map((r) => verified(r, good.secret).id)).size).toBe(5);
     const deadDeliveries = await waitForDelivery(owner.locationId, dead.webhook.id, (d) => d.length === 5 && d.every((x) => x.attempts >= 1));
     expect(deadDeliveries.every((d) => d.status === "pending" && d.lastStatusCode === null)).toBe(true);
