@@ -82,7 +82,9 @@ export async function listDeliveries(
         eq(d.locationId, locationId),
         eq(d.webhookId, webhookId),
         options.status ? eq(d.status, options.status) : undefined,
-        after ? or(gt(d.eventCreatedAt, after.at), and(eq(d.eventCreatedAt, after.at), gt(d.eventId, after.id))) : undefined,
+        after
+          ? or(gt(d.eventCreatedAt, after.at), and(eq(d.eventCreatedAt, after.at), gt(d.eventId, after.id)))
+          : undefined,
       ),
     )
     .orderBy(asc(d.eventCreatedAt), asc(d.eventId))

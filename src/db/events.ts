@@ -28,7 +28,9 @@ export async function listEvents(
         eq(events.locationId, locationId),
         gte(events.createdAt, options.since),
         options.type ? eq(events.type, options.type) : undefined,
-        after ? or(gt(events.createdAt, after.at), and(eq(events.createdAt, after.at), gt(events.id, after.id))) : undefined,
+        after
+          ? or(gt(events.createdAt, after.at), and(eq(events.createdAt, after.at), gt(events.id, after.id)))
+          : undefined,
       ),
     )
     .orderBy(asc(events.createdAt), asc(events.id))

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gt, or } from "drizzle-orm";
+import { and, asc, eq, gt, or } from "drizzle-orm";
 import type { PageAfter } from "./conversations";
 import type { Database } from "./database";
 import { eventDeliveries, webhooks } from "./schema";
@@ -7,11 +7,6 @@ export type WebhookRow = typeof webhooks.$inferSelect;
 
 /** API.md: at most 20 endpoints per location. */
 export const MAX_WEBHOOKS_PER_LOCATION = 20;
-
-export async function countWebhooks(db: Database, locationId: string): Promise<number> {
-  const row = await db.select({ n: count() }).from(webhooks).where(eq(webhooks.locationId, locationId)).get();
-  return row?.n ?? 0;
-}
 
 /**
  * Inserts the endpoint only while the location has fewer than MAX_WEBHOOKS_PER_LOCATION: the check and
@@ -25,8 +20,17 @@ export async function insertWebhookWithinLimit(db: Database, row: WebhookRow): P
       SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, NULL, NULL, ?8, ?8
       WHERE (SELECT count(*) FROM webhooks WHERE location_id = ?2) < ?9`,
     )
-    .bind(row.id, row.locationId, row.url, row.eventsJson, row.description, row.status, row.secretSealed, row.createdAt,
-      MAX_WEBHOOKS_PER_LOCATION)
+    .bind(
+      row.id,
+      row.locationId,
+      row.url,
+      row.eventsJson,
+      row.description,
+      row.status,
+      row.secretSealed,
+      row.createdAt,
+      MAX_WEBHOOKS_PER_LOCATION,
+    )
     .run();
   return result.meta.changes === 1;
 }
@@ -52,7 +56,9 @@ export async function listWebhooks(
     .where(
       and(
         eq(webhooks.locationId, locationId),
-        after ? or(gt(webhooks.createdAt, after.at), and(eq(webhooks.createdAt, after.at), gt(webhooks.id, after.id))) : undefined,
+        after
+          ? or(gt(webhooks.createdAt, after.at), and(eq(webhooks.createdAt, after.at), gt(webhooks.id, after.id)))
+          : undefined,
       ),
     )
     .orderBy(asc(webhooks.createdAt), asc(webhooks.id))
@@ -63,8 +69,13 @@ export async function listWebhooks(
 /** The endpoint and its deliveries go together; a queued attempt for it then finds nothing and is dropped. */
 export async function deleteWebhook(db: Database, locationId: string, webhookId: string): Promise<boolean> {
   const [removed] = await db.batch([
-    db.delete(webhooks).where(and(eq(webhooks.locationId, locationId), eq(webhooks.id, webhookId))).returning(),
-    db.delete(eventDeliveries).where(and(eq(eventDeliveries.locationId, locationId), eq(eventDeliveries.webhookId, webhookId))),
+    db
+      .delete(webhooks)
+      .where(and(eq(webhooks.locationId, locationId), eq(webhooks.id, webhookId)))
+      .returning(),
+    db
+      .delete(eventDeliveries)
+      .where(and(eq(eventDeliveries.locationId, locationId), eq(eventDeliveries.webhookId, webhookId))),
   ]);
   return removed.length > 0;
 }

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Env } from "../env";
 import { log } from "../log";
 import { deliverOnce } from "./deliver";
+import type { EventPresenters } from "./render";
 
 /** Queue names differ per environment (`…-events-production`): the consumer recognises its queue by this. */
 const EVENTS_QUEUE_MARK = "-events";
@@ -19,7 +20,11 @@ const OWN_FAILURE_RETRY_SECONDS = 30;
  * The events queue's consumer (R29). Each message is one (event, endpoint) attempt, acked or retried on
  * its own and all run at once: a slow or dead endpoint holds only its own messages, never the others'.
  */
-export async function handleEventQueue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+export async function handleEventQueue(
+  batch: MessageBatch<unknown>,
+  env: Env,
+  present: EventPresenters,
+): Promise<void> {
   await Promise.all(
     batch.messages.map(async (message) => {
       const job = DeliveryJobSchema.safeParse(message.body);
@@ -29,7 +34,7 @@ export async function handleEventQueue(batch: MessageBatch<unknown>, env: Env): 
         return;
       }
       try {
-        const outcome = await deliverOnce(env, job.data, Date.now());
+        const outcome = await deliverOnce(env, job.data, Date.now(), present);
         if (outcome.kind === "retry") message.retry({ delaySeconds: outcome.delaySeconds });
         else message.ack();
       } catch (error) {

@@ -22,7 +22,10 @@ export async function reportSyncDegraded(
   for (const { locationId, userId } of connections) {
     try {
       const db = await locationDb(env, locationId);
-      const event = recordEvent({ type: "mailbox.sync_degraded", locationId, data: { userId, emailAddress: mailbox, ...problem } }, now);
+      const event = recordEvent(
+        { type: "mailbox.sync_degraded", locationId, data: { userId, emailAddress: mailbox, ...problem } },
+        now,
+      );
       await runBatch(db, event.statements);
       await relayEvents(env, db, locationId, event.eventIds, now);
     } catch (error) {

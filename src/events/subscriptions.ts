@@ -1,7 +1,13 @@
 import type { Config } from "../config";
 import type { Database } from "../db/database";
 import { newId } from "../db/ids";
-import { getWebhook, insertWebhookWithinLimit, MAX_WEBHOOKS_PER_LOCATION, rotateWebhookSecret, type WebhookRow } from "../db/webhooks";
+import {
+  getWebhook,
+  insertWebhookWithinLimit,
+  MAX_WEBHOOKS_PER_LOCATION,
+  rotateWebhookSecret,
+  type WebhookRow,
+} from "../db/webhooks";
 import { AppError } from "../errors";
 import { sealToken, type TokenKeys } from "../google/token-crypto";
 import { checkEndpointUrl } from "./endpoint-url";
@@ -17,7 +23,10 @@ export interface NewSubscription {
   description: string | null;
 }
 
-const keysOf = (config: Config): TokenKeys => ({ current: config.TOKEN_ENCRYPTION_KEY, previous: config.TOKEN_ENCRYPTION_KEY_PREVIOUS });
+const keysOf = (config: Config): TokenKeys => ({
+  current: config.TOKEN_ENCRYPTION_KEY,
+  previous: config.TOKEN_ENCRYPTION_KEY_PREVIOUS,
+});
 
 async function seal(config: Config, secret: string, locationId: string, webhookId: string): Promise<string> {
   return JSON.stringify(await sealToken(keysOf(config), secret, secretBinding(locationId, webhookId)));
@@ -54,9 +63,13 @@ export async function createSubscription(
     updatedAt: now,
   };
   if (!(await insertWebhookWithinLimit(db, webhook))) {
-    throw new AppError("conflict", `A location has at most ${MAX_WEBHOOKS_PER_LOCATION} webhook endpoints; delete one first.`, {
-      limit: MAX_WEBHOOKS_PER_LOCATION,
-    });
+    throw new AppError(
+      "conflict",
+      `A location has at most ${MAX_WEBHOOKS_PER_LOCATION} webhook endpoints; delete one first.`,
+      {
+        limit: MAX_WEBHOOKS_PER_LOCATION,
+      },
+    );
   }
   return { webhook, secret };
 }
@@ -72,10 +85,16 @@ export async function rotateSubscriptionSecret(
   const existing = await getWebhook(db, locationId, webhookId);
   if (!existing) return null;
   const secret = newWebhookSecret();
-  const webhook = await rotateWebhookSecret(db, locationId, webhookId, {
-    current: await seal(config, secret, locationId, webhookId),
-    previous: existing.secretSealed,
-    previousUntil: now + ROTATION_OVERLAP_MS,
-  }, now);
+  const webhook = await rotateWebhookSecret(
+    db,
+    locationId,
+    webhookId,
+    {
+      current: await seal(config, secret, locationId, webhookId),
+      previous: existing.secretSealed,
+      previousUntil: now + ROTATION_OVERLAP_MS,
+    },
+    now,
+  );
   return webhook ? { webhook, secret } : null;
 }

@@ -22,7 +22,12 @@ describe("R29: each event type from its real cause, delivered signed", () => {
     const owner = await connectedOwner();
     const contact = await addContact(owner.locationId, mail("ann"));
     const { secret, host } = await subscribe(owner.locationId, { events: ["message.created"] });
-    const sent = await deliver(owner.address, { from: contact.email, to: owner.address, subject: "Hello", text: "secret body" });
+    const sent = await deliver(owner.address, {
+      from: contact.email,
+      to: owner.address,
+      subject: "Hello",
+      text: "secret body",
+    });
     await pushAndSync(owner.address);
 
     const [request, ...more] = await waitForReceived(host, 1);
@@ -33,7 +38,12 @@ describe("R29: each event type from its real cause, delivered signed", () => {
     expect(request?.headers["webhook-id"]).toBe(event.id);
     expect(request?.headers["content-type"]).toBe("application/json");
     const message = event.data.message as Record<string, unknown>;
-    expect(message).toMatchObject({ contactId: contact.id, source: "gmail", subject: "Hello", gmail: { messageId: sent.id } });
+    expect(message).toMatchObject({
+      contactId: contact.id,
+      source: "gmail",
+      subject: "Hello",
+      gmail: { messageId: sent.id },
+    });
     expect(message).not.toHaveProperty("text");
     expect(message).not.toHaveProperty("html");
     expect(request?.body).not.toContain("secret body");
@@ -47,15 +57,27 @@ describe("R29: each event type from its real cause, delivered signed", () => {
     const answer = await send(sender, { subject: "Offer", text: "Hi" });
     expect(answer.status).toBe(201);
     const [event] = await verifiedEvents(host, secret, 1);
-    expect(event?.data.message).toMatchObject({ id: answer.body.message.id, source: "crm", provider: "gmail", direction: "outbound" });
+    expect(event?.data.message).toMatchObject({
+      id: answer.body.message.id,
+      source: "crm",
+      provider: "gmail",
+      direction: "outbound",
+    });
   });
 
   it("R29: mail to the BCC address gives contact.created for the new contact, then message.created", async () => {
     const p = await provision(`ev-bcc-${crypto.randomUUID().slice(0, 6)}`);
     const { secret, host } = await subscribe(p.locationId);
     const raw = mime(
-      [trustedResults("agency.example"), "From: Olive Owner <owner@agency.example>", "To: Carla <carla@client.example>",
-        "Subject: Proposal", `Message-ID: <${crypto.randomUUID()}@agency.example>`, "MIME-Version: 1.0", "Content-Type: text/plain"],
+      [
+        trustedResults("agency.example"),
+        "From: Olive Owner <owner@agency.example>",
+        "To: Carla <carla@client.example>",
+        "Subject: Proposal",
+        `Message-ID: <${crypto.randomUUID()}@agency.example>`,
+        "MIME-Version: 1.0",
+        "Content-Type: text/plain",
+      ],
       "Hello",
     );
     expect((await deliverBcc(raw, { to: p.bccAddress })).rejections).toEqual([]);
@@ -118,7 +140,12 @@ describe("R29: each event type from its real cause, delivered signed", () => {
       await runCron(start + offset);
     }
     const [event] = await verifiedEvents(host, secret, 1);
-    expect(event?.data).toMatchObject({ userId, emailAddress: account, problem: "watch_renewal_failing", details: { failures: WATCH_FAILURES_VISIBLE } });
+    expect(event?.data).toMatchObject({
+      userId,
+      emailAddress: account,
+      problem: "watch_renewal_failing",
+      details: { failures: WATCH_FAILURES_VISIBLE },
+    });
     // Announced once for the streak (the fourth failure adds none); a repeat delivery keeps the same id.
     expect(new Set((await verifiedEvents(host, secret, 1)).map((e) => e.id)).size).toBe(1);
     expect((await eventsOf(locationId)).filter((e) => e.type === "mailbox.sync_degraded")).toHaveLength(1);

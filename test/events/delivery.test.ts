@@ -22,7 +22,9 @@ afterEach(() => {
 async function redeliver(job: DeliveryJob, attempts: number, at: number) {
   vi.useFakeTimers({ toFake: ["Date"] });
   vi.setSystemTime(at);
-  const batch = createMessageBatch<DeliveryJob>("crm-gmail-sync-events", [{ id: crypto.randomUUID(), timestamp: at, attempts, body: job }]);
+  const batch = createMessageBatch<DeliveryJob>("crm-gmail-sync-events", [
+    { id: crypto.randomUUID(), timestamp: at, attempts, body: job },
+  ]);
   const ctx = createExecutionContext();
   await worker.queue(batch, env);
   return getQueueResult(batch, ctx);
@@ -32,14 +34,22 @@ async function redeliver(job: DeliveryJob, attempts: number, at: number) {
 async function commitEvent(locationId: string) {
   const db = await locationDb(env, locationId);
   const write = recordEvent(
-    { type: "mailbox.status_changed", locationId, data: { userId: "u", emailAddress: "a@gmail.com", status: "active", reason: "connected" } },
+    {
+      type: "mailbox.status_changed",
+      locationId,
+      data: { userId: "u", emailAddress: "a@gmail.com", status: "active", reason: "connected" },
+    },
     Date.now(),
   );
   await runBatch(db, write.statements);
   return write.eventIds[0] as string;
 }
 
-async function waitForDelivery(locationId: string, webhookId: string, check: (d: Awaited<ReturnType<typeof deliveriesOf>>) => boolean) {
+async function waitForDelivery(
+  locationId: string,
+  webhookId: string,
+  check: (d: Awaited<ReturnType<typeof deliveriesOf>>) => boolean,
+) {
   const deadline = Date.now() + 10_000;
   for (;;) {
     const deliveries = await deliveriesOf(locationId, webhookId);
@@ -70,7 +80,14 @@ describe("R29 delivery: at least once, retried, same id", () => {
     expect(requests.map((r) => verified(r, secret).id)).toEqual([eventId, eventId]);
     expect(Number(requests[1]?.headers["webhook-timestamp"])).toBe(Math.floor(retryAt / 1000));
     expect(await deliveriesOf(locationId, webhook.id)).toEqual([
-      { eventId, status: "delivered", attempts: 2, lastStatusCode: 200, lastAttemptAt: new Date(retryAt).toISOString(), nextAttemptAt: null },
+      {
+        eventId,
+        status: "delivered",
+        attempts: 2,
+        lastStatusCode: 200,
+        lastAttemptAt: new Date(retryAt).toISOString(),
+        nextAttemptAt: null,
+      },
     ]);
   });
 
@@ -95,7 +112,12 @@ describe("R29 delivery: at least once, retried, same id", () => {
       if (delivery?.status === "pending") expect(result.retryMessages).toHaveLength(1);
       else expect(result.explicitAcks).toHaveLength(1);
     }
-    expect(delivery).toMatchObject({ status: "failed", attempts: MAX_ATTEMPTS, lastStatusCode: 503, nextAttemptAt: null });
+    expect(delivery).toMatchObject({
+      status: "failed",
+      attempts: MAX_ATTEMPTS,
+      lastStatusCode: 503,
+      nextAttemptAt: null,
+    });
     expect(MAX_ATTEMPTS).toBeGreaterThanOrEqual(8);
     expect(delays[0]).toBeLessThanOrEqual(60_000);
     for (let i = 1; i < delays.length; i += 1) expect(delays[i]).toBeGreaterThanOrEqual(delays[i - 1] as number);
@@ -143,7 +165,8 @@ describe("R29 delivery: at least once, retried, same id", () => {
     const good = await subscribe(owner.locationId);
     const dead = await subscribe(owner.locationId);
     await planAnswers(dead.host, [], { hang: true });
-    for (let i = 0; i < 5; i += 1) await deliver(owner.address, { from: contact.email, to: owner.address, subject: `m${i}`, text: "x" });
+    for (let i = 0; i < 5; i += 1)
+      await deliver(owner.address, { from: contact.email, to: owner.address, subject: `m${i}`, text: "x" });
     await pushAndSync(owner.address);
 
     const received = await waitForReceived(good.host, 5);
@@ -151,7 +174,11 @@ describe("R29 delivery: at least once, retried, same id", () => {
     // Causal, not a speed figure: every good receipt happened before the dead endpoint's first attempt gave up.
     expect(Math.max(...received.map((r) => r.receivedAt))).toBeLessThan(deadFirst + loadConfig(env).WEBHOOK_TIMEOUT_MS);
     expect(new Set(received.map((r) => verified(r, good.secret).id)).size).toBe(5);
-    const deadDeliveries = await waitForDelivery(owner.locationId, dead.webhook.id, (d) => d.length === 5 && d.every((x) => x.attempts >= 1));
+    const deadDeliveries = await waitForDelivery(
+      owner.locationId,
+      dead.webhook.id,
+      (d) => d.length === 5 && d.every((x) => x.attempts >= 1),
+    );
     expect(deadDeliveries.every((d) => d.status === "pending" && d.lastStatusCode === null)).toBe(true);
     expect((await deliveriesOf(owner.locationId, good.webhook.id)).every((d) => d.status === "delivered")).toBe(true);
   }, 30_000);
@@ -172,17 +199,23 @@ describe("R29 delivery: at least once, retried, same id", () => {
     expect((await eventsOf(b.locationId)).map((e) => e.id)).not.toContain(event.id);
     const tokenB = await locationToken(b.locationId);
     expect((await api("GET", `/v1/locations/${a.locationId}/events`, { token: tokenB })).status).toBe(403);
-    expect((await api("GET", `/v1/locations/${b.locationId}/webhooks/${atA.webhook.id}`, { token: tokenB })).status).toBe(404);
+    expect(
+      (await api("GET", `/v1/locations/${b.locationId}/webhooks/${atA.webhook.id}`, { token: tokenB })).status,
+    ).toBe(404);
     const replay = await api("POST", `/v1/locations/${b.locationId}/webhooks/${atA.webhook.id}/replay`, {
       token: tokenB,
       body: { since: new Date(Date.now() - 60_000).toISOString() },
     });
     expect(replay.status).toBe(404);
     // B's own endpoint replayed over the same minutes gets nothing of A's.
-    const own = await api<{ events: number }>("POST", `/v1/locations/${b.locationId}/webhooks/${atB.webhook.id}/replay`, {
-      token: tokenB,
-      body: { since: new Date(Date.now() - 60_000).toISOString() },
-    });
+    const own = await api<{ events: number }>(
+      "POST",
+      `/v1/locations/${b.locationId}/webhooks/${atB.webhook.id}/replay`,
+      {
+        token: tokenB,
+        body: { since: new Date(Date.now() - 60_000).toISOString() },
+      },
+    );
     expect(own.body.events).toBe((await eventsOf(b.locationId)).length);
     expect((await eventsOf(b.locationId)).every((e) => e.locationId === b.locationId)).toBe(true);
   });

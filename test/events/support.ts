@@ -47,13 +47,18 @@ export async function subscribe(
     token: await locationToken(locationId),
     body: { url: `https://${host}/crm/events`, events: options.events ?? ["*"] },
   });
-  if (res.status !== 201 || !res.body.webhook.secret) throw new Error(`subscribe: ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== 201 || !res.body.webhook.secret)
+    throw new Error(`subscribe: ${res.status} ${JSON.stringify(res.body)}`);
   return { webhook: res.body.webhook, secret: res.body.webhook.secret, host };
 }
 
-/** How the endpoint answers its next requests (`next`, in order), then every request after (`then`). */
-export async function planAnswers(host: string, next: ({ status: number } | { hang: true })[], then: { status: number } | { hang: true } = { status: 200 }) {
-  await fetch(`${CONTROL}/plan`, { method: "POST", body: JSON.stringify({ host, next, then }) });
+/** How the endpoint answers its next requests (`next`, in order), then every request after (`after`). */
+export async function planAnswers(
+  host: string,
+  next: ({ status: number } | { hang: true })[],
+  after: { status: number } | { hang: true } = { status: 200 },
+) {
+  await fetch(`${CONTROL}/plan`, { method: "POST", body: JSON.stringify({ host, next, after }) });
 }
 
 export async function receivedBy(host: string): Promise<Received[]> {
@@ -94,9 +99,13 @@ export interface DeliveryJson {
 }
 
 export async function deliveriesOf(locationId: string, webhookId: string, query = ""): Promise<DeliveryJson[]> {
-  const res = await api<{ deliveries: DeliveryJson[] }>("GET", `/v1/locations/${locationId}/webhooks/${webhookId}/deliveries?limit=200${query}`, {
-    token: await locationToken(locationId),
-  });
+  const res = await api<{ deliveries: DeliveryJson[] }>(
+    "GET",
+    `/v1/locations/${locationId}/webhooks/${webhookId}/deliveries?limit=200${query}`,
+    {
+      token: await locationToken(locationId),
+    },
+  );
   if (res.status !== 200) throw new Error(`deliveries: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.deliveries;
 }

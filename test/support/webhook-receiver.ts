@@ -17,7 +17,7 @@ type Behaviour = { status: number } | { hang: true };
 
 interface Plan {
   next: Behaviour[];
-  then: Behaviour;
+  after: Behaviour;
 }
 
 const HANG_LIMIT_MS = 30_000;
@@ -28,8 +28,8 @@ export function createWebhookReceiver() {
 
   async function control(request: Request, url: URL): Promise<Response> {
     if (url.pathname === "/plan" && request.method === "POST") {
-      const body = (await request.json()) as { host: string; next?: Behaviour[]; then?: Behaviour };
-      plans.set(body.host, { next: body.next ?? [], then: body.then ?? { status: 200 } });
+      const body = (await request.json()) as { host: string; next?: Behaviour[]; after?: Behaviour };
+      plans.set(body.host, { next: body.next ?? [], after: body.after ?? { status: 200 } });
       return Response.json({ ok: true });
     }
     if (url.pathname === "/received") {
@@ -40,8 +40,8 @@ export function createWebhookReceiver() {
   }
 
   async function endpoint(request: Request, url: URL): Promise<Response> {
-    const plan = plans.get(url.hostname) ?? { next: [], then: { status: 200 } };
-    const behaviour = plan.next.shift() ?? plan.then;
+    const plan = plans.get(url.hostname) ?? { next: [], after: { status: 200 } };
+    const behaviour = plan.next.shift() ?? plan.after;
     const record: Received = {
       host: url.hostname,
       path: url.pathname,

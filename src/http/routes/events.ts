@@ -6,6 +6,7 @@ import { renderEvent } from "../../events/render";
 import { EVENT_RETENTION_MS } from "../../events/retention";
 import type { PageAfter } from "../../db/conversations";
 import { toPage } from "../cursor";
+import { eventPresenters } from "../present";
 import { newRouter } from "../router";
 import { BEARER_AUTH, errorResponses, jsonContent } from "../schemas/common";
 import { LocationIdParam } from "../schemas/provisioning";
@@ -34,13 +35,19 @@ eventRoutes.openapi(
     const start = cursor ?? (after === undefined ? undefined : await resolveAfter(db, locationId, after));
     const rows = await listEvents(db, locationId, { since, type, after: start, limit: limit + 1 });
     const page = toPage(rows, limit, (row) => ({ at: row.createdAt, id: row.id }));
-    const events = await Promise.all(page.items.map(async (row) => JSON.parse(await renderEvent(db, row)) as z.infer<typeof Event>));
+    const events = await Promise.all(
+      page.items.map(async (row) => JSON.parse(await renderEvent(db, row, eventPresenters)) as z.infer<typeof Event>),
+    );
     return c.json({ events, nextCursor: page.nextCursor }, 200);
   },
 );
 
 /** `after`: an event id of this location (events after it), or a time (events strictly after it). */
-async function resolveAfter(db: Awaited<ReturnType<typeof locationDb>>, locationId: string, after: string): Promise<PageAfter> {
+async function resolveAfter(
+  db: Awaited<ReturnType<typeof locationDb>>,
+  locationId: string,
+  after: string,
+): Promise<PageAfter> {
   if (after.startsWith("evt_")) {
     const event = await getEvent(db, locationId, after);
     if (event) return { at: event.createdAt, id: event.id };

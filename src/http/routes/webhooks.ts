@@ -59,7 +59,10 @@ webhookSubscriptionRoutes.openapi(
     summary: "Subscribe an endpoint to events (the secret is shown only in this answer)",
     security: BEARER_AUTH,
     middleware: [limitBody(JSON_BODY_LIMIT_BYTES)] as const,
-    request: { params: LocationIdParam, body: { required: true, content: { "application/json": { schema: CreateWebhookBody } } } },
+    request: {
+      params: LocationIdParam,
+      body: { required: true, content: { "application/json": { schema: CreateWebhookBody } } },
+    },
     responses: {
       201: jsonContent(z.object({ webhook: WebhookWithSecret }), "The endpoint, with its secret"),
       ...errorResponses(400, 401, 403, 404, 409, 413),
@@ -69,11 +72,17 @@ webhookSubscriptionRoutes.openapi(
     const { locationId } = c.req.valid("param");
     const body = c.req.valid("json");
     const db = await locationDb(c.env, locationId);
-    const { webhook, secret } = await createSubscription(c.get("config"), db, locationId, {
-      url: body.url,
-      events: body.events,
-      description: body.description ?? null,
-    }, Date.now());
+    const { webhook, secret } = await createSubscription(
+      c.get("config"),
+      db,
+      locationId,
+      {
+        url: body.url,
+        events: body.events,
+        description: body.description ?? null,
+      },
+      Date.now(),
+    );
     return c.json({ webhook: { ...presentWebhook(webhook), secret } }, 201);
   },
 );
@@ -86,14 +95,20 @@ webhookSubscriptionRoutes.openapi(
     security: BEARER_AUTH,
     request: { params: LocationIdParam, query: DeliveriesQuery.pick({ limit: true, cursor: true }) },
     responses: {
-      200: jsonContent(z.object({ webhooks: z.array(Webhook), nextCursor: z.string().nullable() }), "A page of endpoints"),
+      200: jsonContent(
+        z.object({ webhooks: z.array(Webhook), nextCursor: z.string().nullable() }),
+        "A page of endpoints",
+      ),
       ...errorResponses(400, 401, 403, 404),
     },
   }),
   async (c) => {
     const { locationId } = c.req.valid("param");
     const { cursor, limit } = c.req.valid("query");
-    const rows = await listWebhooks(await locationDb(c.env, locationId), locationId, { after: cursor, limit: limit + 1 });
+    const rows = await listWebhooks(await locationDb(c.env, locationId), locationId, {
+      after: cursor,
+      limit: limit + 1,
+    });
     const page = toPage(rows, limit, (row) => ({ at: row.createdAt, id: row.id }));
     return c.json({ webhooks: page.items.map(presentWebhook), nextCursor: page.nextCursor }, 200);
   },
@@ -106,7 +121,10 @@ webhookSubscriptionRoutes.openapi(
     summary: "Read an endpoint (no secret)",
     security: BEARER_AUTH,
     request: { params: WebhookParams },
-    responses: { 200: jsonContent(z.object({ webhook: Webhook }), "The endpoint"), ...errorResponses(400, 401, 403, 404) },
+    responses: {
+      200: jsonContent(z.object({ webhook: Webhook }), "The endpoint"),
+      ...errorResponses(400, 401, 403, 404),
+    },
   }),
   async (c) => {
     const { locationId, webhookId } = c.req.valid("param");
@@ -127,7 +145,8 @@ webhookSubscriptionRoutes.openapi(
   }),
   async (c) => {
     const { locationId, webhookId } = c.req.valid("param");
-    if (!(await deleteWebhook(await locationDb(c.env, locationId), locationId, webhookId))) throw notFound(locationId, webhookId);
+    if (!(await deleteWebhook(await locationDb(c.env, locationId), locationId, webhookId)))
+      throw notFound(locationId, webhookId);
     return c.body(null, 204);
   },
 );
@@ -139,7 +158,10 @@ webhookSubscriptionRoutes.openapi(
     summary: "Replace the secret; the old one keeps signing for 24 hours",
     security: BEARER_AUTH,
     middleware: [limitBody(JSON_BODY_LIMIT_BYTES)] as const,
-    request: { params: WebhookParams, body: { required: true, content: { "application/json": { schema: EmptyBody } } } },
+    request: {
+      params: WebhookParams,
+      body: { required: true, content: { "application/json": { schema: EmptyBody } } },
+    },
     responses: {
       200: jsonContent(z.object({ webhook: WebhookWithSecret }), "The endpoint, with its new secret"),
       ...errorResponses(400, 401, 403, 404, 413),
@@ -161,7 +183,10 @@ webhookSubscriptionRoutes.openapi(
     summary: "Deliver again every event since a time within the last 7 days to this endpoint",
     security: BEARER_AUTH,
     middleware: [limitBody(JSON_BODY_LIMIT_BYTES)] as const,
-    request: { params: WebhookParams, body: { required: true, content: { "application/json": { schema: ReplayBody } } } },
+    request: {
+      params: WebhookParams,
+      body: { required: true, content: { "application/json": { schema: ReplayBody } } },
+    },
     responses: {
       202: jsonContent(z.object({ events: z.number().int() }), "How many events were queued again"),
       ...errorResponses(400, 401, 403, 404, 413),
@@ -192,7 +217,10 @@ webhookSubscriptionRoutes.openapi(
     security: BEARER_AUTH,
     request: { params: WebhookParams, query: DeliveriesQuery },
     responses: {
-      200: jsonContent(z.object({ deliveries: z.array(Delivery), nextCursor: z.string().nullable() }), "A page of deliveries"),
+      200: jsonContent(
+        z.object({ deliveries: z.array(Delivery), nextCursor: z.string().nullable() }),
+        "A page of deliveries",
+      ),
       ...errorResponses(400, 401, 403, 404),
     },
   }),

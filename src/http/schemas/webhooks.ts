@@ -12,7 +12,10 @@ export const WebhookParams = LocationIdParam.extend({
 export const CreateWebhookBody = z
   .object({
     url: z.string().min(1).max(2048).openapi({ format: "uri", example: "https://crm.example/hooks/gmail" }),
-    events: z.array(z.union([EventTypeSchema, z.literal("*")])).min(1).max(EVENT_TYPES.length + 1),
+    events: z
+      .array(z.union([EventTypeSchema, z.literal("*")]))
+      .min(1)
+      .max(EVENT_TYPES.length + 1),
     description: z.string().trim().max(256).nullable().optional(),
   })
   .openapi("CreateWebhookBody");
@@ -20,7 +23,9 @@ export const CreateWebhookBody = z
 export const EmptyBody = z.object({}).openapi("EmptyBody");
 
 export const ReplayBody = z
-  .object({ since: z.iso.datetime({ offset: true }).openapi({ format: "date-time", description: "within the last 7 days" }) })
+  .object({
+    since: z.iso.datetime({ offset: true }).openapi({ format: "date-time", description: "within the last 7 days" }),
+  })
   .openapi("ReplayBody");
 
 export const Webhook = z
@@ -61,5 +66,11 @@ export const EventsQuery = PageQuery.extend({
 });
 
 export const Event = z
-  .object({ id: z.string(), type: EventTypeSchema, createdAt: Timestamp, locationId: z.string(), data: z.record(z.string(), z.unknown()) })
+  .object({
+    id: z.string(),
+    type: EventTypeSchema,
+    createdAt: Timestamp,
+    locationId: z.string(),
+    data: z.record(z.string(), z.unknown()),
+  })
   .openapi("Event");
