@@ -6,7 +6,7 @@ import { log } from "../log";
 import { MESSAGES_PER_BATCH } from "../sync/plan";
 import { stateOfLabels, type StateChange } from "../sync/state-fold";
 import { applyStateChanges } from "./state-apply";
-import { nextStateChanges, nextStateRefresh, queueStateRefresh, recordStateChanges, removeStateChanges, removeStateRefresh } from "./state-queue";
+import { dropSyncedFromPending, nextStateChanges, nextStateRefresh, queueStateRefresh, recordStateChanges, removeStateChanges, removeStateRefresh } from "./state-queue";
 import type { Env } from "../env";
 import type { GmailClient } from "../gmail/client";
 import type { ActiveConnection } from "../sync/load-routing";
@@ -30,6 +30,7 @@ export async function applyQueuedStates(host: StateSyncDeps): Promise<{ subreque
   const locations = host.connections().map((c) => c.locationId);
   const applied = await applyStateChanges(host.env, host.mailbox, locations, changes);
   removeStateChanges(host.sql, queued);
+  dropSyncedFromPending(host.sql, applied.stored);
   const changed = [...applied.changed.values()].reduce((n, ids) => n + ids.length, 0);
   if (changed > 0) log.info("sync_states_applied", { mailbox: host.mailbox, changes: queued.length, copiesChanged: changed });
   return { subrequests: applied.d1Calls, changed };

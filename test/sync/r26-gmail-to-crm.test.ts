@@ -77,6 +77,7 @@ describe("R26: Gmail → CRM", () => {
 
   it("R26: trash, restore and permanent delete in Gmail: the message stays in the CRM, only its state changes", async () => {
     const { owner, gmailId } = await syncedInbound("Bin");
+    await resetCounters(owner.address);
     await act(owner, gmailId, "trash");
     await pushAndSync(owner.address);
     expect(await stateOf(owner.locationId)).toEqual([{ subject: "Bin", unread: true, gmailState: "trashed" }]);
@@ -88,6 +89,8 @@ describe("R26: Gmail → CRM", () => {
     await deleteMessage(owner.address, gmailId);
     await pushAndSync(owner.address);
     expect(await stateOf(owner.locationId)).toEqual([{ subject: "Bin", unread: true, gmailState: "deleted" }]);
+    // The restore puts INBOX back, as new mail moving into the Inbox would: a synced message is not fetched again.
+    expect(Object.keys((await counters(owner.address)).requests)).toEqual(["users.history.list"]);
   });
 
   it("R26: within one walk the newest record wins (read, unread, read in one second, one push)", async () => {
