@@ -142,6 +142,14 @@ describe("R26: CRM → Gmail (PATCH …/messages/{id})", () => {
     expect([answer.status, answer.body.error.code]).toEqual([409, "mailbox_not_connected"]);
   });
 
+  it("R26/R4: the mailbox replaced by another Google account (update email): 409 mailbox_not_connected", async () => {
+    const { owner, id } = await synced();
+    await connectedOwner({ account: uniqueEmail("newaddr"), locationId: owner.locationId, userId: owner.userId });
+    const answer = await patch(owner.locationId, id, { unread: false });
+    expect([answer.status, answer.body.error.code]).toEqual([409, "mailbox_not_connected"]);
+    expect((await messagesOf(owner.locationId)).map((m) => m.unread)).toEqual([true]);
+  });
+
   it("R26/R6: needs_reauth: 409 mailbox_needs_reauth; a change in Gmail meanwhile is applied after the reconnect", async () => {
     const { owner, id, gmailId } = await synced();
     await revoke(owner.address);
