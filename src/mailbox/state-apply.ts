@@ -44,11 +44,19 @@ export async function applyStateChanges(
     }
     if (updates.length === 0) continue;
     // R29: message.updated for exactly the copies that changed, in the batch that changes them.
-    const events = recordMessageEvents("message.updated", locationId, updates.map((u) => u.id), now);
+    const events = recordMessageEvents(
+      "message.updated",
+      locationId,
+      updates.map((u) => u.id),
+      now,
+    );
     await runBatch(db, [...gmailStateStatements(locationId, updates), ...events.statements]);
     await relayEvents(env, db, locationId, events.eventIds, now);
     result.d1Calls += 1;
-    result.changed.set(locationId, updates.map((u) => u.id));
+    result.changed.set(
+      locationId,
+      updates.map((u) => u.id),
+    );
   }
   return result;
 }

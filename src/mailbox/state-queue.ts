@@ -110,5 +110,6 @@ export function resetStateQueues(sql: SqlStorage): void {
  * in some location (R24) keeps its retries.
  */
 export function dropSyncedFromPending(sql: SqlStorage, ids: Iterable<string>): void {
-  for (const id of ids) sql.exec("DELETE FROM sync_pending WHERE message_id = ? AND attempts = 0 AND open_attempt = 0", id);
+  for (const id of ids)
+    sql.exec("DELETE FROM sync_pending WHERE message_id = ? AND attempts = 0 AND open_attempt = 0", id);
 }

@@ -17,7 +17,16 @@ import {
   uniqueEmail,
 } from "../support/google";
 import { updatedEvents } from "./r26-support";
-import { addContact, connectedOwner, messagesOf, pushAndSync, runAlarms, syncInternals, syncNow, type Owner } from "./support";
+import {
+  addContact,
+  connectedOwner,
+  messagesOf,
+  pushAndSync,
+  runAlarms,
+  syncInternals,
+  syncNow,
+  type Owner,
+} from "./support";
 
 const contactEmail = () => uniqueEmail("c", "client.test");
 
@@ -28,7 +37,11 @@ async function act(owner: Owner, gmailId: string, action: "read" | "unread" | "t
 }
 
 async function stateOf(locationId: string): Promise<{ subject: string; unread: boolean; gmailState: string | null }[]> {
-  return (await messagesOf(locationId)).map((m) => ({ subject: m.subject, unread: m.unread, gmailState: m.gmailState }));
+  return (await messagesOf(locationId)).map((m) => ({
+    subject: m.subject,
+    unread: m.unread,
+    gmailState: m.gmailState,
+  }));
 }
 
 /** An owner with one synced inbound email from a contact. */
@@ -140,7 +153,8 @@ describe("R26: Gmail → CRM", () => {
   it("R26: a change of a message never synced (not a contact's) is ignored and creates nothing", async () => {
     const owner = await connectedOwner();
     await addContact(owner.locationId, contactEmail());
-    const stranger = (await deliver(owner.address, { from: "stranger@else.test", to: owner.address, subject: "Nope" })).id;
+    const stranger = (await deliver(owner.address, { from: "stranger@else.test", to: owner.address, subject: "Nope" }))
+      .id;
     await pushAndSync(owner.address);
     await act(owner, stranger, "read");
     await act(owner, stranger, "trash");
