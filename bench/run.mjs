@@ -4,6 +4,7 @@
  */
 const only = process.argv.slice(2);
 const benches = [
+  ["bundle", async () => (await import("./bundle.mjs")).benchBundle()],
   ["sync", async () => (await import("./sync.mjs")).benchSync()],
   ["state", async () => (await import("./state.mjs")).benchState()],
   ["send", async () => (await import("./send.mjs")).benchSend()],
