@@ -2,6 +2,7 @@ import { directoryDb } from "../db/database";
 import { purgeExpiredStateUses } from "../db/oauth-state-uses";
 import type { Env } from "../env";
 import { requestCatchUpSyncs } from "./catch-up-sync";
+import { purgeExpiredDecisions } from "./purge-decisions";
 import { renewDueWatches } from "./renew-watches";
 
 /**
@@ -13,4 +14,5 @@ export async function runScheduled(controller: Pick<ScheduledController, "schedu
   await renewDueWatches(env, now);
   await requestCatchUpSyncs(env, now);
   await purgeExpiredStateUses(directoryDb(env), now);
+  await purgeExpiredDecisions(env, now);
 }
