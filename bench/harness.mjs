@@ -89,8 +89,11 @@ export async function connectBenchMailbox(mf, google, account) {
   const { contact } = await call("POST", "/v1/locations/bench/contacts", { email: "contact@client.bench.test", name: "Contact" });
   await control("POST", "/accounts", { email: account });
   const { authorizationUrl } = await call("POST", "/v1/locations/bench/users/u1/mailbox/connect", {});
-  const { redirectUrl } = await control("POST", "/oauth/consent", { authorizationUrl, account });
-  const callback = await mf.dispatchFetch(redirectUrl, { redirect: "manual" });
+  // R32: the connect link sets a cookie and sends on to Google; the callback needs that cookie back.
+  const start = await mf.dispatchFetch(authorizationUrl, { redirect: "manual" });
+  const cookie = (start.headers.get("set-cookie") ?? "").split(";")[0];
+  const { redirectUrl } = await control("POST", "/oauth/consent", { authorizationUrl: start.headers.get("location"), account });
+  const callback = await mf.dispatchFetch(redirectUrl, { redirect: "manual", headers: { cookie } });
   if (!String(callback.headers.get("location") ?? (await callback.text())).includes("connected")) throw new Error("bench: connect failed");
   return { token, call, control, contact };
 }

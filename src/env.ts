@@ -1,3 +1,4 @@
+import type { DeliveryJob } from "./events/types";
 import type { Mailbox } from "./mailbox/mailbox";
 
 /** The Worker's bindings as wrangler.toml declares them; plain settings are read only through config.ts. */
@@ -6,5 +7,7 @@ export interface Env {
   MAILBOX: DurableObjectNamespace<Mailbox>;
   ATTACHMENTS: R2Bucket;
   EMAIL: SendEmail;
+  /** R29: one message per (event, endpoint) delivery attempt; this Worker is also its consumer. */
+  EVENTS_QUEUE: Queue<DeliveryJob>;
   [setting: string]: unknown;
 }

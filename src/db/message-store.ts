@@ -1,8 +1,9 @@
 import { and, eq, sql, type SQL } from "drizzle-orm";
-import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import type { MessageFacts } from "../mail/message-facts";
 import type { Database } from "./database";
+import { recordMessageEvents } from "../events/outbox";
 import { newId } from "./ids";
+import { runBatch } from "./run-batch";
 import { messages } from "./schema";
 import {
   bindThread,
@@ -44,6 +45,8 @@ export interface StoredMessage {
   /** The contact of that row: differs from the item's when an earlier copy lives in another conversation. */
   contactId: string;
   created: boolean;
+  /** The message.created event written with it (R29): set when `created`; relay it after the call. */
+  eventId: string | null;
 }
 
 /**
@@ -51,7 +54,8 @@ export interface StoredMessage {
  * D1 runs as one transaction, and every statement is idempotent: the conversation is created on first
  * use, a message hitting a unique index (Gmail id R15, Message-ID R21) is not stored again and neither
  * are its attachments, counters are recounted from the rows. Running the same call twice changes nothing.
- * All items must belong to one location: one call writes one location's database.
+ * All items must belong to one location: one call writes one location's database. Each message stored
+ * gets its message.created event in the same batch (R29): the caller relays `eventId`s after the call.
  */
 export async function storeMessages(
   db: Database,
@@ -92,6 +96,9 @@ export async function storeMessages(
   for (const contactId of new Set(items.map((item) => item.contactId))) {
     writes.push(recountConversation(locationId, contactId));
   }
+  // R29: a new row's id is its own key, so only messages really stored here get message.created.
+  const created = recordMessageEvents("message.created", locationId, keys.map((key) => key.newId), now);
+  writes.push(...created.statements);
 
   writes.push(...alsoInBatch);
   const results = await runBatch(db, [...writes, ...keys.map(selectStoredCopy)]);
@@ -100,7 +107,9 @@ export async function storeMessages(
   return keys.map((key, i) => {
     const row = copies[i]?.results[0] as { id: string; conversationId: string; contactId: string } | undefined;
     if (!row) throw new Error(`storeMessages: message ${key.newId} is neither stored nor a duplicate`);
-    return { messageId: row.id, conversationId: row.conversationId, contactId: row.contactId, created: row.id === key.newId };
+    const isNew = row.id === key.newId;
+    const eventId = isNew ? (created.eventIds[i] ?? null) : null;
+    return { messageId: row.id, conversationId: row.conversationId, contactId: row.contactId, created: isNew, eventId };
   });
 }
 
@@ -158,13 +167,3 @@ export async function updateMessageDelivery(
   await runBatch(db, statements);
 }
 
-const dialect = new SQLiteAsyncDialect();
-
-// Straight to D1's batch (one transaction): drizzle's own batch cannot carry raw SQL statements.
-async function runBatch(db: Database, statements: SQL[]): Promise<D1Result[]> {
-  const prepared = statements.map((statement) => {
-    const query = dialect.sqlToQuery(statement);
-    return db.$client.prepare(query.sql).bind(...query.params);
-  });
-  return db.$client.batch(prepared);
-}

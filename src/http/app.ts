@@ -18,6 +18,7 @@ import { sendRoutes } from "./routes/messages-send";
 import { syncProofRoutes } from "./routes/sync-proof";
 import { metaRoutes } from "./routes/meta";
 import { oauthCallbackRoutes } from "./routes/oauth-callback";
+import { oauthStartRoutes } from "./routes/oauth-start";
 import { userRoutes } from "./routes/users";
 import { webhookRoutes } from "./routes/webhook";
 
@@ -51,6 +52,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route(`${LOCATION}/messages`, sendRoutes);
   app.route(`${LOCATION}/users`, mailboxRoutes);
   app.route(`${LOCATION}/users`, syncProofRoutes);
+  app.route("/oauth/google", oauthStartRoutes);
   app.route("/oauth/google", oauthCallbackRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {

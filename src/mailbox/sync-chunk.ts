@@ -1,6 +1,7 @@
-import { locationDb } from "../db/database";
-import { storeMessages, type StoreMessageInput } from "../db/message-store";
+import { locationDb, type Database } from "../db/database";
+import { storeMessages, type StoreMessageInput, type StoredMessage } from "../db/message-store";
 import { recordDecisions, recordParked, type DecisionInput } from "../db/sync-decisions";
+import { relayEvents } from "../events/relay";
 import type { Env } from "../env";
 import { GmailError, type GmailClient } from "../gmail/client";
 import { batchGetMessages } from "../gmail/messages";
@@ -146,7 +147,7 @@ async function storeRouted(
       storeMessages(db, list.flatMap((e) => e.items), now, { alsoInBatch: [recordDecisions(locationId, mailbox, list.map((e) => e.decision), now)] });
     subrequests += 1;
     try {
-      await store(entries);
+      await relayStored(env, db, locationId, await store(entries), now);
       continue;
     } catch (error) {
       log.warn("sync_store_batch_failed", { locationId, count: entries.length, error });
@@ -154,7 +155,7 @@ async function storeRouted(
     for (const entry of entries) {
       subrequests += 1;
       try {
-        await store([entry]);
+        await relayStored(env, db, locationId, await store([entry]), now);
       } catch (error) {
         failed.set(entry.id, `store: ${error instanceof Error ? error.message : String(error)}`);
       }
@@ -181,4 +182,9 @@ function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
+}
+
+/** R29: message.created of what this batch stored, to the events queue right after the commit. */
+function relayStored(env: Env, db: Database, locationId: string, stored: readonly StoredMessage[], now: number) {
+  return relayEvents(env, db, locationId, stored.flatMap((s) => (s.eventId ? [s.eventId] : [])), now);
 }

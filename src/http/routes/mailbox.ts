@@ -3,11 +3,8 @@ import { getConnection } from "../../db/connections";
 import { locationDb } from "../../db/database";
 import { isMember } from "../../db/members";
 import { AppError } from "../../errors";
-import { buildAuthorizationUrl } from "../../google/authorization-url";
-import { issueState } from "../../google/oauth-state";
-import { codeChallengeS256, newCodeVerifier } from "../../google/pkce";
 import { isAllowedReturnTo } from "../../google/return-to";
-import { tokenKeys } from "../../mailbox/grant-store";
+import { issueConnectLink } from "../../mailbox/connect-link";
 import { presentMailbox } from "../../mailbox/present";
 import { mailboxStub } from "../../mailbox/stub";
 import type { Env } from "../../env";
@@ -53,7 +50,7 @@ mailboxRoutes.openapi(
   createRoute({
     method: "post",
     path: "/{userId}/mailbox/connect",
-    summary: "Start connecting a Google account: answers the URL to send the user's browser to (R1)",
+    summary: "Start connecting a Google account: answers the URL to send the user's browser to (R1, R32)",
     security: BEARER_AUTH,
     middleware: [limitBody(JSON_BODY_LIMIT_BYTES)] as const,
     request: { params: MailboxParams, body: { required: false, content: { "application/json": { schema: ConnectBody } } } },
@@ -69,9 +66,7 @@ mailboxRoutes.openapi(
       });
     }
     await requireMember(c.env, locationId, userId);
-    const codeVerifier = newCodeVerifier();
-    const { token } = await issueState(tokenKeys(config), { locationId, userId, returnTo: returnTo ?? null, codeVerifier }, Date.now());
-    const authorizationUrl = buildAuthorizationUrl(config, { state: token, codeChallenge: await codeChallengeS256(codeVerifier) });
+    const authorizationUrl = await issueConnectLink(config, { locationId, userId, returnTo: returnTo ?? null }, Date.now());
     return c.json({ authorizationUrl }, 200);
   },
 );
