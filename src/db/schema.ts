@@ -180,6 +180,10 @@ export const messages = sqliteTable(
     gmailMessageId: text("gmail_message_id"),
     gmailThreadId: text("gmail_thread_id"),
     status: text("status", { enum: ["received", "sending", "sent", "failed"] }).notNull(),
+    /** R26: Gmail's UNREAD label on this message in its mailbox; false where Gmail was not involved. */
+    unread: integer("unread", { mode: "boolean" }).notNull().default(false),
+    /** R26: where the message stands in Gmail; meaningful only with gmail_message_id (null in the API otherwise). */
+    gmailState: text("gmail_state", { enum: ["present", "trashed", "deleted"] }).notNull().default("present"),
     createdAt: createdAt(),
   },
   (t) => [

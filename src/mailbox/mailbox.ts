@@ -14,6 +14,8 @@ import { renewWatch, type RenewOutcome } from "./renew-watch";
 import { readSendQuota, sendDepsFor, sendThroughGmail, SendsInFlight, type GmailSendCommand, type GmailSendOutcome } from "./send";
 import { readProofStatus, requestReconciliation, type ProofStatus, type ReconcileRequestOutcome } from "./proof-verbs";
 import { readAccount } from "./state";
+import { setUnreadInGmail, type SetUnreadCommand, type SetUnreadOutcome } from "./set-unread";
+import { StateLock } from "./state-lock";
 import { toMailboxStatus, type MailboxStatus } from "./status";
 import { migrateMailboxStorage } from "./storage-schema";
 import { syncHostFor } from "./sync-host";
@@ -41,6 +43,8 @@ export class Mailbox extends DurableObject<Env> {
   protected quotaGate: QuotaGate | undefined;
   /** R15/R25: sends under way; the sync awaits `idle()` before storing what it imported. */
   protected readonly sends = new SendsInFlight();
+  /** R26: the sync's state steps and the CRM's read/unread changes take turns (state-lock.ts). */
+  readonly #stateLock = new StateLock();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -79,6 +83,11 @@ export class Mailbox extends DurableObject<Env> {
   /** R13/R16/R25: one CRM send through Gmail, serialized here with the quota and the sync (send.ts). */
   async sendMail(command: GmailSendCommand): Promise<GmailSendOutcome> {
     return this.sends.run(command.messageIdHeader, () => sendThroughGmail(sendDepsFor(this.#host), command));
+  }
+
+  /** R26: the CRM marks a message read or unread; answers once Gmail has it (set-unread.ts). */
+  async setUnread(command: SetUnreadCommand): Promise<SetUnreadOutcome> {
+    return setUnreadInGmail(this.#host, this.#stateLock, command);
   }
 
   /** Gmail push (API.md): recorded durably before this answers; the sync itself runs in alarm(). */
@@ -133,7 +142,7 @@ export class Mailbox extends DurableObject<Env> {
   }
 
   #syncHost(now: number): SyncHost {
-    return syncHostFor(this.#host, () => this.sends.idle(), now);
+    return syncHostFor(this.#host, () => this.sends.idle(), now, this.#stateLock);
   }
 
   #status(now: number): MailboxStatus {

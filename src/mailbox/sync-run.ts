@@ -18,8 +18,12 @@ import {
   type RunUsage,
   type SyncStep,
 } from "../sync/plan";
+import { foldStateChanges } from "../sync/state-fold";
 import { LOCAL_QUOTA_PACING } from "./quota-gate";
 import { runReconcileStep } from "./reconcile-run";
+import type { StateLock } from "./state-lock";
+import { countStateChanges, countStateRefresh, recordStateChanges } from "./state-queue";
+import { applyQueuedStates, queueRefreshAfterGap, refreshStates } from "./sync-states";
 import { syncNextChunk } from "./sync-chunk";
 import { addPending, pendingAt, readSyncState, removePending, setFailure, setScan, setScanTarget, setWanted } from "./sync-state";
 
@@ -34,6 +38,8 @@ export interface SyncHost {
   connections(): ActiveConnection[];
   /** The quota pacer's window and limit: background work (R30's reconciliation) takes only a share of it. */
   quota: { live(now: number): QuotaSpend[]; limitPerMinute: number };
+  /** R26: the walk's state steps and the CRM's PATCH take turns here (state-lock.ts). */
+  stateLock: StateLock;
   /** Resolves once no CRM send is under way, so a send's own row is stored before its Sent copy (R15). */
   beforeStore(): Promise<void>;
   /**
@@ -70,6 +76,8 @@ export async function runSync(host: SyncHost): Promise<RunOutcome> {
       pendingDue: pending.due,
       nextPendingAt: pending.nextAt,
       wanted: state.wanted,
+      stateRefresh: countStateRefresh(host.sql),
+      stateChanges: countStateChanges(host.sql),
     });
     if (step.kind === "idle") {
       // R30: the daily reconciliation takes its turn only when new mail has nothing left to do.
@@ -81,7 +89,7 @@ export async function runSync(host: SyncHost): Promise<RunOutcome> {
     }
     // Only messages waiting out their backoff (R24) are left: the alarm comes back for them.
     if (step.kind === "wait") return { next: "at", at: step.until };
-    const cost = step.kind === "fetch_pending" ? { subrequests: 1 + 6 * host.connections().length, messages: MESSAGES_PER_BATCH } : { subrequests: 2, messages: 0 };
+    const cost = stepCost(step.kind, host.connections().length);
     if (!fitsInRun(usage, host.now(), cost)) return { next: "now" };
     try {
       const wait = await runStep(host, step, account, usage);
@@ -123,9 +131,20 @@ async function runStep(
   const { sql } = host;
   switch (step.kind) {
     case "read_history":
-      await readHistory(host, step.from, step.pageToken, account);
+      await host.stateLock.run(() => readHistory(host, step.from, step.pageToken, account));
       usage.subrequests += 2;
       return null;
+    case "apply_states": {
+      const applied = await host.stateLock.run(() => applyQueuedStates(host));
+      usage.subrequests += applied.subrequests;
+      return null;
+    }
+    case "refresh_states": {
+      const refreshed = await host.stateLock.run(() => refreshStates(host));
+      usage.subrequests += refreshed.subrequests;
+      if (refreshed.rateLimited === null) return null;
+      return rateLimitedUntil(host, refreshed.rateLimited);
+    }
     case "list_messages": {
       const query = readSyncState(sql).scanQuery ?? "";
       const page = await listMessagesPage(host.client, { q: query, pageToken: step.pageToken, maxResults: LIST_PAGE_SIZE });
@@ -139,10 +158,7 @@ async function runStep(
       usage.subrequests += result.subrequests;
       usage.messages += result.fetched;
       if (result.rateLimited === null) return null;
-      const failures = readSyncState(sql).failures;
-      const delay = retryDelayMs({ kind: "rate_limited", attempt: failures, retryAfterHeader: result.rateLimited.retryAfter, retryAt: result.rateLimited.retryAt, now: host.now(), random: host.random }) ?? 1_000;
-      setFailure(sql, { failures: failures + 1, retryAt: host.now() + delay, lastError: "gmail rate limited or unavailable" });
-      return host.now() + delay;
+      return rateLimitedUntil(host, result.rateLimited);
     }
     case "advance_cursor":
       // Nothing is pending: every message the scan reported is stored or parked, so the cursor may move.
@@ -151,6 +167,23 @@ async function runStep(
       usage.subrequests += 1;
       return null;
   }
+}
+
+/** What one step may spend of the run's budget (Gmail requests and D1 round trips). */
+function stepCost(kind: SyncStep["kind"], locations: number): { subrequests: number; messages: number } {
+  if (kind === "fetch_pending") return { subrequests: 1 + 6 * locations, messages: MESSAGES_PER_BATCH };
+  if (kind === "apply_states") return { subrequests: 7 * locations, messages: 0 };
+  return { subrequests: 2, messages: 0 };
+}
+
+/** Gmail rate limited some items of a step: the failure is counted and the run waits as Google asks. */
+function rateLimitedUntil(host: SyncHost, limited: { retryAfter: string | null; retryAt: number | null }): number {
+  const failures = readSyncState(host.sql).failures;
+  const delay =
+    retryDelayMs({ kind: "rate_limited", attempt: failures, retryAfterHeader: limited.retryAfter, retryAt: limited.retryAt, now: host.now(), random: host.random }) ??
+    1_000;
+  setFailure(host.sql, { failures: failures + 1, retryAt: host.now() + delay, lastError: "gmail rate limited or unavailable" });
+  return host.now() + delay;
 }
 
 /** One page of history from the cursor; a 404 (history gone) turns the scan into a bounded catch-up (R6). */
@@ -175,9 +208,12 @@ async function readHistory(
     const since = catchUpSince(account);
     log.warn("sync_history_expired", { mailbox: host.mailbox, from, catchUpSince: since });
     setScanTarget(sql, nextCursor(from, profile.historyId));
+    // R26: the gap's state changes are lost with its history; the stored messages it may touch are read again.
+    await queueRefreshAfterGap(host, since);
     setScan(sql, { kind: "list", pageToken: null }, `after:${Math.floor(since / 1000)}`);
     return;
   }
+  recordStateChanges(sql, foldStateChanges(page.history ?? []));
   const fold = foldHistoryPage(page.history ?? []);
   addPending(sql, fold.added);
   removePending(sql, fold.deleted);

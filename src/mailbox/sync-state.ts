@@ -2,6 +2,7 @@ import { compareHistoryIds } from "../sync/history-fold";
 import { nextMessageAttemptAt, type SyncProgress } from "../sync/plan";
 import { resetReconciliation } from "./reconcile-state";
 import { noteParked } from "./sync-seen";
+import { ensureStateStorage, resetStateQueues } from "./state-queue";
 
 /**
  * The sync's durable state inside the mailbox Durable Object (tables made by ensureSyncStorage):
@@ -48,6 +49,7 @@ export function ensureSyncStorage(sql: SqlStorage): void {
   // Objects stored before per-message backoff have the table without the column.
   const columns = sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('sync_pending')").toArray();
   if (!columns.some((c) => c.name === "next_attempt_at")) sql.exec("ALTER TABLE sync_pending ADD COLUMN next_attempt_at INTEGER");
+  ensureStateStorage(sql);
 }
 
 export interface SyncStateRow {
@@ -220,6 +222,7 @@ export function resetSync(sql: SqlStorage): void {
   sql.exec("DELETE FROM sync_pending");
   sql.exec("DELETE FROM sync_healing");
   resetReconciliation(sql);
+  resetStateQueues(sql);
   sql.exec(
     "UPDATE sync_state SET notified_history_id = NULL, wanted = 0, scan_kind = NULL, scan_page_token = NULL, scan_query = NULL, scan_target = NULL, failures = 0, retry_at = NULL, last_error = NULL WHERE id = 1",
   );

@@ -42,6 +42,11 @@ function fill(template: string, params: Record<string, string>): string {
 const REQUIRED_QUERY: Record<string, string> = {
   "GET /v1/locations/{locationId}/users/{userId}/mailbox/explain": "?gmailMessageId=0123456789abcdef",
 };
+/** A valid body for routes whose body has required fields, so that only the object's location decides. */
+const VALID_BODY: Record<string, unknown> = {
+  "PATCH /v1/locations/{locationId}/messages/{messageId}": { unread: false },
+};
+const bodyFor = (method: string, template: string) => (method === "GET" || method === "DELETE" ? undefined : (VALID_BODY[`${method} ${template}`] ?? {}));
 
 const OWN_PATH_EXEMPT: Record<string, string> = {
   "PUT /v1/locations/{locationId}/members/{userId}": "users are global: adding any provisioned user to one's own location is allowed",
@@ -64,7 +69,7 @@ describe("R23: tenants are walled off", () => {
     const routes = (await routeTable()).filter(([, path]) => path.startsWith("/v1/"));
     for (const [method, template] of routes) {
       const params = { ...other.params, locationId: other.locationId };
-      const res = await api(method, fill(template, params) + (REQUIRED_QUERY[`${method} ${template}`] ?? ""), { token, body: method === "GET" || method === "DELETE" ? undefined : {} });
+      const res = await api(method, fill(template, params) + (REQUIRED_QUERY[`${method} ${template}`] ?? ""), { token, body: bodyFor(method, template) });
       expect(res.status, `${method} ${template}`).toBe(403);
       expect(res.body, `${method} ${template}`).toEqual({ error: { code: "forbidden", message: expect.any(String) } });
     }
@@ -82,7 +87,7 @@ describe("R23: tenants are walled off", () => {
     for (const [method, template] of routes) {
       const res = await api(method, fill(template, { ...other.params, locationId: mine }) + (REQUIRED_QUERY[`${method} ${template}`] ?? ""), {
         token,
-        body: method === "GET" || method === "DELETE" ? undefined : {},
+        body: bodyFor(method, template),
       });
       expect(res.status, `${method} ${template}`).toBe(404);
       expect(res.body, `${method} ${template}`).toMatchObject({ error: { code: "not_found" } });
