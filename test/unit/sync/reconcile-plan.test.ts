@@ -52,9 +52,11 @@ describe("R30 reconciliation planning", () => {
   it("R30: a listing page goes only while the last minute left half the budget unused (new mail first)", () => {
     const limit = 15_000;
     expect(reconcileQuotaWait({ spent: [], limitPerMinute: limit, units: 5, now: T })).toBeNull();
-    expect(reconcileQuotaWait({ spent: [{ at: T - 1_000, units: 7_000 }], limitPerMinute: limit, units: 5, now: T })).toBeNull();
-    // 7,200 units spent a second ago: over half of the pacer's 14,250 budget, so the reconciliation waits it out.
-    expect(reconcileQuotaWait({ spent: [{ at: T - 1_000, units: 7_200 }], limitPerMinute: limit, units: 5, now: T })).toBe(T - 1_000 + 60_000);
+    expect(reconcileQuotaWait({ spent: [{ at: T - 10_000, units: 7_000 }], limitPerMinute: limit, units: 5, now: T })).toBeNull();
+    // 7,300 units spent ten seconds ago: over half of the pacer's minute budget, so the reconciliation waits it out.
+    expect(reconcileQuotaWait({ spent: [{ at: T - 10_000, units: 7_300 }], limitPerMinute: limit, units: 5, now: T })).toBe(T - 10_000 + 60_000);
+    // Half of each second's share too: 125 units in the last second leave no room for background work.
+    expect(reconcileQuotaWait({ spent: [{ at: T - 500, units: 125 }], limitPerMinute: limit, units: 5, now: T })).not.toBeNull();
   });
 
   it.each<[number, number | null, number]>([
