@@ -11,7 +11,7 @@ import { GMAIL_ID } from "./messages";
 /** Labels a client may not put on or take off a message: Gmail sets these itself. */
 const FIXED_LABELS = new Set(["DRAFT", "SENT", "CHAT"]);
 /** The discovery document: "The IDs of the messages. There is a limit of 1000 ids per request." */
-export const MAX_BATCH_MODIFY_IDS = 1000;
+const MAX_BATCH_MODIFY_IDS = 1000;
 /** "You can add up to 100 labels with each update." */
 const MAX_LABELS_PER_UPDATE = 100;
 

@@ -20,7 +20,7 @@ export async function purgeExpiredDecisions(env: Env, now: number): Promise<numb
   let purged = 0;
   for (const { id } of ids) {
     try {
-      purged += await purgeDecisions(locationDb(env, id), id, now, PURGE_ROWS_PER_LOCATION);
+      purged += await purgeDecisions(await locationDb(env, id), id, now, PURGE_ROWS_PER_LOCATION);
     } catch (error) {
       log.warn("decision_purge_failed", { locationId: id, error });
     }

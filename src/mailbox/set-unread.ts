@@ -23,7 +23,7 @@ export type SetUnreadOutcome =
   | { ok: false; reason: "gmail_error"; status: number; googleReason: string };
 
 /** How long a PATCH waits for room under the mailbox's own quota pacer before it gives up. */
-export const MAX_QUOTA_WAIT_MS = 30_000;
+const MAX_QUOTA_WAIT_MS = 30_000;
 
 /**
  * R26, CRM → Gmail: sets or clears UNREAD with messages.modify, in turn with the sync's state steps (the

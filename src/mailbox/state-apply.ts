@@ -1,5 +1,5 @@
 import { locationDb } from "../db/database";
-import { gmailStateStatements, readGmailStates, type GmailStateUpdate } from "../db/message-state";
+import { GMAIL_IDS_PER_QUERY, gmailStateStatements, readGmailStates, type GmailStateUpdate } from "../db/message-state";
 import { runBatch } from "../db/run-batch";
 import type { Env } from "../env";
 import { recordMessageEvents } from "../events/outbox";
@@ -31,9 +31,9 @@ export async function applyStateChanges(
   if (changes.size === 0) return result;
   const ids = [...changes.keys()];
   for (const locationId of locationIds) {
-    const db = locationDb(env, locationId);
+    const db = await locationDb(env, locationId);
     const copies = await readGmailStates(db, locationId, mailbox, ids);
-    result.d1Calls += Math.ceil(ids.length / 90);
+    result.d1Calls += Math.ceil(ids.length / GMAIL_IDS_PER_QUERY);
     const updates: GmailStateUpdate[] = [];
     for (const copy of copies) {
       const next = applyStateChange(copy, changes.get(copy.gmailMessageId) ?? {});

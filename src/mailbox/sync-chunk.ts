@@ -13,8 +13,9 @@ import { loadConfig } from "../config";
 import { messagesPerBatch } from "../sync/quota";
 import { routeChunk, type RoutedMessage } from "../sync/route-chunk";
 import { ruleOf } from "../sync/routing-reasons";
+import { nextChunk, openAttempts, returnAttempts } from "./sync-attempts";
 import { forgetQueued, healingAmong, markDecided, markParkedRecorded, parkedNotRecorded } from "./sync-seen";
-import { nextPending, recordFailure } from "./sync-state";
+import { recordFailure } from "./sync-state";
 
 export interface ChunkResult {
   fetched: number;
@@ -46,7 +47,8 @@ export async function syncNextChunk(
 ): Promise<ChunkResult> {
   const { sql } = deps;
   // A batch fits one second of the quota (reading 9): 19 messages at 6,000 units/min, 48 at 15,000.
-  const pending = nextPending(sql, messagesPerBatch(loadConfig(deps.env).GMAIL_USER_QUOTA_PER_MINUTE), now);
+  const pending = nextChunk(sql, now, messagesPerBatch(loadConfig(deps.env).GMAIL_USER_QUOTA_PER_MINUTE));
+  openAttempts(sql, pending.map((p) => p.messageId)); // Reading 11: counted before the work, closed after.
   const fetched = await batchGetMessages(deps.client, pending.map((p) => p.messageId));
   // The grant is refused for the whole mailbox (R6), not for a message: nothing counts an attempt.
   const revoked = fetched.find((item) => !item.ok && item.failure.kind === "auth_revoked");
@@ -64,6 +66,7 @@ export async function syncNextChunk(
       forgetQueued(sql, item.id); // Deleted since history reported it: nothing left to sync.
     } else if (item.failure.kind === "rate_limited" || (gmailDown && item.failure.kind === "retry")) {
       rateLimited ??= { retryAfter: item.retryAfter, retryAt: item.failure.retryAt };
+      returnAttempts(sql, [item.id]);
     } else {
       fail(sql, item.id, `gmail ${item.failure.status ?? "no answer"} ${item.failure.reason ?? item.failure.kind}`, now);
     }
@@ -100,7 +103,7 @@ async function recordParkedDecisions(deps: { env: Env; sql: SqlStorage; mailbox:
   if (ids.length === 0) return 0;
   try {
     for (const connection of deps.connections) {
-      await recordParked(locationDb(deps.env, connection.locationId), connection.locationId, deps.mailbox, ids, now);
+      await recordParked(await locationDb(deps.env, connection.locationId), connection.locationId, deps.mailbox, ids, now);
     }
     markParkedRecorded(deps.sql, ids);
   } catch (error) {
@@ -144,7 +147,7 @@ async function storeRouted(
   const failed = new Map<string, string>();
   let subrequests = 0;
   for (const [locationId, entries] of byLocation) {
-    const db = locationDb(env, locationId);
+    const db = await locationDb(env, locationId);
     const store = (list: typeof entries) =>
       storeMessages(db, list.flatMap((e) => e.items), now, { alsoInBatch: [recordDecisions(locationId, mailbox, list.map((e) => e.decision), now)] });
     subrequests += 1;

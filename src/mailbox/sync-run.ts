@@ -21,6 +21,7 @@ import {
 import { foldStateChanges } from "../sync/state-fold";
 import { LOCAL_QUOTA_PACING } from "./quota-gate";
 import { runReconcileStep } from "./reconcile-run";
+import { returnAttempts, settleKilledAttempts } from "./sync-attempts";
 import type { StateLock } from "./state-lock";
 import { countStateChanges, countStateRefresh, recordStateChanges } from "./state-queue";
 import { applyQueuedStates, queueRefreshAfterGap, refreshStates } from "./sync-states";
@@ -63,6 +64,7 @@ export type RunOutcome = { next: "idle" } | { next: "now" } | { next: "at"; at: 
  */
 export async function runSync(host: SyncHost): Promise<RunOutcome> {
   const usage: RunUsage = { subrequests: 0, messages: 0, startedAt: host.now() };
+  settleKilledAttempts(host.sql, host.mailbox, host.now());
   for (;;) {
     const account = host.account();
     if (account === null || account.status !== "active") return { next: "idle" };
@@ -154,7 +156,11 @@ async function runStep(
       return null;
     }
     case "fetch_pending": {
-      const result = await syncNextChunk({ ...host, connections: host.connections(), startPoint: account.connectedAt }, host.now());
+      const chunk = syncNextChunk({ ...host, connections: host.connections(), startPoint: account.connectedAt }, host.now());
+      const result = await chunk.catch((error: unknown) => {
+        returnAttempts(sql); // The whole chunk failed (Gmail, D1): no message is to blame.
+        throw error;
+      });
       usage.subrequests += result.subrequests;
       usage.messages += result.fetched;
       if (result.rateLimited === null) return null;

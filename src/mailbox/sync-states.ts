@@ -21,7 +21,7 @@ interface StateSyncDeps {
 }
 
 /** State changes applied per step: a few D1 reads and one batch per location. */
-export const STATE_CHANGES_PER_STEP = 450;
+const STATE_CHANGES_PER_STEP = 450;
 
 /** The sync's R26 steps: what the walk learnt is applied to every stored copy before the cursor moves. */
 export async function applyQueuedStates(host: StateSyncDeps): Promise<{ subrequests: number; changed: number }> {
@@ -42,7 +42,7 @@ export async function applyQueuedStates(host: StateSyncDeps): Promise<{ subreque
 export async function queueRefreshAfterGap(host: StateSyncDeps, since: number): Promise<void> {
   const ids = new Set<string>();
   for (const { locationId } of host.connections()) {
-    for (const id of await gmailIdsSince(locationDb(host.env, locationId), locationId, host.mailbox, since)) ids.add(id);
+    for (const id of await gmailIdsSince(await locationDb(host.env, locationId), locationId, host.mailbox, since)) ids.add(id);
   }
   queueStateRefresh(host.sql, [...ids]);
   log.info("sync_state_refresh_queued", { mailbox: host.mailbox, messages: ids.size });

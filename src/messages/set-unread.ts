@@ -15,7 +15,7 @@ import { mailboxStub } from "../mailbox/stub";
  * location sends) changes only in the CRM. Answers the row as stored afterwards.
  */
 export async function setMessageUnread(env: Env, locationId: string, messageId: string, unread: boolean): Promise<MessageWithAttachments> {
-  const db = locationDb(env, locationId);
+  const db = await locationDb(env, locationId);
   const row = await getMessage(db, locationId, messageId);
   if (!row) throw new AppError("not_found", `Message ${messageId} does not exist in location ${locationId}.`);
   if (row.gmailMessageId === null || row.gmailMailbox === null) {

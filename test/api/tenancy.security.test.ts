@@ -1,9 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/http/app";
 import { api, createContact, createLocation, createUser, locationToken, uniqueId } from "../support/api";
-import { eq } from "drizzle-orm";
-import { members } from "../../src/db/schema";
-import { insertAttachment, insertConversation, insertMessage, testDb } from "../support/rows";
+import { allDatabases } from "../support/databases";
+import { insertAttachment, insertConversation, insertMessage } from "../support/rows";
 
 type Operation = { requestBody?: unknown };
 type Doc = { paths: Record<string, Record<string, Operation>> };
@@ -94,8 +93,12 @@ describe("R23: tenants are walled off", () => {
     }
     const stillThere = await api("GET", `/v1/locations/${other.locationId}/contacts/${other.contact.id}`);
     expect(stillThere.body).toEqual({ contact: other.contact });
-    const memberships = await testDb().select().from(members).where(eq(members.userId, other.params.userId ?? "")).all();
-    expect(memberships.map((m) => m.locationId)).toEqual([other.locationId]);
+    const memberships: string[] = [];
+    for (const { d1 } of allDatabases()) {
+      const rows = await d1.prepare("SELECT location_id FROM members WHERE user_id = ?").bind(other.params.userId ?? "").all<{ location_id: string }>();
+      memberships.push(...rows.results.map((m) => m.location_id));
+    }
+    expect(memberships).toEqual([other.locationId]);
   });
 
   it("lists under one's own location never show another location's rows", async () => {

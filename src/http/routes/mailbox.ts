@@ -18,14 +18,14 @@ import { ConnectAnswer, ConnectBody, MailboxAnswer, MailboxParams } from "../sch
 export const mailboxRoutes = newRouter();
 
 async function requireMember(env: Env, locationId: string, userId: string): Promise<void> {
-  if (!(await isMember(locationDb(env, locationId), locationId, userId))) {
+  if (!(await isMember(await locationDb(env, locationId), locationId, userId))) {
     throw new AppError("not_found", `User ${userId} is not a member of location ${locationId}.`);
   }
 }
 
 /** The mailbox of one (location, user): the D1 row names the address, the mailbox's DO tells its state. */
 async function loadMailbox(env: Env, config: Config, locationId: string, userId: string) {
-  const connection = await getConnection(locationDb(env, locationId), locationId, userId);
+  const connection = await getConnection(await locationDb(env, locationId), locationId, userId);
   const live = connection ? await mailboxStub(env, connection.mailboxAddress).status(Date.now()) : null;
   return presentMailbox(connection, live, { sendLimit: config.DAILY_SEND_LIMIT });
 }
@@ -83,7 +83,7 @@ mailboxRoutes.openapi(
   async (c) => {
     const { locationId, userId } = c.req.valid("param");
     await requireMember(c.env, locationId, userId);
-    const connection = await getConnection(locationDb(c.env, locationId), locationId, userId);
+    const connection = await getConnection(await locationDb(c.env, locationId), locationId, userId);
     if (connection) await mailboxStub(c.env, connection.mailboxAddress).disconnect({ locationId, userId, now: Date.now() });
     return c.json({ mailbox: await loadMailbox(c.env, c.var.config, locationId, userId) }, 200);
   },

@@ -24,7 +24,7 @@ messageRoutes.openapi(
   }),
   async (c) => {
     const { locationId, messageId } = c.req.valid("param");
-    const row = await getMessage(locationDb(c.env, locationId), locationId, messageId);
+    const row = await getMessage(await locationDb(c.env, locationId), locationId, messageId);
     if (!row) throw new AppError("not_found", `Message ${messageId} does not exist in location ${locationId}.`);
     return c.json({ message: presentMessage(row) }, 200);
   },
@@ -69,7 +69,7 @@ messageRoutes.openapi(
   }),
   async (c) => {
     const { locationId, messageId, attachmentId } = c.req.valid("param");
-    const row = await getAttachment(locationDb(c.env, locationId), locationId, messageId, attachmentId);
+    const row = await getAttachment(await locationDb(c.env, locationId), locationId, messageId, attachmentId);
     const content = row ? await readAttachmentContent(c.env, row) : null;
     if (!row || !content) {
       throw new AppError("not_found", `Attachment ${attachmentId} of message ${messageId} is not available.`);

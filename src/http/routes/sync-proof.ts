@@ -19,7 +19,7 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 
 /** The member's connection here (any status): its mailbox is the one whose decisions are read. */
 async function memberMailbox(env: Env, locationId: string, userId: string) {
-  const db = locationDb(env, locationId);
+  const db = await locationDb(env, locationId);
   if (!(await isMember(db, locationId, userId))) throw new AppError("not_found", `User ${userId} is not a member of location ${locationId}.`);
   return { db, connection: (await getConnection(db, locationId, userId)) ?? null };
 }
