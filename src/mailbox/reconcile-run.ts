@@ -2,7 +2,6 @@ import { GmailError } from "../gmail/client";
 import { listMessagesPage } from "../gmail/messages";
 import { parseRetryAfter } from "../gmail/retry-delay";
 import { log } from "../log";
-import { GMAIL_QUOTA_UNITS } from "../sync/quota";
 import {
   decideReconcileStep,
   firstReconcileAt,
@@ -15,6 +14,9 @@ import {
   reconcileSince,
 } from "../sync/reconcile-plan";
 import { LOCAL_QUOTA_PACING } from "./quota-gate";
+
+/** Gmail's price of one messages.list page (users.messages.list: 5 units). */
+const MESSAGES_LIST_UNITS = 5;
 import {
   beginReconcileRun,
   finishReconcileRun,
@@ -75,7 +77,7 @@ async function listPage(host: SyncHost, now: number): Promise<ReconcileOutcome> 
   const { sql } = host;
   const run = readReconcileState(sql).run;
   if (run === null) return { next: "continue" };
-  const wait = reconcileQuotaWait({ spent: host.quota.live(now), limitPerMinute: host.quota.limitPerMinute, units: GMAIL_QUOTA_UNITS["messages.list"], now });
+  const wait = reconcileQuotaWait({ spent: host.quota.live(now), limitPerMinute: host.quota.limitPerMinute, units: MESSAGES_LIST_UNITS, now });
   if (wait !== null) return retryAt(host, wait, false, null);
   let page;
   try {
