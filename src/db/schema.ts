@@ -78,7 +78,7 @@ export const oauthStateUses = sqliteTable(
 );
 
 /**
- * Authenticated Gmail pushes answered 204 but not used (API.md "Gmail push": malformed body, unknown or
+ * Authenticated Gmail pushes answered 204 but not used (docs/api.md "Gmail push": malformed body, unknown or
  * disconnected mailbox), counted by reason for operators (GET /v1/admin/webhook-stats). A handful of rows.
  */
 export const webhookIgnored = sqliteTable("webhook_ignored", {

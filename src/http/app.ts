@@ -63,7 +63,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   });
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
-    info: { title: "crm-gmail-sync", version: "1.0.0", description: "Gmail two-way sync for the CRM: the API of API.md." },
+    info: { title: "crm-gmail-sync", version: "1.0.0", description: "Gmail two-way sync for the CRM: the API of docs/api.md." },
   });
 
   app.notFound((c) => {

@@ -90,7 +90,7 @@ export class Mailbox extends DurableObject<Env> {
     return setUnreadInGmail(this.#host, this.#stateLock, command);
   }
 
-  /** Gmail push (API.md): recorded durably before this answers; the sync itself runs in alarm(). */
+  /** Gmail push (docs/api.md): recorded durably before this answers; the sync itself runs in alarm(). */
   async notify(historyId: string): Promise<NotifyOutcome> {
     return notifySync(this.#syncHost(Date.now()), this.ctx.storage, historyId);
   }
