@@ -34,7 +34,10 @@ export async function bundle(entry) {
   return out.outputFiles[0].text;
 }
 
-/** Miniflare running `script` with the service's bindings (`settings` override the defaults), migrations applied. */
+/**
+ * Miniflare running `script` with the service's bindings (`settings` override the defaults) and, as in
+ * wrangler.toml, two location databases (DB, also the directory, and DB_2), migrations applied to both.
+ */
 export async function startWorker({ script, outbound, dbName, settings = {} }) {
   // Miniflare 5 takes a new option shape; the v4 one (documented everywhere) converts.
   const mf = new Miniflare(convertV4MiniflareOptions({
@@ -42,7 +45,7 @@ export async function startWorker({ script, outbound, dbName, settings = {} }) {
     script,
     compatibilityDate: "2026-11-01",
     compatibilityFlags: ["nodejs_compat"],
-    d1Databases: { DB: dbName },
+    d1Databases: { DB: dbName, DB_2: `${dbName}-2` },
     r2Buckets: ["ATTACHMENTS"],
     durableObjects: { MAILBOX: { className: "Mailbox", useSQLite: true } },
     email: { send_email: [{ name: "EMAIL" }] },
@@ -52,18 +55,21 @@ export async function startWorker({ script, outbound, dbName, settings = {} }) {
       GOOGLE_CERTS_URL: `${GOOGLE}/oauth2/v3/certs`, GMAIL_API_URL: GOOGLE, PUBSUB_TOPIC: TOPIC, PUBSUB_AUDIENCE: AUDIENCE,
       PUBSUB_SERVICE_ACCOUNT: PUSH_ACCOUNT, API_JWT_SECRET: SECRET,
       TOKEN_ENCRYPTION_KEY: "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=", BCC_DOMAIN: "log.bench.test",
-      ALLOWED_RETURN_ORIGINS: "https://app.bench.test",
+      ALLOWED_RETURN_ORIGINS: "https://app.bench.test", LOCATION_DATABASES: "DB,DB_2",
       ...settings,
     },
     outboundService: outbound,
   }));
   const db = await mf.getD1Database("DB");
+  const db2 = await mf.getD1Database("DB_2");
   for (const file of readdirSync(`${ROOT}/migrations`).filter((f) => f.endsWith(".sql")).sort()) {
     for (const statement of readFileSync(`${ROOT}/migrations/${file}`, "utf8").split("--> statement-breakpoint")) {
-      if (statement.trim()) await db.prepare(statement).run();
+      if (!statement.trim()) continue;
+      await db.prepare(statement).run();
+      await db2.prepare(statement).run();
     }
   }
-  return { mf, db };
+  return { mf, db, db2 };
 }
 
 /**

@@ -62,12 +62,24 @@ const wranglerEnv = {
 };
 const persist = ["--persist-to", join(STATE_DIR, "state")];
 
-const migrate = spawnSync(process.execPath, [bin("wrangler"), "d1", "migrations", "apply", "DB", "--local", ...persist], {
-  cwd: root,
-  stdio: "inherit",
-  env: { ...wranglerEnv, CI: "true" },
-});
-if (migrate.status !== 0) process.exit(migrate.status ?? 1);
+// Every D1 database of wrangler.toml gets every migration: the directory (DB) and each location database (R31).
+for (const binding of d1Bindings(readFileSync(join(root, "wrangler.toml"), "utf8"))) {
+  const migrate = spawnSync(process.execPath, [bin("wrangler"), "d1", "migrations", "apply", binding, "--local", ...persist], {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...wranglerEnv, CI: "true" },
+  });
+  if (migrate.status !== 0) process.exit(migrate.status ?? 1);
+}
+
+/** The `binding` of every [[d1_databases]] block of wrangler.toml. */
+function d1Bindings(toml) {
+  return toml
+    .split(/^\[/m)
+    .filter((block) => block.startsWith("[d1_databases]]"))
+    .map((block) => /^binding\s*=\s*"([^"]+)"/m.exec(block)?.[1])
+    .filter(Boolean);
+}
 
 // The URLs follow the ports of this run, whatever .dev.vars says (it is written once, for the defaults):
 // .dev.vars with this run's URLs over it, handed to wrangler as its env file (which then skips .dev.vars).

@@ -13,19 +13,19 @@ import type { MailboxView } from "./schemas/mailbox";
  * checked first (404 otherwise), the D1 row names the address, the mailbox's DO tells its state.
  */
 export async function requireMember(env: Env, locationId: string, userId: string): Promise<void> {
-  if (!(await isMember(locationDb(env, locationId), locationId, userId))) {
+  if (!(await isMember(await locationDb(env, locationId), locationId, userId))) {
     throw new AppError("not_found", `User ${userId} is not a member of location ${locationId}.`);
   }
 }
 
 export async function loadMailbox(env: Env, config: Config, locationId: string, userId: string): Promise<MailboxView> {
-  const connection = await getConnection(locationDb(env, locationId), locationId, userId);
+  const connection = await getConnection(await locationDb(env, locationId), locationId, userId);
   const live = connection ? await mailboxStub(env, connection.mailboxAddress).status(Date.now()) : null;
   return presentMailbox(connection, live, { sendLimit: config.DAILY_SEND_LIMIT });
 }
 
 /** R5 for one location: stop, revoke when it was the mailbox's last location; rows kept. */
 export async function disconnectMailbox(env: Env, locationId: string, userId: string): Promise<void> {
-  const connection = await getConnection(locationDb(env, locationId), locationId, userId);
+  const connection = await getConnection(await locationDb(env, locationId), locationId, userId);
   if (connection) await mailboxStub(env, connection.mailboxAddress).disconnect({ locationId, userId, now: Date.now() });
 }

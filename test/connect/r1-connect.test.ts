@@ -39,7 +39,7 @@ describe("R1: connecting a Google account", () => {
     expect(mailbox.sendQuota).toEqual({ limit: 500, used: 0, remaining: 500, nextAvailableAt: null });
     expect(mailbox.parkedMessages).toBe(0);
 
-    const row = await getConnection(locationDb(env, locationId), locationId, userId);
+    const row = await getConnection(await locationDb(env, locationId), locationId, userId);
     expect(row).toMatchObject({ mailboxAddress: account, status: "active" });
     const directory = await getMailboxRow(directoryDb(env), account);
     expect(directory).toMatchObject({ ownerUserId: userId, status: "active" });

@@ -56,7 +56,7 @@ async function pageUser(c: PageContext, token: string | undefined): Promise<Page
     return problem(401, expired ? "This settings link has expired. Open the settings again from the CRM." : "This settings link is not valid. Open the settings again from the CRM.");
   }
   const { locationId, userId } = checked.user;
-  if (!(await isMember(locationDb(c.env, locationId), locationId, userId))) return problem(404, "This user is not a member of this location.");
+  if (!(await isMember(await locationDb(c.env, locationId), locationId, userId))) return problem(404, "This user is not a member of this location.");
   return checked.user;
 }
 
