@@ -19,9 +19,3 @@ export async function listMemberIds(db: Database, locationId: string): Promise<s
 export async function addMember(db: Database, locationId: string, userId: string, now: number): Promise<void> {
   await db.insert(members).values({ locationId, userId, createdAt: now }).onConflictDoNothing().run();
 }
-
-/** True when the user was a member and no longer is. */
-export async function removeMember(db: Database, locationId: string, userId: string): Promise<boolean> {
-  const result = await db.delete(members).where(and(eq(members.locationId, locationId), eq(members.userId, userId))).run();
-  return result.meta.changes > 0;
-}

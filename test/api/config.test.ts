@@ -13,10 +13,12 @@ async function fetchWith(overrides: Record<string, unknown>, path: string, init:
   return { status: res.status, body: (await res.json()) as { error?: { code: string; message: string; details?: { settings: string[] } } } };
 }
 
-describe("configuration fails closed: 500 misconfigured naming the setting, /healthz included", () => {
+describe("configuration fails closed: 500 misconfigured naming the setting, /healthz included (API_JWT_SECRET ≥ 32 bytes)", () => {
   it.each([
     ["API_JWT_SECRET", undefined],
     ["API_JWT_SECRET", ""],
+    ["API_JWT_SECRET", "x"],
+    ["API_JWT_SECRET", "0123456789abcdef0123456789abcde"],
     ["BCC_DOMAIN", "   "],
     ["GOOGLE_CLIENT_ID", undefined],
     ["OAUTH_REDIRECT_URL", "not a url"],
