@@ -3,7 +3,6 @@ import type { Database } from "./database";
 import { mailboxes } from "./schema";
 
 export type MailboxRow = typeof mailboxes.$inferSelect;
-export type MailboxMirrorStatus = MailboxRow["status"];
 
 export async function getMailboxRow(db: Database, address: string): Promise<MailboxRow | undefined> {
   return db.select().from(mailboxes).where(eq(mailboxes.address, address)).get();

@@ -4,7 +4,7 @@ import { locationDb } from "../db/database";
 import { isMember } from "../db/members";
 import type { Env } from "../env";
 import { AppError } from "../errors";
-import { presentMailbox } from "../mailbox/present";
+import { presentMailbox } from "./present-mailbox";
 import { mailboxStub } from "../mailbox/stub";
 import type { MailboxView } from "./schemas/mailbox";
 
