@@ -8,6 +8,19 @@ import { PRODUCT_SCOPES } from "../support/google";
 /** `npm start` keeps its Google across restarts: a snapshot written as JSON and read by a fresh emulator. */
 const ORIGIN = "http://google.local";
 
+/** Google's JSON answers, read loosely: each assertion below names the fields it relies on. */
+type Answer = {
+  [field: string]: unknown;
+  access_token?: string;
+  refresh_token?: string;
+  redirectUrl?: string;
+  historyId?: string;
+  raw?: string;
+  messages?: Array<{ id: string }>;
+  history?: unknown[];
+  entries?: unknown[];
+};
+
 function client(google: GoogleEmulator) {
   const call = async (method: string, path: string, init: { body?: unknown; token?: string; form?: Record<string, string> } = {}) => {
     const headers = new Headers();
@@ -18,7 +31,7 @@ function client(google: GoogleEmulator) {
       body = new URLSearchParams(init.form).toString();
     } else if (init.body !== undefined) body = JSON.stringify(init.body);
     const res = await google.fetch(new Request(`${ORIGIN}${path}`, { method, headers, ...(body ? { body } : {}) }));
-    return { status: res.status, json: (await res.json()) as Record<string, any> };
+    return { status: res.status, json: (await res.json()) as Answer };
   };
   return call;
 }
@@ -63,7 +76,7 @@ describe("emulator: state kept across a restart of npm start", () => {
     expect(watch.status).toBe(200);
     await call("POST", `/__emulator/accounts/${email}/messages`, { body: { from: "ann@example.com", to: email, subject: "Before", text: "kept" } });
     const listed = await call("GET", "/gmail/v1/users/me/messages", { token: tokens.access });
-    const [message] = listed.json.messages as Array<{ id: string }>;
+    const [message] = listed.json.messages ?? [];
 
     const after = createGoogleEmulator(testEmulatorOptions());
     restoreSnapshot(after.state, JSON.parse(JSON.stringify(takeSnapshot(before.state))));
