@@ -3,6 +3,7 @@ import { purgeExpiredStateUses } from "../db/oauth-state-uses";
 import type { Env } from "../env";
 import { purgeOldEvents, sweepUnhandedDeliveries } from "../events/housekeeping";
 import { enqueueDueMailboxTasks } from "./fan-out";
+import { purgeExpiredDecisions } from "./purge-decisions";
 
 /**
  * The cron (every 5 minutes): hands every due mailbox's renewal (R3) and catch-up (R22) to the MAILBOX_TASKS
@@ -15,4 +16,5 @@ export async function runScheduled(controller: Pick<ScheduledController, "schedu
   await purgeExpiredStateUses(directoryDb(env), now);
   await sweepUnhandedDeliveries(env, now);
   await purgeOldEvents(env, now);
+  await purgeExpiredDecisions(env, now);
 }

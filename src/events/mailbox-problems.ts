@@ -1,4 +1,6 @@
+import { sql } from "drizzle-orm";
 import { locationDb } from "../db/database";
+import { parkedDecisionsInsert } from "../db/sync-decisions";
 import { runBatch } from "../db/run-batch";
 import type { Env } from "../env";
 import { log } from "../log";
@@ -32,4 +34,36 @@ export async function reportSyncDegraded(
       log.error("sync_degraded_event_failed", { mailbox, locationId, problem: problem.problem, error });
     }
   }
+}
+
+/**
+ * R24/R30/R29: the `parked` decisions of messages in one location and their mailbox.sync_degraded events,
+ * in one batch. A message already parked (or stored) there gets no second event, so the caller may retry
+ * the whole call after a failure. Throws when the batch fails.
+ */
+export async function recordParkedWithEvents(
+  env: Env,
+  connection: { locationId: string; userId: string },
+  mailbox: string,
+  gmailMessageIds: readonly string[],
+  now: number,
+): Promise<void> {
+  const { locationId, userId } = connection;
+  const db = await locationDb(env, locationId);
+  const events = gmailMessageIds.map((gmailMessageId) =>
+    recordEvent(
+      {
+        type: "mailbox.sync_degraded",
+        locationId,
+        data: { userId, emailAddress: mailbox, problem: "message_parked", details: { gmailMessageId } },
+      },
+      now,
+      {
+        onlyIf: sql`NOT EXISTS (SELECT 1 FROM sync_decisions WHERE location_id = ${locationId}
+          AND mailbox_address = ${mailbox} AND gmail_message_id = ${gmailMessageId} AND decision IN ('parked', 'stored'))`,
+      },
+    ),
+  );
+  await runBatch(db, [...events.flatMap((e) => e.statements), parkedDecisionsInsert(locationId, mailbox, gmailMessageIds, now)]);
+  await relayEvents(env, db, locationId, events.flatMap((e) => e.eventIds), now);
 }
