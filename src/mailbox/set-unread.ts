@@ -35,7 +35,7 @@ export async function setUnreadInGmail(host: MailboxHost, lock: StateLock, comma
   const account = readAccount(host.sql);
   if (account?.status === "needs_reauth") return { ok: false, reason: "mailbox_needs_reauth" };
   const connected = listConnections(host.sql).some((c) => c.locationId === command.locationId);
-  if (!account || account.status !== "active" || !connected) return { ok: false, reason: "mailbox_not_connected" };
+  if (account?.status !== "active" || !connected) return { ok: false, reason: "mailbox_not_connected" };
   return lock.run(async () => {
     const change = command.unread ? { addLabelIds: ["UNREAD"] } : { removeLabelIds: ["UNREAD"] };
     let state: StateChange;
@@ -76,9 +76,9 @@ async function modifyPaced(host: MailboxHost, id: string, change: { addLabelIds?
     try {
       return await modifyMessage(host.gmail(Date.now()), id, change);
     } catch (error) {
-      const paced = error instanceof GmailError && error.reason === LOCAL_QUOTA_PACING && error.retryAt !== null;
-      if (!paced || error.retryAt! > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.max(1, error.retryAt! - Date.now())));
+      const paced = error instanceof GmailError && error.reason === LOCAL_QUOTA_PACING ? error.retryAt : null;
+      if (paced === null || paced > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(1, paced - Date.now())));
     }
   }
 }
