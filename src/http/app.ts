@@ -10,11 +10,13 @@ import { newRouter } from "./router";
 import { adminRoutes } from "./routes/admin";
 import { contactRoutes } from "./routes/contacts";
 import { conversationRoutes } from "./routes/conversations";
+import { docsRoutes } from "./routes/docs";
 import { locationRoutes } from "./routes/locations";
 import { mailboxRoutes } from "./routes/mailbox";
 import { memberRoutes } from "./routes/members";
 import { messageRoutes } from "./routes/messages";
 import { sendRoutes } from "./routes/messages-send";
+import { settingsPageRoutes } from "./routes/settings-page";
 import { syncProofRoutes } from "./routes/sync-proof";
 import { metaRoutes } from "./routes/meta";
 import { oauthCallbackRoutes } from "./routes/oauth-callback";
@@ -41,6 +43,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.use(`${LOCATION}/:group/*`, requireLocation);
 
   app.route("/", metaRoutes);
+  app.route("/", docsRoutes);
   app.route("/webhooks", webhookRoutes);
   app.route("/v1/users", userRoutes);
   app.route("/v1/admin", adminRoutes);
@@ -54,6 +57,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route(`${LOCATION}/users`, syncProofRoutes);
   app.route("/oauth/google", oauthStartRoutes);
   app.route("/oauth/google", oauthCallbackRoutes);
+  app.route("/connect", settingsPageRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
