@@ -79,7 +79,7 @@ async function listPage(host: SyncHost, now: number): Promise<ReconcileOutcome> 
   if (run === null) return { next: "continue" };
   const wait = reconcileQuotaWait({ spent: host.quota.live(now), limitPerMinute: host.quota.limitPerMinute, units: MESSAGES_LIST_UNITS, now });
   if (wait !== null) return retryAt(host, wait, false, null);
-  let page;
+  let page: Awaited<ReturnType<typeof listMessagesPage>>;
   try {
     page = await listMessagesPage(host.client, { q: reconcileQuery(run.label, run.since), pageToken: run.pageToken, maxResults: RECONCILE_PAGE_SIZE });
   } catch (error) {
