@@ -99,7 +99,7 @@ function attachmentPart(attachment: OutgoingAttachment): Part {
       `Content-Disposition: attachment;${CRLF} ${dispositionParam}`,
       "Content-Transfer-Encoding: base64",
     ],
-    body: [{ base64: attachmentBase64(attachment) }],
+    body: [attachment.staged ? { staged: attachment.staged } : { base64: attachmentBase64(attachment) }],
   };
 }
 

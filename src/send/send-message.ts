@@ -9,6 +9,7 @@ import type { KeyClaim } from "./idempotency";
 import { loadSendContext, type SendContext } from "./load-send-context";
 import { planProvider, planReply, type ReplyPlan } from "./plan-send";
 import { cloudflareEmailProvider } from "./providers/cloudflare-email";
+import type { OutgoingAttachment, StagedContent } from "../mail/outgoing-message";
 import type { OutgoingEmail } from "./providers/provider";
 import { invalidHeader, sendViaGmail } from "./send-via-gmail";
 import { sendViaLocation } from "./send-via-location";
@@ -26,8 +27,14 @@ export interface SendRequest {
   bcc: string[];
   /** A CRM message id in the same conversation. */
   inReplyTo?: string | undefined;
-  attachments: { filename: string; contentType: string; contentBase64: string }[];
+  /** Base64 from the JSON form, or bytes staged in R2 by the multipart form (http/multipart/stage-form.ts). */
+  attachments: SendAttachmentInput[];
 }
+
+export type SendAttachmentInput = { filename: string; contentType: string } & (
+  | { contentBase64: string; staged?: never }
+  | { staged: StagedContent; contentBase64?: never }
+);
 
 /**
  * POST /v1/locations/{loc}/messages once validated (R17 already checked): loads and checks what the send
@@ -69,7 +76,9 @@ export async function sendMessage(
   } else {
     const sender = config.LOCATION_SENDER_ADDRESS ?? `no-reply@${config.BCC_DOMAIN}`;
     const replyTo = { email: context.user.email, name: context.user.name };
-    const email = outgoingEmail(context, body, reply, { email: sender, name: context.user.name }, replyTo);
+    // R18: the location's provider takes whole bytes, so staged parts are read into memory here.
+    const whole = { ...body, attachments: await Promise.all(body.attachments.map(readStaged)) };
+    const email = outgoingEmail(context, whole, reply, { email: sender, name: context.user.name }, replyTo);
     // The provider writes the MIME, but the values are ours to vouch for: the same header checks (R13).
     const checked = validateOutgoingMessage({ ...email, messageId: "<check@send.invalid>", date: new Date(input.now) });
     if (!checked.ok) throw invalidHeader(checked);
@@ -85,9 +94,15 @@ export async function sendMessage(
   return row;
 }
 
+async function readStaged(a: SendAttachmentInput): Promise<OutgoingAttachment> {
+  if (!a.staged) return a;
+  const content = new Uint8Array(await new Response(await a.staged.open()).arrayBuffer());
+  return { filename: a.filename, contentType: a.contentType, content };
+}
+
 function outgoingEmail(
   context: SendContext,
-  body: SendRequest,
+  body: Omit<SendRequest, "attachments"> & { attachments: OutgoingAttachment[] },
   reply: ReplyPlan | null,
   from: OutgoingEmail["from"],
   replyTo: OutgoingEmail["replyTo"],
@@ -104,11 +119,7 @@ function outgoingEmail(
     html: body.html ?? null,
     inReplyTo: reply?.inReplyTo ?? null,
     references: reply?.references ?? [],
-    // Kept as the request's base64 (validated in schemas/send.ts): the MIME carries base64 anyway.
-    attachments: body.attachments.map((a) => ({
-      filename: a.filename,
-      contentType: a.contentType,
-      contentBase64: a.contentBase64,
-    })),
+    // Kept as the request's base64 (validated in schemas/send.ts), or staged: the MIME carries base64 anyway.
+    attachments: body.attachments,
   };
 }

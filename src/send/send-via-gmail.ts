@@ -2,7 +2,7 @@ import type { Env } from "../env";
 import { AppError } from "../errors";
 import { UPLOAD_THRESHOLD_BYTES, type RawMessage } from "../gmail/send";
 import { planMime } from "../mail/build-mime";
-import { mimeStream, renderMime, type MimeSegment } from "../mail/mime-segments";
+import { hasStagedSegment, mimeStream, renderMime, type MimeSegment } from "../mail/mime-segments";
 import type { GmailSendOutcome } from "../mailbox/send";
 import { mailboxStub } from "../mailbox/stub";
 import type { KeyClaim } from "./idempotency";
@@ -50,7 +50,7 @@ export async function sendViaGmail(
  * whole message, and each attempt of the upload opens a fresh stream.
  */
 function rawMessage(segments: MimeSegment[], length: number): RawMessage {
-  if (length < UPLOAD_THRESHOLD_BYTES) return { kind: "inline", raw: renderMime(segments) };
+  if (length < UPLOAD_THRESHOLD_BYTES && !hasStagedSegment(segments)) return { kind: "inline", raw: renderMime(segments) };
   return { kind: "stream", length, open: () => mimeStream(segments) };
 }
 

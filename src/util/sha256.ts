@@ -30,3 +30,28 @@ export async function sha256HexOfText(text: string): Promise<string> {
 function toHex(digest: ArrayBuffer): string {
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
+
+/**
+ * A pass-through that hashes and counts the bytes going by (a file part on its way to R2): `done()` gives
+ * the digest and the count once the stream ended.
+ */
+export function sha256Tap(): { stream: TransformStream<Uint8Array, Uint8Array>; bytes: () => number; done: () => Promise<string> } {
+  const digest = new crypto.DigestStream("SHA-256");
+  const writer = digest.getWriter();
+  let bytes = 0;
+  const stream = new TransformStream<Uint8Array, Uint8Array>({
+    async transform(chunk, controller) {
+      bytes += chunk.byteLength;
+      await writer.write(chunk);
+      controller.enqueue(chunk);
+    },
+  });
+  return {
+    stream,
+    bytes: () => bytes,
+    done: async () => {
+      await writer.close();
+      return toHex(await digest.digest);
+    },
+  };
+}

@@ -5,7 +5,9 @@ import { locationDb } from "../../db/database";
 import { AppError } from "../../errors";
 import { canonicalJson, withIdempotencyKey, type IdempotentAnswer, type KeyClaim } from "../../send/idempotency";
 import { sha256Hex, sha256HexOfText } from "../../util/sha256";
-import { sendMessage } from "../../send/send-message";
+import { sendMessage, type SendRequest } from "../../send/send-message";
+import { formDataBoundary } from "../../util/form-data-stream";
+import { stageForm } from "../multipart/stage-form";
 import type { AppEnv } from "../context";
 import { limitBody } from "../middleware/body-limit";
 import { newRouter } from "../router";
@@ -28,23 +30,77 @@ export function sendBodyLimitBytes(config: Pick<Config, "MAX_ATTACHMENT_BYTES">)
 
 const sendBodyLimit: MiddlewareHandler<AppEnv> = (c, next) => limitBody(sendBodyLimitBytes(c.var.config))(c, next);
 
-sendRoutes.openapi(
-  createRoute({
+/**
+ * The multipart/form-data send, before the JSON validator (which would refuse it): its parts are streamed
+ * into R2 (stage-form.ts), never parsed whole. Any other content type goes on to the JSON route.
+ */
+const multipartSend: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const boundary = formDataBoundary(c.req.header("content-type"));
+  if (boundary === null) return next();
+  const locationId = c.req.param("locationId") ?? "";
+  const header = IdempotencyKeyHeader.safeParse({ "idempotency-key": c.req.header("idempotency-key") });
+  if (!header.success) {
+    throw new AppError("invalid_request", "The request header is invalid; see details.issues.", {
+      target: "header",
+      issues: header.error.issues.map((issue) => ({ path: issue.path.map(String), code: issue.code, message: issue.message })),
+    });
+  }
+  const key = header.data["idempotency-key"];
+  if (c.req.raw.body === null) throw new AppError("invalid_request", "The multipart form is empty.");
+  const config = c.var.config;
+  const form = await stageForm(c.env.ATTACHMENTS, {
+    body: c.req.raw.body,
+    boundary,
+    locationId,
+    maxBytes: config.MAX_ATTACHMENT_BYTES,
+  });
+  try {
+    const body = { ...form.message, attachments: form.attachments };
+    const answer = await answerSend(c.env, config, { locationId, body, key, requestHash: async () => form.requestHash });
+    return c.json(JSON.parse(answer.body) as { message: z.infer<typeof Message> }, 201);
+  } finally {
+    await form.discard();
+  }
+};
+
+const MULTIPART_SCHEMA = {
+  type: "object" as const,
+  required: ["message"],
+  properties: {
+    message: { type: "string" as const, description: "The JSON of SendMessageForm (see components.schemas)." },
+  },
+  additionalProperties: { type: "string" as const, format: "binary" },
+};
+
+const sendRoute = createRoute({
     method: "post",
     path: "/",
     summary: "Send an email to a contact (through the user's Gmail, or the location's provider)",
     security: BEARER_AUTH,
-    middleware: [sendBodyLimit] as const,
+    middleware: [sendBodyLimit, multipartSend] as const,
     request: {
       params: LocationIdParam,
       headers: IdempotencyKeyHeader,
-      body: { required: true, content: { "application/json": { schema: SendMessageBody } } },
+      body: {
+        required: true,
+        description:
+          "JSON with attachments inline as base64, or multipart/form-data: a `message` field holding that JSON " +
+          "with each attachment's `part` (the name of its file part) and `size` (its exact bytes) in place of " +
+          "contentBase64, then one file part per attachment, streamed through to Gmail.",
+        content: { "application/json": { schema: SendMessageBody } },
+      },
     },
     responses: {
       201: jsonContent(z.object({ message: Message }), "Sent, and stored in the contact's conversation"),
       ...errorResponses(400, 401, 403, 404, 409, 413),
     },
-  }),
+  });
+// The second content type for /openapi.json only: a plain schema object, never a zod one, which would make the
+// router parse the whole form in memory (multipartSend streams it instead, before any validator).
+(sendRoute.request.body.content as Record<string, unknown>)["multipart/form-data"] = { schema: MULTIPART_SCHEMA };
+
+sendRoutes.openapi(
+  sendRoute,
   async (c) => {
     const { locationId } = c.req.valid("param");
     const body = c.req.valid("json");
@@ -54,23 +110,27 @@ sendRoutes.openapi(
     const key = c.req.valid("header")["idempotency-key"];
     const config = c.var.config;
     checkAttachmentsSize(body, config.MAX_ATTACHMENT_BYTES);
-
-    const run = async (claim: KeyClaim | null): Promise<IdempotentAnswer> => {
-      const stored = await sendMessage(c.env, config, { locationId, body, claim, now: Date.now() });
-      return { status: 201, body: JSON.stringify({ message: presentMessage(stored) }) };
-    };
-    const answer =
-      key === undefined
-        ? await run(null)
-        : await withIdempotencyKey(
-            await locationDb(c.env, locationId),
-            { locationId, key, requestHash: await requestHash(body), now: Date.now },
-            run,
-          );
+    const answer = await answerSend(c.env, config, { locationId, body, key, requestHash: () => requestHash(body) });
     // Only a send's 201 is ever stored (failures release the key), so a replay is that same answer.
     return c.json(JSON.parse(answer.body) as { message: z.infer<typeof Message> }, 201);
   },
 );
+
+/** The send, once per Idempotency-Key and request hash when a key is given (R25). */
+async function answerSend(
+  env: AppEnv["Bindings"],
+  config: Config,
+  input: { locationId: string; body: SendRequest; key: string | undefined; requestHash: () => Promise<string> },
+): Promise<IdempotentAnswer> {
+  const { locationId, body, key } = input;
+  const run = async (claim: KeyClaim | null): Promise<IdempotentAnswer> => {
+    const stored = await sendMessage(env, config, { locationId, body, claim, now: Date.now() });
+    return { status: 201, body: JSON.stringify({ message: presentMessage(stored) }) };
+  };
+  if (key === undefined) return run(null);
+  const db = await locationDb(env, locationId);
+  return withIdempotencyKey(db, { locationId, key, requestHash: await input.requestHash(), now: Date.now }, run);
+}
 
 /** R17: decoded attachment bytes over the cap refuse the whole send before anything else happens. */
 function checkAttachmentsSize(body: SendMessageBody, maxBytes: number): void {

@@ -24,25 +24,52 @@ export const SendAttachment = z.object({
     .openapi({ format: "byte" }),
 });
 
+const sendFields = {
+  userId: CrmId,
+  contactId: ServiceId,
+  kind: z.enum(["individual", "bulk", "workflow"]).default("individual"),
+  subject: headerText(998).default(""),
+  text: z.string().optional(),
+  html: z.string().optional(),
+  cc: z.array(EmailInput).max(MAX_RECIPIENTS).default([]),
+  bcc: z.array(EmailInput).max(MAX_RECIPIENTS).default([]),
+  inReplyTo: ServiceId.optional().openapi({ description: "a CRM message id in the same conversation" }),
+};
+
+type SendFields = { text?: string | undefined; html?: string | undefined; cc: string[]; bcc: string[] };
+const hasBody = (b: SendFields) => b.text !== undefined || b.html !== undefined;
+const withinRecipients = (b: SendFields) => 1 + b.cc.length + b.bcc.length <= MAX_RECIPIENTS;
+const RECIPIENTS_MESSAGE = {
+  message: `at most ${MAX_RECIPIENTS} recipients in all (the contact, cc and bcc)`,
+  path: ["cc"],
+};
+
 export const SendMessageBody = z
-  .object({
-    userId: CrmId,
-    contactId: ServiceId,
-    kind: z.enum(["individual", "bulk", "workflow"]).default("individual"),
-    subject: headerText(998).default(""),
-    text: z.string().optional(),
-    html: z.string().optional(),
-    cc: z.array(EmailInput).max(MAX_RECIPIENTS).default([]),
-    bcc: z.array(EmailInput).max(MAX_RECIPIENTS).default([]),
-    inReplyTo: ServiceId.optional().openapi({ description: "a CRM message id in the same conversation" }),
-    attachments: z.array(SendAttachment).max(250).default([]),
-  })
-  .refine((b) => b.text !== undefined || b.html !== undefined, { message: "text or html is required", path: ["text"] })
-  .refine((b) => 1 + b.cc.length + b.bcc.length <= MAX_RECIPIENTS, {
-    message: `at most ${MAX_RECIPIENTS} recipients in all (the contact, cc and bcc)`,
-    path: ["cc"],
-  })
+  .object({ ...sendFields, attachments: z.array(SendAttachment).max(250).default([]) })
+  .refine(hasBody, { message: "text or html is required", path: ["text"] })
+  .refine(withinRecipients, RECIPIENTS_MESSAGE)
   .openapi("SendMessageBody");
+
+/** An attachment of the multipart form: its bytes are the file part named `part`, exactly `size` bytes. */
+export const FormAttachment = z.object({
+  filename: SendAttachment.shape.filename,
+  contentType: SendAttachment.shape.contentType,
+  part: z.string().min(1).max(100).openapi({ description: "the name of the form's file part holding the bytes" }),
+  size: z.number().int().min(0).openapi({ description: "the file part's exact length in bytes" }),
+});
+
+/** The `message` part of a multipart/form-data send: SendMessageBody with attachments named, not inlined. */
+export const SendMessageForm = z
+  .object({ ...sendFields, attachments: z.array(FormAttachment).max(250).default([]) })
+  .refine(hasBody, { message: "text or html is required", path: ["text"] })
+  .refine(withinRecipients, RECIPIENTS_MESSAGE)
+  .refine((b) => new Set(b.attachments.map((a) => a.part)).size === b.attachments.length, {
+    message: "each attachment names its own part",
+    path: ["attachments"],
+  })
+  .openapi("SendMessageForm");
+
+export type SendMessageForm = z.infer<typeof SendMessageForm>;
 
 export type SendMessageBody = z.infer<typeof SendMessageBody>;
 

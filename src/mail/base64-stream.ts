@@ -1,0 +1,44 @@
+import { BASE64_LINE } from "./base64";
+
+/** Bytes per base64 line: 57 bytes make exactly 76 characters. */
+const LINE_BYTES = (BASE64_LINE / 4) * 3;
+const encoder = new TextEncoder();
+
+/**
+ * Raw bytes in, base64 out, wrapped at 76 columns with CRLF between lines (none after the last): the same
+ * bytes as wrapBase64(toBase64(all)), made chunk by chunk. Holds one chunk and under 57 carried bytes.
+ */
+export function base64WrapStream(): TransformStream<Uint8Array, Uint8Array> {
+  let carry = new Uint8Array(0);
+  let first = true;
+  const encode = (bytes: Uint8Array): Uint8Array => {
+    const lines: string[] = [];
+    for (let at = 0; at < bytes.length; at += LINE_BYTES) {
+      const line = bytes.subarray(at, Math.min(bytes.length, at + LINE_BYTES));
+      let binary = "";
+      for (let i = 0; i < line.length; i++) binary += String.fromCharCode(line[i] ?? 0);
+      lines.push(btoa(binary));
+    }
+    const text = (first ? "" : "\r\n") + lines.join("\r\n");
+    first = false;
+    return encoder.encode(text);
+  };
+  return new TransformStream({
+    transform(chunk, controller) {
+      const all = carry.length === 0 ? chunk : concat(carry, chunk);
+      const whole = all.length - (all.length % LINE_BYTES);
+      carry = all.slice(whole);
+      if (whole > 0) controller.enqueue(encode(all.subarray(0, whole)));
+    },
+    flush(controller) {
+      if (carry.length > 0) controller.enqueue(encode(carry));
+    },
+  });
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
