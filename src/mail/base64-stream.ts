@@ -2,6 +2,8 @@ import { BASE64_LINE } from "./base64";
 
 /** Bytes per base64 line: 57 bytes make exactly 76 characters. */
 const LINE_BYTES = (BASE64_LINE / 4) * 3;
+/** 512 lines: under the engine's argument limit for String.fromCharCode.apply, and whole lines. */
+const BLOCK_BYTES = 512 * LINE_BYTES;
 const encoder = new TextEncoder();
 
 /**
@@ -11,13 +13,13 @@ const encoder = new TextEncoder();
 export function base64WrapStream(): TransformStream<Uint8Array, Uint8Array> {
   let carry = new Uint8Array(0);
   let first = true;
+  // Whole lines at once: one btoa per 512 lines, then the CRLFs, rather than a string per 57 bytes.
   const encode = (bytes: Uint8Array): Uint8Array => {
     const lines: string[] = [];
-    for (let at = 0; at < bytes.length; at += LINE_BYTES) {
-      const line = bytes.subarray(at, Math.min(bytes.length, at + LINE_BYTES));
-      let binary = "";
-      for (let i = 0; i < line.length; i++) binary += String.fromCharCode(line[i] ?? 0);
-      lines.push(btoa(binary));
+    for (let at = 0; at < bytes.length; at += BLOCK_BYTES) {
+      const block = bytes.subarray(at, Math.min(bytes.length, at + BLOCK_BYTES));
+      const base64 = btoa(String.fromCharCode.apply(null, block as unknown as number[]));
+      for (let i = 0; i < base64.length; i += BASE64_LINE) lines.push(base64.slice(i, i + BASE64_LINE));
     }
     const text = (first ? "" : "\r\n") + lines.join("\r\n");
     first = false;
