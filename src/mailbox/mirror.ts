@@ -1,6 +1,6 @@
 import { directoryDb, locationDb } from "../db/database";
 import { setConnectionStatus, upsertConnection } from "../db/connections";
-import { upsertMailboxRow } from "../db/mailboxes";
+import { upsertMailboxRow } from "../db/mailboxes/directory";
 import type { Env } from "../env";
 import type { Connection } from "./connections";
 import type { Account, MailboxStatusValue } from "./state";

@@ -1,5 +1,5 @@
 import { locationDb, type Database } from "../db/database";
-import { storeMessages, type StoreMessageInput, type StoredMessage } from "../db/message-store";
+import { storeMessages, type StoreMessageInput, type StoredMessage } from "../db/messages/store";
 import { recordDecisions, recordParked, type DecisionInput } from "../db/sync-decisions";
 import { relayEvents } from "../events/relay";
 import type { Env } from "../env";
