@@ -64,6 +64,15 @@ export async function recordParkedWithEvents(
       },
     ),
   );
-  await runBatch(db, [...events.flatMap((e) => e.statements), parkedDecisionsInsert(locationId, mailbox, gmailMessageIds, now)]);
-  await relayEvents(env, db, locationId, events.flatMap((e) => e.eventIds), now);
+  await runBatch(db, [
+    ...events.flatMap((e) => e.statements),
+    parkedDecisionsInsert(locationId, mailbox, gmailMessageIds, now),
+  ]);
+  await relayEvents(
+    env,
+    db,
+    locationId,
+    events.flatMap((e) => e.eventIds),
+    now,
+  );
 }

@@ -1,5 +1,5 @@
 import { locationDb } from "../db/database";
-import { gmailIdsSince } from "../db/message-state";
+import { gmailIdsSince } from "../db/messages/state";
 import { GmailError } from "../gmail/client";
 import { batchGetMessages } from "../gmail/messages";
 import { log } from "../log";
@@ -17,7 +17,7 @@ import {
 } from "./state-queue";
 import type { Env } from "../env";
 import type { GmailClient } from "../gmail/client";
-import type { ActiveConnection } from "../sync/load-routing";
+import type { ActiveConnection } from "./load-routing";
 
 /** What the R26 steps need of the sync run's host (sync-run.ts's SyncHost has all of it). */
 interface StateSyncDeps {
