@@ -31,7 +31,7 @@ export interface SendRequest {
   attachments: SendAttachmentInput[];
 }
 
-export type SendAttachmentInput = { filename: string; contentType: string } & (
+type SendAttachmentInput = { filename: string; contentType: string } & (
   | { contentBase64: string; staged?: never }
   | { staged: StagedContent; contentBase64?: never }
 );

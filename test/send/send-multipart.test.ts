@@ -157,4 +157,11 @@ describe("multipart/form-data sends (R17, R13, R25)", () => {
     expect(changed.body.error).toMatchObject({ code: "idempotency_key_reuse" });
     expect(await sentInGmail(sender.address)).toHaveLength(1);
   });
+
+  it("R17: /openapi.json documents the send's two request content types", async () => {
+    const res = await exports.default.fetch(new Request(`${BASE}/openapi.json`));
+    const doc = (await res.json()) as { paths: Record<string, { post?: { requestBody?: { content: Record<string, unknown> } } }> };
+    const content = doc.paths["/v1/locations/{locationId}/messages"]?.post?.requestBody?.content ?? {};
+    expect(Object.keys(content).sort()).toEqual(["application/json", "multipart/form-data"]);
+  });
 });

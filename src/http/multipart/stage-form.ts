@@ -15,7 +15,7 @@ import { type SendMessageForm as Form, SendMessageForm } from "../schemas/send";
 /** The `message` part is JSON text and the message's own text and html: far under the body limit. */
 const MAX_MESSAGE_PART_BYTES = 4 * 1024 * 1024;
 
-export interface StagedAttachment {
+interface StagedAttachment {
   filename: string;
   contentType: string;
   staged: StagedContent;

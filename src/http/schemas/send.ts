@@ -51,7 +51,7 @@ export const SendMessageBody = z
   .openapi("SendMessageBody");
 
 /** An attachment of the multipart form: its bytes are the file part named `part`, exactly `size` bytes. */
-export const FormAttachment = z.object({
+const FormAttachment = z.object({
   filename: SendAttachment.shape.filename,
   contentType: SendAttachment.shape.contentType,
   part: z.string().min(1).max(100).openapi({ description: "the name of the form's file part holding the bytes" }),
