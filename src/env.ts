@@ -1,4 +1,5 @@
 import type { Mailbox } from "./mailbox/mailbox";
+import type { ErasureContinuation } from "./privacy/queue-message";
 
 /** The Worker's bindings as wrangler.toml declares them; plain settings are read only through config.ts. */
 export interface Env {
@@ -6,5 +7,7 @@ export interface Env {
   MAILBOX: DurableObjectNamespace<Mailbox>;
   ATTACHMENTS: R2Bucket;
   EMAIL: SendEmail;
+  /** R28: erasures that continue beyond the invocation that started them. */
+  PRIVACY_QUEUE: Queue<ErasureContinuation>;
   [setting: string]: unknown;
 }

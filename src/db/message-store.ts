@@ -1,10 +1,11 @@
 import { and, eq, sql, type SQL } from "drizzle-orm";
-import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import type { MessageFacts } from "../mail/message-facts";
 import type { Database } from "./database";
 import { newId } from "./ids";
+import { runBatch } from "./raw-batch";
 import { messages } from "./schema";
 import {
+  admitMessage,
   bindThread,
   insertAttachments,
   insertConversation,
@@ -51,13 +52,15 @@ export interface StoredMessage {
  * D1 runs as one transaction, and every statement is idempotent: the conversation is created on first
  * use, a message hitting a unique index (Gmail id R15, Message-ID R21) is not stored again and neither
  * are its attachments, counters are recounted from the rows. Running the same call twice changes nothing.
+ * An item answers null when R28 holds it back: its Gmail thread was un-logged from the location, or its
+ * contact was erased, at any moment before this batch.
  * All items must belong to one location: one call writes one location's database.
  */
 export async function storeMessages(
   db: Database,
   items: readonly StoreMessageInput[],
   now: number,
-): Promise<StoredMessage[]> {
+): Promise<(StoredMessage | null)[]> {
   const locationId = items[0]?.locationId;
   if (locationId === undefined) return [];
   if (items.some((item) => item.locationId !== locationId)) {
@@ -73,9 +76,10 @@ export async function storeMessages(
   const writes: SQL[] = [];
   items.forEach((item, i) => {
     const key = keys[i] as MessageKey;
+    const admit = admitMessage(locationId, item.source, item.gmail ?? null);
     writes.push(
-      insertConversation(key, item.contactId, newId("cv"), now),
-      insertMessage(key, { ...item, gmailThreadId: item.gmail?.threadId ?? null }, now),
+      insertConversation(key, item.contactId, newId("cv"), now, admit),
+      insertMessage(key, { ...item, gmailThreadId: item.gmail?.threadId ?? null }, now, admit),
       ...insertAttachments(key, item.facts.attachments, item.attachmentStorageKeys ?? [], () => newId("att")),
     );
   });
@@ -92,7 +96,8 @@ export async function storeMessages(
 
   return keys.map((key, i) => {
     const row = copies[i]?.results[0] as { id: string; conversationId: string; contactId: string } | undefined;
-    if (!row) throw new Error(`storeMessages: message ${key.newId} is neither stored nor a duplicate`);
+    // Neither stored nor a duplicate: R28 held it back (its thread was un-logged, its contact erased).
+    if (!row) return null;
     return { messageId: row.id, conversationId: row.conversationId, contactId: row.contactId, created: row.id === key.newId };
   });
 }
@@ -151,13 +156,3 @@ export async function updateMessageDelivery(
   await runBatch(db, statements);
 }
 
-const dialect = new SQLiteAsyncDialect();
-
-// Straight to D1's batch (one transaction): drizzle's own batch cannot carry raw SQL statements.
-async function runBatch(db: Database, statements: SQL[]): Promise<D1Result[]> {
-  const prepared = statements.map((statement) => {
-    const query = dialect.sqlToQuery(statement);
-    return db.$client.prepare(query.sql).bind(...query.params);
-  });
-  return db.$client.batch(prepared);
-}

@@ -16,7 +16,10 @@ import { memberRoutes } from "./routes/members";
 import { messageRoutes } from "./routes/messages";
 import { sendRoutes } from "./routes/messages-send";
 import { metaRoutes } from "./routes/meta";
+import { unlogRoutes } from "./routes/messages-unlog";
 import { oauthCallbackRoutes } from "./routes/oauth-callback";
+import { privacyRoutes } from "./routes/privacy";
+import { userPrivacyRoutes } from "./routes/user-privacy";
 import { userRoutes } from "./routes/users";
 import { webhookRoutes } from "./routes/webhook";
 
@@ -48,7 +51,10 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route(`${LOCATION}/conversations`, conversationRoutes);
   app.route(`${LOCATION}/messages`, messageRoutes);
   app.route(`${LOCATION}/messages`, sendRoutes);
+  app.route(`${LOCATION}/messages`, unlogRoutes);
   app.route(`${LOCATION}/users`, mailboxRoutes);
+  app.route(`${LOCATION}/users`, userPrivacyRoutes);
+  app.route(`${LOCATION}/privacy`, privacyRoutes);
   app.route("/oauth/google", oauthCallbackRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {

@@ -145,7 +145,7 @@ describe("storeMessages", () => {
       item({ contactId: other.id, facts: facts({ sentAt: NOW - 9000 }) }),
     ], NOW);
 
-    expect(result.map((r) => r.created)).toEqual([true, true, false, true]);
+    expect(result.map((r) => r?.created)).toEqual([true, true, false, true]);
     expect(result[2]?.messageId).toBe(result[0]?.messageId);
     expect(await conversation(contact.id)).toMatchObject({ messageCount: 2, lastMessageAt: NOW - 1000 });
     expect(await conversation(other.id)).toMatchObject({ messageCount: 1, lastMessageAt: NOW - 9000 });
