@@ -32,6 +32,8 @@ export async function syncNextChunk(
     client: GmailClient;
     mailbox: string;
     connections: readonly ActiveConnection[];
+    /** R2: the mailbox's start point (Unix ms). */
+    startPoint: number;
     beforeStore(): Promise<void>;
   },
   now: number,
@@ -60,7 +62,7 @@ export async function syncNextChunk(
     }
   }
   await deps.beforeStore();
-  const routed = routeChunk(parsed, await loadRoutingData(deps.env, deps.mailbox, deps.connections, parsed), deps.mailbox);
+  const routed = routeChunk(parsed, await loadRoutingData(deps.env, deps.mailbox, deps.connections, parsed, deps.startPoint), deps.mailbox);
   const { failed, subrequests } = await storeRouted(deps.env, deps.mailbox, routed, now);
   for (const message of parsed) {
     const error = failed.get(message.gmailMessageId);

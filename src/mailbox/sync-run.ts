@@ -110,7 +110,7 @@ async function runStep(
       return null;
     }
     case "fetch_pending": {
-      const result = await syncNextChunk({ ...host, connections: host.connections() }, host.now());
+      const result = await syncNextChunk({ ...host, connections: host.connections(), startPoint: account.connectedAt }, host.now());
       usage.subrequests += result.subrequests;
       usage.messages += result.fetched;
       if (result.rateLimited === null) return null;

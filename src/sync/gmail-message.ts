@@ -13,6 +13,8 @@ export interface GmailMessage {
   gmailMessageId: string;
   gmailThreadId: string;
   labelIds: string[];
+  /** Unix ms when Gmail received it (internalDate; 0 when missing): R2's start point is compared with it. */
+  receivedAt: number;
   facts: MessageFacts;
 }
 
@@ -49,7 +51,8 @@ export function toGmailMessage(message: gmail_v1.Schema$Message): GmailMessage |
     references: angleIds(header(headers, "references") ?? "").slice(-100),
     attachments: body.attachments,
   };
-  return { gmailMessageId: message.id, gmailThreadId: message.threadId, labelIds: message.labelIds ?? [], facts };
+  const receivedAt = Number.isFinite(internalDate) ? internalDate : 0;
+  return { gmailMessageId: message.id, gmailThreadId: message.threadId, labelIds: message.labelIds ?? [], receivedAt, facts };
 }
 
 function walkPart(part: Part, out: { text: string[]; html: string[]; attachments: AttachmentFacts[] }): void {

@@ -22,6 +22,7 @@ export async function loadRoutingData(
   mailbox: string,
   connections: readonly ActiveConnection[],
   messages: readonly GmailMessage[],
+  startPoint: number,
 ): Promise<LocationRoutingData[]> {
   const addresses = candidateAddresses(messages, mailbox);
   const threadIds = messages.map((m) => m.gmailThreadId);
@@ -43,6 +44,7 @@ export async function loadRoutingData(
         userAddresses,
         contactsByEmail: new Map([...contacts].map(([email, c]) => [email, { id: c.id, assignedUserId: c.assignedUserId }])),
         bindings,
+        startPoint,
       };
     }),
   );

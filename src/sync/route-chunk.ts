@@ -10,12 +10,16 @@ export interface LocationRoutingData {
   contactsByEmail: ReadonlyMap<string, RoutingContact>;
   /** Gmail thread id → its active binding in this location (R11). */
   bindings: ReadonlyMap<string, ActiveBinding>;
+  /** R2: the mailbox's start point (Unix ms). */
+  startPoint: number;
 }
 
 export interface RoutedMessage {
   message: GmailMessage;
   /** Only the "sync" decisions: where the message is stored. */
   targets: Extract<RouteDecision, { action: "sync" }>[];
+  /** The "skip" decisions, each with its reason (R30 records them). */
+  skips: Extract<RouteDecision, { action: "skip" }>[];
 }
 
 /**
@@ -32,22 +36,24 @@ export function routeChunk(
   return messages.map((message) => {
     const { decisions } = decideRoutes({
       ownerAddress,
-      message: { ...message.facts, gmailThreadId: message.gmailThreadId, labelIds: message.labelIds },
+      message: { ...message.facts, gmailThreadId: message.gmailThreadId, labelIds: message.labelIds, receivedAt: message.receivedAt },
       locations: locations.map((l) => ({
         locationId: l.locationId,
         ownerUserId: l.ownerUserId,
         userAddresses: l.userAddresses,
         contactsByEmail: l.contactsByEmail,
         activeBinding: boundHere.get(l.locationId)?.get(message.gmailThreadId) ?? null,
+        startPoint: l.startPoint,
       })),
     });
     const targets = decisions.filter((d): d is Extract<RouteDecision, { action: "sync" }> => d.action === "sync");
+    const skips = decisions.filter((d): d is Extract<RouteDecision, { action: "skip" }> => d.action === "skip");
     for (const target of targets) {
       if (!target.bindThread) continue;
       // The conversation id is only known once stored; the contact is what the store files it under.
       boundHere.get(target.locationId)?.set(message.gmailThreadId, { conversationId: "", contactId: target.contactId });
     }
-    return { message, targets };
+    return { message, targets, skips };
   });
 }
 

@@ -1,4 +1,7 @@
 import type { Address } from "../mail/message-facts";
+import type { SkipReason, SyncReason } from "./routing-reasons";
+
+export type { RuleId, SkipReason, SyncReason } from "./routing-reasons";
 
 /**
  * The data the routing rules (R7–R12) decide on. All addresses are normalized (see mail/address.ts).
@@ -12,6 +15,8 @@ export interface RoutingMessage {
   bcc: readonly Address[];
   gmailThreadId: string;
   labelIds: readonly string[];
+  /** Unix ms when Gmail received the message (its internalDate): R2 compares it with the start point. */
+  receivedAt: number;
 }
 
 /** The first-created contact of an address in one location (R12); a ContactRow fits. */
@@ -38,6 +43,8 @@ export interface RoutingLocation {
   /** Normalized address → the first-created contact with that address (R12, see pickFirstCreated). */
   contactsByEmail: ReadonlyMap<string, RoutingContact>;
   activeBinding: ActiveBinding | null;
+  /** R2: Unix ms of the mailbox's start point; a message Gmail received before it is never imported. */
+  startPoint: number;
 }
 
 export interface RoutingInput {
@@ -48,32 +55,6 @@ export interface RoutingInput {
 }
 
 export type Direction = "inbound" | "outbound";
-
-export type SyncReason =
-  /** R11: the thread is bound in this location. */
-  | "bound_thread"
-  /** R8/R9: inbound from a contact. */
-  | "sender_contact"
-  /** R10: outbound, first qualifying recipient. */
-  | "recipient_contact";
-
-export type SkipReason =
-  /** Not in INBOX or SENT, or in SPAM, TRASH, DRAFT or CHAT. */
-  | "label_not_synced"
-  /** Inbound with no readable From and no binding. */
-  | "no_sender"
-  /** R7: inbound from a user of the location. */
-  | "internal_sender"
-  /** R7: outbound whose recipients are all users of the location (or none at all). */
-  | "internal_recipients_only"
-  /** R8: the sender is no contact in the location. */
-  | "no_contact"
-  /** R8/R10: the contact is assigned to another user than the mailbox owner. */
-  | "assigned_to_other_user"
-  /** R10: no recipient is a contact in the location. */
-  | "no_recipient_contact"
-  /** R8/R14: the thread is bound in another location only, so it does not fan out here. */
-  | "thread_bound_elsewhere";
 
 export type RouteDecision =
   | {

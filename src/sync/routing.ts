@@ -11,6 +11,13 @@ import type {
 
 export type * from "./routing-types";
 
+/*
+ * R2 compares Google's receive time with our clock at connect; a message received moments before the
+ * watch started can still be added to the mailbox after it (filtering takes a while). Those are news, not
+ * old mail moved into INBOX, so the start point is read with this much slack.
+ */
+export const START_POINT_GRACE_MS = 5 * 60 * 1000;
+
 export interface RoutingResult {
   direction: Direction;
   /** One decision per location of the input, in input order. */
@@ -19,19 +26,21 @@ export interface RoutingResult {
 
 /**
  * Decides, for every location where the mailbox is actively connected, whether a Gmail message syncs
- * there and into which contact's conversation (R7–R12). Pure: the caller loads contacts, users and
+ * there and into which contact's conversation (R2, R7–R12), or which reason of API.md's list keeps it out. Pure: the caller loads contacts, users and
  * bindings, and stores what is decided (creating the conversation and binding when `bindThread`).
  */
 export function decideRoutes(input: RoutingInput): RoutingResult {
   const { message, ownerAddress, locations } = input;
   const direction: Direction = message.from?.email === ownerAddress ? "outbound" : "inbound";
   if (!isSyncableLabels(message.labelIds)) {
-    return { direction, decisions: locations.map((l) => skip(l, direction, "label_not_synced")) };
+    return { direction, decisions: locations.map((l) => skip(l, direction, "ignored_label")) };
   }
   // R8: a thread bound anywhere goes to its bound conversation(s) only; this is also what keeps a
   // thread that R14 moved to one location from fanning out again to the others.
   const bound = locations.some((l) => l.activeBinding !== null);
   const decisions = locations.map((location): RouteDecision => {
+    // R2 before any binding: an old message moved into INBOX later is never imported, whatever its thread.
+    if (message.receivedAt < location.startPoint - START_POINT_GRACE_MS) return skip(location, direction, "before_connect");
     if (bound) return routeBound(message, ownerAddress, location, direction);
     return direction === "inbound" ? routeInbound(message, location) : routeOutbound(message, ownerAddress, location);
   });
@@ -46,12 +55,12 @@ function routeBound(
   direction: Direction,
 ): RouteDecision {
   const binding = location.activeBinding;
-  if (binding === null) return skip(location, direction, "thread_bound_elsewhere");
+  if (binding === null) return skip(location, direction, "bound_elsewhere");
   if (direction === "inbound" && message.from !== null && location.userAddresses.has(message.from.email)) {
-    return skip(location, direction, "internal_sender");
+    return skip(location, direction, "internal");
   }
   if (direction === "outbound" && externalRecipients(message, ownerAddress, location).length === 0) {
-    return skip(location, direction, "internal_recipients_only");
+    return skip(location, direction, "internal");
   }
   return {
     action: "sync",
@@ -66,18 +75,18 @@ function routeBound(
 
 /** R7, R8, R9: only the sender can own an inbound message; Cc and Bcc never do. */
 function routeInbound(message: RoutingMessage, location: RoutingLocation): RouteDecision {
-  if (message.from === null) return skip(location, "inbound", "no_sender");
-  if (location.userAddresses.has(message.from.email)) return skip(location, "inbound", "internal_sender");
+  if (message.from === null) return skip(location, "inbound", "not_a_contact");
+  if (location.userAddresses.has(message.from.email)) return skip(location, "inbound", "internal");
   const contact = location.contactsByEmail.get(message.from.email);
-  if (contact === undefined) return skip(location, "inbound", "no_contact");
-  if (!assignedToOwnerOrNobody(contact, location)) return skip(location, "inbound", "assigned_to_other_user");
+  if (contact === undefined) return skip(location, "inbound", "not_a_contact");
+  if (!assignedToOwnerOrNobody(contact, location)) return skip(location, "inbound", "assigned_elsewhere");
   return bindTo(location, contact, "inbound", "sender_contact");
 }
 
 /** R10 (with R7): first recipient in To, then Cc, then Bcc that is a contact, no user, and passes R8's check. */
 function routeOutbound(message: RoutingMessage, ownerAddress: string, location: RoutingLocation): RouteDecision {
   const candidates = externalRecipients(message, ownerAddress, location);
-  if (candidates.length === 0) return skip(location, "outbound", "internal_recipients_only");
+  if (candidates.length === 0) return skip(location, "outbound", "internal");
   let assignedElsewhere = false;
   for (const email of candidates) {
     const contact = location.contactsByEmail.get(email);
@@ -85,7 +94,7 @@ function routeOutbound(message: RoutingMessage, ownerAddress: string, location: 
     if (assignedToOwnerOrNobody(contact, location)) return bindTo(location, contact, "outbound", "recipient_contact");
     assignedElsewhere = true;
   }
-  return skip(location, "outbound", assignedElsewhere ? "assigned_to_other_user" : "no_recipient_contact");
+  return skip(location, "outbound", assignedElsewhere ? "assigned_elsewhere" : "no_contact_recipient");
 }
 
 /** Recipients in R10 order, without the owner and the location's users (R7), first occurrence kept. */

@@ -52,7 +52,7 @@ describe("R14 one location per CRM thread", () => {
   it("R14: after a CRM send from L2, replies reach L2 only", () => {
     const l1 = loc("L1");
     const l2 = loc("L2", { activeBinding: { conversationId: "cv_L2", contactId: "ct_alice" } });
-    expect(route(msg(), [l1, l2])).toEqual(["L1 skip inbound thread_bound_elsewhere", "L2 sync inbound ct_alice/cv_L2 keep bound_thread"]);
+    expect(route(msg(), [l1, l2])).toEqual(["L1 skip inbound bound_elsewhere", "L2 sync inbound ct_alice/cv_L2 keep bound_thread"]);
   });
 });
 
@@ -110,16 +110,16 @@ describe("seed FAQ", () => {
 
   it("FAQ assignment filter: a location where the contact is assigned to another user gets nothing", () => {
     const l2 = loc("L2", { contactsByEmail: contacts({ "alice@client.test": { id: "ct_alice_l2", assignedUserId: "u_other" } }) });
-    expect(route(msg(), [loc("L1"), l2])).toEqual(["L1 sync inbound ct_alice bind sender_contact", "L2 skip inbound assigned_to_other_user"]);
+    expect(route(msg(), [loc("L1"), l2])).toEqual(["L1 sync inbound ct_alice bind sender_contact", "L2 skip inbound assigned_elsewhere"]);
   });
 
   it("FAQ contact who is also a user: their emails are not synced", () => {
-    expect(route(msg({ from: a(COLLEAGUE_CRM) }))).toEqual(["L1 skip inbound internal_sender"]);
+    expect(route(msg({ from: a(COLLEAGUE_CRM) }))).toEqual(["L1 skip inbound internal"]);
   });
 
   it("FAQ thread started by a non-contact that later gains a contact: synced from the contact's message on", () => {
     const first = msg({ from: a("stranger@else.test"), gmailThreadId: "t9" });
-    expect(route(first)).toEqual(["L1 skip inbound no_contact"]);
+    expect(route(first)).toEqual(["L1 skip inbound not_a_contact"]);
     // The owner replies in the same thread and adds a contact in Cc: R10 binds the thread to that contact.
     const reply = sent({ to: [a("stranger@else.test")], cc: [a("alice@client.test")], gmailThreadId: "t9" });
     expect(route(reply)).toEqual(["L1 sync outbound ct_alice bind recipient_contact"]);
@@ -130,8 +130,8 @@ describe("seed FAQ", () => {
 
   it("FAQ past or non-contact mail never creates a contact: unknown senders are skipped in every location", () => {
     expect(route(msg({ from: a("nobody@else.test") }), [loc("L1"), loc("L2")])).toEqual([
-      "L1 skip inbound no_contact",
-      "L2 skip inbound no_contact",
+      "L1 skip inbound not_a_contact",
+      "L2 skip inbound not_a_contact",
     ]);
   });
 });

@@ -8,6 +8,8 @@ export const OWNER_USER = "u_owner";
 export const OWNER_CRM = "owner@crm.test";
 export const COLLEAGUE_CRM = "colleague@crm.test";
 export const COLLEAGUE_GMAIL = "colleague@gmail.test";
+/** R2: the mailbox's start point in these tables; messages are received an hour after it unless a test says. */
+export const START_POINT = Date.UTC(2026, 11, 1, 9, 0, 0);
 
 export const a = (email: string, name: string | null = null): Address => ({ email, name });
 
@@ -32,12 +34,14 @@ export function loc(locationId: string, over: Partial<RoutingLocation> = {}): Ro
     userAddresses: new Set([OWNER, OWNER_CRM, COLLEAGUE_CRM, COLLEAGUE_GMAIL]),
     contactsByEmail: L1_CONTACTS,
     activeBinding: null,
+    startPoint: START_POINT,
     ...over,
   };
 }
 
 export function msg(over: Partial<RoutingMessage> = {}): RoutingMessage {
-  return { from: a("alice@client.test"), to: [a(OWNER)], cc: [], bcc: [], gmailThreadId: "t1", labelIds: ["INBOX"], ...over };
+  return { from: a("alice@client.test"), to: [a(OWNER)], cc: [], bcc: [], gmailThreadId: "t1", labelIds: ["INBOX"],
+    receivedAt: START_POINT + 3_600_000, ...over };
 }
 
 /** Decisions as short strings, so a table row reads like the rule it proves. */
