@@ -6,6 +6,8 @@ import type { LocationRow } from "../db/locations";
 import { findMessageByMessageIdHeader, storeMessages } from "../db/message-store";
 import type { Env } from "../env";
 import { parseRawMessage } from "../mail/parse-raw";
+import { getLocationPrivacy, getUserNeverLog } from "../db/privacy-settings";
+import { matchesNeverLog, toNeverLogList } from "../privacy/entries";
 import { putAttachmentContents } from "./attachment-storage";
 import { decideSenderAuthentication, findTrustedResults } from "./authentication-results";
 import { domainOf, pickContactRecipient } from "./logging-rules";
@@ -44,8 +46,14 @@ export async function logBccMessage(ctx: LogContext, location: LocationRow, raw:
   if (loggingUserId === undefined) {
     return rejected("The sender is not a user of this location: only its users can log email here.");
   }
-  const recipient = pickContactRecipient(facts.to, users, ctx.config.BCC_DOMAIN);
+  const privacy = await getLocationPrivacy(db, location.id);
+  const recipient = pickContactRecipient(facts.to, users, ctx.config.BCC_DOMAIN, new Set(privacy.internalDomains));
   if (recipient === null) return rejected("No To recipient is outside the location's users: there is no contact to log this email for.");
+  // R27: the location's never-log list and the logging user's own apply to the contact candidate.
+  const neverLog = toNeverLogList(privacy.neverLog, await getUserNeverLog(db, location.id, loggingUserId));
+  if (matchesNeverLog(recipient.email, neverLog)) {
+    return rejected("The contact this email would be logged for matches a never-log entry of the location or of the sender: it is not logged.");
+  }
 
   const messageIdHeader = facts.messageIdHeader ?? (await syntheticMessageId(raw, ctx.config.BCC_DOMAIN));
   const existing = await findMessageByMessageIdHeader(db, location.id, messageIdHeader);

@@ -70,7 +70,7 @@ export async function syncNextChunk(
     else fail(sql, message.gmailMessageId, error, now);
   }
   const stored = routed.filter((r) => r.targets.length > 0 && !failed.has(r.message.gmailMessageId)).length;
-  return { fetched: parsed.length, stored, subrequests: 1 + deps.connections.length * 4 + subrequests, rateLimited };
+  return { fetched: parsed.length, stored, subrequests: 1 + deps.connections.length * 7 + subrequests, rateLimited };
 }
 
 function fail(sql: SqlStorage, id: string, error: string, now: number): void {

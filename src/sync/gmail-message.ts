@@ -1,6 +1,7 @@
 import type { gmail_v1 } from "@googleapis/gmail";
 import { decodeWords } from "postal-mime";
 import { parseAddress, parseAddressList } from "../mail/address";
+import { isBulkMail } from "../mail/bulk-headers";
 import type { AttachmentFacts, MessageFacts } from "../mail/message-facts";
 import { decodeBase64Url, decodeText, headerParameter, unflowText } from "./gmail-body";
 import { angleIds, firstAngleId, MAX_ID_CHARS, parseDateHeader } from "../mail/header-values";
@@ -15,6 +16,8 @@ export interface GmailMessage {
   labelIds: string[];
   /** Unix ms when Gmail received it (internalDate; 0 when missing): R2's start point is compared with it. */
   receivedAt: number;
+  /** R27: the top-level headers mark it as bulk mail (lists, auto-generated). */
+  bulk: boolean;
   facts: MessageFacts;
 }
 
@@ -52,7 +55,7 @@ export function toGmailMessage(message: gmail_v1.Schema$Message): GmailMessage |
     attachments: body.attachments,
   };
   const receivedAt = Number.isFinite(internalDate) ? internalDate : 0;
-  return { gmailMessageId: message.id, gmailThreadId: message.threadId, labelIds: message.labelIds ?? [], receivedAt, facts };
+  return { gmailMessageId: message.id, gmailThreadId: message.threadId, labelIds: message.labelIds ?? [], receivedAt, bulk: isBulkMail(headers), facts };
 }
 
 function walkPart(part: Part, out: { text: string[]; html: string[]; attachments: AttachmentFacts[] }): void {

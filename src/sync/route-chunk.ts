@@ -1,6 +1,6 @@
 import type { GmailMessage } from "./gmail-message";
 import { decideRoutes } from "./routing";
-import type { ActiveBinding, RouteDecision, RoutingContact } from "./routing-types";
+import type { ActiveBinding, RouteDecision, RoutingContact, RoutingPrivacy } from "./routing-types";
 
 /** What one location knows for routing a chunk of messages (loaded once per chunk). */
 export interface LocationRoutingData {
@@ -12,6 +12,10 @@ export interface LocationRoutingData {
   bindings: ReadonlyMap<string, ActiveBinding>;
   /** R2: the mailbox's start point (Unix ms). */
   startPoint: number;
+  /** R27: the location's lists with the mailbox owner's own never-log list. */
+  privacy: RoutingPrivacy;
+  /** R28: Gmail thread ids of the chunk un-logged from this location. */
+  unloggedThreads: ReadonlySet<string>;
 }
 
 export interface RoutedMessage {
@@ -36,7 +40,13 @@ export function routeChunk(
   return messages.map((message) => {
     const { decisions } = decideRoutes({
       ownerAddress,
-      message: { ...message.facts, gmailThreadId: message.gmailThreadId, labelIds: message.labelIds, receivedAt: message.receivedAt },
+      message: {
+        ...message.facts,
+        gmailThreadId: message.gmailThreadId,
+        labelIds: message.labelIds,
+        receivedAt: message.receivedAt,
+        bulk: message.bulk,
+      },
       locations: locations.map((l) => ({
         locationId: l.locationId,
         ownerUserId: l.ownerUserId,
@@ -44,6 +54,8 @@ export function routeChunk(
         contactsByEmail: l.contactsByEmail,
         activeBinding: boundHere.get(l.locationId)?.get(message.gmailThreadId) ?? null,
         startPoint: l.startPoint,
+        privacy: l.privacy,
+        threadUnlogged: l.unloggedThreads.has(message.gmailThreadId),
       })),
     });
     const targets = decisions.filter((d): d is Extract<RouteDecision, { action: "sync" }> => d.action === "sync");
