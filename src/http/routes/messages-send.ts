@@ -65,7 +65,11 @@ sendRoutes.openapi(
             { locationId, key, requestHash: await requestHash(body), now: Date.now },
             run,
           );
-    // Only a send's 201 is ever stored (failures release the key), so a replay is that same answer.
+    // Only a send's 201 is ever stored (failures release the key), so a replay is that same answer, unless the
+    // message it showed was removed since (R28 un-log, purge, erasure): then the answer was redacted to a 404.
+    if (answer.status === 404) {
+      throw new AppError("not_found", "The message this request sent was removed from the CRM; it was sent and is not sent again.");
+    }
     return c.json(JSON.parse(answer.body) as { message: z.infer<typeof Message> }, 201);
   },
 );
