@@ -6,6 +6,7 @@ const only = process.argv.slice(2);
 const benches = [
   ["sync", async () => (await import("./sync.mjs")).benchSync()],
   ["send", async () => (await import("./send.mjs")).benchSend()],
+  ["parsers", async () => (await import("./parsers.mjs")).benchParsers()],
 ];
 const results = {};
 for (const [name, run] of benches) {

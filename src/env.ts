@@ -1,3 +1,4 @@
+import type { DeliveryJob } from "./events/types";
 import type { Mailbox } from "./mailbox/mailbox";
 import type { ErasureContinuation } from "./privacy/queue-message";
 
@@ -7,6 +8,8 @@ export interface Env {
   MAILBOX: DurableObjectNamespace<Mailbox>;
   ATTACHMENTS: R2Bucket;
   EMAIL: SendEmail;
+  /** R29: one message per (event, endpoint) delivery attempt; this Worker is also its consumer. */
+  EVENTS_QUEUE: Queue<DeliveryJob>;
   /** R28: erasures that continue beyond the invocation that started them. */
   PRIVACY_QUEUE: Queue<ErasureContinuation>;
   [setting: string]: unknown;

@@ -3,6 +3,8 @@
  * Only the topmost Authentication-Results / ARC-Authentication-Results header of our own receiving
  * server's service id counts; any other such header was written by someone upstream, possibly the sender.
  */
+import { capHeaderValue } from "../mail/header-values";
+import { tokenize, type Token } from "./rfc8601-tokens";
 
 export interface HeaderField {
   /** Lower-case header name. */
@@ -38,28 +40,84 @@ export function findTrustedResults(headers: readonly HeaderField[], authservId: 
   return null;
 }
 
+/** RFC 8601 §2.2 `ptype`: a property under any other name is not one of ours to read. */
+const PROPERTY_TYPES = new Set(["smtp", "header", "body", "policy"]);
+
 /**
- * RFC 8601 `authserv-id [version]; method=result prop=value …; …` (ARC's variant starts with `i=N;`).
- * Comments are dropped, quoted values unquoted. Null when not even the service id is readable.
+ * RFC 8601 `authserv-id [version]; method=result [reason=…] ptype.property=value …; …` (ARC's variant
+ * starts with `i=N;`), read strictly: each `;`-separated result holds exactly one method, comments and
+ * quoted strings are single units wherever they appear, and only `smtp|header|body|policy.<name>` keys
+ * become properties. A result that does not fit the grammar is dropped whole. Null when the service id
+ * is unreadable. The value is cut to MAX_HEADER_VALUE_CHARS first; the rest is one linear pass.
  */
 export function parseAuthenticationResults(value: string, arc: boolean): AuthenticationResults | null {
-  const segments = splitOutsideQuotes(stripComments(value).replace(/\s*=\s*/g, "="), ";").map((s) => s.trim());
-  if (arc && /^i\s*=\s*\d+$/i.test(segments[0] ?? "")) segments.shift();
-  const authservId = (segments.shift() ?? "").split(/\s+/)[0]?.toLowerCase() ?? "";
-  if (authservId === "" || authservId.includes("=")) return null;
-  const results: MethodResult[] = [];
-  for (const segment of segments) {
-    const [first, ...rest] = splitOutsideQuotes(segment, " ").filter((t) => t !== "");
-    const assignment = first === undefined ? null : /^([a-z0-9_.-]+)(?:\/\d+)?=(.+)$/i.exec(first);
-    if (!assignment) continue;
-    const properties: Record<string, string> = {};
-    for (const token of rest) {
-      const eq = token.indexOf("=");
-      if (eq > 0) properties[token.slice(0, eq).toLowerCase()] = unquote(token.slice(eq + 1));
-    }
-    results.push({ method: (assignment[1] ?? "").toLowerCase(), result: unquote(assignment[2] ?? "").toLowerCase(), properties });
+  const cursor = { tokens: tokenize(capHeaderValue(value)), at: 0 };
+  const peek = (offset = 0) => cursor.tokens[cursor.at + offset];
+  if (arc && peek()?.text.toLowerCase() === "i" && peek(1)?.kind === "=") {
+    if (peek(2)?.kind !== "word" || !/^\d+$/.test(peek(2)?.text ?? "") || peek(3)?.kind !== ";") return null;
+    cursor.at += 4;
   }
-  return { authservId, results };
+  const id = peek();
+  if (id === undefined || (id.kind !== "word" && id.kind !== "quoted") || peek(1)?.kind === "=") return null;
+  cursor.at += 1;
+  if (peek()?.kind === "word" && /^\d+$/.test(peek()?.text ?? "")) cursor.at += 1;
+  const results: MethodResult[] = [];
+  while (cursor.at < cursor.tokens.length) {
+    // Right after the service id (and version) only ";" may follow; later, each result ends at one.
+    if (peek()?.kind !== ";") break;
+    cursor.at += 1;
+    const end = nextSemicolon(cursor.tokens, cursor.at);
+    const result = readResult(cursor.tokens.slice(cursor.at, end));
+    if (result !== null) results.push(result);
+    cursor.at = end;
+  }
+  return { authservId: id.text.toLowerCase(), results };
+}
+
+function nextSemicolon(tokens: readonly Token[], from: number): number {
+  for (let i = from; i < tokens.length; i += 1) if (tokens[i]?.kind === ";") return i;
+  return tokens.length;
+}
+
+/** One resinfo: `method[/version] = result [reason = value] (ptype.property = pvalue)*`, or null. */
+function readResult(tokens: readonly Token[]): MethodResult | null {
+  const [method, equals, result] = tokens;
+  if (method?.kind !== "word" || equals?.kind !== "=" || (result?.kind !== "word" && result?.kind !== "quoted")) return null;
+  const name = /^([a-z0-9_-]+)(?:\/\d+)?$/i.exec(method.text)?.[1];
+  if (name === undefined) return null;
+  const properties: Record<string, string> = {};
+  let at = 3;
+  while (at < tokens.length) {
+    const key = tokens[at];
+    if (key?.kind !== "word" || tokens[at + 1]?.kind !== "=") return null;
+    const value = readValue(tokens, at + 2);
+    if (value === null) return null;
+    const lower = key.text.toLowerCase();
+    const dot = lower.indexOf(".");
+    at = value.end;
+    if (lower === "reason") continue;
+    // Anything but `ptype.property` (a second method=result, say) is not RFC 8601: the result is not read.
+    if (dot <= 0 || !PROPERTY_TYPES.has(lower.slice(0, dot)) || dot === lower.length - 1) return null;
+    if (lower in properties) return null; // Two values for one key: ambiguous.
+    properties[lower] = value.text;
+  }
+  return { method: name.toLowerCase(), result: result.text.toLowerCase(), properties };
+}
+
+/**
+ * A value: a word or quoted string, plus whatever touches it with no space between (`"a;b"@example.com`,
+ * base64's trailing `=`). Null when there is none.
+ */
+function readValue(tokens: readonly Token[], from: number): { text: string; end: number } | null {
+  const first = tokens[from];
+  if (first === undefined || first.kind === ";") return null;
+  let text = first.text;
+  let end = from + 1;
+  for (let t = tokens[end]; t !== undefined && !t.spaced && t.kind !== ";"; t = tokens[end]) {
+    text += t.text;
+    end += 1;
+  }
+  return { text, end };
 }
 
 /**
@@ -75,6 +133,10 @@ export function decideSenderAuthentication(results: AuthenticationResults | null
   }
   const domain = fromDomain.toLowerCase();
   const of = (method: string) => results.results.filter((r) => r.method === method);
+  // One DMARC and one SPF evaluation per message: a second one is not ours, so nothing here is trusted.
+  if (of("dmarc").length > 1 || of("spf").length > 1) {
+    return { ok: false, reason: "The receiving server's results name DMARC or SPF twice: the message cannot be trusted." };
+  }
   if (of("dmarc").some((r) => r.result === "fail")) {
     return { ok: false, reason: `DMARC failed for ${domain}: the From address may be forged.` };
   }
@@ -102,44 +164,4 @@ function domainPart(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   const at = value.lastIndexOf("@");
   return at >= 0 ? value.slice(at + 1) : value;
-}
-
-/** Drops RFC 5322 comments, nested ones included, leaving quoted strings intact. */
-function stripComments(value: string): string {
-  let out = "";
-  let depth = 0;
-  let quoted = false;
-  for (let i = 0; i < value.length; i++) {
-    const c = value[i];
-    if (c === "\\" && (quoted || depth > 0)) {
-      if (depth === 0) out += c + (value[i + 1] ?? "");
-      i++;
-    } else if (depth === 0 && c === '"') {
-      quoted = !quoted;
-      out += c;
-    } else if (!quoted && c === "(") depth++;
-    else if (!quoted && c === ")" && depth > 0) depth--;
-    else if (depth === 0) out += c === "\t" || c === "\r" || c === "\n" ? " " : c;
-  }
-  return out;
-}
-
-function splitOutsideQuotes(value: string, separator: string): string[] {
-  const parts: string[] = [];
-  let current = "";
-  let quoted = false;
-  for (let i = 0; i < value.length; i++) {
-    const c = value[i] ?? "";
-    if (c === '"' && value[i - 1] !== "\\") quoted = !quoted;
-    if (c === separator && !quoted) {
-      parts.push(current);
-      current = "";
-    } else current += c;
-  }
-  parts.push(current);
-  return parts;
-}
-
-function unquote(value: string): string {
-  return value.length >= 2 && value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1).replace(/\\(.)/g, "$1") : value;
 }

@@ -5,7 +5,9 @@ import { loadLocationUserAddresses } from "../db/location-users";
 import type { LocationRow } from "../db/locations";
 import { findMessageByMessageIdHeader, storeMessages } from "../db/message-store";
 import type { Env } from "../env";
+import { relayEvents } from "../events/relay";
 import { parseRawMessage } from "../mail/parse-raw";
+import { readRawHeaders } from "../mail/raw-headers";
 import { getLocationPrivacy, getUserNeverLog } from "../db/privacy-settings";
 import { matchesNeverLog, toNeverLogList } from "../privacy/entries";
 import { putAttachmentContents } from "./attachment-storage";
@@ -21,7 +23,7 @@ export type LogOutcome =
   | { status: "rejected"; reason: string };
 
 export interface LogContext {
-  env: Pick<Env, "DB" | "ATTACHMENTS">;
+  env: Pick<Env, "DB" | "ATTACHMENTS" | "EVENTS_QUEUE">;
   config: Pick<Config, "BCC_DOMAIN" | "BCC_AUTHSERV_ID">;
   now: number;
 }
@@ -32,20 +34,27 @@ export interface LogContext {
  * writes is idempotent, so a retried delivery stores nothing twice.
  */
 export async function logBccMessage(ctx: LogContext, location: LocationRow, raw: Uint8Array): Promise<LogOutcome> {
-  const parsed = await parseRawMessage(raw, MAX_BCC_MESSAGE_BYTES, ctx.now);
-  if (!parsed.ok) return rejected(parsed.reason);
-  const { facts, headers } = parsed.message;
-  if (facts.from === null) return rejected("The message has no readable From address.");
+  if (raw.byteLength > MAX_BCC_MESSAGE_BYTES) {
+    return rejected(`The message is ${raw.byteLength} bytes; at most ${MAX_BCC_MESSAGE_BYTES} are accepted.`);
+  }
+  // Reading 13: the sender is decided from the headers alone; mail refused here costs no parse of its body.
+  const head = await readRawHeaders(raw);
+  if (!head.ok) return rejected(head.reason);
+  const { from, headers } = head.value;
+  if (from === null) return rejected("The message has no readable From address.");
 
-  const verdict = decideSenderAuthentication(findTrustedResults(headers, ctx.config.BCC_AUTHSERV_ID), domainOf(facts.from.email));
+  const verdict = decideSenderAuthentication(findTrustedResults(headers, ctx.config.BCC_AUTHSERV_ID), domainOf(from.email));
   if (!verdict.ok) return rejected(verdict.reason);
 
   const db = locationDb(ctx.env, location.id);
   const users = await loadLocationUserAddresses(directoryDb(ctx.env), db, location.id);
-  const loggingUserId = users.get(facts.from.email);
+  const loggingUserId = users.get(from.email);
   if (loggingUserId === undefined) {
     return rejected("The sender is not a user of this location: only its users can log email here.");
   }
+  const parsed = await parseRawMessage(raw, MAX_BCC_MESSAGE_BYTES, ctx.now);
+  if (!parsed.ok) return rejected(parsed.reason);
+  const { facts } = parsed.message;
   const privacy = await getLocationPrivacy(db, location.id);
   const recipient = pickContactRecipient(facts.to, users, ctx.config.BCC_DOMAIN, new Set(privacy.internalDomains));
   if (recipient === null) return rejected("No To recipient is outside the location's users: there is no contact to log this email for.");
@@ -81,6 +90,7 @@ export async function logBccMessage(ctx: LogContext, location: LocationRow, raw:
     ctx.now,
   );
   if (!stored) throw new Error("storeMessages answered nothing for one message");
+  if (stored.eventId) await relayEvents(ctx.env, db, location.id, [stored.eventId], ctx.now);
   return { status: "logged", messageId: stored.messageId, contactId: stored.contactId, created: stored.created };
 }
 

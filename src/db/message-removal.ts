@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Database } from "./database";
-import { runBatch } from "./raw-batch";
+import { runBatch } from "./run-batch";
 
 /*
  * The SQL of R28's removals (un-log, purge, erasure). Ids travel as one JSON array bound to one parameter
@@ -60,6 +60,21 @@ export function removalStatements(locationId: string, messages: readonly Removab
 export function redactContactAnswers(locationId: string, contactId: string): SQL {
   return sql`UPDATE idempotency_keys SET response_status = 404, response_body = ${REDACTED_ANSWER}
     WHERE location_id = ${locationId} AND contact_id = ${contactId} AND state = 'done'`;
+}
+
+/**
+ * Erasure (R28 with R29): the contact's earlier events leave the 7-day event log, with their deliveries, so
+ * nothing of theirs can be read back or replayed: events naming the contact, and the message.deleted events
+ * of their conversation (an earlier un-log or purge).
+ */
+export function forgetContactEvents(locationId: string, contactId: string, conversationId: string | null): SQL[] {
+  const theirs = sql`SELECT id FROM events WHERE location_id = ${locationId} AND (
+    json_extract(data_json, '$.contactId') = ${contactId}
+    OR (type = 'message.deleted' AND json_extract(data_json, '$.conversationId') = ${conversationId}))`;
+  return [
+    sql`DELETE FROM event_deliveries WHERE location_id = ${locationId} AND event_id IN (${theirs})`,
+    sql`DELETE FROM events WHERE location_id = ${locationId} AND id IN (${theirs})`,
+  ];
 }
 
 /** The removed ids grouped by conversation, in the order given. */

@@ -1,8 +1,9 @@
 import { and, eq, sql, type SQL } from "drizzle-orm";
 import type { MessageFacts } from "../mail/message-facts";
 import type { Database } from "./database";
+import { recordMessageEvents } from "../events/outbox";
 import { newId } from "./ids";
-import { runBatch } from "./raw-batch";
+import { runBatch } from "./run-batch";
 import { messages } from "./schema";
 import {
   admitMessage,
@@ -45,6 +46,8 @@ export interface StoredMessage {
   /** The contact of that row: differs from the item's when an earlier copy lives in another conversation. */
   contactId: string;
   created: boolean;
+  /** The message.created event written with it (R29): set when `created`; relay it after the call. */
+  eventId: string | null;
 }
 
 /**
@@ -54,7 +57,8 @@ export interface StoredMessage {
  * are its attachments, counters are recounted from the rows. Running the same call twice changes nothing.
  * An item answers null when R28 holds it back: its Gmail thread was un-logged from the location, or its
  * contact was erased, at any moment before this batch.
- * All items must belong to one location: one call writes one location's database.
+ * All items must belong to one location: one call writes one location's database. Each message stored
+ * gets its message.created event in the same batch (R29): the caller relays `eventId`s after the call.
  */
 export async function storeMessages(
   db: Database,
@@ -90,6 +94,9 @@ export async function storeMessages(
   for (const contactId of new Set(items.map((item) => item.contactId))) {
     writes.push(recountConversation(locationId, contactId));
   }
+  // R29: a new row's id is its own key, so only messages really stored here get message.created.
+  const created = recordMessageEvents("message.created", locationId, keys.map((key) => key.newId), now);
+  writes.push(...created.statements);
 
   const results = await runBatch(db, [...writes, ...keys.map(selectStoredCopy)]);
   const copies = results.slice(writes.length);
@@ -98,7 +105,9 @@ export async function storeMessages(
     const row = copies[i]?.results[0] as { id: string; conversationId: string; contactId: string } | undefined;
     // Neither stored nor a duplicate: R28 held it back (its thread was un-logged, its contact erased).
     if (!row) return null;
-    return { messageId: row.id, conversationId: row.conversationId, contactId: row.contactId, created: row.id === key.newId };
+    const isNew = row.id === key.newId;
+    const eventId = isNew ? (created.eventIds[i] ?? null) : null;
+    return { messageId: row.id, conversationId: row.conversationId, contactId: row.contactId, created: isNew, eventId };
   });
 }
 

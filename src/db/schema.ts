@@ -304,3 +304,72 @@ export const storageDeletions = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.locationId, t.storageKey] })],
 );
+
+// ── events (R29), per location ───────────────────────────────────────────────────────────────────────
+
+/** An endpoint of the CRM subscribed to events. Secrets are sealed like refresh tokens (token-crypto.ts). */
+export const webhooks = sqliteTable(
+  "webhooks",
+  {
+    id: text("id").primaryKey(),
+    locationId: text("location_id").notNull(),
+    url: text("url").notNull(),
+    /** JSON array of event types, or ["*"]. */
+    eventsJson: text("events_json").notNull(),
+    description: text("description"),
+    status: text("status", { enum: ["active"] }).notNull(),
+    /** JSON of a SealedToken bound to the webhook id. */
+    secretSealed: text("secret_sealed").notNull(),
+    /** The secret before the last rotation: deliveries are signed with both until `previousSecretUntil`. */
+    previousSecretSealed: text("previous_secret_sealed"),
+    previousSecretUntil: integer("previous_secret_until"),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("webhooks_location_idx").on(t.locationId, t.createdAt, t.id)],
+);
+
+/**
+ * The transactional outbox and the 7-day event log at once: a row is written in the same D1 batch as the
+ * change it reports (src/events/outbox.ts). `data_json` holds ids only; bodies are read at delivery.
+ */
+export const events = sqliteTable(
+  "events",
+  {
+    id: text("id").primaryKey(),
+    locationId: text("location_id").notNull(),
+    type: text("type").notNull(),
+    dataJson: text("data_json").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("events_location_created_idx").on(t.locationId, t.createdAt, t.id),
+    index("events_created_idx").on(t.createdAt),
+  ],
+);
+
+/**
+ * One row per (event, endpoint subscribed at the event's moment), written in the event's own batch.
+ * `enqueued_at` null: committed but not yet handed to the queue (the relay does it, the cron sweep catches up).
+ */
+export const eventDeliveries = sqliteTable(
+  "event_deliveries",
+  {
+    locationId: text("location_id").notNull(),
+    eventId: text("event_id").notNull(),
+    webhookId: text("webhook_id").notNull(),
+    status: text("status", { enum: ["pending", "delivered", "failed"] }).notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    lastStatusCode: integer("last_status_code"),
+    lastAttemptAt: integer("last_attempt_at"),
+    nextAttemptAt: integer("next_attempt_at"),
+    enqueuedAt: integer("enqueued_at"),
+    eventCreatedAt: integer("event_created_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.locationId, t.eventId, t.webhookId] }),
+    index("event_deliveries_webhook_idx").on(t.locationId, t.webhookId, t.eventCreatedAt, t.eventId),
+    index("event_deliveries_due_idx").on(t.nextAttemptAt).where(sql`status = 'pending'`),
+    index("event_deliveries_created_idx").on(t.eventCreatedAt),
+  ],
+);

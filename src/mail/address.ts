@@ -1,4 +1,5 @@
 import { addressParser } from "postal-mime";
+import { capHeaderValue } from "./header-values";
 import type { Address } from "./message-facts";
 
 /** Lower-cased and trimmed: the one form addresses are compared and stored in. */
@@ -19,7 +20,7 @@ export function parseAddressList(value: string | null | undefined): Address[] {
   if (value === null || value === undefined || value.trim() === "") return [];
   let parsed: ReturnType<typeof addressParser>;
   try {
-    parsed = addressParser(value, { flatten: true });
+    parsed = addressParser(capHeaderValue(value), { flatten: true });
   } catch {
     return [];
   }

@@ -1,7 +1,8 @@
 import PostalMime, { type Attachment, type Email } from "postal-mime";
 import { parseAddress, parseAddressList } from "./address";
 import type { AttachmentFacts, MessageFacts } from "./message-facts";
-import { angleIds, firstAngleId, MAX_ID_CHARS, parseDateHeader } from "./header-values";
+import { countMimeEntities, MAX_MIME_ENTITIES } from "./mime-entities";
+import { angleIds, capHeaderValue, firstAngleId, MAX_ID_CHARS, parseDateHeader, subjectText } from "./header-values";
 
 /** A raw RFC 822 message parsed: its facts, and every header field in document order (top first). */
 export interface RawMessage {
@@ -27,6 +28,10 @@ export async function parseRawMessage(raw: Uint8Array, maxBytes: number, fallbac
   if (raw.byteLength > maxBytes) {
     return { ok: false, reason: `The message is ${raw.byteLength} bytes; at most ${maxBytes} are accepted.` };
   }
+  // Reading 13: counted on the bytes, before postal-mime builds a node per part.
+  if (countMimeEntities(raw) > MAX_MIME_ENTITIES) {
+    return { ok: false, reason: `The message has more than ${MAX_MIME_ENTITIES} MIME parts, the most accepted.` };
+  }
   let email: Email;
   try {
     email = await PostalMime.parse(raw, { ...PARSER_LIMITS, attachmentEncoding: "arraybuffer" });
@@ -42,7 +47,7 @@ export async function parseRawMessage(raw: Uint8Array, maxBytes: number, fallbac
     to: recipients(headers, "to"),
     cc: recipients(headers, "cc"),
     bcc: recipients(headers, "bcc"),
-    subject: (email.subject ?? "").trim().slice(0, MAX_SUBJECT_CHARS),
+    subject: subjectText(capHeaderValue(email.subject ?? "")).slice(0, MAX_SUBJECT_CHARS),
     text: email.text ?? null,
     html: email.html ?? null,
     sentAt: parseDateHeader(firstHeader(headers, "date")) ?? fallbackSentAt,
@@ -73,13 +78,14 @@ function fallbackName(mimeType: string): string {
 }
 
 function firstHeader(headers: RawMessage["headers"], key: string): string | null {
-  return headers.find((h) => h.key === key)?.value ?? null;
+  const value = headers.find((h) => h.key === key)?.value;
+  return value === undefined ? null : capHeaderValue(value);
 }
 
 /** Every header of that name counts: a message may carry To twice. */
 function recipients(headers: RawMessage["headers"], key: string): MessageFacts["to"] {
   const values = headers.filter((h) => h.key === key).map((h) => h.value);
-  return parseAddressList(values.join(", ")).slice(0, MAX_RECIPIENTS_PER_FIELD);
+  return parseAddressList(capHeaderValue(values.join(", "))).slice(0, MAX_RECIPIENTS_PER_FIELD);
 }
 
 

@@ -23,6 +23,11 @@ const CONTENT_TYPE = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-
 // A msg-id: printable ASCII without angle brackets inside, in angle brackets, short enough for one line.
 const MESSAGE_ID = /^<[\x21-\x3B\x3D\x3F-\x7E]{1,900}>$/;
 
+/** Reading 14: an id the service may write into an outgoing header (as it writes its own). */
+export function isOutgoingMessageId(id: string): boolean {
+  return MESSAGE_ID.test(id);
+}
+
 /**
  * Checks an outgoing message before any byte is built (R13): no header value can carry a line break,
  * every address is a plain addr-spec, 1–100 recipients, a body, sane content types and message ids.

@@ -2,6 +2,7 @@ import { locationDb } from "../db/database";
 import { storeMessages } from "../db/message-store";
 import { endThreadBinding } from "../db/thread-binding-end";
 import type { Env } from "../env";
+import { relayEvents } from "../events/relay";
 import { GmailError, type GmailClient } from "../gmail/client";
 import { findSentByMessageId, sendRawMessage, type RawMessage, type SentMessage } from "../gmail/send";
 import { log } from "../log";
@@ -38,7 +39,7 @@ export type GmailSendOutcome =
 
 /** What the Durable Object lends the send: its storage, its Gmail client and its account state. */
 export interface SendDeps {
-  env: Pick<Env, "DB">;
+  env: Pick<Env, "DB" | "EVENTS_QUEUE">;
   sql: SqlStorage;
   mailbox: string;
   status: "active" | "needs_reauth" | "disconnected" | "not_connected";
@@ -138,8 +139,9 @@ async function refused(deps: SendDeps, command: GmailSendCommand, error: unknown
 async function store(deps: SendDeps, command: GmailSendCommand, sent: SentMessage, recovered: boolean): Promise<GmailSendOutcome> {
   const now = deps.now();
   const gmail = { mailbox: deps.mailbox, messageId: sent.id, threadId: sent.threadId };
+  const db = locationDb(deps.env, command.locationId);
   const [stored] = await storeMessages(
-    locationDb(deps.env, command.locationId),
+    db,
     [
       {
         locationId: command.locationId,
@@ -156,6 +158,7 @@ async function store(deps: SendDeps, command: GmailSendCommand, sent: SentMessag
     now,
   );
   if (!stored) throw new Error("sendThroughGmail: the store returned no row");
+  if (stored.eventId) await relayEvents(deps.env, db, command.locationId, [stored.eventId], now);
   const others = bindingsEndedBySend({ boundLocationIds: deps.locationIds(), sendingLocationId: command.locationId });
   for (const locationId of others) {
     await endThreadBinding(locationDb(deps.env, locationId), { locationId, mailbox: deps.mailbox, threadId: sent.threadId }, now);

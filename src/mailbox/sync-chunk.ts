@@ -1,5 +1,6 @@
-import { locationDb } from "../db/database";
-import { storeMessages, type StoreMessageInput } from "../db/message-store";
+import { locationDb, type Database } from "../db/database";
+import { storeMessages, type StoreMessageInput, type StoredMessage } from "../db/message-store";
+import { relayEvents } from "../events/relay";
 import type { Env } from "../env";
 import { GmailError, type GmailClient } from "../gmail/client";
 import { batchGetMessages } from "../gmail/messages";
@@ -111,7 +112,7 @@ async function storeRouted(
     const db = locationDb(env, locationId);
     subrequests += 1;
     try {
-      await storeMessages(db, items, now);
+      await relayStored(env, db, locationId, await storeMessages(db, items, now), now);
       continue;
     } catch (error) {
       log.warn("sync_store_batch_failed", { locationId, count: items.length, error });
@@ -119,11 +120,16 @@ async function storeRouted(
     for (const item of items) {
       subrequests += 1;
       try {
-        await storeMessages(db, [item], now);
+        await relayStored(env, db, locationId, await storeMessages(db, [item], now), now);
       } catch (error) {
         failed.set(item.gmail?.messageId ?? "", `store: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
   }
   return { failed, subrequests };
+}
+
+/** R29: message.created of what this batch stored, to the events queue right after the commit. */
+function relayStored(env: Env, db: Database, locationId: string, stored: readonly (StoredMessage | null)[], now: number) {
+  return relayEvents(env, db, locationId, stored.flatMap((s) => (s?.eventId ? [s.eventId] : [])), now);
 }

@@ -1,7 +1,6 @@
 import { locationDb } from "../db/database";
 import { countPurgeMatches, purgeMatches } from "../db/removal-selects";
-import type { Env } from "../env";
-import { removeStep, REMOVAL_STEP_MESSAGES } from "./remove-step";
+import { removeStep, REMOVAL_STEP_MESSAGES, type RemovalEnv } from "./remove-step";
 import { sweepStorage } from "./storage-sweep";
 
 /** Messages one purge request removes at most (D1's per-invocation limits); a repeat removes the rest. */
@@ -21,7 +20,7 @@ export interface PurgeOutcome {
  * each step takes what still matches.
  */
 export async function purgeEntries(
-  env: Pick<Env, "DB" | "ATTACHMENTS">,
+  env: RemovalEnv,
   locationId: string,
   entries: readonly string[],
   dryRun: boolean,
@@ -34,7 +33,7 @@ export async function purgeEntries(
   while (removed < PURGE_MESSAGES_PER_REQUEST) {
     const page = await purgeMatches(db, locationId, entries, Math.min(REMOVAL_STEP_MESSAGES, PURGE_MESSAGES_PER_REQUEST - removed));
     if (page.length === 0) break;
-    removed += await removeStep(db, locationId, page, "purge", now);
+    removed += await removeStep(env, db, locationId, page, "purge", now);
   }
   await sweepStorage(db, env.ATTACHMENTS, locationId);
   const remaining = removed < matched ? await countPurgeMatches(db, locationId, entries) : 0;

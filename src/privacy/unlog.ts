@@ -2,8 +2,7 @@ import { locationDb } from "../db/database";
 import { getMessage } from "../db/messages";
 import { threadMessages } from "../db/removal-selects";
 import { unlogThreadStatements } from "../db/unlogged-threads";
-import type { Env } from "../env";
-import { removeStep, REMOVAL_STEP_MESSAGES } from "./remove-step";
+import { removeStep, REMOVAL_STEP_MESSAGES, type RemovalEnv } from "./remove-step";
 import { sweepStorage } from "./storage-sweep";
 
 const MAX_UNLOG_STEPS = 10;
@@ -18,7 +17,7 @@ const MAX_UNLOG_STEPS = 10;
  * message in the location.
  */
 export async function unlogMessage(
-  env: Pick<Env, "DB" | "ATTACHMENTS">,
+  env: RemovalEnv,
   locationId: string,
   messageId: string,
   now: number,
@@ -29,15 +28,15 @@ export async function unlogMessage(
   let removed = 0;
   if (message.gmailMailbox !== null && message.gmailThreadId !== null) {
     const thread = { locationId, mailbox: message.gmailMailbox, threadId: message.gmailThreadId };
-    await removeStep(db, locationId, [], "unlog", now, unlogThreadStatements(locationId, thread.mailbox, thread.threadId, now));
+    await removeStep(env, db, locationId, [], "unlog", now, unlogThreadStatements(locationId, thread.mailbox, thread.threadId, now));
     // Bounded all the same: a CRM send may still join the thread (the tombstone keeps out synced mail only).
     for (let step = 0; step < MAX_UNLOG_STEPS; step++) {
       const page = await threadMessages(db, thread, REMOVAL_STEP_MESSAGES);
       if (page.length === 0) break;
-      removed += await removeStep(db, locationId, page, "unlog", now);
+      removed += await removeStep(env, db, locationId, page, "unlog", now);
     }
   } else {
-    removed = await removeStep(db, locationId, [{ id: message.id, conversationId: message.conversationId }], "unlog", now);
+    removed = await removeStep(env, db, locationId, [{ id: message.id, conversationId: message.conversationId }], "unlog", now);
   }
   await sweepStorage(db, env.ATTACHMENTS, locationId);
   return { removed };

@@ -2,6 +2,8 @@
  * PURE: which provider carries a CRM send (R13, R18) and what makes a reply thread (R13).
  * Data in, decisions out; the route loads the rows and acts on the answer.
  */
+import { subjectText } from "../mail/header-values";
+import { isOutgoingMessageId } from "../mail/validate-outgoing";
 
 export type SendKind = "individual" | "bulk" | "workflow";
 
@@ -63,14 +65,17 @@ export function planReply(input: {
   sendingMailbox: string | null;
 }): ReplyPlan {
   const { replied } = input;
-  const chain = [...new Set([...input.threadIds, ...(replied.messageIdHeader === null ? [] : [replied.messageIdHeader])])];
+  // Reading 14: ids a contact's mail carried that no outgoing header may hold are left out, not refused.
+  const repliedId = replied.messageIdHeader !== null && isOutgoingMessageId(replied.messageIdHeader) ? replied.messageIdHeader : null;
+  const ids = input.threadIds.filter(isOutgoingMessageId);
+  const chain = [...new Set([...ids, ...(repliedId === null ? [] : [repliedId])])];
   const references = chain.length > MAX_REFERENCES ? [chain[0] ?? "", ...chain.slice(-(MAX_REFERENCES - 1))] : chain;
   const sameMailbox =
     input.sendingMailbox !== null && replied.gmailMailbox === input.sendingMailbox && replied.gmailThreadId !== null;
   return {
-    inReplyTo: replied.messageIdHeader,
+    inReplyTo: repliedId,
     references,
     threadId: sameMailbox ? replied.gmailThreadId : null,
-    baseSubject: replied.subject,
+    baseSubject: subjectText(replied.subject),
   };
 }

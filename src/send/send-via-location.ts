@@ -1,5 +1,6 @@
 import { locationDb } from "../db/database";
 import { storeMessages } from "../db/message-store";
+import { relayEvents } from "../events/relay";
 import type { Env } from "../env";
 import { AppError } from "../errors";
 import { log } from "../log";
@@ -13,7 +14,7 @@ import type { EmailProvider, OutgoingEmail } from "./providers/provider";
  * serve them from. Returns the stored message's id.
  */
 export async function sendViaLocation(
-  env: Pick<Env, "DB" | "ATTACHMENTS">,
+  env: Pick<Env, "DB" | "ATTACHMENTS" | "EVENTS_QUEUE">,
   provider: EmailProvider,
   input: { locationId: string; contactId: string; email: OutgoingEmail; now: number },
 ): Promise<string> {
@@ -32,8 +33,9 @@ export async function sendViaLocation(
       return key;
     }),
   );
+  const db = locationDb(env, locationId);
   const [stored] = await storeMessages(
-    locationDb(env, locationId),
+    db,
     [
       {
         locationId,
@@ -49,6 +51,7 @@ export async function sendViaLocation(
     input.now,
   );
   if (!stored) throw new Error("sendViaLocation: the store returned no row");
+  if (stored.eventId) await relayEvents(env, db, locationId, [stored.eventId], input.now);
   return stored.messageId;
 }
 

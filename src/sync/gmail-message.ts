@@ -4,7 +4,8 @@ import { parseAddress, parseAddressList } from "../mail/address";
 import { isBulkMail } from "../mail/bulk-headers";
 import type { AttachmentFacts, MessageFacts } from "../mail/message-facts";
 import { decodeBase64Url, decodeText, headerParameter, unflowText } from "./gmail-body";
-import { angleIds, firstAngleId, MAX_ID_CHARS, parseDateHeader } from "../mail/header-values";
+import { MAX_MIME_ENTITIES } from "../mail/mime-entities";
+import { angleIds, capHeaderValue, firstAngleId, MAX_ID_CHARS, parseDateHeader, subjectText } from "../mail/header-values";
 
 type Part = gmail_v1.Schema$MessagePart;
 type Header = gmail_v1.Schema$MessagePartHeader;
@@ -37,7 +38,7 @@ export function toGmailMessage(message: gmail_v1.Schema$Message): GmailMessage |
   if (!message.id || !message.threadId) return { error: "message without id or threadId" };
   const payload = message.payload ?? {};
   const headers = payload.headers ?? [];
-  const body = { text: [] as string[], html: [] as string[], attachments: [] as AttachmentFacts[] };
+  const body = { text: [] as string[], html: [] as string[], attachments: [] as AttachmentFacts[], parts: 0 };
   walkPart(payload, body);
   const internalDate = Number(message.internalDate ?? "0");
   const facts: MessageFacts = {
@@ -46,7 +47,7 @@ export function toGmailMessage(message: gmail_v1.Schema$Message): GmailMessage |
     to: recipients(headers, "to"),
     cc: recipients(headers, "cc"),
     bcc: recipients(headers, "bcc"),
-    subject: decodeHeaderText(header(headers, "subject") ?? "").slice(0, MAX_SUBJECT_CHARS),
+    subject: subjectText(decodeHeaderText(header(headers, "subject") ?? "")).slice(0, MAX_SUBJECT_CHARS),
     text: joinBodies(body.text),
     html: joinBodies(body.html),
     sentAt: parseDateHeader(header(headers, "date")) ?? (Number.isFinite(internalDate) ? internalDate : 0),
@@ -58,7 +59,17 @@ export function toGmailMessage(message: gmail_v1.Schema$Message): GmailMessage |
   return { gmailMessageId: message.id, gmailThreadId: message.threadId, labelIds: message.labelIds ?? [], receivedAt, bulk: isBulkMail(headers), facts };
 }
 
-function walkPart(part: Part, out: { text: string[]; html: string[]; attachments: AttachmentFacts[] }): void {
+interface Walked {
+  text: string[];
+  html: string[];
+  attachments: AttachmentFacts[];
+  /** Parts seen so far: past MAX_MIME_ENTITIES (reading 13) the rest of the tree is not read. */
+  parts: number;
+}
+
+function walkPart(part: Part, out: Walked): void {
+  out.parts += 1;
+  if (out.parts > MAX_MIME_ENTITIES) return;
   const headers = part.headers ?? [];
   const mimeType = (part.mimeType ?? "text/plain").toLowerCase();
   const disposition = header(headers, "content-disposition");
@@ -120,9 +131,9 @@ function recipients(headers: Header[], name: string): MessageFacts["to"] {
   return parseAddressList(header(headers, name)).slice(0, MAX_RECIPIENTS_PER_FIELD);
 }
 
-/** First header of that name (case-insensitive), or null. */
+/** First header of that name (case-insensitive), or null; cut to what any reader looks at (reading 11). */
 function header(headers: Header[], name: string): string | null {
-  for (const h of headers) if (h.name?.toLowerCase() === name) return h.value ?? "";
+  for (const h of headers) if (h.name?.toLowerCase() === name) return capHeaderValue(h.value ?? "");
   return null;
 }
 

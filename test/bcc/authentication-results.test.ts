@@ -93,3 +93,39 @@ describe("decideSenderAuthentication", () => {
     expect(decideSenderAuthentication(null, "example.com")).toEqual({ ok: false, reason: expect.stringMatching(/No sender authentication results/) });
   });
 });
+
+describe("parseAuthenticationResults: strict RFC 8601 (R20)", () => {
+  const value = (line: string) => `mx.cloudflare.net; ${line}`;
+
+  it("R20: a quoted local part ending in an escaped backslash cannot smuggle a result out of its quotes", () => {
+    const header = value('spf=pass smtp.mailfrom="a\\\\"b"; dmarc=pass header.from=victim.example; c"@attacker.example');
+    const parsed = parseAuthenticationResults(header, false);
+    expect(parsed?.results).toEqual([
+      { method: "spf", result: "pass", properties: { "smtp.mailfrom": "a\\b; dmarc=pass header.from=victim.example; c@attacker.example" } },
+    ]);
+    expect(decideSenderAuthentication(parsed, "victim.example").ok).toBe(false);
+  });
+
+  it("R20: a comment holding quotes and semicolons is skipped whole", () => {
+    const parsed = parseAuthenticationResults(value('spf=fail (domain of "x;dmarc=pass header.from=victim.example"@a) smtp.mailfrom=a.example'), false);
+    expect(parsed?.results).toEqual([{ method: "spf", result: "fail", properties: { "smtp.mailfrom": "a.example" } }]);
+  });
+
+  it("R20: one result per method: a second method=result inside a result drops that result", () => {
+    const parsed = parseAuthenticationResults(value("spf=fail dmarc=pass header.from=victim.example"), false);
+    expect(parsed?.results).toEqual([]);
+  });
+
+  it("R20: only known ptype.property keys are kept (smtp, header, body, policy), reason skipped", () => {
+    const parsed = parseAuthenticationResults(value('dkim=pass reason="good sig" header.d=example.com x.from=victim.example from=victim.example'), false);
+    expect(parsed?.results).toEqual([]);
+    const kept = parseAuthenticationResults(value('dkim=pass reason="good sig" header.d=example.com policy.x=y body.z=w'), false);
+    expect(kept?.results).toEqual([{ method: "dkim", result: "pass", properties: { "header.d": "example.com", "policy.x": "y", "body.z": "w" } }]);
+  });
+
+  it("R20: DMARC or SPF given twice is trusted for neither", () => {
+    const parsed = parseAuthenticationResults(value("dmarc=fail header.from=victim.example; dmarc=pass header.from=victim.example"), false);
+    expect(decideSenderAuthentication(parsed, "victim.example")).toEqual({ ok: false, reason: expect.stringMatching(/name DMARC or SPF twice/) });
+  });
+});
+

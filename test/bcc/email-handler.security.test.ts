@@ -151,3 +151,61 @@ describe("email handler: addresses and sizes (R19, R20)", () => {
     await expectNothingStored(p.locationId);
   });
 });
+
+/** A multipart/mixed body of `parts` empty text parts. */
+function manyParts(parts: number): string {
+  const body = "--b\r\nContent-Type: text/plain\r\n\r\n\r\n".repeat(parts) + "--b--\r\n";
+  return body;
+}
+
+/** `depth` multiparts nested one in the other: postal-mime refuses more than 50 levels. */
+function deeplyNested(depth: number): string {
+  let body = "--b0\r\nContent-Type: text/plain\r\n\r\nleaf\r\n--b0--\r\n";
+  for (let level = 1; level < depth; level += 1) {
+    body = `--b${level}\r\nContent-Type: multipart/mixed; boundary=b${level - 1}\r\n\r\n${body}--b${level}--\r\n`;
+  }
+  return body;
+}
+
+describe("email handler: the sender before the body (reading 13)", () => {
+  const headers = (from: string, boundary: string) => [
+    trustedResults("agency.example"),
+    `From: ${from}`,
+    "To: client@client.example",
+    "Subject: parts",
+    `Message-ID: <${crypto.randomUUID()}@agency.example>`,
+    "MIME-Version: 1.0",
+    `Content-Type: multipart/mixed; boundary=${boundary}`,
+  ];
+
+  it("reading 13: a stranger's mail is refused for its sender; its body, unparseable, is never read", async () => {
+    const p = await provision("s13a");
+    const raw = mime(headers("Stranger <stranger@agency.example>", "b59"), deeplyNested(60));
+    expect((await deliver(raw, { to: p.bccAddress })).rejections).toEqual([
+      "The sender is not a user of this location: only its users can log email here.",
+    ]);
+    // The same body from a user is read, and refused for what it is.
+    const fromUser = mime(headers("Olive Owner <owner@agency.example>", "b59"), deeplyNested(60));
+    expect((await deliver(fromUser, { to: p.bccAddress })).rejections).toEqual([
+      expect.stringMatching(/^The message could not be parsed: Maximum MIME nesting depth/),
+    ]);
+    await expectNothingStored(p.locationId);
+  });
+
+  it("reading 13: more than 1,000 MIME parts are refused with a reason; 1,000 are logged", async () => {
+    const p = await provision("s13b");
+    const over = mime(headers("owner@agency.example", "b"), manyParts(1_000));
+    expect((await deliver(over, { to: p.bccAddress })).rejections).toEqual(["The message has more than 1000 MIME parts, the most accepted."]);
+    await expectNothingStored(p.locationId);
+    const limit = mime(headers("owner@agency.example", "b"), manyParts(999));
+    expect((await deliver(limit, { to: p.bccAddress })).rejections).toEqual([]);
+    expect((await snapshotLocation(p.locationId)).messages).toHaveLength(1);
+  });
+
+  it("reading 13: 300,000 empty parts (2.6 MB) from a user are refused on their count, never built", async () => {
+    const p = await provision("s13c");
+    const raw = mime(headers("owner@agency.example", "b"), "--b\r\n\r\n".repeat(300_000) + "--b--\r\n");
+    expect((await deliver(raw, { to: p.bccAddress })).rejections).toEqual(["The message has more than 1000 MIME parts, the most accepted."]);
+    await expectNothingStored(p.locationId);
+  });
+});

@@ -66,7 +66,7 @@ describe("storeMessages", () => {
     const [second] = await storeMessages(db, [input], NOW + 1);
 
     expect(first?.created).toBe(true);
-    expect(second).toEqual({ ...first, created: false });
+    expect(second).toEqual({ ...first, created: false, eventId: null });
     expect(await rows()).toHaveLength(1);
     const conv = await conversation();
     expect(conv).toMatchObject({ id: first?.conversationId, messageCount: 1, lastMessageAt: input.facts.sentAt, createdAt: NOW });
@@ -97,8 +97,8 @@ describe("storeMessages", () => {
     const [bccFirst] = await storeMessages(db, [item({ source: "bcc", facts: later })], NOW);
     const [gmailAfter] = await storeMessages(db, [item({ source: "gmail", facts: later, gmail: gmail("g-3b") })], NOW);
 
-    expect(fromBcc).toEqual({ ...fromGmail, created: false });
-    expect(gmailAfter).toEqual({ ...bccFirst, created: false });
+    expect(fromBcc).toEqual({ ...fromGmail, created: false, eventId: null });
+    expect(gmailAfter).toEqual({ ...bccFirst, created: false, eventId: null });
     expect((await rows()).map((r) => r.source).sort()).toEqual(["bcc", "gmail"]);
     expect((await conversation())?.messageCount).toBe(2);
   });
@@ -108,7 +108,7 @@ describe("storeMessages", () => {
     const [first] = await storeMessages(db, [item({ source: "gmail", gmail: gmail("g-4") })], NOW);
     const [echo] = await storeMessages(db, [item({ source: "gmail", gmail: gmail("g-4"), facts: facts({ messageIdHeader: null }) })], NOW);
 
-    expect(echo).toEqual({ ...first, created: false });
+    expect(echo).toEqual({ ...first, created: false, eventId: null });
     expect(await rows()).toHaveLength(1);
   });
 
@@ -158,7 +158,7 @@ describe("storeMessages", () => {
     const [first] = await storeMessages(db, [item({ facts: f })], NOW);
     const [dup] = await storeMessages(db, [item({ contactId: fresh.id, facts: f })], NOW);
 
-    expect(dup).toEqual({ ...first, created: false });
+    expect(dup).toEqual({ ...first, created: false, eventId: null });
     expect(first?.contactId).not.toBe(fresh.id);
     expect(await conversation(fresh.id)).toBeUndefined();
   });

@@ -122,7 +122,7 @@ describe("R28: un-log a message", () => {
       await syncNow(owner.address);
       expect(await messagesOf(owner.locationId, contact.id), `round ${round}`).toEqual([]);
     }
-  });
+  }, 30_000);
 
   it("R28: a message without Gmail (logged by BCC) leaves alone; its id answers 404", async () => {
     const { insertConversation, insertMessage } = await import("../support/rows");

@@ -44,6 +44,15 @@ describe("planReply (R13)", () => {
     expect(planReply({ replied, threadIds: [], sendingMailbox }).threadId).toBeNull();
   });
 
+  it("reading 14: ids no outgoing header may hold are left out; control characters of the subject become spaces", () => {
+    const plan = planReply({
+      replied: { ...replied, messageIdHeader: "<ünï@x>", subject: "Bill\r\nBcc: a@evil.test\u0085" },
+      threadIds: ["<a@x>", `<${"l".repeat(950)}@x>`, "<b c@x>", "<b@x>"],
+      sendingMailbox: MAILBOX,
+    });
+    expect(plan).toMatchObject({ inReplyTo: null, references: ["<a@x>", "<b@x>"], baseSubject: "Bill  Bcc: a@evil.test" });
+  });
+
   it("R13: a long chain keeps the first id and the latest ones", () => {
     const ids = Array.from({ length: 30 }, (_, i) => `<m${i}@x>`);
     const refs = planReply({ replied: { ...replied, messageIdHeader: "<m29@x>" }, threadIds: ids, sendingMailbox: MAILBOX }).references;
