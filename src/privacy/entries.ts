@@ -15,8 +15,6 @@ export interface NeverLogList {
   domains: ReadonlySet<string>;
 }
 
-export const EMPTY_NEVER_LOG: NeverLogList = { addresses: new Set(), domains: new Set() };
-
 /** A never-log entry normalised, or null when it is neither an address nor `@domain`. */
 export function normalizeNeverLogEntry(raw: string): string | null {
   const entry = normalizeEmail(raw);
@@ -31,7 +29,7 @@ export function normalizeInternalDomain(raw: string): string | null {
 }
 
 /** The same domain rule as an address's (mail/address.ts): two labels or more. */
-export function isValidDomain(domain: string): boolean {
+function isValidDomain(domain: string): boolean {
   return domain.length <= 253 && isValidEmail(`x@${domain}`);
 }
 
