@@ -1,7 +1,7 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { createGoogleEmulator } from "./emulator";
-import { testEmulatorOptions } from "./emulator/presets";
+import { TEST_QUOTA_PER_MINUTE, testEmulatorOptions } from "./emulator/presets";
 
 const migrations = await readD1Migrations("./migrations");
 
@@ -32,6 +32,7 @@ export default defineConfig({
           ALLOWED_RETURN_ORIGINS: "https://app.crm.test,http://localhost:3000",
           // Short, so that tests of a hung Google call stay fast; uploads still get more by size.
           GOOGLE_TIMEOUT_MS: "2000",
+          GMAIL_USER_QUOTA_PER_MINUTE: String(TEST_QUOTA_PER_MINUTE),
         },
         outboundService: (request: Request) => {
           const url = new URL(request.url);

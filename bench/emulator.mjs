@@ -6,3 +6,4 @@ export { createGoogleEmulator } from "../emulator/index.ts";
 export { composeFromFields } from "../emulator/control/compose.ts";
 export { deliverInbound } from "../emulator/mailbox/deliver.ts";
 export { findAccount } from "../emulator/state/store.ts";
+export { changeLabels } from "../emulator/mailbox/changes.ts";

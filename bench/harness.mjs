@@ -34,7 +34,10 @@ export async function bundle(entry) {
   return out.outputFiles[0].text;
 }
 
-/** Miniflare running `script` with the service's bindings (`settings` override the defaults), migrations applied. */
+/**
+ * Miniflare running `script` with the service's bindings (`settings` override the defaults) and, as in
+ * wrangler.toml, two location databases (DB, also the directory, and DB_2), migrations applied to both.
+ */
 export async function startWorker({ script, outbound, dbName, settings = {} }) {
   // Miniflare 5 takes a new option shape; the v4 one (documented everywhere) converts.
   const mf = new Miniflare(convertV4MiniflareOptions({
@@ -42,7 +45,7 @@ export async function startWorker({ script, outbound, dbName, settings = {} }) {
     script,
     compatibilityDate: "2026-11-01",
     compatibilityFlags: ["nodejs_compat"],
-    d1Databases: { DB: dbName },
+    d1Databases: { DB: dbName, DB_2: `${dbName}-2` },
     r2Buckets: ["ATTACHMENTS"],
     durableObjects: { MAILBOX: { className: "Mailbox", useSQLite: true } },
     email: { send_email: [{ name: "EMAIL" }] },
@@ -52,18 +55,21 @@ export async function startWorker({ script, outbound, dbName, settings = {} }) {
       GOOGLE_CERTS_URL: `${GOOGLE}/oauth2/v3/certs`, GMAIL_API_URL: GOOGLE, PUBSUB_TOPIC: TOPIC, PUBSUB_AUDIENCE: AUDIENCE,
       PUBSUB_SERVICE_ACCOUNT: PUSH_ACCOUNT, API_JWT_SECRET: SECRET,
       TOKEN_ENCRYPTION_KEY: "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=", BCC_DOMAIN: "log.bench.test",
-      ALLOWED_RETURN_ORIGINS: "https://app.bench.test",
+      ALLOWED_RETURN_ORIGINS: "https://app.bench.test", LOCATION_DATABASES: "DB,DB_2",
       ...settings,
     },
     outboundService: outbound,
   }));
   const db = await mf.getD1Database("DB");
+  const db2 = await mf.getD1Database("DB_2");
   for (const file of readdirSync(`${ROOT}/migrations`).filter((f) => f.endsWith(".sql")).sort()) {
     for (const statement of readFileSync(`${ROOT}/migrations/${file}`, "utf8").split("--> statement-breakpoint")) {
-      if (statement.trim()) await db.prepare(statement).run();
+      if (!statement.trim()) continue;
+      await db.prepare(statement).run();
+      await db2.prepare(statement).run();
     }
   }
-  return { mf, db };
+  return { mf, db, db2 };
 }
 
 /**
@@ -89,8 +95,11 @@ export async function connectBenchMailbox(mf, google, account) {
   const { contact } = await call("POST", "/v1/locations/bench/contacts", { email: "contact@client.bench.test", name: "Contact" });
   await control("POST", "/accounts", { email: account });
   const { authorizationUrl } = await call("POST", "/v1/locations/bench/users/u1/mailbox/connect", {});
-  const { redirectUrl } = await control("POST", "/oauth/consent", { authorizationUrl, account });
-  const callback = await mf.dispatchFetch(redirectUrl, { redirect: "manual" });
+  // R32: the connect link sets a cookie and sends on to Google; the callback needs that cookie back.
+  const start = await mf.dispatchFetch(authorizationUrl, { redirect: "manual" });
+  const cookie = (start.headers.get("set-cookie") ?? "").split(";")[0];
+  const { redirectUrl } = await control("POST", "/oauth/consent", { authorizationUrl: start.headers.get("location"), account });
+  const callback = await mf.dispatchFetch(redirectUrl, { redirect: "manual", headers: { cookie } });
   if (!String(callback.headers.get("location") ?? (await callback.text())).includes("connected")) throw new Error("bench: connect failed");
   return { token, call, control, contact };
 }

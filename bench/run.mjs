@@ -5,6 +5,7 @@
 const only = process.argv.slice(2);
 const benches = [
   ["sync", async () => (await import("./sync.mjs")).benchSync()],
+  ["state", async () => (await import("./state.mjs")).benchState()],
   ["send", async () => (await import("./send.mjs")).benchSend()],
   ["parsers", async () => (await import("./parsers.mjs")).benchParsers()],
 ];

@@ -8,6 +8,7 @@ import { errors } from "./gmail/errors";
 import type { GmailEnv } from "./gmail/guard";
 import { historyRoutes } from "./gmail/history";
 import { messageRoutes } from "./gmail/messages";
+import { modifyRoutes } from "./gmail/modify";
 import { profileRoutes } from "./gmail/profile";
 import { sendRoutes } from "./gmail/send";
 import { watchRoutes } from "./gmail/watch";
@@ -23,6 +24,7 @@ function gmailApp(state: EmulatorState): Hono<GmailEnv> {
   profileRoutes(app, state);
   watchRoutes(app, state);
   historyRoutes(app, state);
+  modifyRoutes(app, state);
   messageRoutes(app, state);
   sendRoutes(app, state);
   return app;

@@ -18,6 +18,8 @@ export interface EmulatorOptions {
   subscriptions?: PushSubscription[];
   /** Gmail quota units per mailbox per minute: 6,000 for new projects, 15,000 for older ones. */
   quotaPerMinute?: number;
+  /** Seconds of the per-second rate (quota ÷ 60) a mailbox may spend at once before 429s (Google: a short moving average). */
+  quotaBurstSeconds?: number;
   /** Messages a mailbox may send in a rolling 24 hours before Gmail's sending-limit error. */
   dailySendLimit?: number;
   /** How long history stays readable (Google: "typically at least a week"). */
@@ -30,6 +32,7 @@ export interface EmulatorOptions {
 
 export interface ResolvedOptions {
   quotaPerMinute: number;
+  quotaBurstSeconds: number;
   dailySendLimit: number;
   historyRetentionMs: number;
   autoCreateAccounts: boolean;
@@ -40,6 +43,7 @@ export const DAY_MS = 24 * 60 * 60 * 1000;
 export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
   return {
     quotaPerMinute: options.quotaPerMinute ?? 6000,
+    quotaBurstSeconds: options.quotaBurstSeconds ?? 2,
     dailySendLimit: options.dailySendLimit ?? 500,
     historyRetentionMs: options.historyRetentionMs ?? 7 * DAY_MS,
     autoCreateAccounts: options.autoCreateAccounts ?? false,

@@ -4,7 +4,7 @@
 // D1 migrations locally, then runs both processes until Ctrl-C stops them.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -50,8 +50,24 @@ const wranglerEnv = {
   CLOUDFLARE_CF_FETCH_ENABLED: "false",
 };
 
-const migrate = spawnSync(bin("wrangler"), ["d1", "migrations", "apply", "DB", "--local"], { cwd: root, stdio: "inherit", env: { ...wranglerEnv, CI: "true" } });
-if (migrate.status !== 0) process.exit(migrate.status ?? 1);
+// Every D1 database of wrangler.toml gets every migration: the directory (DB) and each location database (R31).
+for (const binding of d1Bindings(readFileSync(join(root, "wrangler.toml"), "utf8"))) {
+  const migrate = spawnSync(bin("wrangler"), ["d1", "migrations", "apply", binding, "--local"], {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...wranglerEnv, CI: "true" },
+  });
+  if (migrate.status !== 0) process.exit(migrate.status ?? 1);
+}
+
+/** The `binding` of every [[d1_databases]] block of wrangler.toml. */
+function d1Bindings(toml) {
+  return toml
+    .split(/^\[/m)
+    .filter((block) => block.startsWith("[d1_databases]]"))
+    .map((block) => /^binding\s*=\s*"([^"]+)"/m.exec(block)?.[1])
+    .filter(Boolean);
+}
 
 const children = [
   spawn(bin("tsx"), ["emulator/node/serve.ts"], {

@@ -25,6 +25,21 @@ const origins = required.transform((value, ctx) => {
   return list;
 });
 
+/** Binding names as wrangler.toml spells them: letters, digits and underscores, not starting with a digit. */
+const bindingNames = z
+  .string()
+  .trim()
+  .default("DB")
+  .transform((value, ctx) => {
+    const list = value.split(",").map((name) => name.trim()).filter(Boolean);
+    if (list.length === 0) ctx.addIssue({ code: "custom", message: "names no D1 binding" });
+    for (const name of list) {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) ctx.addIssue({ code: "custom", message: `"${name}" is not a binding name` });
+    }
+    if (new Set(list).size !== list.length) ctx.addIssue({ code: "custom", message: "names a binding twice" });
+    return list;
+  });
+
 /** API.md's configuration table: every setting, its type and its default. */
 export const ConfigSchema = z.object({
   GOOGLE_CLIENT_ID: required,
@@ -54,6 +69,8 @@ export const ConfigSchema = z.object({
    * From address of mail the location's own provider sends (R18); its domain must be onboarded with
    * Cloudflare Email Service. Unset: `no-reply@<BCC_DOMAIN>`, a domain the service already runs mail on.
    */
+  /** R31: the D1 bindings that hold locations' data; each new location is placed in one (database.ts). */
+  LOCATION_DATABASES: bindingNames,
   LOCATION_SENDER_ADDRESS: z.string().trim().toLowerCase().pipe(z.email({ message: "must be an email address" })).optional(),
 });
 

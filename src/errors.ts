@@ -10,6 +10,8 @@ export const ERROR_STATUS = {
   conflict: 409,
   mailbox_taken: 409,
   mailbox_needs_reauth: 409,
+  mailbox_not_connected: 409,
+  message_deleted_in_gmail: 409,
   request_in_progress: 409,
   payload_too_large: 413,
   attachments_too_large: 413,

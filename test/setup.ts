@@ -1,5 +1,7 @@
 import { applyD1Migrations } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 
-// Storage is isolated per test file, not per test: each file gets a fresh D1 with the migrations applied.
-await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
+// Storage is isolated per test file, not per test: each file gets fresh databases with the migrations applied,
+// the directory (DB) and every location database of LOCATION_DATABASES alike (R31).
+const bindings = new Set(["DB", ...String(env.LOCATION_DATABASES ?? "DB").split(",").map((name) => name.trim())]);
+for (const binding of bindings) await applyD1Migrations(env[binding] as D1Database, env.TEST_MIGRATIONS);

@@ -10,6 +10,7 @@ import { composeFromFields, rawFromText } from "./compose";
 import { controlError, readInput } from "./input";
 import { viewMailbox, viewMessage } from "./mailbox-view";
 import { ClockInput, CreateAccountInput, DeliverInput, FaultInput, FloorInput, LabelsInput, LoseAnswerInput, QuotaInput, RevokeInput } from "./schemas";
+import { ownerActionRoutes } from "./owner-actions";
 import { ownerSendRoutes } from "./owner-send";
 
 /** Accounts and their mailboxes: create, deliver, read, and the knobs tests turn on one mailbox. */
@@ -69,6 +70,7 @@ export function accountRoutes(state: EmulatorState): Hono<{ Variables: { account
   });
 
   app.route("/", ownerSendRoutes(state));
+  app.route("/", ownerActionRoutes(state));
 
   app.post("/accounts/:email/revoke", async (c) => {
     const input = await readInput(c, RevokeInput);
@@ -126,6 +128,7 @@ export function accountRoutes(state: EmulatorState): Hono<{ Variables: { account
     const input = await readInput(c, QuotaInput);
     if (!input.ok) return input.response;
     if (input.data.perMinute !== undefined) c.var.account.quotaPerMinute = input.data.perMinute;
+    if (input.data.burstSeconds !== undefined) c.var.account.quotaBurstSeconds = input.data.burstSeconds;
     if (input.data.dailySendLimit !== undefined) c.var.account.dailySendLimit = input.data.dailySendLimit;
     return c.json({ perMinute: c.var.account.quotaPerMinute ?? state.options.quotaPerMinute, dailySendLimit: c.var.account.dailySendLimit });
   });

@@ -58,7 +58,7 @@ export const FaultInput = z.object({
 export const LoseAnswerInput = z.object({ mode: z.enum(["error", "hang"]).default("error"), hangMs: z.number().int().positive().max(600_000).default(30_000) });
 export const FloorInput = z.object({ historyId: z.union([z.string(), z.number()]).optional() });
 export const ClockInput = z.object({ advanceMs: z.number().int().nonnegative() });
-export const QuotaInput = z.object({ perMinute: z.number().int().positive().nullable().optional(), dailySendLimit: z.number().int().nonnegative().optional() });
+export const QuotaInput = z.object({ perMinute: z.number().int().positive().nullable().optional(), burstSeconds: z.number().positive().nullable().optional(), dailySendLimit: z.number().int().nonnegative().optional() });
 export const LabelsInput = z.object({ add: z.array(z.string()).default([]), remove: z.array(z.string()).default([]) });
 export const RevokeInput = z.object({ clientId: z.string().optional() });
 

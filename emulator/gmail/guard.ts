@@ -78,7 +78,7 @@ export function gmailCall(state: EmulatorState, method: MethodName): MiddlewareH
     counters.requests[method] = (counters.requests[method] ?? 0) + 1;
     counters.totalRequests += 1;
     const limit = account.quotaPerMinute ?? state.options.quotaPerMinute;
-    const spent = spendQuota(account.quotaSpent, state.clock.of(account), spec.cost, limit);
+    const spent = spendQuota(account.quotaSpent, state.clock.of(account), spec.cost, limit, account.quotaBurstSeconds ?? state.options.quotaBurstSeconds);
     account.quotaSpent = spent.spent;
     if (!spent.ok) {
       counters.rateLimited += 1;

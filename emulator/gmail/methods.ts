@@ -18,7 +18,7 @@ export interface ParamSpec {
 
 export interface MethodSpec {
   id: string;
-  httpMethod: "GET" | "POST";
+  httpMethod: "GET" | "POST" | "DELETE";
   path: string;
   parameters: Record<string, ParamSpec>;
   scopes: readonly string[];
@@ -32,6 +32,8 @@ const G = "https://www.googleapis.com/auth/gmail.";
 const userId: ParamSpec = { location: "path", type: "string", required: true, default: "me" };
 const maxResults: ParamSpec = { location: "query", type: "integer", format: "uint32", default: "100", maximum: 500 };
 const READ = [MAIL, `${G}metadata`, `${G}modify`, `${G}readonly`] as const;
+const MODIFY = [MAIL, `${G}modify`] as const;
+const messageId: ParamSpec = { location: "path", type: "string", required: true };
 const MESSAGE_READ = [
   MAIL,
   `${G}addons.current.message.action`,
@@ -133,6 +135,46 @@ export const METHODS = {
     scopes: [MAIL, `${G}addons.current.action.compose`, `${G}compose`, `${G}modify`, `${G}send`],
     cost: 100,
     upload: { path: "/upload/gmail/v1/users/{userId}/messages/send", maxSize: 36_700_160, accept: ["message/*"] },
+  },
+  "users.messages.modify": {
+    id: "gmail.users.messages.modify",
+    httpMethod: "POST",
+    path: "gmail/v1/users/{userId}/messages/{id}/modify",
+    parameters: { userId, id: messageId },
+    scopes: MODIFY,
+    cost: 5,
+  },
+  "users.messages.batchModify": {
+    id: "gmail.users.messages.batchModify",
+    httpMethod: "POST",
+    path: "gmail/v1/users/{userId}/messages/batchModify",
+    parameters: { userId },
+    scopes: MODIFY,
+    cost: 50,
+  },
+  "users.messages.trash": {
+    id: "gmail.users.messages.trash",
+    httpMethod: "POST",
+    path: "gmail/v1/users/{userId}/messages/{id}/trash",
+    parameters: { userId, id: messageId },
+    scopes: MODIFY,
+    cost: 5,
+  },
+  "users.messages.untrash": {
+    id: "gmail.users.messages.untrash",
+    httpMethod: "POST",
+    path: "gmail/v1/users/{userId}/messages/{id}/untrash",
+    parameters: { userId, id: messageId },
+    scopes: MODIFY,
+    cost: 5,
+  },
+  "users.messages.delete": {
+    id: "gmail.users.messages.delete",
+    httpMethod: "DELETE",
+    path: "gmail/v1/users/{userId}/messages/{id}",
+    parameters: { userId, id: messageId },
+    scopes: [MAIL],
+    cost: 10,
   },
 } as const satisfies Record<string, MethodSpec>;
 

@@ -78,3 +78,21 @@ export function deleteMessage(state: EmulatorState, account: Account, message: S
   else mailbox.threads.delete(message.threadId);
   recordChange(state, account, message, "messageDeleted", []);
 }
+
+/**
+ * Moves a message to Trash as Gmail's Delete button and `messages.trash` do: TRASH added, the Inbox left
+ * (remembered, so a restore brings it back). Already in Trash: nothing changes and nothing is recorded.
+ */
+export function trashMessage(state: EmulatorState, account: Account, message: StoredMessage): void {
+  if (message.labelIds.includes("TRASH")) return;
+  message.inboxBeforeTrash = message.labelIds.includes("INBOX");
+  changeLabels(state, account, message, ["TRASH"], ["INBOX"]);
+}
+
+/** Takes a message out of Trash (`messages.untrash`, "Move to Inbox" from Trash): TRASH removed, Inbox restored. */
+export function untrashMessage(state: EmulatorState, account: Account, message: StoredMessage): void {
+  if (!message.labelIds.includes("TRASH")) return;
+  const backToInbox = message.inboxBeforeTrash === true;
+  delete message.inboxBeforeTrash;
+  changeLabels(state, account, message, backToInbox ? ["INBOX"] : [], ["TRASH"]);
+}

@@ -50,6 +50,7 @@ export function createAccount(state: EmulatorState, input: { email: string; name
     watch: null,
     quotaSpent: [],
     quotaPerMinute: null,
+    quotaBurstSeconds: null,
     dailySendLimit: state.options.dailySendLimit,
     sendTimes: [],
     counters: { requests: {}, units: {}, totalRequests: 0, totalUnits: 0, rateLimited: 0 },

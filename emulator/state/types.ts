@@ -29,6 +29,8 @@ export interface StoredMessage {
   /** The RFC 822 Message-ID with angle brackets, or null when the message has none. */
   messageIdHeader: string | null;
   subject: string;
+  /** Set while in Trash when trashing took the message out of the Inbox: restoring puts it back there. */
+  inboxBeforeTrash?: boolean;
 }
 
 export type HistoryType = "messageAdded" | "messageDeleted" | "labelAdded" | "labelRemoved";
@@ -94,6 +96,8 @@ export interface Account {
   /** Quota units spent, as [time, units] pairs inside the last minute. */
   quotaSpent: Array<[number, number]>;
   quotaPerMinute: number | null;
+  /** Seconds of the per-second rate this mailbox may spend at once (null: the emulator's option). */
+  quotaBurstSeconds: number | null;
   dailySendLimit: number;
   sendTimes: number[];
   counters: Counters;

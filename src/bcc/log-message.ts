@@ -23,7 +23,7 @@ export type LogOutcome =
   | { status: "rejected"; reason: string };
 
 export interface LogContext {
-  env: Pick<Env, "DB" | "ATTACHMENTS" | "EVENTS_QUEUE">;
+  env: Env;
   config: Pick<Config, "BCC_DOMAIN" | "BCC_AUTHSERV_ID">;
   now: number;
 }
@@ -46,7 +46,7 @@ export async function logBccMessage(ctx: LogContext, location: LocationRow, raw:
   const verdict = decideSenderAuthentication(findTrustedResults(headers, ctx.config.BCC_AUTHSERV_ID), domainOf(from.email));
   if (!verdict.ok) return rejected(verdict.reason);
 
-  const db = locationDb(ctx.env, location.id);
+  const db = await locationDb(ctx.env, location.id);
   const users = await loadLocationUserAddresses(directoryDb(ctx.env), db, location.id);
   const loggingUserId = users.get(from.email);
   if (loggingUserId === undefined) {

@@ -32,7 +32,7 @@ const ids = (list: readonly string[]) => sql`(SELECT value FROM json_each(${JSON
 
 /**
  * The statements that remove these messages of one location: their attachment rows, the R2 keys of their
- * bytes recorded for deletion (same transaction, so no key is forgotten), the rows, the conversations'
+ * bytes and bodies recorded for deletion (same transaction, so no key is forgotten), the rows, the conversations'
  * counters, and the idempotent answers that showed them. `extra` statements join the same batch.
  */
 export function removalStatements(locationId: string, messages: readonly RemovableMessage[], now: number): SQL[] {
@@ -42,6 +42,14 @@ export function removalStatements(locationId: string, messages: readonly Removab
     sql`INSERT INTO storage_deletions (location_id, storage_key, created_at)
       SELECT location_id, storage_key, ${now} FROM attachments
       WHERE location_id = ${locationId} AND message_id IN ${ids(messageIds)} AND storage_key IS NOT NULL
+      ON CONFLICT DO NOTHING`,
+    // Whole bodies kept in R2 (R31) go with their rows too.
+    sql`INSERT INTO storage_deletions (location_id, storage_key, created_at)
+      SELECT location_id, body_key, ${now} FROM (
+        SELECT location_id, text_key AS body_key FROM messages WHERE location_id = ${locationId} AND id IN ${ids(messageIds)}
+        UNION ALL
+        SELECT location_id, html_key FROM messages WHERE location_id = ${locationId} AND id IN ${ids(messageIds)})
+      WHERE body_key IS NOT NULL
       ON CONFLICT DO NOTHING`,
     sql`DELETE FROM attachments WHERE location_id = ${locationId} AND message_id IN ${ids(messageIds)}`,
     sql`DELETE FROM messages WHERE location_id = ${locationId} AND id IN ${ids(messageIds)}`,

@@ -58,6 +58,8 @@ export interface MessageRowValues extends MessageClass {
   contactId: string;
   facts: MessageFacts;
   gmailThreadId: string | null;
+  /** R26: Gmail's UNREAD label when the message was read from Gmail; false for sends and logged mail. */
+  unread?: boolean;
 }
 
 /** Inserts the message into its contact's conversation; any unique index hit (R15, R21, R22) inserts nothing. */
@@ -65,11 +67,11 @@ export function insertMessage(key: MessageKey, row: MessageRowValues, now: numbe
   const f = row.facts;
   return sql`INSERT INTO messages (id, location_id, conversation_id, contact_id, direction, source, provider,
       from_email, from_name, to_json, cc_json, bcc_json, subject, text, html, sent_at, message_id_header,
-      gmail_mailbox, gmail_message_id, gmail_thread_id, status, created_at)
+      gmail_mailbox, gmail_message_id, gmail_thread_id, status, unread, created_at)
     SELECT ${key.newId}, ${key.locationId}, c.id, ${row.contactId}, ${row.direction}, ${row.source}, ${row.provider},
       ${f.from?.email ?? ""}, ${f.from?.name ?? null}, ${JSON.stringify(f.to)}, ${JSON.stringify(f.cc)},
       ${JSON.stringify(f.bcc)}, ${f.subject}, ${fitBody(f.text)}, ${fitBody(f.html)}, ${f.sentAt}, ${key.messageIdHeader},
-      ${key.gmail?.mailbox ?? null}, ${key.gmail?.messageId ?? null}, ${row.gmailThreadId}, ${row.status}, ${now}
+      ${key.gmail?.mailbox ?? null}, ${key.gmail?.messageId ?? null}, ${row.gmailThreadId}, ${row.status}, ${row.unread === true ? 1 : 0}, ${now}
     FROM conversations c WHERE c.location_id = ${key.locationId} AND c.contact_id = ${row.contactId} AND ${admit}
     ON CONFLICT DO NOTHING`;
 }

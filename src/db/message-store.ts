@@ -35,6 +35,8 @@ export interface StoreMessageInput extends MessageClass {
    * active or ended by R14, is left as it is unless `takeOver` (a CRM send in this location, R14).
    */
   bindThread?: { mailbox: string; threadId: string; takeOver?: boolean } | null;
+  /** R26: Gmail's UNREAD label at fetch time (synced mail only; everything else starts read). */
+  unread?: boolean;
   /** Where each attachment's content is kept (R2 key), index for index with facts.attachments. */
   attachmentStorageKeys?: readonly (string | null)[];
 }

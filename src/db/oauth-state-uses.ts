@@ -1,4 +1,4 @@
-import { lte } from "drizzle-orm";
+import { eq, lte } from "drizzle-orm";
 import type { Database } from "./database";
 import { oauthStateUses } from "./schema";
 
@@ -19,4 +19,15 @@ export async function consumeStateId(db: Database, stateId: string, expiresAt: n
 /** Expired states are refused on their own expiry, so their use records can go. */
 export async function purgeExpiredStateUses(db: Database, now: number): Promise<void> {
   await db.delete(oauthStateUses).where(lte(oauthStateUses.expiresAt, now)).run();
+}
+
+/** Whether a state was already spent: read only to tell a replay from a callback in the wrong browser. */
+export async function isStateIdUsed(db: Database, stateId: string): Promise<boolean> {
+  const rows = await db
+    .select({ stateId: oauthStateUses.stateId })
+    .from(oauthStateUses)
+    .where(eq(oauthStateUses.stateId, stateId))
+    .limit(1)
+    .all();
+  return rows.length === 1;
 }

@@ -18,6 +18,8 @@ export const locations = sqliteTable(
     name: text("name").notNull(),
     /** The unguessable local part of the BCC logging address (R19), stored lower-case. */
     bccToken: text("bcc_token").notNull(),
+    /** R31: the D1 binding holding the location's data, fixed at creation (database.ts). */
+    database: text("database").notNull().default("DB"),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("locations_bcc_token_uq").on(t.bccToken)],
@@ -55,6 +57,12 @@ export const mailboxes = sqliteTable(
     index("mailboxes_owner_idx").on(t.ownerUserId),
   ],
 );
+
+/** How many locations each location database holds: new locations go to the least loaded (R31). */
+export const locationDatabases = sqliteTable("location_databases", {
+  binding: text("binding").primaryKey(),
+  locations: integer("locations").notNull(),
+});
 
 /**
  * OAuth states already used at the callback (single use). Kept until the state's own expiry: after that
@@ -175,8 +183,13 @@ export const messages = sqliteTable(
     ccJson: text("cc_json").notNull().default("[]"),
     bccJson: text("bcc_json").notNull().default("[]"),
     subject: text("subject").notNull().default(""),
+    /** Bodies small enough for the row; a larger one is NULL here and kept whole in R2 (R31, body-storage.ts). */
     text: text("text"),
     html: text("html"),
+    textKey: text("text_key"),
+    htmlKey: text("html_key"),
+    /** UTF-8 bytes of text and html, wherever kept: pages of messages are cut before they grow too big. */
+    bodyBytes: integer("body_bytes").notNull().default(0),
     sentAt: integer("sent_at").notNull(),
     /** RFC 822 Message-ID with its angle brackets. */
     messageIdHeader: text("message_id_header"),
@@ -184,6 +197,10 @@ export const messages = sqliteTable(
     gmailMessageId: text("gmail_message_id"),
     gmailThreadId: text("gmail_thread_id"),
     status: text("status", { enum: ["received", "sending", "sent", "failed"] }).notNull(),
+    /** R26: Gmail's UNREAD label on this message in its mailbox; false where Gmail was not involved. */
+    unread: integer("unread", { mode: "boolean" }).notNull().default(false),
+    /** R26: where the message stands in Gmail; meaningful only with gmail_message_id (null in the API otherwise). */
+    gmailState: text("gmail_state", { enum: ["present", "trashed", "deleted"] }).notNull().default("present"),
     createdAt: createdAt(),
   },
   (t) => [

@@ -10,8 +10,8 @@ const HistoryPage = z.object({
 export type HistoryPage = z.infer<typeof HistoryPage>;
 
 /**
- * users.history.list (2 units), one page. Only additions and label additions are asked for, plus
- * deletions so that a message gone before we fetch it costs nothing. A 404 (start id too old, history
+ * users.history.list (2 units), one page: additions, label changes (new mail moved into the Inbox, and
+ * R26's read / unread / trash / restore) and deletions (R26, and a message gone before we fetch it costs nothing). A 404 (start id too old, history
  * ids live about a week) surfaces as a GmailError of kind `history_expired`.
  */
 export function listHistoryPage(
@@ -23,7 +23,7 @@ export function listHistoryPage(
     path: "/gmail/v1/users/me/history",
     query: {
       startHistoryId: input.startHistoryId,
-      historyTypes: ["messageAdded", "labelAdded", "messageDeleted"],
+      historyTypes: ["messageAdded", "labelAdded", "labelRemoved", "messageDeleted"],
       maxResults: String(input.maxResults),
       pageToken: input.pageToken ?? undefined,
     },

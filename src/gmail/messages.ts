@@ -48,10 +48,14 @@ export type FetchedMessage =
  * still 5 units. Every id gets an answer: items missing from Google's reply count as transient failures.
  * A failure of the batch request itself throws the client's GmailError.
  */
-export async function batchGetMessages(client: GmailClient, ids: readonly string[]): Promise<FetchedMessage[]> {
+export async function batchGetMessages(
+  client: GmailClient,
+  ids: readonly string[],
+  format: "full" | "minimal" = "full",
+): Promise<FetchedMessage[]> {
   if (ids.length === 0) return [];
   const boundary = `batch_${crypto.randomUUID().replace(/-/g, "")}`;
-  const items = ids.map((id, i) => ({ id: `m${i}`, method: "GET" as const, path: `/gmail/v1/users/me/messages/${encodeURIComponent(id)}?format=full` }));
+  const items = ids.map((id, i) => ({ id: `m${i}`, method: "GET" as const, path: `/gmail/v1/users/me/messages/${encodeURIComponent(id)}?format=${format}` }));
   const answer = await client.request({
     method: "POST",
     path: "/batch/gmail/v1",
@@ -87,6 +91,23 @@ function parseJson(text: string): unknown {
   } catch {
     return text;
   }
+}
+
+const ModifiedMessage = z.object({ id: z.string(), labelIds: z.array(z.string()).optional() });
+
+/** users.messages.modify (5 units): adds and removes labels; Gmail answers the message's new labels. */
+export function modifyMessage(
+  client: GmailClient,
+  id: string,
+  change: { addLabelIds?: string[]; removeLabelIds?: string[] },
+): Promise<z.infer<typeof ModifiedMessage>> {
+  return client.request({
+    method: "POST",
+    path: `/gmail/v1/users/me/messages/${encodeURIComponent(id)}/modify`,
+    body: change,
+    schema: ModifiedMessage,
+    units: 5,
+  });
 }
 
 const AttachmentBody = z.object({ data: z.string().optional(), size: z.number().optional() });

@@ -26,3 +26,18 @@ export function buildAuthorizationUrl(
   for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
   return url.toString();
 }
+
+/**
+ * R32: what `authorizationUrl` answers is the service's own start URL, on the callback's origin so the
+ * cookie it sets comes back with Google's redirect. `s` is the encrypted state itself: opaque to the CRM.
+ */
+export function connectStartUrl(config: Pick<Config, "OAUTH_REDIRECT_URL">, stateToken: string): string {
+  const url = new URL("/oauth/google/start", config.OAUTH_REDIRECT_URL);
+  url.searchParams.set("s", stateToken);
+  return url.toString();
+}
+
+/** The binding cookie is `__Host-`/Secure exactly when the callback is served over https. */
+export function isSecureCallback(config: Pick<Config, "OAUTH_REDIRECT_URL">): boolean {
+  return new URL(config.OAUTH_REDIRECT_URL).protocol === "https:";
+}

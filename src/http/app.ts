@@ -18,6 +18,7 @@ import { sendRoutes } from "./routes/messages-send";
 import { metaRoutes } from "./routes/meta";
 import { unlogRoutes } from "./routes/messages-unlog";
 import { oauthCallbackRoutes } from "./routes/oauth-callback";
+import { oauthStartRoutes } from "./routes/oauth-start";
 import { privacyRoutes } from "./routes/privacy";
 import { userPrivacyRoutes } from "./routes/user-privacy";
 import { userRoutes } from "./routes/users";
@@ -55,6 +56,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route(`${LOCATION}/users`, mailboxRoutes);
   app.route(`${LOCATION}/users`, userPrivacyRoutes);
   app.route(`${LOCATION}/privacy`, privacyRoutes);
+  app.route("/oauth/google", oauthStartRoutes);
   app.route("/oauth/google", oauthCallbackRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {

@@ -17,7 +17,7 @@ export interface AttachmentContent {
  * message is gone from Gmail, the mailbox is no longer connected), which the route answers 404.
  */
 export async function readAttachmentContent(
-  env: Pick<Env, "ATTACHMENTS" | "DB" | "MAILBOX">,
+  env: Env,
   attachment: Pick<AttachmentRow, "storageKey" | "gmailPartId" | "locationId" | "messageId">,
 ): Promise<AttachmentContent | null> {
   if (attachment.storageKey !== null) {
@@ -25,7 +25,7 @@ export async function readAttachmentContent(
     return object ? { body: object.body, size: object.size } : null;
   }
   if (attachment.gmailPartId === null) return null;
-  const message = await getMessageGmailRef(locationDb(env, attachment.locationId), attachment.locationId, attachment.messageId);
+  const message = await getMessageGmailRef(await locationDb(env, attachment.locationId), attachment.locationId, attachment.messageId);
   if (!message) return null;
   const part = await mailboxStub(env, message.mailbox).readGmailPart({ gmailMessageId: message.messageId, partId: attachment.gmailPartId });
   if (!part.ok) {

@@ -88,6 +88,9 @@ export function presentMessage(row: MessageWithAttachments): z.infer<typeof Mess
       row.gmailMessageId === null
         ? null
         : { mailbox: row.gmailMailbox ?? "", messageId: row.gmailMessageId, threadId: row.gmailThreadId ?? "" },
+    unread: row.unread,
+    // R26: Gmail's state only where Gmail holds the message (BCC-logged mail and location sends have none).
+    gmailState: row.gmailMessageId === null ? null : row.gmailState,
     attachments: row.attachments.map(presentAttachment),
   };
 }

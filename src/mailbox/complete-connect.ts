@@ -48,7 +48,7 @@ export async function completeConnect(
   const missing = missingScopes(tokens.scope);
   if (missing.length > 0) return fail("insufficient_scope", `missing ${missing.join(" ")}`);
 
-  const db = locationDb(env, state.locationId);
+  const db = await locationDb(env, state.locationId);
   // Membership may have ended during the ten minutes at Google.
   if (!(await isMember(db, state.locationId, state.userId))) return fail("not_a_member", "not_a_member");
   const previous = await getConnection(db, state.locationId, state.userId);

@@ -13,6 +13,8 @@ import { sqlQuotaSpends } from "./quota-spends";
 import { renewWatch, type RenewOutcome } from "./renew-watch";
 import { readSendQuota, sendDepsFor, sendThroughGmail, SendsInFlight, type GmailSendCommand, type GmailSendOutcome } from "./send";
 import { readAccount } from "./state";
+import { setUnreadInGmail, type SetUnreadCommand, type SetUnreadOutcome } from "./set-unread";
+import { StateLock } from "./state-lock";
 import { toMailboxStatus, type MailboxStatus } from "./status";
 import { migrateMailboxStorage } from "./storage-schema";
 import { syncHostFor } from "./sync-host";
@@ -39,6 +41,8 @@ export class Mailbox extends DurableObject<Env> {
   protected quotaGate: QuotaGate | undefined;
   /** R15/R25: sends under way; the sync awaits `idle()` before storing what it imported. */
   protected readonly sends = new SendsInFlight();
+  /** R26: the sync's state steps and the CRM's read/unread changes take turns (state-lock.ts). */
+  readonly #stateLock = new StateLock();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -77,6 +81,11 @@ export class Mailbox extends DurableObject<Env> {
   /** R13/R16/R25: one CRM send through Gmail, serialized here with the quota and the sync (send.ts). */
   async sendMail(command: GmailSendCommand): Promise<GmailSendOutcome> {
     return this.sends.run(command.messageIdHeader, () => sendThroughGmail(sendDepsFor(this.#host), command));
+  }
+
+  /** R26: the CRM marks a message read or unread; answers once Gmail has it (set-unread.ts). */
+  async setUnread(command: SetUnreadCommand): Promise<SetUnreadOutcome> {
+    return setUnreadInGmail(this.#host, this.#stateLock, command);
   }
 
   /** Gmail push (API.md): recorded durably before this answers; the sync itself runs in alarm(). */
@@ -121,7 +130,7 @@ export class Mailbox extends DurableObject<Env> {
   }
 
   #syncHost(now: number): SyncHost {
-    return syncHostFor(this.#host, () => this.sends.idle(), now);
+    return syncHostFor(this.#host, () => this.sends.idle(), now, this.#stateLock);
   }
 
   #status(now: number): MailboxStatus {

@@ -10,7 +10,7 @@ import type { Account, MailboxStatusValue } from "./state";
  * waking it: the directory row (who holds the account, for mailbox_taken and the cron) and one
  * connection row per location (which address a user's CRM sends go through, R4/R5/R18).
  */
-export async function mirrorAccount(env: Pick<Env, "DB">, account: Account): Promise<void> {
+export async function mirrorAccount(env: Env, account: Account): Promise<void> {
   await upsertMailboxRow(directoryDb(env), {
     address: account.address,
     ownerUserId: account.ownerUserId,
@@ -23,12 +23,12 @@ export async function mirrorAccount(env: Pick<Env, "DB">, account: Account): Pro
 
 /** Claims the (location, user) row for this mailbox: connecting here replaces whatever it named (R4). */
 export async function mirrorConnection(
-  env: Pick<Env, "DB">,
+  env: Env,
   account: Account,
   connection: Connection,
   now: number,
 ): Promise<void> {
-  await upsertConnection(locationDb(env, connection.locationId), {
+  await upsertConnection(await locationDb(env, connection.locationId), {
     locationId: connection.locationId,
     userId: connection.userId,
     mailboxAddress: account.address,
@@ -40,13 +40,13 @@ export async function mirrorConnection(
 
 /** Sets the status of connection rows that still name this mailbox; one statement per location. */
 export async function mirrorConnectionStatus(
-  env: Pick<Env, "DB">,
+  env: Env,
   address: string,
   connections: readonly Pick<Connection, "locationId" | "userId">[],
   status: MailboxStatusValue,
   now: number,
 ): Promise<void> {
   for (const connection of connections) {
-    await setConnectionStatus(locationDb(env, connection.locationId), connection.locationId, [connection.userId], address, status, now);
+    await setConnectionStatus(await locationDb(env, connection.locationId), connection.locationId, [connection.userId], address, status, now);
   }
 }

@@ -39,7 +39,7 @@ export type GmailSendOutcome =
 
 /** What the Durable Object lends the send: its storage, its Gmail client and its account state. */
 export interface SendDeps {
-  env: Pick<Env, "DB" | "EVENTS_QUEUE">;
+  env: Env;
   sql: SqlStorage;
   mailbox: string;
   status: "active" | "needs_reauth" | "disconnected" | "not_connected";
@@ -139,7 +139,7 @@ async function refused(deps: SendDeps, command: GmailSendCommand, error: unknown
 async function store(deps: SendDeps, command: GmailSendCommand, sent: SentMessage, recovered: boolean): Promise<GmailSendOutcome> {
   const now = deps.now();
   const gmail = { mailbox: deps.mailbox, messageId: sent.id, threadId: sent.threadId };
-  const db = locationDb(deps.env, command.locationId);
+  const db = await locationDb(deps.env, command.locationId);
   const [stored] = await storeMessages(
     db,
     [
@@ -161,7 +161,7 @@ async function store(deps: SendDeps, command: GmailSendCommand, sent: SentMessag
   if (stored.eventId) await relayEvents(deps.env, db, command.locationId, [stored.eventId], now);
   const others = bindingsEndedBySend({ boundLocationIds: deps.locationIds(), sendingLocationId: command.locationId });
   for (const locationId of others) {
-    await endThreadBinding(locationDb(deps.env, locationId), { locationId, mailbox: deps.mailbox, threadId: sent.threadId }, now);
+    await endThreadBinding(await locationDb(deps.env, locationId), { locationId, mailbox: deps.mailbox, threadId: sent.threadId }, now);
   }
   return { kind: "sent", messageId: stored.messageId, gmailMessageId: sent.id, gmailThreadId: sent.threadId, recovered };
 }

@@ -7,9 +7,11 @@ import { batchGetMessages } from "../gmail/messages";
 import { log } from "../log";
 import { toGmailMessage, type GmailMessage } from "../sync/gmail-message";
 import { loadRoutingData, type ActiveConnection } from "../sync/load-routing";
-import { MESSAGES_PER_BATCH } from "../sync/plan";
+import { loadConfig } from "../config";
+import { messagesPerBatch } from "../sync/quota";
 import { routeChunk, type RoutedMessage } from "../sync/route-chunk";
-import { nextPending, recordFailure, removePending } from "./sync-state";
+import { nextChunk, openAttempts, returnAttempts } from "./sync-attempts";
+import { recordFailure, removePending } from "./sync-state";
 
 export interface ChunkResult {
   fetched: number;
@@ -40,7 +42,9 @@ export async function syncNextChunk(
   now: number,
 ): Promise<ChunkResult> {
   const { sql } = deps;
-  const pending = nextPending(sql, MESSAGES_PER_BATCH, now);
+  // A batch fits one second of the quota (reading 9): 19 messages at 6,000 units/min, 48 at 15,000.
+  const pending = nextChunk(sql, now, messagesPerBatch(loadConfig(deps.env).GMAIL_USER_QUOTA_PER_MINUTE));
+  openAttempts(sql, pending.map((p) => p.messageId)); // Reading 11: counted before the work, closed after.
   const fetched = await batchGetMessages(deps.client, pending.map((p) => p.messageId));
   // The grant is refused for the whole mailbox (R6), not for a message: nothing counts an attempt.
   const revoked = fetched.find((item) => !item.ok && item.failure.kind === "auth_revoked");
@@ -58,6 +62,7 @@ export async function syncNextChunk(
       removePending(sql, [item.id]); // Deleted since history reported it: nothing left to sync.
     } else if (item.failure.kind === "rate_limited" || (gmailDown && item.failure.kind === "retry")) {
       rateLimited ??= { retryAfter: item.retryAfter, retryAt: item.failure.retryAt };
+      returnAttempts(sql, [item.id]);
     } else {
       fail(sql, item.id, `gmail ${item.failure.status ?? "no answer"} ${item.failure.reason ?? item.failure.kind}`, now);
     }
@@ -101,6 +106,7 @@ async function storeRouted(
         status: "received",
         facts: message.facts,
         gmail: { mailbox, messageId: message.gmailMessageId, threadId: message.gmailThreadId },
+        unread: message.labelIds.includes("UNREAD"),
         bindThread: target.bindThread ? { mailbox, threadId: message.gmailThreadId } : null,
       });
       byLocation.set(target.locationId, items);
@@ -109,7 +115,7 @@ async function storeRouted(
   const failed = new Map<string, string>();
   let subrequests = 0;
   for (const [locationId, items] of byLocation) {
-    const db = locationDb(env, locationId);
+    const db = await locationDb(env, locationId);
     subrequests += 1;
     try {
       await relayStored(env, db, locationId, await storeMessages(db, items, now), now);

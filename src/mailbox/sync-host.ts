@@ -4,10 +4,11 @@ import { markNeedsReauth } from "./grant-use";
 import type { MailboxHost } from "./mailbox-host";
 import { mirrorAccount } from "./mirror";
 import { readAccount, updateAccount } from "./state";
+import type { StateLock } from "./state-lock";
 import type { SyncHost } from "./sync-run";
 
 /** What one sync run (sync-run.ts) gets from the mailbox; `beforeStore` waits for the CRM sends under way (R15). */
-export function syncHostFor(host: MailboxHost, beforeStore: () => Promise<void>, now: number): SyncHost {
+export function syncHostFor(host: MailboxHost, beforeStore: () => Promise<void>, now: number, stateLock: StateLock): SyncHost {
   const { sql } = host;
   // The grant this run uses: a verdict about it must not pause a grant a reconnect stores meanwhile.
   const used = readAccount(sql);
@@ -19,6 +20,7 @@ export function syncHostFor(host: MailboxHost, beforeStore: () => Promise<void>,
     account: () => readAccount(sql),
     connections: () => listConnections(sql).map((c) => ({ locationId: c.locationId, userId: c.userId })),
     beforeStore,
+    stateLock,
     markNeedsReauth: async (reason) => {
       if (used) await markNeedsReauth(host, used, reason, Date.now());
     },

@@ -17,7 +17,12 @@ import {
   type RunUsage,
   type SyncStep,
 } from "../sync/plan";
+import { foldStateChanges } from "../sync/state-fold";
 import { LOCAL_QUOTA_PACING } from "./quota-gate";
+import { returnAttempts, settleKilledAttempts } from "./sync-attempts";
+import type { StateLock } from "./state-lock";
+import { countStateChanges, countStateRefresh, recordStateChanges } from "./state-queue";
+import { applyQueuedStates, queueRefreshAfterGap, refreshStates } from "./sync-states";
 import { syncNextChunk } from "./sync-chunk";
 import { addPending, pendingAt, readSyncState, removePending, setFailure, setScan, setScanTarget, setWanted } from "./sync-state";
 
@@ -30,6 +35,8 @@ export interface SyncHost {
   /** The mailbox's account as stored now (re-read at every step: a disconnect may land mid-run). */
   account(): { status: string; historyId: string | null; connectedAt: number; lastSyncedAt: number | null } | null;
   connections(): ActiveConnection[];
+  /** R26: the walk's state steps and the CRM's PATCH take turns here (state-lock.ts). */
+  stateLock: StateLock;
   /** Resolves once no CRM send is under way, so a send's own row is stored before its Sent copy (R15). */
   beforeStore(): Promise<void>;
   /**
@@ -53,6 +60,7 @@ export type RunOutcome = { next: "idle" } | { next: "now" } | { next: "at"; at: 
  */
 export async function runSync(host: SyncHost): Promise<RunOutcome> {
   const usage: RunUsage = { subrequests: 0, messages: 0, startedAt: host.now() };
+  settleKilledAttempts(host.sql, host.mailbox, host.now());
   for (;;) {
     const account = host.account();
     if (account === null || account.status !== "active") return { next: "idle" };
@@ -66,11 +74,13 @@ export async function runSync(host: SyncHost): Promise<RunOutcome> {
       pendingDue: pending.due,
       nextPendingAt: pending.nextAt,
       wanted: state.wanted,
+      stateRefresh: countStateRefresh(host.sql),
+      stateChanges: countStateChanges(host.sql),
     });
     if (step.kind === "idle") return { next: "idle" };
     // Only messages waiting out their backoff (R24) are left: the alarm comes back for them.
     if (step.kind === "wait") return { next: "at", at: step.until };
-    const cost = step.kind === "fetch_pending" ? { subrequests: 1 + 6 * host.connections().length, messages: MESSAGES_PER_BATCH } : { subrequests: 2, messages: 0 };
+    const cost = stepCost(step.kind, host.connections().length);
     if (!fitsInRun(usage, host.now(), cost)) return { next: "now" };
     try {
       const wait = await runStep(host, step, account, usage);
@@ -98,9 +108,20 @@ async function runStep(
   const { sql } = host;
   switch (step.kind) {
     case "read_history":
-      await readHistory(host, step.from, step.pageToken, account);
+      await host.stateLock.run(() => readHistory(host, step.from, step.pageToken, account));
       usage.subrequests += 2;
       return null;
+    case "apply_states": {
+      const applied = await host.stateLock.run(() => applyQueuedStates(host));
+      usage.subrequests += applied.subrequests;
+      return null;
+    }
+    case "refresh_states": {
+      const refreshed = await host.stateLock.run(() => refreshStates(host));
+      usage.subrequests += refreshed.subrequests;
+      if (refreshed.rateLimited === null) return null;
+      return rateLimitedUntil(host, refreshed.rateLimited);
+    }
     case "list_messages": {
       const query = readSyncState(sql).scanQuery ?? "";
       const page = await listMessagesPage(host.client, { q: query, pageToken: step.pageToken, maxResults: LIST_PAGE_SIZE });
@@ -110,14 +131,15 @@ async function runStep(
       return null;
     }
     case "fetch_pending": {
-      const result = await syncNextChunk({ ...host, connections: host.connections(), startPoint: account.connectedAt }, host.now());
+      const chunk = syncNextChunk({ ...host, connections: host.connections(), startPoint: account.connectedAt }, host.now());
+      const result = await chunk.catch((error: unknown) => {
+        returnAttempts(sql); // The whole chunk failed (Gmail, D1): no message is to blame.
+        throw error;
+      });
       usage.subrequests += result.subrequests;
       usage.messages += result.fetched;
       if (result.rateLimited === null) return null;
-      const failures = readSyncState(sql).failures;
-      const delay = retryDelayMs({ kind: "rate_limited", attempt: failures, retryAfterHeader: result.rateLimited.retryAfter, retryAt: result.rateLimited.retryAt, now: host.now(), random: host.random }) ?? 1_000;
-      setFailure(sql, { failures: failures + 1, retryAt: host.now() + delay, lastError: "gmail rate limited or unavailable" });
-      return host.now() + delay;
+      return rateLimitedUntil(host, result.rateLimited);
     }
     case "advance_cursor":
       // Nothing is pending: every message the scan reported is stored or parked, so the cursor may move.
@@ -126,6 +148,23 @@ async function runStep(
       usage.subrequests += 1;
       return null;
   }
+}
+
+/** What one step may spend of the run's budget (Gmail requests and D1 round trips). */
+function stepCost(kind: SyncStep["kind"], locations: number): { subrequests: number; messages: number } {
+  if (kind === "fetch_pending") return { subrequests: 1 + 6 * locations, messages: MESSAGES_PER_BATCH };
+  if (kind === "apply_states") return { subrequests: 7 * locations, messages: 0 };
+  return { subrequests: 2, messages: 0 };
+}
+
+/** Gmail rate limited some items of a step: the failure is counted and the run waits as Google asks. */
+function rateLimitedUntil(host: SyncHost, limited: { retryAfter: string | null; retryAt: number | null }): number {
+  const failures = readSyncState(host.sql).failures;
+  const delay =
+    retryDelayMs({ kind: "rate_limited", attempt: failures, retryAfterHeader: limited.retryAfter, retryAt: limited.retryAt, now: host.now(), random: host.random }) ??
+    1_000;
+  setFailure(host.sql, { failures: failures + 1, retryAt: host.now() + delay, lastError: "gmail rate limited or unavailable" });
+  return host.now() + delay;
 }
 
 /** One page of history from the cursor; a 404 (history gone) turns the scan into a bounded catch-up (R6). */
@@ -150,9 +189,12 @@ async function readHistory(
     const since = catchUpSince(account);
     log.warn("sync_history_expired", { mailbox: host.mailbox, from, catchUpSince: since });
     setScanTarget(sql, nextCursor(from, profile.historyId));
+    // R26: the gap's state changes are lost with its history; the stored messages it may touch are read again.
+    await queueRefreshAfterGap(host, since);
     setScan(sql, { kind: "list", pageToken: null }, `after:${Math.floor(since / 1000)}`);
     return;
   }
+  recordStateChanges(sql, foldStateChanges(page.history ?? []));
   const fold = foldHistoryPage(page.history ?? []);
   addPending(sql, fold.added);
   removePending(sql, fold.deleted);

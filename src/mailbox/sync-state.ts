@@ -1,5 +1,6 @@
 import { compareHistoryIds } from "../sync/history-fold";
 import { nextMessageAttemptAt, type SyncProgress } from "../sync/plan";
+import { ensureStateStorage, resetStateQueues } from "./state-queue";
 
 /**
  * The sync's durable state inside the mailbox Durable Object (tables made by ensureSyncStorage):
@@ -46,6 +47,10 @@ export function ensureSyncStorage(sql: SqlStorage): void {
   // Objects stored before per-message backoff have the table without the column.
   const columns = sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('sync_pending')").toArray();
   if (!columns.some((c) => c.name === "next_attempt_at")) sql.exec("ALTER TABLE sync_pending ADD COLUMN next_attempt_at INTEGER");
+  // Reading 11 (sync-attempts.ts): an attempt under way, and a message whose import the runtime once cut.
+  if (!columns.some((c) => c.name === "open_attempt")) sql.exec("ALTER TABLE sync_pending ADD COLUMN open_attempt INTEGER NOT NULL DEFAULT 0");
+  if (!columns.some((c) => c.name === "suspect")) sql.exec("ALTER TABLE sync_pending ADD COLUMN suspect INTEGER NOT NULL DEFAULT 0");
+  ensureStateStorage(sql);
 }
 
 export interface SyncStateRow {
@@ -182,11 +187,18 @@ export function nextPending(sql: SqlStorage, limit: number, now: number): Pendin
  * its error) and leaves the queue. Returns true when it was parked.
  */
 export function recordFailure(sql: SqlStorage, id: string, error: string, now: number): boolean {
-  const row = sql.exec<{ attempts: number }>("SELECT attempts FROM sync_pending WHERE message_id = ?", id).toArray()[0];
-  const attempts = (row?.attempts ?? 0) + 1;
+  const row = sql.exec<{ attempts: number; open_attempt: number }>("SELECT attempts, open_attempt FROM sync_pending WHERE message_id = ?", id).toArray()[0];
+  // An attempt opened before the work (sync-attempts.ts) is already counted: it ends here.
+  const attempts = (row?.attempts ?? 0) + (row?.open_attempt === 1 ? 0 : 1);
   const retryAt = nextMessageAttemptAt(attempts, now);
   if (retryAt !== null) {
-    sql.exec("UPDATE sync_pending SET attempts = ?, last_error = ?, next_attempt_at = ? WHERE message_id = ?", attempts, error.slice(0, 500), retryAt, id);
+    sql.exec(
+      "UPDATE sync_pending SET attempts = ?, open_attempt = 0, last_error = ?, next_attempt_at = ? WHERE message_id = ?",
+      attempts,
+      error.slice(0, 500),
+      retryAt,
+      id,
+    );
     return false;
   }
   sql.exec(
@@ -215,6 +227,7 @@ export function listParked(sql: SqlStorage): { messageId: string; error: string;
 /** Forgets queued work and scan progress (a new connection starts from its own cursor, R2). Parked rows stay. */
 export function resetSync(sql: SqlStorage): void {
   sql.exec("DELETE FROM sync_pending");
+  resetStateQueues(sql);
   sql.exec(
     "UPDATE sync_state SET notified_history_id = NULL, wanted = 0, scan_kind = NULL, scan_page_token = NULL, scan_query = NULL, scan_target = NULL, failures = 0, retry_at = NULL, last_error = NULL WHERE id = 1",
   );

@@ -11,14 +11,14 @@ import { forgetContactEvents, redactContactAnswers } from "../db/message-removal
 import { conversationMessages } from "../db/removal-selects";
 import type { Env } from "../env";
 import type { ErasureContinuation } from "./queue-message";
-import { removeStep, REMOVAL_STEP_MESSAGES, type RemovalEnv } from "./remove-step";
+import { removeStep, REMOVAL_STEP_MESSAGES } from "./remove-step";
 import { sweepStorage } from "./storage-sweep";
 
 /** Removal steps one invocation (request or queue message) runs before handing the rest to the queue. */
 export const ERASURE_STEPS_PER_INVOCATION = 5;
 
 
-type ErasureEnv = RemovalEnv & Pick<Env, "PRIVACY_QUEUE">;
+type ErasureEnv = Env;
 
 /**
  * R28 erasure of a contact. The first batch removes the contact and its conversation (every id of theirs
@@ -30,7 +30,7 @@ type ErasureEnv = RemovalEnv & Pick<Env, "PRIVACY_QUEUE">;
  * "not_found": no such contact, and no erasure of that id under way.
  */
 export async function eraseContact(env: ErasureEnv, locationId: string, contactId: string, now: number): Promise<"erasing" | "not_found"> {
-  const db = locationDb(env, locationId);
+  const db = await locationDb(env, locationId);
   const contact = await getContact(db, locationId, contactId);
   if (contact) {
     const conversationId = await findContactConversationId(db, locationId, contactId);
@@ -49,7 +49,7 @@ export async function eraseContact(env: ErasureEnv, locationId: string, contactI
 /** Runs the next steps of an erasure; queues a continuation when messages remain. */
 export async function continueErasure(env: ErasureEnv, job: ErasureContinuation, now: number): Promise<"done" | "queued"> {
   const { locationId, contactId } = job;
-  const db = locationDb(env, locationId);
+  const db = await locationDb(env, locationId);
   const erasure = await getErasure(db, locationId, contactId);
   if (!erasure || erasure.status === "done") return "done";
   let finished = erasure.conversationId === null;

@@ -26,7 +26,7 @@ export async function purgeEntries(
   dryRun: boolean,
   now: number,
 ): Promise<PurgeOutcome> {
-  const db = locationDb(env, locationId);
+  const db = await locationDb(env, locationId);
   const matched = await countPurgeMatches(db, locationId, entries);
   if (dryRun || matched === 0) return { matched, removed: 0, remaining: matched };
   let removed = 0;

@@ -11,7 +11,7 @@ export type RemovalReason = "unlog" | "purge" | "erasure";
 /** Messages removed per D1 batch: a handful of statements whatever the count (ids travel as one JSON array). */
 export const REMOVAL_STEP_MESSAGES = 200;
 
-export type RemovalEnv = Pick<Env, "DB" | "ATTACHMENTS" | "EVENTS_QUEUE">;
+export type RemovalEnv = Env;
 
 /**
  * One bounded removal: the messages (with attachment rows, their R2 keys recorded for deletion, the

@@ -22,7 +22,7 @@ export async function unlogMessage(
   messageId: string,
   now: number,
 ): Promise<{ removed: number } | null> {
-  const db = locationDb(env, locationId);
+  const db = await locationDb(env, locationId);
   const message = await getMessage(db, locationId, messageId);
   if (!message) return null;
   let removed = 0;

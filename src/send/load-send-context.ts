@@ -19,11 +19,11 @@ export interface SendContext {
 }
 
 export async function loadSendContext(
-  env: Pick<Env, "DB">,
+  env: Env,
   locationId: string,
   request: { userId: string; contactId: string; inReplyTo?: string | undefined },
 ): Promise<SendContext> {
-  const db = locationDb(env, locationId);
+  const db = await locationDb(env, locationId);
   const [user, member, contact, connection] = await Promise.all([
     getUser(directoryDb(env), request.userId),
     isMember(db, locationId, request.userId),
@@ -41,8 +41,8 @@ export async function loadSendContext(
 }
 
 /** The replied message must be the contact's: "a CRM message id in the same conversation" (API.md). */
-async function loadReply(env: Pick<Env, "DB">, locationId: string, contactId: string, messageId: string) {
-  const db = locationDb(env, locationId);
+async function loadReply(env: Env, locationId: string, contactId: string, messageId: string) {
+  const db = await locationDb(env, locationId);
   const row = await getMessage(db, locationId, messageId);
   if (!row || row.contactId !== contactId) {
     throw new AppError("not_found", `Message ${messageId} is not in this contact's conversation in location ${locationId}.`);

@@ -66,7 +66,7 @@ export async function sendMessage(
       now: input.now,
     });
   }
-  const row = await getMessage(locationDb(env, locationId), locationId, messageId);
+  const row = await getMessage(await locationDb(env, locationId), locationId, messageId);
   if (!row) throw new Error(`sendMessage: stored message ${messageId} is missing`);
   return { message: presentMessage(row) };
 }

@@ -14,7 +14,7 @@ import type { EmailProvider, OutgoingEmail } from "./providers/provider";
  * serve them from. Returns the stored message's id.
  */
 export async function sendViaLocation(
-  env: Pick<Env, "DB" | "ATTACHMENTS" | "EVENTS_QUEUE">,
+  env: Env,
   provider: EmailProvider,
   input: { locationId: string; contactId: string; email: OutgoingEmail; now: number },
 ): Promise<string> {
@@ -33,7 +33,7 @@ export async function sendViaLocation(
       return key;
     }),
   );
-  const db = locationDb(env, locationId);
+  const db = await locationDb(env, locationId);
   const [stored] = await storeMessages(
     db,
     [

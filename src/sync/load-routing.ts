@@ -22,7 +22,7 @@ export interface ActiveConnection {
  * the chunk's threads un-logged there (R28). A few queries per location, whatever the chunk size.
  */
 export async function loadRoutingData(
-  env: Pick<Env, "DB">,
+  env: Env,
   mailbox: string,
   connections: readonly ActiveConnection[],
   messages: readonly GmailMessage[],
@@ -33,7 +33,7 @@ export async function loadRoutingData(
   const directory = directoryDb(env);
   return Promise.all(
     connections.map(async (connection): Promise<LocationRoutingData> => {
-      const db = locationDb(env, connection.locationId);
+      const db = await locationDb(env, connection.locationId);
       const [users, contacts, bindings, privacy, ownerNeverLog, unloggedThreads] = await Promise.all([
         loadLocationUserAddresses(directory, db, connection.locationId),
         addresses.length === 0 ? new Map<string, never>() : findFirstContactsByEmails(db, connection.locationId, addresses),

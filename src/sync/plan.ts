@@ -54,12 +54,18 @@ export interface SyncProgress {
   nextPendingAt: number | null;
   /** A push or the cron asked for a sync not yet started. */
   wanted: boolean;
+  /** R26: stored messages whose Gmail state must be read again after a history gap. */
+  stateRefresh?: number;
+  /** R26: Gmail states learnt by the scan and not yet applied to the stored copies. */
+  stateChanges?: number;
 }
 
 export type SyncStep =
   | { kind: "read_history"; from: string; pageToken: string | null }
   | { kind: "list_messages"; pageToken: string | null }
   | { kind: "fetch_pending" }
+  | { kind: "refresh_states" }
+  | { kind: "apply_states" }
   | { kind: "advance_cursor"; to: string }
   | { kind: "wait"; until: number }
   | { kind: "idle" };
@@ -69,6 +75,8 @@ export type SyncStep =
  * are fetched, and the cursor moves only once nothing is pending, so it is never ahead of the rows.
  * While messages only wait out their backoff (R24), news is still read: history continues from the
  * last scan's end (everything before it is stored, parked or pending), and the cursor stays put.
+ * R26: states the scan learnt are applied before new messages are stored (a message fetched now carries
+ * its current labels, newer than any record read before), and before the cursor moves.
  */
 export function decideNextStep(p: SyncProgress): SyncStep {
   if (p.cursor === null) return { kind: "idle" };
@@ -78,6 +86,8 @@ export function decideNextStep(p: SyncProgress): SyncStep {
       ? { kind: "read_history", from, pageToken: p.scan.pageToken }
       : { kind: "list_messages", pageToken: p.scan.pageToken };
   }
+  if ((p.stateRefresh ?? 0) > 0) return { kind: "refresh_states" };
+  if ((p.stateChanges ?? 0) > 0) return { kind: "apply_states" };
   if (p.pendingDue > 0) return { kind: "fetch_pending" };
   if (p.pendingCount > 0) {
     if (p.wanted) return { kind: "read_history", from, pageToken: null };

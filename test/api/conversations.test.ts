@@ -160,6 +160,8 @@ describe("GET …/conversations/{id}/messages and …/messages/{id}", () => {
         sentAt: "2026-11-20T09:00:00.000Z",
         messageIdHeader: "<abc@example.com>",
         gmail: { mailbox: "owner@gmail.com", messageId: "18c0", threadId: "18b0" },
+        unread: false,
+        gmailState: "present",
         attachments: [
           { id: attachment.id, filename: "logo.png", contentType: "image/png", size: 123, inline: true, contentId: "logo@x" },
         ],
@@ -173,10 +175,10 @@ describe("GET …/conversations/{id}/messages and …/messages/{id}", () => {
     const crm = await insertMessage({ ...base, source: "crm", provider: "location", status: "sent" });
     const bcc = await insertMessage({ ...base, source: "bcc" });
     expect((await api("GET", `/v1/locations/${loc}/messages/${crm.id}`)).body).toMatchObject({
-      message: { source: "crm", provider: "location", gmail: null },
+      message: { source: "crm", provider: "location", gmail: null, unread: false, gmailState: null },
     });
     expect((await api("GET", `/v1/locations/${loc}/messages/${bcc.id}`)).body).toMatchObject({
-      message: { source: "bcc", provider: null, gmail: null, text: null, html: null, messageIdHeader: null },
+      message: { source: "bcc", provider: null, gmail: null, text: null, html: null, messageIdHeader: null, gmailState: null },
     });
   });
 

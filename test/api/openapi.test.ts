@@ -28,6 +28,7 @@ const CONTRACT: [string, string, string][] = [
   ["get", "/v1/locations/{locationId}/conversations/{conversationId}", "200"],
   ["get", "/v1/locations/{locationId}/conversations/{conversationId}/messages", "200"],
   ["get", "/v1/locations/{locationId}/messages/{messageId}", "200"],
+  ["patch", "/v1/locations/{locationId}/messages/{messageId}", "200"],
   ["get", "/v1/locations/{locationId}/messages/{messageId}/attachments/{attachmentId}", "200"],
   ["get", "/healthz", "200"],
 ];
@@ -64,9 +65,13 @@ describe("GET /openapi.json", () => {
     expect(Object.keys(doc.components.schemas.Message?.properties ?? {}).sort()).toEqual(
       [
         "id", "locationId", "conversationId", "contactId", "direction", "source", "provider", "from", "to", "cc", "bcc",
-        "subject", "text", "html", "sentAt", "messageIdHeader", "gmail", "attachments",
+        "subject", "text", "html", "sentAt", "messageIdHeader", "gmail", "unread", "gmailState", "attachments",
       ].sort(),
     );
+    // R26: the message state route, with its body and API.md's fields.
+    const patch = doc.paths["/v1/locations/{locationId}/messages/{messageId}"]?.patch;
+    expect(patch?.requestBody?.content["application/json"]).toBeDefined();
+    expect(Object.keys(doc.components.schemas.UpdateMessage?.properties ?? {})).toEqual(["unread"]);
     expect(Object.keys(doc.components.schemas.Error?.properties ?? {})).toEqual(["error"]);
     const contactsQuery = doc.paths["/v1/locations/{locationId}/contacts"]?.get?.parameters?.map((p) => p.name);
     expect(contactsQuery).toEqual(expect.arrayContaining(["limit", "cursor", "email"]));

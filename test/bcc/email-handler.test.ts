@@ -198,7 +198,7 @@ describe("email handler: once (R21, R22)", () => {
     const parsed = await parseRawMessage(new TextEncoder().encode(raw), 1 << 20, NOW);
     if (!parsed.ok) throw new Error(parsed.reason);
     const [synced] = await storeMessages(
-      locationDb(env, p.locationId),
+      await locationDb(env, p.locationId),
       [{ locationId: p.locationId, contactId: contact.id, direction: "outbound", source: "gmail", provider: null, status: "received",
         facts: parsed.message.facts, gmail: { mailbox: "owner@agency.example", messageId: "g-o4", threadId: "t-o4" } }],
       NOW,
@@ -219,7 +219,7 @@ describe("email handler: once (R21, R22)", () => {
     if (!parsed.ok) throw new Error(parsed.reason);
 
     const [imported] = await storeMessages(
-      locationDb(env, p.locationId),
+      await locationDb(env, p.locationId),
       [{ locationId: p.locationId, contactId: before.contacts[0]?.id ?? "", direction: "outbound", source: "gmail", provider: null,
         status: "received", facts: parsed.message.facts, gmail: { mailbox: "owner@agency.example", messageId: "g-o5", threadId: "t-o5" } }],
       NOW,

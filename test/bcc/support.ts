@@ -7,7 +7,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { and, asc, eq } from "drizzle-orm";
 import { directoryDb, locationDb } from "../../src/db/database";
-import { upsertLocation } from "../../src/db/locations";
+import { provisionLocation } from "../../src/db/locations";
 import { addMember } from "../../src/db/members";
 import { attachments, connections, contacts, conversations, messages } from "../../src/db/schema";
 import { upsertUser } from "../../src/db/users";
@@ -24,10 +24,10 @@ export async function provision(prefix: string, options: { domain?: string; mail
   const domain = options.domain ?? "agency.example";
   const dir = directoryDb(env);
   const locationId = `${prefix}-loc`;
-  const location = await upsertLocation(dir, locationId, `Location ${prefix}`, NOW);
+  const location = await provisionLocation(env, locationId, `Location ${prefix}`, NOW);
   const user = await upsertUser(dir, { id: `${prefix}-owner`, email: options.ownerEmail ?? `owner@${domain}`, name: "Olive Owner" }, NOW);
   const colleague = await upsertUser(dir, { id: `${prefix}-colleague`, email: `colleague@${domain}`, name: null }, NOW);
-  const db = locationDb(env, locationId);
+  const db = await locationDb(env, locationId);
   await addMember(db, locationId, user.id, NOW);
   await addMember(db, locationId, colleague.id, NOW);
   if (options.mailbox) {
@@ -87,7 +87,7 @@ export async function deliver(raw: string | Uint8Array, envelope: { to: string; 
 
 /** What a location holds after deliveries: contacts, conversations, messages with their attachments. */
 export async function snapshotLocation(locationId: string) {
-  const db = locationDb(env, locationId);
+  const db = await locationDb(env, locationId);
   const contactRows = await db.select().from(contacts).where(eq(contacts.locationId, locationId)).orderBy(asc(contacts.createdAt), asc(contacts.id)).all();
   const conversationRows = await db.select().from(conversations).where(eq(conversations.locationId, locationId)).all();
   const messageRows = await db.select().from(messages).where(eq(messages.locationId, locationId)).orderBy(asc(messages.sentAt)).all();

@@ -1,8 +1,10 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { bindingCookie } from "../../src/google/browser-binding";
 import { issueState, STATE_TTL_MS } from "../../src/google/oauth-state";
 import { newCodeVerifier } from "../../src/google/pkce";
 import { api, locationToken } from "../support/api";
+import { defaultBrowser } from "../support/browser";
 import { followCallback, getMailbox, mailboxStatus, provisionMember, RETURN_TO, startConnect } from "../support/connect";
 import { consent, createAccount, readMailbox, uniqueEmail } from "../support/google";
 
@@ -94,6 +96,9 @@ describe("OAuth state: signed, encrypted, single use, 10 minutes", () => {
     const { locationId, userId } = await provisionMember();
     const { account, callback } = await consentedCallback(locationId, userId);
     const swapped = await issueState(KEYS, { locationId, userId, returnTo: RETURN_TO, codeVerifier: newCodeVerifier() }, Date.now());
+    // This test is about PKCE, not R32: the browser holds the swapped state's binding cookie.
+    const cookie = await bindingCookie(KEYS, swapped.state.id, false);
+    defaultBrowser.setCookie(cookie.name, cookie.value);
     const answer = await followCallback(withParam(callback, "state", swapped.token));
     expect(answer.status).toBe(302);
     expect(answer.reason).toBe("google_error");

@@ -11,7 +11,7 @@ describe("R1: connecting a Google account", () => {
   it("R1: the authorization URL asks for offline access, consent, every scope, PKCE S256 and a state", async () => {
     const { locationId, userId } = await provisionMember();
     const url = new URL(await startConnect(locationId, userId));
-    expect(url.origin + url.pathname).toBe("http://google.test/o/oauth2/v2/auth");
+    expect(url.origin + url.pathname).toBe("http://google.test/o/oauth2/v2/auth"); // after R32's start URL
     const q = url.searchParams;
     expect(q.get("scope")?.split(" ").sort()).toEqual([...PRODUCT_SCOPES].sort());
     expect(q.get("access_type")).toBe("offline");
@@ -39,7 +39,7 @@ describe("R1: connecting a Google account", () => {
     expect(mailbox.sendQuota).toEqual({ limit: 500, used: 0, remaining: 500, nextAvailableAt: null });
     expect(mailbox.parkedMessages).toBe(0);
 
-    const row = await getConnection(locationDb(env, locationId), locationId, userId);
+    const row = await getConnection(await locationDb(env, locationId), locationId, userId);
     expect(row).toMatchObject({ mailboxAddress: account, status: "active" });
     const directory = await getMailboxRow(directoryDb(env), account);
     expect(directory).toMatchObject({ ownerUserId: userId, status: "active" });

@@ -19,7 +19,7 @@ describe("R4: update email", () => {
     const mailbox = await getMailbox(locationId, userId);
     expect(mailbox).toMatchObject({ status: "active", emailAddress: newAccount });
     // CRM sends read this row: it names the new address the moment the callback answers.
-    const row = await getConnection(locationDb(env, locationId), locationId, userId);
+    const row = await getConnection(await locationDb(env, locationId), locationId, userId);
     expect(row).toMatchObject({ mailboxAddress: newAccount, status: "active" });
 
     const old = await mailboxStatus(oldAccount);
@@ -68,7 +68,7 @@ describe("R5: disconnect", () => {
     expect((await readMailbox(account)).watch).toBeNull();
     expect(await refreshAtGoogle(refreshToken)).toEqual({ status: 400, error: "invalid_grant" });
     expect((await mailboxStatus(account)).status).toBe("disconnected");
-    expect(await getConnection(locationDb(env, locationId), locationId, userId)).toMatchObject({ status: "disconnected" });
+    expect(await getConnection(await locationDb(env, locationId), locationId, userId)).toMatchObject({ status: "disconnected" });
     expect((await getMailbox(locationId, userId)).status).toBe("disconnected");
   });
 

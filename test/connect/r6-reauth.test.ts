@@ -32,7 +32,7 @@ describe("R6: re-authentication", () => {
 
     expect((await getMailbox(locationId, userId)).status).toBe("needs_reauth");
     expect((await mailboxStatus(account)).reauthReason).toBe("invalid_grant");
-    expect(await getConnection(locationDb(env, locationId), locationId, userId)).toMatchObject({ status: "needs_reauth" });
+    expect(await getConnection(await locationDb(env, locationId), locationId, userId)).toMatchObject({ status: "needs_reauth" });
     expect(await getMailboxRow(directoryDb(env), account)).toMatchObject({ status: "needs_reauth" });
   });
 

@@ -1,4 +1,5 @@
 import { env } from "cloudflare:workers";
+import { allRows } from "../support/databases";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { keyId, openToken } from "../../src/google/token-crypto";
 import { api } from "../support/api";
@@ -27,11 +28,9 @@ function expectClean(text: string, secrets: string[]) {
   for (const secret of secrets) expect(text).not.toContain(secret);
 }
 
+/** Every row of every table of every database (the directory and each location database, R31). */
 async function dumpD1(): Promise<string> {
-  const tables = await env.DB.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite%'").all<{ name: string }>();
-  const out: unknown[] = [];
-  for (const { name } of tables.results) out.push(name, (await env.DB.prepare(`SELECT * FROM "${name}"`).all()).results);
-  return JSON.stringify(out);
+  return JSON.stringify(await allRows());
 }
 
 describe("no token in logs, answers or D1; the stored grant is sealed", () => {

@@ -3,6 +3,7 @@ import { and, asc, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { insertContact } from "../../src/db/contacts";
 import { locationDb } from "../../src/db/database";
+import { provisionLocation } from "../../src/db/locations";
 import { storeMessages, updateMessageDelivery, type StoreMessageInput } from "../../src/db/message-store";
 import { attachments, conversations, messages, threadBindings } from "../../src/db/schema";
 import type { AttachmentFacts, MessageFacts } from "../../src/mail/message-facts";
@@ -34,7 +35,8 @@ function attachment(i: number): AttachmentFacts {
 }
 
 async function setup(locationId: string) {
-  const db = locationDb(env, locationId);
+  await provisionLocation(env, locationId, locationId, NOW);
+  const db = await locationDb(env, locationId);
   const contact = await insertContact(db, { locationId, email: "client@example.com", name: "Client", assignedUserId: null }, NOW);
   const item = (overrides: Partial<StoreMessageInput> = {}): StoreMessageInput => ({
     locationId,

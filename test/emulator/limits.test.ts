@@ -33,7 +33,8 @@ describe("emulator: per-mailbox quota", () => {
   it("charges Gmail's unit costs and answers 429 rateLimitExceeded past the per-minute limit, until the minute passes", async () => {
     const { email, token } = await connectedAccount("quota");
     await resetCounters(email);
-    await setQuota(email, { perMinute: 12 });
+    // A burst as long as the minute: only the per-minute quota can refuse here.
+    await setQuota(email, { perMinute: 12, burstSeconds: 60 });
     const d = await deliver(email, { from: "a@example.com", to: email, subject: "q", text: "x" });
     expect((await gmail(token, "/gmail/v1/users/me/profile")).status).toBe(200);
     expect((await gmail(token, `/gmail/v1/users/me/history?startHistoryId=1`)).status).toBe(404);
@@ -52,6 +53,26 @@ describe("emulator: per-mailbox quota", () => {
     });
     await advanceClock(email, 60_000);
     expect((await gmail(token, `/gmail/v1/users/me/messages/${d.id}`)).status).toBe(200);
+  });
+});
+
+describe("emulator: per-second moving average (reading 9)", () => {
+  it("refuses a minute's budget spent at once: no 2 s window over 2 s of the per-second rate, 429 until it moves on", async () => {
+    const { email, token } = await connectedAccount("persecond");
+    await setQuota(email, { perMinute: 6000, burstSeconds: 2 });
+    const d = await deliver(email, { from: "a@example.com", to: email, subject: "s", text: "x" });
+    await resetCounters(email);
+    // 100 units/s averaged over 2 s: 40 messages.get (5 units) pass at once, the 41st is refused.
+    const first = await batch(token, Array.from({ length: 45 }, () => `/gmail/v1/users/me/messages/${d.id}?format=minimal`));
+    expect(first.parts.map((p) => p.status)).toEqual([...Array(40).fill(200), ...Array(5).fill(429)]);
+    expect(first.parts[40]!.body.error).toMatchObject({ code: 429, errors: [{ reason: "rateLimitExceeded", domain: "usageLimits" }] });
+    // One second on, the window still holds them; two seconds on it is free again. Far under the minute's 6,000.
+    await advanceClock(email, 1_000);
+    expect((await gmail(token, `/gmail/v1/users/me/messages/${d.id}?format=minimal`)).status).toBe(429);
+    await advanceClock(email, 1_001);
+    const third = await batch(token, Array.from({ length: 41 }, () => `/gmail/v1/users/me/messages/${d.id}?format=minimal`));
+    expect(third.parts.map((p) => p.status)).toEqual([...Array(40).fill(200), 429]);
+    expect((await counters(email)).totalUnits).toBe(400);
   });
 });
 
@@ -88,7 +109,7 @@ describe("emulator: batch endpoint", () => {
     const { email, token } = await connectedAccount("batch");
     const a = await deliver(email, { from: "a@example.com", to: email, subject: "a", text: "x" });
     const b = await deliver(email, { from: "b@example.com", to: email, subject: "b", text: "x" });
-    await setQuota(email, { perMinute: 10 });
+    await setQuota(email, { perMinute: 10, burstSeconds: 60 });
     const result = await batch(token, [`/gmail/v1/users/me/messages/${a.id}?format=minimal`, `/gmail/v1/users/me/messages/${b.id}?format=minimal`, `/gmail/v1/users/me/messages/${a.id}`]);
     expect(result.status).toBe(200);
     expect(result.parts.map((p) => [p.contentId, p.status])).toEqual([

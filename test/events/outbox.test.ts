@@ -3,6 +3,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { insertContact } from "../../src/db/contacts";
 import { locationDb } from "../../src/db/database";
+import { provisionLocation } from "../../src/db/locations";
 import { storeMessages } from "../../src/db/message-store";
 import { runBatch } from "../../src/db/run-batch";
 import { eventDeliveries, events, webhooks } from "../../src/db/schema";
@@ -13,9 +14,14 @@ import { insertConversation, insertMessage } from "../support/rows";
 
 const NOW = Date.UTC(2026, 11, 4, 12);
 
+/** A provisioned location: its tables live in the database the directory names for it (R31). */
+async function newLocation(): Promise<string> {
+  return (await provisionLocation(env, uniqueId("loc"), "Outbox test", NOW)).id;
+}
+
 async function subscribe(locationId: string, types: string[]) {
   const id = uniqueId("wh");
-  await locationDb(env, locationId)
+  await (await locationDb(env, locationId))
     .insert(webhooks)
     .values({
       id,
@@ -42,7 +48,7 @@ const statusChange = (locationId: string) =>
   );
 
 async function deliveriesOf(locationId: string, eventId: string) {
-  return locationDb(env, locationId)
+  return (await locationDb(env, locationId))
     .select()
     .from(eventDeliveries)
     .where(and(eq(eventDeliveries.locationId, locationId), eq(eventDeliveries.eventId, eventId)))
@@ -51,15 +57,15 @@ async function deliveriesOf(locationId: string, eventId: string) {
 
 describe("R29 outbox", () => {
   it("R29: the event commits in the change's batch, with one delivery per endpoint subscribed to its type", async () => {
-    const loc = uniqueId("loc");
+    const loc = await newLocation();
     const all = await subscribe(loc, ["*"]);
     const mailboxOnly = await subscribe(loc, ["mailbox.status_changed"]);
     await subscribe(loc, ["message.created"]);
     const write = statusChange(loc);
-    await runBatch(locationDb(env, loc), [sql`SELECT 1`, ...write.statements]);
+    await runBatch(await locationDb(env, loc), [sql`SELECT 1`, ...write.statements]);
 
     const [eventId] = write.eventIds as [string];
-    const row = await locationDb(env, loc).select().from(events).where(eq(events.id, eventId)).get();
+    const row = await (await locationDb(env, loc)).select().from(events).where(eq(events.id, eventId)).get();
     expect(row).toMatchObject({ locationId: loc, type: "mailbox.status_changed", createdAt: NOW });
     expect(JSON.parse(row?.dataJson ?? "")).toEqual({
       userId: "u1",
@@ -73,18 +79,18 @@ describe("R29 outbox", () => {
   });
 
   it("R29: no event without its change: a batch that fails writes neither", async () => {
-    const loc = uniqueId("loc");
+    const loc = await newLocation();
     await subscribe(loc, ["*"]);
     const write = statusChange(loc);
     const failing = sql`INSERT INTO members (location_id, user_id, created_at) VALUES (${loc}, 'u', NULL)`;
-    await expect(runBatch(locationDb(env, loc), [...write.statements, failing])).rejects.toThrow();
-    const db = locationDb(env, loc);
+    await expect(runBatch(await locationDb(env, loc), [...write.statements, failing])).rejects.toThrow();
+    const db = await locationDb(env, loc);
     expect(await db.select().from(events).where(eq(events.locationId, loc)).all()).toEqual([]);
     expect(await db.select().from(eventDeliveries).where(eq(eventDeliveries.locationId, loc)).all()).toEqual([]);
   });
 
   it("R29: onlyIf decides inside the batch; a message event exists only for a message row that exists", async () => {
-    const loc = uniqueId("loc");
+    const loc = await newLocation();
     await subscribe(loc, ["*"]);
     const conversation = await insertConversation({ locationId: loc, contactId: "ct_1" });
     const message = await insertMessage({ locationId: loc, conversationId: conversation.id, contactId: "ct_1" });
@@ -94,9 +100,9 @@ describe("R29 outbox", () => {
       { onlyIf: sql`0` },
     );
     const messageEvents = recordMessageEvents("message.created", loc, [message.id, "msg_never_stored"], NOW);
-    await runBatch(locationDb(env, loc), [...skipped.statements, ...messageEvents.statements]);
+    await runBatch(await locationDb(env, loc), [...skipped.statements, ...messageEvents.statements]);
 
-    const rows = await locationDb(env, loc).select().from(events).where(eq(events.locationId, loc)).all();
+    const rows = await (await locationDb(env, loc)).select().from(events).where(eq(events.locationId, loc)).all();
     expect(rows).toHaveLength(1);
     expect(rows[0]?.id).toBe(messageEvents.eventIds[0]);
     expect(JSON.parse(rows[0]?.dataJson ?? "")).toEqual({
@@ -108,22 +114,22 @@ describe("R29 outbox", () => {
   });
 
   it("R23: an event fans out only to its own location's endpoints", async () => {
-    const a = uniqueId("loc");
-    const b = uniqueId("loc");
+    const a = await newLocation();
+    const b = await newLocation();
     const endpointA = await subscribe(a, ["*"]);
     await subscribe(b, ["*"]);
     const write = statusChange(a);
-    await runBatch(locationDb(env, a), write.statements);
+    await runBatch(await locationDb(env, a), write.statements);
     const deliveries = await deliveriesOf(a, write.eventIds[0] as string);
     expect(deliveries.map((d) => d.webhookId)).toEqual([endpointA]);
   });
 
   it("R29: relayEvents hands the committed deliveries to the queue and marks them handed over", async () => {
-    const loc = uniqueId("loc");
+    const loc = await newLocation();
     await subscribe(loc, ["*"]);
     await subscribe(loc, ["*"]);
     const write = statusChange(loc);
-    const db = locationDb(env, loc);
+    const db = await locationDb(env, loc);
     await runBatch(db, write.statements);
     await relayEvents(env, db, loc, [...write.eventIds, "evt_not_committed"], NOW + 5);
     const deliveries = await deliveriesOf(loc, write.eventIds[0] as string);
@@ -132,8 +138,8 @@ describe("R29 outbox", () => {
   });
 
   it("R29: storeMessages writes message.created with each message it stores, and none for a repeat", async () => {
-    const loc = uniqueId("loc");
-    const db = locationDb(env, loc);
+    const loc = await newLocation();
+    const db = await locationDb(env, loc);
     const contact = await insertContact(db, { locationId: loc, email: "c@example.com", name: null, assignedUserId: null }, NOW);
     const item = {
       locationId: loc,

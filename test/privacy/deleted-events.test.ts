@@ -1,4 +1,3 @@
-import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { events } from "../../src/db/schema";
@@ -8,7 +7,7 @@ import { insertConversation, insertMessage, testDb } from "../support/rows";
 /* R28 with R29: every removal records message.deleted (ids and reason only) in its own batch; erasure forgets the contact's earlier events. */
 
 const eventsOf = async (loc: string) =>
-  (await testDb().select().from(events).where(eq(events.locationId, loc)).orderBy(events.createdAt, events.id).all()).map((e) => ({
+  (await (await testDb(loc)).select().from(events).where(eq(events.locationId, loc)).orderBy(events.createdAt, events.id).all()).map((e) => ({
     type: e.type,
     data: JSON.parse(e.dataJson) as Record<string, unknown>,
     raw: e.dataJson,
@@ -65,7 +64,7 @@ describe("R28/R29: message.deleted", () => {
       ["message.deleted", "erasure"],
     ]);
     expect(after.some((e) => e.raw.includes(erased.id))).toBe(false);
-    const deliveries = await env.DB.prepare("SELECT count(*) AS n FROM event_deliveries WHERE location_id = ?").bind(loc).first<{ n: number }>();
+    const deliveries = await (await testDb(loc)).$client.prepare("SELECT count(*) AS n FROM event_deliveries WHERE location_id = ?").bind(loc).first<{ n: number }>();
     expect(deliveries?.n).toBe(0);
   });
 });

@@ -21,13 +21,13 @@ async function contactWithMail(loc: string, n: number, email = `${uniqueId("c")}
     const attachment = await insertAttachment({ locationId: loc, messageId: message.id, storageKey: key, filename: "x.txt" });
     rows.push({ message, attachment, key });
   }
-  await testDb().insert(threadBindings).values({ locationId: loc, mailboxAddress: "o@gmail.test", gmailThreadId: uniqueId("t"), conversationId: conversation.id, createdAt: T0 }).run();
+  await (await testDb(loc)).insert(threadBindings).values({ locationId: loc, mailboxAddress: "o@gmail.test", gmailThreadId: uniqueId("t"), conversationId: conversation.id, createdAt: T0 }).run();
   return { contact, conversation, rows };
 }
 
 /** Many messages in one statement (a recursive series), without attachments: for the bounded-steps tests. */
 async function bulkMessages(loc: string, contactId: string, conversationId: string, n: number) {
-  await env.DB.prepare(`WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < ? - 1)
+  await (await testDb(loc)).$client.prepare(`WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < ? - 1)
     INSERT INTO messages (id, location_id, conversation_id, contact_id, direction, source, from_email, sent_at, status, created_at)
     SELECT 'msg-' || lower(hex(randomblob(8))), ?, ?, ?, 'inbound', 'gmail', 'x@client.test', ? + i, 'received', ? FROM s`)
     .bind(n, loc, conversationId, contactId, T0, T0)
@@ -35,7 +35,7 @@ async function bulkMessages(loc: string, contactId: string, conversationId: stri
 }
 
 async function rowsLeft(loc: string) {
-  const db = testDb();
+  const db = await testDb(loc);
   const n = async (table: typeof messages | typeof attachments | typeof conversations | typeof contacts) =>
     (await db.select({ n: count() }).from(table).where(eq(table.locationId, loc)).get())?.n ?? 0;
   return { messages: await n(messages), attachments: await n(attachments), conversations: await n(conversations), contacts: await n(contacts) };
@@ -72,8 +72,8 @@ describe("R28: erasure of a contact", () => {
     for (const list of lists) expect(Object.values(list.body).find(Array.isArray)).toEqual([]);
     for (const r of rows) expect(await env.ATTACHMENTS.get(r.key)).toBeNull();
     expect(await rowsLeft(loc)).toEqual({ messages: 0, attachments: 0, conversations: 0, contacts: 0 });
-    expect(await testDb().select().from(threadBindings).where(eq(threadBindings.locationId, loc)).all()).toEqual([]);
-    expect(await testDb().select().from(storageDeletions).where(eq(storageDeletions.locationId, loc)).all()).toEqual([]);
+    expect(await (await testDb(loc)).select().from(threadBindings).where(eq(threadBindings.locationId, loc)).all()).toEqual([]);
+    expect(await (await testDb(loc)).select().from(storageDeletions).where(eq(storageDeletions.locationId, loc)).all()).toEqual([]);
     expect(await waitForErasure(loc, contact.id)).toMatchObject({ status: "done", removedMessages: 3 });
     // Final: a second erasure of the same id is simply not found.
     expect((await api("DELETE", `/v1/locations/${loc}/contacts/${contact.id}`, { token })).status).toBe(404);
@@ -98,7 +98,7 @@ describe("R28: erasure of a contact", () => {
     const contact = await createContact(loc, { email: `${uniqueId("big")}@client.test` });
     const conversation = await insertConversation({ locationId: loc, contactId: contact.id });
     await bulkMessages(loc, contact.id, conversation.id, 1_250);
-    const [sample] = await testDb().select().from(messages).where(eq(messages.conversationId, conversation.id)).limit(1).all();
+    const [sample] = await (await testDb(loc)).select().from(messages).where(eq(messages.conversationId, conversation.id)).limit(1).all();
 
     expect((await api("DELETE", `/v1/locations/${loc}/contacts/${contact.id}`)).status).toBe(204);
     // One invocation removes at most 1,000 (5 steps of 200); the rest waits for the queue, unreadable meanwhile.
@@ -107,7 +107,7 @@ describe("R28: erasure of a contact", () => {
     expect((await api("GET", `/v1/locations/${loc}/messages/${sample?.id}`)).status).toBe(404);
     expect(await waitForErasure(loc, contact.id)).toMatchObject({ status: "done", removedMessages: 1_250 });
     expect(await rowsLeft(loc)).toEqual({ messages: 0, attachments: 0, conversations: 0, contacts: 0 });
-    const [job] = await testDb().select().from(erasures).where(and(eq(erasures.locationId, loc), eq(erasures.contactId, contact.id))).all();
+    const [job] = await (await testDb(loc)).select().from(erasures).where(and(eq(erasures.locationId, loc), eq(erasures.contactId, contact.id))).all();
     expect(job?.finishedAt).not.toBeNull();
   });
 
@@ -133,10 +133,10 @@ describe("R28: erasure of a contact", () => {
     const headers = { "idempotency-key": uniqueId("key") };
     const sent = await api<{ message: { id: string; attachments: { id: string }[] } }>("POST", `/v1/locations/${loc}/messages`, { token, body, headers });
     expect(sent.status).toBe(201);
-    const [attachmentRow] = await testDb().select().from(attachments).where(eq(attachments.messageId, sent.body.message.id)).all();
+    const [attachmentRow] = await (await testDb(loc)).select().from(attachments).where(eq(attachments.messageId, sent.body.message.id)).all();
     expect(attachmentRow?.storageKey).toBeTruthy();
 
-    const [before] = await testDb().select().from(idempotencyKeys).where(eq(idempotencyKeys.locationId, loc)).all();
+    const [before] = await (await testDb(loc)).select().from(idempotencyKeys).where(eq(idempotencyKeys.locationId, loc)).all();
     expect(before).toMatchObject({ state: "done", messageId: sent.body.message.id, contactId: contact.id });
     expect((await api("DELETE", `/v1/locations/${loc}/contacts/${contact.id}`, { token })).status).toBe(204);
     const repeat = await fetchApi("POST", `/v1/locations/${loc}/messages`, { token, body, headers });
@@ -144,7 +144,7 @@ describe("R28: erasure of a contact", () => {
     expect(repeat.status).toBe(404);
     expect(text).not.toContain("secret");
     expect(JSON.parse(text)).toMatchObject({ error: { code: "not_found" } });
-    const [key] = await testDb().select().from(idempotencyKeys).where(eq(idempotencyKeys.locationId, loc)).all();
+    const [key] = await (await testDb(loc)).select().from(idempotencyKeys).where(eq(idempotencyKeys.locationId, loc)).all();
     expect(key?.responseBody).not.toContain("secret");
     expect(await env.ATTACHMENTS.get(attachmentRow?.storageKey ?? "")).toBeNull();
     expect(await rowsLeft(loc)).toMatchObject({ messages: 0, attachments: 0 });

@@ -53,7 +53,7 @@ describe("R28: un-log a message", () => {
       "GET", `/v1/locations/${owner.locationId}/conversations?contactId=${contact.id}`, { token },
     );
     expect(conversations.body.conversations).toEqual([expect.objectContaining({ messageCount: 0, lastMessageAt: null })]);
-    const db = testDb();
+    const db = await testDb(owner.locationId);
     const binding = await db.select().from(threadBindings).where(and(eq(threadBindings.locationId, owner.locationId), eq(threadBindings.gmailThreadId, first.threadId))).all();
     expect(binding).toEqual([]);
     const tombstone = await db.select().from(unloggedThreads).where(eq(unloggedThreads.locationId, owner.locationId)).all();
@@ -101,12 +101,12 @@ describe("R28: un-log a message", () => {
     // Exactly what the sync's store does with a message it routed before the tombstone existed.
     const facts = { messageIdHeader: `<late-${crypto.randomUUID()}@x>`, from: { email: contact.email, name: null }, to: [], cc: [], bcc: [], subject: "Re: Plans", text: "late", html: null, sentAt: Date.now(), inReplyTo: null, references: [], attachments: [] };
     const gmail = { mailbox: owner.address, messageId: `late-${crypto.randomUUID()}`, threadId: first.threadId };
-    const [stored] = await storeMessages(locationDb(env, owner.locationId), [
+    const [stored] = await storeMessages(await locationDb(env, owner.locationId), [
       { locationId: owner.locationId, contactId: contact.id, direction: "inbound", source: "gmail", provider: null, status: "received", facts, gmail, bindThread: { mailbox: owner.address, threadId: first.threadId } },
     ], Date.now());
     expect(stored).toBeNull();
     expect(await messagesOf(owner.locationId, contact.id)).toEqual([]);
-    const binding = await testDb().select().from(threadBindings).where(and(eq(threadBindings.locationId, owner.locationId), eq(threadBindings.gmailThreadId, first.threadId))).all();
+    const binding = await (await testDb(owner.locationId)).select().from(threadBindings).where(and(eq(threadBindings.locationId, owner.locationId), eq(threadBindings.gmailThreadId, first.threadId))).all();
     expect(binding).toEqual([]);
   });
 

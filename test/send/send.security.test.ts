@@ -1,6 +1,8 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { contacts, users } from "../../src/db/schema";
+import { env } from "cloudflare:workers";
+import { directoryDb } from "../../src/db/database";
 import { testDb } from "../support/rows";
 import { readMailbox } from "../support/google";
 import { connectedSender, send, sentInGmail } from "./support";
@@ -84,7 +86,7 @@ describe("header injection is impossible (R13)", () => {
 
   it.each(BREAKS)("R13: a %s in the user's stored name is refused 400 (from.name), nothing sent", async (_name, brk) => {
     const sender = await connectedSender();
-    await testDb().update(users).set({ name: injected(brk) }).where(eq(users.id, sender.userId)).run();
+    await directoryDb(env).update(users).set({ name: injected(brk) }).where(eq(users.id, sender.userId)).run();
     const res = await send(sender, { text: "x" });
     expect(res.status).toBe(400);
     expect(res.body.error?.code).toBe("invalid_request");
@@ -94,7 +96,7 @@ describe("header injection is impossible (R13)", () => {
 
   it.each(BREAKS)("R13: a %s in the contact's stored name is refused 400 (to.name), nothing sent", async (_name, brk) => {
     const sender = await connectedSender();
-    await testDb().update(contacts).set({ name: injected(brk) }).where(eq(contacts.id, sender.contactId)).run();
+    await (await testDb(sender.locationId)).update(contacts).set({ name: injected(brk) }).where(eq(contacts.id, sender.contactId)).run();
     const res = await send(sender, { text: "x" });
     expect(res.status).toBe(400);
     expect(res.body.error?.code).toBe("invalid_request");
@@ -104,7 +106,7 @@ describe("header injection is impossible (R13)", () => {
 
   it("R13: the same injections are refused on the location provider's path too", async () => {
     const sender = await connectedSender();
-    await testDb().update(contacts).set({ name: injected("\r\n") }).where(eq(contacts.id, sender.contactId)).run();
+    await (await testDb(sender.locationId)).update(contacts).set({ name: injected("\r\n") }).where(eq(contacts.id, sender.contactId)).run();
     const res = await send(sender, { kind: "bulk", text: "x" });
     expect(res.status).toBe(400);
     expect(res.body.error?.code).toBe("invalid_request");

@@ -1,18 +1,20 @@
 /**
- * Connecting a Gmail mailbox in tests, the way a person does it: POST …/mailbox/connect, the emulator's
- * consent screen, then Google's redirect to the service's callback. Everything goes through the real
+ * Connecting a Gmail mailbox in tests, the way a person does it: POST …/mailbox/connect, the browser opens
+ * the connect link (the service's start URL, which sets R32's cookie and redirects to Google), the emulator's
+ * consent screen, then Google's redirect to the service's callback in the same browser. Everything goes through the real
  * routes, the real Durable Object and the Google emulator.
  *
  *   const owner = uniqueEmail("owner");
  *   const { locationId, userId, address } = await connectMailbox({ account: owner });
  */
 import { createScheduledController } from "cloudflare:test";
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import worker from "../../src/index";
 import type { MailboxStatus } from "../../src/mailbox/mailbox";
 import { mailboxStub } from "../../src/mailbox/stub";
 import type { MailboxView } from "../../src/http/schemas/mailbox";
 import { api, createLocation, createUser, locationToken } from "./api";
+import { defaultBrowser, type TestBrowser } from "./browser";
 import { consent, createAccount } from "./google";
 
 export const RETURN_TO = "https://app.crm.test/settings/email";
@@ -40,8 +42,8 @@ export async function provisionMember(options: { locationId?: string; userId?: s
   return { locationId, userId };
 }
 
-/** POST …/mailbox/connect with a location token; the authorization URL (or throws with the answer). */
-export async function startConnect(locationId: string, userId: string, returnTo: string | null = RETURN_TO): Promise<string> {
+/** POST …/mailbox/connect with a location token: the connect link, `authorizationUrl` (or throws). */
+export async function requestConnectLink(locationId: string, userId: string, returnTo: string | null = RETURN_TO): Promise<string> {
   const res = await api<{ authorizationUrl: string }>("POST", `/v1/locations/${locationId}/users/${userId}/mailbox/connect`, {
     token: await locationToken(locationId),
     body: returnTo === null ? {} : { returnTo },
@@ -50,9 +52,27 @@ export async function startConnect(locationId: string, userId: string, returnTo:
   return res.body.authorizationUrl;
 }
 
+/** The browser opens a connect link (R32's start URL): Google's authorization URL it is sent on to. */
+export async function openConnectLink(link: string, browser: TestBrowser = defaultBrowser): Promise<string> {
+  const res = await browser.open(link);
+  const location = res.headers.get("location");
+  if (res.status !== 302 || !location) throw new Error(`start: ${res.status} ${await res.text()}`);
+  return location;
+}
+
+/** Requests a connect link and opens it in `browser`: Google's authorization URL, the cookie in the browser. */
+export async function startConnect(
+  locationId: string,
+  userId: string,
+  returnTo: string | null = RETURN_TO,
+  browser: TestBrowser = defaultBrowser,
+): Promise<string> {
+  return openConnectLink(await requestConnectLink(locationId, userId, returnTo), browser);
+}
+
 /** The browser following Google's redirect to the service's callback. */
-export async function followCallback(callbackUrl: string): Promise<CallbackAnswer> {
-  const res = await exports.default.fetch(new Request(callbackUrl, { redirect: "manual" }));
+export async function followCallback(callbackUrl: string, browser: TestBrowser = defaultBrowser): Promise<CallbackAnswer> {
+  const res = await browser.open(callbackUrl);
   const body = await res.text();
   const location = res.headers.get("location");
   const params = location ? new URL(location).searchParams : null;

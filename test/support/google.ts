@@ -52,6 +52,11 @@ export type GmailMethod =
   | "users.messages.attachments.get"
   | "users.threads.get"
   | "users.messages.send"
+  | "users.messages.modify"
+  | "users.messages.batchModify"
+  | "users.messages.trash"
+  | "users.messages.untrash"
+  | "users.messages.delete"
   | "*";
 
 export type Address = string | { email: string; name?: string };
@@ -144,6 +149,15 @@ export async function setLabels(account: string, messageId: string, change: { ad
   return (await control<{ message: MessageView }>("POST", `${at(account)}/messages/${messageId}/labels`, change)).message;
 }
 
+/** What the owner does to a message in Gmail's own interface (R26): read, unread, trash, restore from Trash. */
+export async function ownerAction(
+  account: string,
+  messageId: string,
+  action: "read" | "unread" | "trash" | "restore",
+): Promise<{ message: MessageView; historyId: string }> {
+  return control("POST", `${at(account)}/messages/${messageId}/${action}`);
+}
+
 /** Deletes a message for good (messageDeleted history). */
 export function deleteMessage(account: string, messageId: string): Promise<{ deleted: string; historyId: string }> {
   return control("DELETE", `${at(account)}/messages/${messageId}`);
@@ -199,8 +213,8 @@ export function advanceClock(account: string, ms: number): Promise<{ clockOffset
   return control("POST", `${at(account)}/clock`, { advanceMs: ms });
 }
 
-/** Per-mailbox limits: quota units per minute (null: the default 6,000) and the daily sending limit. */
-export function setQuota(account: string, limits: { perMinute?: number | null; dailySendLimit?: number }): Promise<{ perMinute: number; dailySendLimit: number }> {
+/** Per-mailbox limits: quota units per minute (null: the emulator's default, 15,000 in tests) and the daily sending limit. */
+export function setQuota(account: string, limits: { perMinute?: number | null; burstSeconds?: number | null; dailySendLimit?: number }): Promise<{ perMinute: number; dailySendLimit: number }> {
   return control("POST", `${at(account)}/quota`, limits);
 }
 

@@ -3,11 +3,12 @@
  * the same drizzle schema the Worker uses; defaults are plain and every field can be overridden.
  */
 import { env } from "cloudflare:workers";
-import { drizzle } from "drizzle-orm/d1";
+import { locationDb } from "../../src/db/database";
 import * as schema from "../../src/db/schema";
 import { uniqueId } from "./api";
 
-export const testDb = () => drizzle(env.DB, { schema });
+/** The location's own database (R31): the rows go where the Worker will look for them. */
+export const testDb = (locationId: string) => locationDb(env, locationId);
 
 type ConversationInsert = typeof schema.conversations.$inferInsert;
 type MessageInsert = typeof schema.messages.$inferInsert;
@@ -16,7 +17,7 @@ type AttachmentInsert = typeof schema.attachments.$inferInsert;
 export async function insertConversation(
   values: Pick<ConversationInsert, "locationId" | "contactId"> & Partial<ConversationInsert>,
 ) {
-  return testDb()
+  return (await testDb(values.locationId))
     .insert(schema.conversations)
     .values({ id: uniqueId("cv"), createdAt: Date.now(), ...values })
     .returning()
@@ -26,7 +27,7 @@ export async function insertConversation(
 export async function insertMessage(
   values: Pick<MessageInsert, "locationId" | "conversationId" | "contactId"> & Partial<MessageInsert>,
 ) {
-  return testDb()
+  return (await testDb(values.locationId))
     .insert(schema.messages)
     .values({
       id: uniqueId("msg"),
@@ -45,7 +46,7 @@ export async function insertMessage(
 export async function insertAttachment(
   values: Pick<AttachmentInsert, "locationId" | "messageId"> & Partial<AttachmentInsert>,
 ) {
-  return testDb()
+  return (await testDb(values.locationId))
     .insert(schema.attachments)
     .values({ id: uniqueId("att"), filename: "file.bin", contentType: "application/octet-stream", size: 0, ...values })
     .returning()

@@ -17,7 +17,7 @@ async function pendingAttempts(address: string): Promise<number[]> {
 async function expectPaused(owner: Owner): Promise<void> {
   expect((await getMailbox(owner.locationId, owner.userId)).status).toBe("needs_reauth");
   expect((await mailboxStatus(owner.address)).reauthReason).toBe("domainPolicy");
-  expect(await getConnection(locationDb(env, owner.locationId), owner.locationId, owner.userId)).toMatchObject({ status: "needs_reauth" });
+  expect(await getConnection(await locationDb(env, owner.locationId), owner.locationId, owner.userId)).toMatchObject({ status: "needs_reauth" });
   // Paused, not retrying: no alarm is left to call Gmail again every minute.
   expect(await runInDurableObject(mailboxStub(env, owner.address), (_instance, state) => state.storage.getAlarm())).toBeNull();
 }

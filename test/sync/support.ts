@@ -32,6 +32,8 @@ export interface MessageJson {
   sentAt: string;
   messageIdHeader: string | null;
   gmail: { mailbox: string; messageId: string; threadId: string } | null;
+  unread: boolean;
+  gmailState: "present" | "trashed" | "deleted" | null;
   attachments: { id: string; filename: string; contentType: string; size: number; inline: boolean; contentId: string | null }[];
 }
 

@@ -20,9 +20,10 @@ function gate(spends: QuotaSpendStore, clock: { t: number }, slept: number[] = [
 
 describe("createQuotaGate", () => {
   it.each<[string, number, number, "go" | "sleep" | "throw"]>([
-    ["room left in the window: goes at once", 5_000, 700, "go"],
-    ["one unit over, the burst 59 s old: sleeps the last second", 5_699, 2, "sleep"],
-    ["one unit over, the burst 10 s old: ends with rate_limited naming the window's end", 5_699, 2, "throw"],
+    // 6,000 units/min: the pacer allows 5,820 per minute, 97 per second with a burst of 145.
+    ["room left in the window and the bucket refilled, the burst 59 s old: goes at once", 5_000, 700, "go"],
+    ["one unit over, the burst 59 s old: sleeps the last second", 5_819, 2, "sleep"],
+    ["one unit over, the burst 10 s old: ends with rate_limited naming the window's end", 5_819, 2, "throw"],
   ])("%s", async (name, burst, units, expected) => {
     const spends = memoryQuotaSpends();
     const age = name.includes("59 s") ? 59_000 : 10_000;

@@ -43,7 +43,7 @@ contactRoutes.openapi(
   async (c) => {
     const { locationId } = c.req.valid("param");
     const body = c.req.valid("json");
-    const db = locationDb(c.env, locationId);
+    const db = await locationDb(c.env, locationId);
     await checkAssignee(db, locationId, body.assignedUserId);
     const row = await insertContact(
       db,
@@ -69,7 +69,7 @@ contactRoutes.openapi(
   async (c) => {
     const { locationId } = c.req.valid("param");
     const { email, cursor, limit } = c.req.valid("query");
-    const rows = await listContacts(locationDb(c.env, locationId), locationId, { email, after: cursor, limit: limit + 1 });
+    const rows = await listContacts(await locationDb(c.env, locationId), locationId, { email, after: cursor, limit: limit + 1 });
     const page = toPage(rows, limit, (row) => ({ at: row.createdAt, id: row.id }));
     return c.json({ contacts: page.items.map(presentContact), nextCursor: page.nextCursor }, 200);
   },
@@ -86,7 +86,7 @@ contactRoutes.openapi(
   }),
   async (c) => {
     const { locationId, contactId } = c.req.valid("param");
-    const row = await getContact(locationDb(c.env, locationId), locationId, contactId);
+    const row = await getContact(await locationDb(c.env, locationId), locationId, contactId);
     if (!row) throw new AppError("not_found", `Contact ${contactId} does not exist in location ${locationId}.`);
     return c.json({ contact: presentContact(row) }, 200);
   },
@@ -108,7 +108,7 @@ contactRoutes.openapi(
   async (c) => {
     const { locationId, contactId } = c.req.valid("param");
     const patch = c.req.valid("json");
-    const db = locationDb(c.env, locationId);
+    const db = await locationDb(c.env, locationId);
     if (!(await getContact(db, locationId, contactId))) {
       throw new AppError("not_found", `Contact ${contactId} does not exist in location ${locationId}.`);
     }

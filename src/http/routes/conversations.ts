@@ -34,7 +34,7 @@ conversationRoutes.openapi(
   async (c) => {
     const { locationId } = c.req.valid("param");
     const { contactId, cursor, limit } = c.req.valid("query");
-    const rows = await listConversations(locationDb(c.env, locationId), locationId, { contactId, after: cursor, limit: limit + 1 });
+    const rows = await listConversations(await locationDb(c.env, locationId), locationId, { contactId, after: cursor, limit: limit + 1 });
     const page = toPage(rows, limit, (row) => ({ at: row.lastMessageAt ?? row.createdAt, id: row.id }));
     return c.json({ conversations: page.items.map(presentConversation), nextCursor: page.nextCursor }, 200);
   },
@@ -54,7 +54,7 @@ conversationRoutes.openapi(
   }),
   async (c) => {
     const { locationId, conversationId } = c.req.valid("param");
-    const row = await getConversation(locationDb(c.env, locationId), locationId, conversationId);
+    const row = await getConversation(await locationDb(c.env, locationId), locationId, conversationId);
     if (!row) throw notFound(locationId, conversationId);
     return c.json({ conversation: presentConversation(row) }, 200);
   },
@@ -75,7 +75,7 @@ conversationRoutes.openapi(
   async (c) => {
     const { locationId, conversationId } = c.req.valid("param");
     const { cursor, limit } = c.req.valid("query");
-    const db = locationDb(c.env, locationId);
+    const db = await locationDb(c.env, locationId);
     if (!(await getConversation(db, locationId, conversationId))) throw notFound(locationId, conversationId);
     const rows = await listMessages(db, locationId, conversationId, { after: cursor, limit: limit + 1 });
     const page = toPage(rows, limit, (row) => ({ at: row.sentAt, id: row.id }));

@@ -1,6 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { directoryDb } from "../../db/database";
-import { getLocation, upsertLocation } from "../../db/locations";
+import { getLocation, provisionLocation } from "../../db/locations";
 import { AppError } from "../../errors";
 import { requireAdmin } from "../middleware/auth";
 import { JSON_BODY_LIMIT_BYTES, limitBody } from "../middleware/body-limit";
@@ -31,7 +31,7 @@ locationRoutes.openapi(
   async (c) => {
     const { locationId } = c.req.valid("param");
     const { name } = c.req.valid("json");
-    const row = await upsertLocation(directoryDb(c.env), locationId, name, Date.now());
+    const row = await provisionLocation(c.env, locationId, name, Date.now());
     return c.json({ location: presentLocation(row, c.var.config.BCC_DOMAIN) }, 200);
   },
 );

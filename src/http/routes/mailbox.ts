@@ -3,11 +3,8 @@ import { getConnection } from "../../db/connections";
 import { locationDb } from "../../db/database";
 import { isMember } from "../../db/members";
 import { AppError } from "../../errors";
-import { buildAuthorizationUrl } from "../../google/authorization-url";
-import { issueState } from "../../google/oauth-state";
-import { codeChallengeS256, newCodeVerifier } from "../../google/pkce";
 import { isAllowedReturnTo } from "../../google/return-to";
-import { tokenKeys } from "../../mailbox/grant-store";
+import { issueConnectLink } from "../../mailbox/connect-link";
 import { presentMailbox } from "../../mailbox/present";
 import { mailboxStub } from "../../mailbox/stub";
 import type { Env } from "../../env";
@@ -21,14 +18,14 @@ import { ConnectAnswer, ConnectBody, MailboxAnswer, MailboxParams } from "../sch
 export const mailboxRoutes = newRouter();
 
 async function requireMember(env: Env, locationId: string, userId: string): Promise<void> {
-  if (!(await isMember(locationDb(env, locationId), locationId, userId))) {
+  if (!(await isMember(await locationDb(env, locationId), locationId, userId))) {
     throw new AppError("not_found", `User ${userId} is not a member of location ${locationId}.`);
   }
 }
 
 /** The mailbox of one (location, user): the D1 row names the address, the mailbox's DO tells its state. */
 async function loadMailbox(env: Env, config: Config, locationId: string, userId: string) {
-  const connection = await getConnection(locationDb(env, locationId), locationId, userId);
+  const connection = await getConnection(await locationDb(env, locationId), locationId, userId);
   const live = connection ? await mailboxStub(env, connection.mailboxAddress).status(Date.now()) : null;
   return presentMailbox(connection, live, { sendLimit: config.DAILY_SEND_LIMIT });
 }
@@ -53,7 +50,7 @@ mailboxRoutes.openapi(
   createRoute({
     method: "post",
     path: "/{userId}/mailbox/connect",
-    summary: "Start connecting a Google account: answers the URL to send the user's browser to (R1)",
+    summary: "Start connecting a Google account: answers the URL to send the user's browser to (R1, R32)",
     security: BEARER_AUTH,
     middleware: [limitBody(JSON_BODY_LIMIT_BYTES)] as const,
     request: { params: MailboxParams, body: { required: false, content: { "application/json": { schema: ConnectBody } } } },
@@ -69,9 +66,7 @@ mailboxRoutes.openapi(
       });
     }
     await requireMember(c.env, locationId, userId);
-    const codeVerifier = newCodeVerifier();
-    const { token } = await issueState(tokenKeys(config), { locationId, userId, returnTo: returnTo ?? null, codeVerifier }, Date.now());
-    const authorizationUrl = buildAuthorizationUrl(config, { state: token, codeChallenge: await codeChallengeS256(codeVerifier) });
+    const authorizationUrl = await issueConnectLink(config, { locationId, userId, returnTo: returnTo ?? null }, Date.now());
     return c.json({ authorizationUrl }, 200);
   },
 );
@@ -88,7 +83,7 @@ mailboxRoutes.openapi(
   async (c) => {
     const { locationId, userId } = c.req.valid("param");
     await requireMember(c.env, locationId, userId);
-    const connection = await getConnection(locationDb(c.env, locationId), locationId, userId);
+    const connection = await getConnection(await locationDb(c.env, locationId), locationId, userId);
     if (connection) await mailboxStub(c.env, connection.mailboxAddress).disconnect({ locationId, userId, now: Date.now() });
     return c.json({ mailbox: await loadMailbox(c.env, c.var.config, locationId, userId) }, 200);
   },

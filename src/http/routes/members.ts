@@ -29,7 +29,7 @@ memberRoutes.openapi(
     if (!(await getUser(directoryDb(c.env), userId))) {
       throw new AppError("not_found", `User ${userId} does not exist; provision it with PUT /v1/users/{userId}.`);
     }
-    await addMember(locationDb(c.env, locationId), locationId, userId, Date.now());
+    await addMember(await locationDb(c.env, locationId), locationId, userId, Date.now());
     return c.json({ member: { locationId, userId } }, 200);
   },
 );
@@ -45,7 +45,7 @@ memberRoutes.openapi(
   }),
   async (c) => {
     const { locationId, userId } = c.req.valid("param");
-    if (!(await removeMember(locationDb(c.env, locationId), locationId, userId))) {
+    if (!(await removeMember(await locationDb(c.env, locationId), locationId, userId))) {
       throw new AppError("not_found", `User ${userId} is not a member of location ${locationId}.`);
     }
     return c.body(null, 204);

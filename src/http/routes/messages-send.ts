@@ -61,7 +61,7 @@ sendRoutes.openapi(
       key === undefined
         ? await run(null)
         : await withIdempotencyKey(
-            locationDb(c.env, locationId),
+            await locationDb(c.env, locationId),
             { locationId, key, requestHash: await requestHash(body), now: Date.now },
             run,
           );

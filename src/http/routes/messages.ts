@@ -7,7 +7,8 @@ import { attachmentDisposition, safeContentType } from "../content-disposition";
 import { presentMessage } from "../present";
 import { newRouter } from "../router";
 import { BEARER_AUTH, errorResponses, jsonContent } from "../schemas/common";
-import { AttachmentParams, Message, MessageParams } from "../schemas/messages";
+import { setMessageUnread } from "../../messages/set-unread";
+import { AttachmentParams, Message, MessageParams, UpdateMessageBody } from "../schemas/messages";
 
 /** Mounted at /v1/locations/{locationId}/messages: the read side (the send route joins it later). */
 export const messageRoutes = newRouter();
@@ -23,8 +24,30 @@ messageRoutes.openapi(
   }),
   async (c) => {
     const { locationId, messageId } = c.req.valid("param");
-    const row = await getMessage(locationDb(c.env, locationId), locationId, messageId);
+    const row = await getMessage(await locationDb(c.env, locationId), locationId, messageId);
     if (!row) throw new AppError("not_found", `Message ${messageId} does not exist in location ${locationId}.`);
+    return c.json({ message: presentMessage(row) }, 200);
+  },
+);
+
+messageRoutes.openapi(
+  createRoute({
+    method: "patch",
+    path: "/{messageId}",
+    summary: "Mark a message read or unread (R26): in Gmail too when Gmail holds it",
+    security: BEARER_AUTH,
+    request: {
+      params: MessageParams,
+      body: { required: true, content: { "application/json": { schema: UpdateMessageBody } } },
+    },
+    responses: {
+      200: jsonContent(z.object({ message: Message }), "The message, once Gmail has the change"),
+      ...errorResponses(400, 401, 403, 404, 409, 502),
+    },
+  }),
+  async (c) => {
+    const { locationId, messageId } = c.req.valid("param");
+    const row = await setMessageUnread(c.env, locationId, messageId, c.req.valid("json").unread);
     return c.json({ message: presentMessage(row) }, 200);
   },
 );
@@ -46,7 +69,7 @@ messageRoutes.openapi(
   }),
   async (c) => {
     const { locationId, messageId, attachmentId } = c.req.valid("param");
-    const row = await getAttachment(locationDb(c.env, locationId), locationId, messageId, attachmentId);
+    const row = await getAttachment(await locationDb(c.env, locationId), locationId, messageId, attachmentId);
     const content = row ? await readAttachmentContent(c.env, row) : null;
     if (!row || !content) {
       throw new AppError("not_found", `Attachment ${attachmentId} of message ${messageId} is not available.`);

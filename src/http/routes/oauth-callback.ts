@@ -1,7 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { getCookie } from "hono/cookie";
 import { directoryDb } from "../../db/database";
-import { consumeStateId } from "../../db/oauth-state-uses";
+import { consumeStateId, isStateIdUsed } from "../../db/oauth-state-uses";
 import { AppError } from "../../errors";
+import { isSecureCallback } from "../../google/authorization-url";
+import { bindingCookieName, clearBindingCookie, isBindingValid } from "../../google/browser-binding";
 import { openState } from "../../google/oauth-state";
 import { returnUrl } from "../../google/return-to";
 import { completeConnect, type ConnectResult } from "../../mailbox/complete-connect";
@@ -18,6 +21,11 @@ export const oauthCallbackRoutes = newRouter();
 const PRIVATE_HEADERS = { "cache-control": "no-store", "referrer-policy": "no-referrer" };
 
 const invalidState = (message: string) => new AppError("invalid_state", message);
+
+function replayed(): AppError {
+  log.warn("oauth_state_refused", { reason: "replayed" });
+  return invalidState("This connect link was already used; start connecting again.");
+}
 
 oauthCallbackRoutes.openapi(
   createRoute({
@@ -46,19 +54,27 @@ oauthCallbackRoutes.openapi(
       );
     }
     const { state } = checked;
-    // Spent before anything else, so that a replay gets nothing, whatever became of the first use.
-    if (!(await consumeStateId(directoryDb(c.env), state.id, state.expiresAt))) {
-      log.warn("oauth_state_refused", { reason: "replayed" });
-      throw invalidState("This connect link was already used; start connecting again.");
+    // R32: only the browser that opened the start URL holds the cookie. Refused before the state is spent,
+    // so a link completed in the wrong browser does not burn the right browser's connect.
+    const secure = isSecureCallback(config);
+    const cookieName = bindingCookieName(state.id, secure);
+    if (!(await isBindingValid(tokenKeys(config), state.id, getCookie(c, cookieName)))) {
+      // The cookie is cleared once the state is spent: a replay from the same browser lands here too.
+      if (await isStateIdUsed(directoryDb(c.env), state.id)) throw replayed();
+      log.warn("oauth_state_refused", { reason: "other_browser" });
+      throw invalidState("This connect was started in another browser; start connecting again from this one.");
     }
+    const clearCookie = { "set-cookie": clearBindingCookie(cookieName, secure) };
+    // Spent before anything else, so that a replay gets nothing, whatever became of the first use.
+    if (!(await consumeStateId(directoryDb(c.env), state.id, state.expiresAt))) throw replayed();
     const result = await completeConnect(c.env, config, state, query, now);
-    if (state.returnTo) return redirectWith(returnUrl(state.returnTo, result));
-    return c.html(resultPage(result), 200, PRIVATE_HEADERS);
+    if (state.returnTo) return redirectWith(returnUrl(state.returnTo, result), clearCookie);
+    return c.html(resultPage(result), 200, { ...PRIVATE_HEADERS, ...clearCookie });
   },
 );
 
-function redirectWith(location: string): Response {
-  return new Response(null, { status: 302, headers: { location, ...PRIVATE_HEADERS } });
+function redirectWith(location: string, extra: Record<string, string>): Response {
+  return new Response(null, { status: 302, headers: { location, ...PRIVATE_HEADERS, ...extra } });
 }
 
 /** Our own fixed texts only: nothing from the request is echoed into the page. */

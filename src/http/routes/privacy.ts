@@ -26,7 +26,7 @@ privacyRoutes.openapi(
   }),
   async (c) => {
     const { locationId } = c.req.valid("param");
-    return c.json({ privacy: await getLocationPrivacy(locationDb(c.env, locationId), locationId) }, 200);
+    return c.json({ privacy: await getLocationPrivacy(await locationDb(c.env, locationId), locationId) }, 200);
   },
 );
 
@@ -49,7 +49,7 @@ privacyRoutes.openapi(
   async (c) => {
     const { locationId } = c.req.valid("param");
     const body = c.req.valid("json");
-    const db = locationDb(c.env, locationId);
+    const db = await locationDb(c.env, locationId);
     const current = await getLocationPrivacy(db, locationId);
     const privacy = {
       neverLog: body.neverLog ?? current.neverLog,
@@ -93,7 +93,7 @@ privacyRoutes.openapi(
   }),
   async (c) => {
     const { locationId, contactId } = c.req.valid("param");
-    const row = await getErasure(locationDb(c.env, locationId), locationId, contactId);
+    const row = await getErasure(await locationDb(c.env, locationId), locationId, contactId);
     if (!row) throw new AppError("not_found", `No erasure of contact ${contactId} in location ${locationId}.`);
     const iso = (ms: number) => new Date(ms).toISOString();
     const erasure = {

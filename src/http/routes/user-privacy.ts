@@ -28,7 +28,7 @@ userPrivacyRoutes.openapi(
   }),
   async (c) => {
     const { locationId, userId } = c.req.valid("param");
-    const db = locationDb(c.env, locationId);
+    const db = await locationDb(c.env, locationId);
     await requireMember(db, locationId, userId);
     return c.json({ privacy: { neverLog: await getUserNeverLog(db, locationId, userId) } }, 200);
   },
@@ -50,7 +50,7 @@ userPrivacyRoutes.openapi(
   async (c) => {
     const { locationId, userId } = c.req.valid("param");
     const body = c.req.valid("json");
-    const db = locationDb(c.env, locationId);
+    const db = await locationDb(c.env, locationId);
     await requireMember(db, locationId, userId);
     const neverLog = body.neverLog ?? (await getUserNeverLog(db, locationId, userId));
     await putUserNeverLog(db, locationId, userId, neverLog, Date.now());

@@ -55,7 +55,7 @@ const ERROR_DESCRIPTIONS = {
   401: "unauthorized: missing, malformed, expired or badly signed token",
   403: "forbidden: the token may not act on this location",
   404: "not_found",
-  409: "conflict",
+  409: "conflict, or a named conflict: mailbox_needs_reauth, mailbox_not_connected, message_deleted_in_gmail, …",
   413: "payload_too_large",
   422: "idempotency_key_reuse: the Idempotency-Key was used with another body",
   429: "daily_send_limit: see the Retry-After header and error.details.retryAt",

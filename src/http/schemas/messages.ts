@@ -53,6 +53,14 @@ export const Message = z
     sentAt: Timestamp,
     messageIdHeader: z.string().nullable(),
     gmail: z.object({ mailbox: z.string(), messageId: z.string(), threadId: z.string() }).nullable(),
+    unread: z.boolean().openapi({ description: "R26: Gmail's UNREAD label on the message; false for CRM sends" }),
+    gmailState: z
+      .enum(["present", "trashed", "deleted"])
+      .nullable()
+      .openapi({ description: "R26: where the message stands in Gmail; null where Gmail was not involved" }),
     attachments: z.array(Attachment),
   })
   .openapi("Message");
+
+/** PATCH …/messages/{messageId} (R26): the CRM marks a message read or unread. */
+export const UpdateMessageBody = z.object({ unread: z.boolean() }).strict().openapi("UpdateMessage");

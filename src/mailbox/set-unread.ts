@@ -1,0 +1,84 @@
+import { GmailError } from "../gmail/client";
+import { modifyMessage } from "../gmail/messages";
+import { log } from "../log";
+import { stateOfLabels, type StateChange } from "../sync/state-fold";
+import { listConnections } from "./connections";
+import { markNeedsReauth } from "./grant-use";
+import type { MailboxHost } from "./mailbox-host";
+import { LOCAL_QUOTA_PACING } from "./quota-gate";
+import { readAccount } from "./state";
+import { applyStateChanges } from "./state-apply";
+import type { StateLock } from "./state-lock";
+import { forgetStateChange } from "./state-queue";
+
+export interface SetUnreadCommand {
+  locationId: string;
+  gmailMessageId: string;
+  unread: boolean;
+}
+
+export type SetUnreadOutcome =
+  | { ok: true }
+  | { ok: false; reason: "mailbox_needs_reauth" | "mailbox_not_connected" | "message_deleted_in_gmail" }
+  | { ok: false; reason: "gmail_error"; status: number; googleReason: string };
+
+/** How long a PATCH waits for room under the mailbox's own quota pacer before it gives up. */
+const MAX_QUOTA_WAIT_MS = 30_000;
+
+/**
+ * R26, CRM → Gmail: sets or clears UNREAD with messages.modify, in turn with the sync's state steps (the
+ * lock), paced by the mailbox's quota gate. Gmail's answer names the message's labels: that state is
+ * stored on every copy at once, and anything the walk had queued about the message (older than this
+ * change) is dropped, so the history record of our own change finds the state already there: no echo.
+ */
+export async function setUnreadInGmail(host: MailboxHost, lock: StateLock, command: SetUnreadCommand): Promise<SetUnreadOutcome> {
+  const account = readAccount(host.sql);
+  if (account?.status === "needs_reauth") return { ok: false, reason: "mailbox_needs_reauth" };
+  const connected = listConnections(host.sql).some((c) => c.locationId === command.locationId);
+  if (!account || account.status !== "active" || !connected) return { ok: false, reason: "mailbox_not_connected" };
+  return lock.run(async () => {
+    const change = command.unread ? { addLabelIds: ["UNREAD"] } : { removeLabelIds: ["UNREAD"] };
+    let state: StateChange;
+    try {
+      const answer = await modifyPaced(host, command.gmailMessageId, change);
+      state = stateOfLabels(answer.labelIds ?? (command.unread ? ["UNREAD"] : []));
+    } catch (error) {
+      if (!(error instanceof GmailError)) throw error;
+      if (error.kind === "not_found") {
+        await storeState(host, command.gmailMessageId, { deleted: true });
+        return { ok: false, reason: "message_deleted_in_gmail" };
+      }
+      if (error.kind === "auth_revoked") {
+        await markNeedsReauth(host, account, error.reason ?? "auth_revoked", Date.now());
+        return { ok: false, reason: readAccount(host.sql)?.status === "active" ? "mailbox_not_connected" : "mailbox_needs_reauth" };
+      }
+      log.warn("set_unread_gmail_error", { mailbox: account.address, status: error.status, reason: error.reason });
+      const status = error.status ?? (error.reason === LOCAL_QUOTA_PACING ? 429 : 504);
+      return { ok: false, reason: "gmail_error", status, googleReason: error.reason ?? "no_answer" };
+    }
+    await storeState(host, command.gmailMessageId, state);
+    return { ok: true };
+  });
+}
+
+async function storeState(host: MailboxHost, gmailMessageId: string, state: StateChange): Promise<void> {
+  const account = readAccount(host.sql);
+  if (!account) return;
+  forgetStateChange(host.sql, gmailMessageId);
+  const locations = listConnections(host.sql).map((c) => c.locationId);
+  await applyStateChanges(host.env, account.address, locations, new Map([[gmailMessageId, state]]));
+}
+
+/** messages.modify once the quota pacer has room (it may ask to wait); Google's own 429s are its answer. */
+async function modifyPaced(host: MailboxHost, id: string, change: { addLabelIds?: string[]; removeLabelIds?: string[] }) {
+  const deadline = Date.now() + MAX_QUOTA_WAIT_MS;
+  for (;;) {
+    try {
+      return await modifyMessage(host.gmail(Date.now()), id, change);
+    } catch (error) {
+      const paced = error instanceof GmailError && error.reason === LOCAL_QUOTA_PACING && error.retryAt !== null;
+      if (!paced || error.retryAt! > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(1, error.retryAt! - Date.now())));
+    }
+  }
+}
