@@ -9,10 +9,6 @@ export const QUOTA_WINDOW_MS = 60_000;
 /** The moving average's window: the burst Google tolerates is two seconds of the per-second rate (reading 9). */
 export const DEFAULT_AVERAGE_SECONDS = 2;
 
-export function unitsInWindow(spent: ReadonlyArray<readonly [number, number]>, now: number): number {
-  return spent.filter(([at]) => at > now - QUOTA_WINDOW_MS).reduce((sum, [, units]) => sum + units, 0);
-}
-
 /** Which limit refused a call: the minute's quota or the per-second moving average. */
 export type QuotaRefusal = "per_minute" | "per_second";
 

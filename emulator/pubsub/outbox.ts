@@ -168,7 +168,7 @@ export class Outbox {
   /** The endpoint's answer to an attempt. Returns false for an unknown or no longer in-flight delivery. */
   ack(deliveryId: string, status: number): boolean {
     const entry = this.#entries.find((e) => e.id === deliveryId);
-    if (!entry || entry.state !== "inflight") return false;
+    if (entry?.state !== "inflight") return false;
     if (isAck(status)) {
       entry.statuses.push(status);
       entry.state = "acked";

@@ -1,5 +1,5 @@
 import type { AttachmentFacts } from "../mail/message-facts";
-import { sha256Hex } from "./message-fingerprint";
+import { sha256Hex } from "../util/sha256";
 
 /**
  * Puts the content of a logged message's attachments into R2 (R17, R19), returning each one's key,

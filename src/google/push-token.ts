@@ -1,4 +1,4 @@
-import { jwtVerify } from "jose";
+import { jwtVerify, type JWTPayload } from "jose";
 import type { Config } from "../config";
 import { normalizeEmail } from "../mail/address";
 import { GOOGLE_ISSUERS } from "./id-token";
@@ -25,7 +25,7 @@ export async function verifyPushToken(
   now: number,
 ): Promise<PushTokenCheck> {
   if (token === null) return { ok: false, reason: "missing" };
-  let payload;
+  let payload: JWTPayload;
   try {
     ({ payload } = await jwtVerify(token, googleKeySet(config.GOOGLE_CERTS_URL, config.GOOGLE_TIMEOUT_MS), {
       algorithms: ["RS256"],

@@ -6,7 +6,7 @@ import { AccessTokenCache } from "./access-token";
 import { connectAccount, type ConnectInput, type ConnectOutcome } from "./connect-account";
 import { listConnections } from "./connections";
 import { disconnectLocation } from "./disconnect";
-import { refreshAccessToken } from "./grant-use";
+import { accessTokenFromGrant } from "./grant-use";
 import type { MailboxHost } from "./mailbox-host";
 import { createQuotaGate } from "./quota-gate";
 import { sqlQuotaSpends } from "./quota-spends";
@@ -50,7 +50,7 @@ export class Mailbox extends DurableObject<Env> {
     migrateMailboxStorage(this.#sql);
     ensureSyncStorage(this.#sql);
     this.quotaGate = createQuotaGate({ limitPerMinute: () => this.#config.GMAIL_USER_QUOTA_PER_MINUTE, spends: sqlQuotaSpends(this.#sql) });
-    this.#tokens = new AccessTokenCache((now) => refreshAccessToken(this.#host, now));
+    this.#tokens = new AccessTokenCache((now) => accessTokenFromGrant(this.#host, now));
     const config = () => this.#config;
     this.#host = {
       env: this.env,
@@ -116,7 +116,7 @@ export class Mailbox extends DurableObject<Env> {
   /** R17: the bytes of one part of a synced Gmail message, read through Gmail on demand. */
   async readGmailPart(input: { gmailMessageId: string; partId: string }): Promise<GmailPartOutcome> {
     const account = readAccount(this.#sql);
-    if (!account || account.status !== "active") return { ok: false, reason: "not_active" };
+    if (account?.status !== "active") return { ok: false, reason: "not_active" };
     return readGmailPart(this.#gmail(Date.now()), input.gmailMessageId, input.partId);
   }
 

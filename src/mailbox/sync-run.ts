@@ -179,7 +179,7 @@ async function readHistory(
     setWanted(sql, false);
     setScan(sql, { kind: "history", pageToken: null });
   }
-  let page;
+  let page: Awaited<ReturnType<typeof listHistoryPage>>;
   try {
     page = await listHistoryPage(host.client, { startHistoryId: from, pageToken, maxResults: HISTORY_PAGE_SIZE });
   } catch (error) {

@@ -152,10 +152,6 @@ export function removePending(sql: SqlStorage, ids: readonly string[]): void {
   for (const id of ids) sql.exec("DELETE FROM sync_pending WHERE message_id = ?", id);
 }
 
-export function countPending(sql: SqlStorage): number {
-  return sql.exec<{ n: number }>("SELECT count(*) AS n FROM sync_pending").one().n;
-}
-
 /** The queue at `now`: how many are pending, how many of them are due, when the first waiting one is. */
 export function pendingAt(sql: SqlStorage, now: number): { count: number; due: number; nextAt: number | null } {
   const row = sql
@@ -215,13 +211,6 @@ export function recordFailure(sql: SqlStorage, id: string, error: string, now: n
 
 export function countParked(sql: SqlStorage): number {
   return sql.exec<{ n: number }>("SELECT count(*) AS n FROM sync_parked").one().n;
-}
-
-export function listParked(sql: SqlStorage): { messageId: string; error: string; attempts: number; parkedAt: number }[] {
-  return sql
-    .exec<{ message_id: string; error: string; attempts: number; parked_at: number }>("SELECT * FROM sync_parked ORDER BY parked_at")
-    .toArray()
-    .map((r) => ({ messageId: r.message_id, error: r.error, attempts: r.attempts, parkedAt: r.parked_at }));
 }
 
 /** Forgets queued work and scan progress (a new connection starts from its own cursor, R2). Parked rows stay. */

@@ -1,4 +1,4 @@
-import { sha256Hex } from "./idempotency";
+import { sha256Hex } from "../util/sha256";
 
 /**
  * Our own RFC 822 Message-ID for a send, `<crm.…@domain of the From address>`. With an Idempotency-Key it

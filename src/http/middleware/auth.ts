@@ -1,11 +1,8 @@
 import type { MiddlewareHandler } from "hono";
 import { errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
 import { AppError } from "../../errors";
-import type { AppEnv } from "../context";
+import type { AppEnv, Principal } from "../context";
 import { CRM_ID_PATTERN } from "../schemas/common";
-
-/** Who is calling: an admin may do everything; a location token only touches its own location. */
-export type Principal = { role: "admin" } | { role: "location"; locationId: string };
 
 const BEARER = /^Bearer\s+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/i;
 

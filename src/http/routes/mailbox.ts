@@ -5,7 +5,7 @@ import { isMember } from "../../db/members";
 import { AppError } from "../../errors";
 import { isAllowedReturnTo } from "../../google/return-to";
 import { issueConnectLink } from "../../mailbox/connect-link";
-import { presentMailbox } from "../../mailbox/present";
+import { presentMailbox } from "../present-mailbox";
 import { mailboxStub } from "../../mailbox/stub";
 import type { Env } from "../../env";
 import type { Config } from "../../config";

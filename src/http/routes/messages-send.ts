@@ -3,12 +3,14 @@ import type { MiddlewareHandler } from "hono";
 import type { Config } from "../../config";
 import { locationDb } from "../../db/database";
 import { AppError } from "../../errors";
-import { canonicalJson, sha256Hex, sha256HexOfText, withIdempotencyKey, type IdempotentAnswer, type KeyClaim } from "../../send/idempotency";
+import { canonicalJson, withIdempotencyKey, type IdempotentAnswer, type KeyClaim } from "../../send/idempotency";
+import { sha256Hex, sha256HexOfText } from "../../util/sha256";
 import { sendMessage } from "../../send/send-message";
 import type { AppEnv } from "../context";
 import { limitBody } from "../middleware/body-limit";
 import { newRouter } from "../router";
 import { BEARER_AUTH, errorResponses, jsonContent } from "../schemas/common";
+import { presentMessage } from "../present";
 import { Message } from "../schemas/messages";
 import { LocationIdParam } from "../schemas/provisioning";
 import { base64DecodedSize, IdempotencyKeyHeader, SendMessageBody } from "../schemas/send";
@@ -54,8 +56,8 @@ sendRoutes.openapi(
     checkAttachmentsSize(body, config.MAX_ATTACHMENT_BYTES);
 
     const run = async (claim: KeyClaim | null): Promise<IdempotentAnswer> => {
-      const answer = await sendMessage(c.env, config, { locationId, body, claim, now: Date.now() });
-      return { status: 201, body: JSON.stringify(answer) };
+      const stored = await sendMessage(c.env, config, { locationId, body, claim, now: Date.now() });
+      return { status: 201, body: JSON.stringify({ message: presentMessage(stored) }) };
     };
     const answer =
       key === undefined

@@ -1,6 +1,6 @@
 import type { ConnectionRow } from "../db/connections";
-import type { MailboxView } from "../http/schemas/mailbox";
-import type { MailboxStatus } from "./status";
+import type { MailboxStatus } from "../mailbox/status";
+import type { MailboxView } from "./schemas/mailbox";
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
