@@ -13,7 +13,11 @@ export async function getErasure(db: Database, locationId: string, contactId: st
 }
 
 /** The contact's one conversation in the location, if it has one. */
-export async function findContactConversationId(db: Database, locationId: string, contactId: string): Promise<string | null> {
+export async function findContactConversationId(
+  db: Database,
+  locationId: string,
+  contactId: string,
+): Promise<string | null> {
   const row = await db
     .select({ id: conversations.id })
     .from(conversations)

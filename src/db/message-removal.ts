@@ -24,7 +24,8 @@ export interface RemovedGroup {
 const REDACTED_ANSWER = JSON.stringify({
   error: {
     code: "not_found",
-    message: "The message this request sent was removed from the CRM (un-log or erasure); it was sent and is not sent again.",
+    message:
+      "The message this request sent was removed from the CRM (un-log or erasure); it was sent and is not sent again.",
   },
 });
 

@@ -15,10 +15,19 @@ export const DEFAULT_LOCATION_PRIVACY: LocationPrivacy = { neverLog: [], interna
 export async function getLocationPrivacy(db: Database, locationId: string): Promise<LocationPrivacy> {
   const row = await db.select().from(locationPrivacy).where(eq(locationPrivacy.locationId, locationId)).get();
   if (!row) return { ...DEFAULT_LOCATION_PRIVACY };
-  return { neverLog: parseList(row.neverLogJson), internalDomains: parseList(row.internalDomainsJson), skipBulkMail: row.skipBulkMail };
+  return {
+    neverLog: parseList(row.neverLogJson),
+    internalDomains: parseList(row.internalDomainsJson),
+    skipBulkMail: row.skipBulkMail,
+  };
 }
 
-export async function putLocationPrivacy(db: Database, locationId: string, privacy: LocationPrivacy, now: number): Promise<void> {
+export async function putLocationPrivacy(
+  db: Database,
+  locationId: string,
+  privacy: LocationPrivacy,
+  now: number,
+): Promise<void> {
   const values = {
     neverLogJson: JSON.stringify(privacy.neverLog),
     internalDomainsJson: JSON.stringify(privacy.internalDomains),
@@ -42,7 +51,13 @@ export async function getUserNeverLog(db: Database, locationId: string, userId: 
   return row ? parseList(row.neverLogJson) : [];
 }
 
-export async function putUserNeverLog(db: Database, locationId: string, userId: string, neverLog: string[], now: number): Promise<void> {
+export async function putUserNeverLog(
+  db: Database,
+  locationId: string,
+  userId: string,
+  neverLog: string[],
+  now: number,
+): Promise<void> {
   const neverLogJson = JSON.stringify(neverLog);
   await db
     .insert(userPrivacy)

@@ -19,15 +19,14 @@ export async function threadMessages(
 }
 
 /** Messages of one conversation (erasure). */
-export async function conversationMessages(db: Database, locationId: string, conversationId: string, limit: number): Promise<RemovableMessage[]> {
+export async function conversationMessages(
+  db: Database,
+  locationId: string,
+  conversationId: string,
+  limit: number,
+): Promise<RemovableMessage[]> {
   return db.all<RemovableMessage>(sql`SELECT id, conversation_id AS conversationId FROM messages
     WHERE location_id = ${locationId} AND conversation_id = ${conversationId} LIMIT ${limit}`);
-}
-
-export async function countConversationMessages(db: Database, locationId: string, conversationId: string): Promise<number> {
-  const row = await db.get<{ n: number }>(sql`SELECT count(*) AS n FROM messages
-    WHERE location_id = ${locationId} AND conversation_id = ${conversationId}`);
-  return row?.n ?? 0;
 }
 
 /**
@@ -48,7 +47,12 @@ export async function countPurgeMatches(db: Database, locationId: string, entrie
   return row?.n ?? 0;
 }
 
-export async function purgeMatches(db: Database, locationId: string, entries: readonly string[], limit: number): Promise<RemovableMessage[]> {
+export async function purgeMatches(
+  db: Database,
+  locationId: string,
+  entries: readonly string[],
+  limit: number,
+): Promise<RemovableMessage[]> {
   return db.all<RemovableMessage>(
     sql`SELECT m.id AS id, m.conversation_id AS conversationId ${matchingContactMessages(locationId, entries)} LIMIT ${limit}`,
   );

@@ -22,7 +22,9 @@ export async function forgetStorageDeletions(db: Database, locationId: string, k
   for (let i = 0; i < keys.length; i += 90) {
     await db
       .delete(storageDeletions)
-      .where(and(eq(storageDeletions.locationId, locationId), inArray(storageDeletions.storageKey, keys.slice(i, i + 90))))
+      .where(
+        and(eq(storageDeletions.locationId, locationId), inArray(storageDeletions.storageKey, keys.slice(i, i + 90))),
+      )
       .run();
   }
 }

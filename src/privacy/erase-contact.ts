@@ -17,7 +17,6 @@ import { sweepStorage } from "./storage-sweep";
 /** Removal steps one invocation (request or queue message) runs before handing the rest to the queue. */
 export const ERASURE_STEPS_PER_INVOCATION = 5;
 
-
 type ErasureEnv = Env;
 
 /**
@@ -29,13 +28,21 @@ type ErasureEnv = Env;
  * rest through the privacy queue (resumable: each step takes what is left, progress is in `erasures`).
  * "not_found": no such contact, and no erasure of that id under way.
  */
-export async function eraseContact(env: ErasureEnv, locationId: string, contactId: string, now: number): Promise<"erasing" | "not_found"> {
+export async function eraseContact(
+  env: ErasureEnv,
+  locationId: string,
+  contactId: string,
+  now: number,
+): Promise<"erasing" | "not_found"> {
   const db = await locationDb(env, locationId);
   const contact = await getContact(db, locationId, contactId);
   if (contact) {
     const conversationId = await findContactConversationId(db, locationId, contactId);
     const start = startErasureStatements({ locationId, contactId, conversationId }, now);
-    const forget = [redactContactAnswers(locationId, contactId), ...forgetContactEvents(locationId, contactId, conversationId)];
+    const forget = [
+      redactContactAnswers(locationId, contactId),
+      ...forgetContactEvents(locationId, contactId, conversationId),
+    ];
     await removeStep(env, db, locationId, [], "erasure", now, [...start, ...forget]);
   } else {
     // A repeat while a large erasure is under way finishes it; after that the id is simply gone.
@@ -47,7 +54,11 @@ export async function eraseContact(env: ErasureEnv, locationId: string, contactI
 }
 
 /** Runs the next steps of an erasure; queues a continuation when messages remain. */
-export async function continueErasure(env: ErasureEnv, job: ErasureContinuation, now: number): Promise<"done" | "queued"> {
+export async function continueErasure(
+  env: ErasureEnv,
+  job: ErasureContinuation,
+  now: number,
+): Promise<"done" | "queued"> {
   const { locationId, contactId } = job;
   const db = await locationDb(env, locationId);
   const erasure = await getErasure(db, locationId, contactId);
@@ -56,7 +67,10 @@ export async function continueErasure(env: ErasureEnv, job: ErasureContinuation,
   for (let step = 0; step < ERASURE_STEPS_PER_INVOCATION && !finished; step++) {
     const page = await conversationMessages(db, locationId, erasure.conversationId ?? "", REMOVAL_STEP_MESSAGES);
     if (page.length === 0) finished = true;
-    else await removeStep(env, db, locationId, page, "erasure", now, [countErasureStep(locationId, contactId, page.length)]);
+    else
+      await removeStep(env, db, locationId, page, "erasure", now, [
+        countErasureStep(locationId, contactId, page.length),
+      ]);
   }
   await sweepStorage(db, env.ATTACHMENTS, locationId);
   if (!finished) {

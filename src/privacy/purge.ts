@@ -31,7 +31,12 @@ export async function purgeEntries(
   if (dryRun || matched === 0) return { matched, removed: 0, remaining: matched };
   let removed = 0;
   while (removed < PURGE_MESSAGES_PER_REQUEST) {
-    const page = await purgeMatches(db, locationId, entries, Math.min(REMOVAL_STEP_MESSAGES, PURGE_MESSAGES_PER_REQUEST - removed));
+    const page = await purgeMatches(
+      db,
+      locationId,
+      entries,
+      Math.min(REMOVAL_STEP_MESSAGES, PURGE_MESSAGES_PER_REQUEST - removed),
+    );
     if (page.length === 0) break;
     removed += await removeStep(env, db, locationId, page, "purge", now);
   }

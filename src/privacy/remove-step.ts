@@ -38,6 +38,12 @@ export async function removeStep(
   ];
   if (statements.length === 0) return 0;
   await runRemoval(db, statements);
-  await relayEvents(env, db, locationId, events.flatMap((event) => event.eventIds), now);
+  await relayEvents(
+    env,
+    db,
+    locationId,
+    events.flatMap((event) => event.eventIds),
+    now,
+  );
   return messages.length;
 }

@@ -7,7 +7,12 @@ import { forgetStorageDeletions, pendingStorageDeletions, STORAGE_KEYS_PER_DELET
  * removal in the location (or the erasure's next step) deletes them. R2's delete is idempotent.
  * Returns how many keys were deleted.
  */
-export async function sweepStorage(db: Database, bucket: R2Bucket, locationId: string, maxKeys = 5 * STORAGE_KEYS_PER_DELETE): Promise<number> {
+export async function sweepStorage(
+  db: Database,
+  bucket: R2Bucket,
+  locationId: string,
+  maxKeys = 5 * STORAGE_KEYS_PER_DELETE,
+): Promise<number> {
   let deleted = 0;
   while (deleted < maxKeys) {
     const keys = await pendingStorageDeletions(db, locationId, STORAGE_KEYS_PER_DELETE);

@@ -28,7 +28,15 @@ export async function unlogMessage(
   let removed = 0;
   if (message.gmailMailbox !== null && message.gmailThreadId !== null) {
     const thread = { locationId, mailbox: message.gmailMailbox, threadId: message.gmailThreadId };
-    await removeStep(env, db, locationId, [], "unlog", now, unlogThreadStatements(locationId, thread.mailbox, thread.threadId, now));
+    await removeStep(
+      env,
+      db,
+      locationId,
+      [],
+      "unlog",
+      now,
+      unlogThreadStatements(locationId, thread.mailbox, thread.threadId, now),
+    );
     // Bounded all the same: a CRM send may still join the thread (the tombstone keeps out synced mail only).
     for (let step = 0; step < MAX_UNLOG_STEPS; step++) {
       const page = await threadMessages(db, thread, REMOVAL_STEP_MESSAGES);
@@ -36,7 +44,14 @@ export async function unlogMessage(
       removed += await removeStep(env, db, locationId, page, "unlog", now);
     }
   } else {
-    removed = await removeStep(env, db, locationId, [{ id: message.id, conversationId: message.conversationId }], "unlog", now);
+    removed = await removeStep(
+      env,
+      db,
+      locationId,
+      [{ id: message.id, conversationId: message.conversationId }],
+      "unlog",
+      now,
+    );
   }
   await sweepStorage(db, env.ATTACHMENTS, locationId);
   return { removed };

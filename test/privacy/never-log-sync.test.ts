@@ -11,7 +11,10 @@ const putPrivacy = async (locationId: string, body: Record<string, unknown>) => 
   expect(res.status).toBe(200);
 };
 const putUserPrivacy = async (locationId: string, userId: string, neverLog: string[]) => {
-  const res = await api("PUT", `/v1/locations/${locationId}/users/${userId}/privacy`, { token: await locationToken(locationId), body: { neverLog } });
+  const res = await api("PUT", `/v1/locations/${locationId}/users/${userId}/privacy`, {
+    token: await locationToken(locationId),
+    body: { neverLog },
+  });
   expect(res.status).toBe(200);
 };
 const subjects = async (locationId: string) => (await messagesOf(locationId)).map((m) => m.subject).sort();
@@ -61,16 +64,28 @@ describe("R27 through the sync: never-log entries, internal domains, bulk mail",
     await advanceClock(owner.address, PUSH_SPACING_MS);
     await sendAsOwner(owner.address, { to: [colleague.email, client.email], subject: "with a client" });
     await pushAndSync(owner.address);
-    expect((await messagesOf(owner.locationId)).map((m) => [m.subject, m.contactId])).toEqual([["with a client", client.id]]);
+    expect((await messagesOf(owner.locationId)).map((m) => [m.subject, m.contactId])).toEqual([
+      ["with a client", client.id],
+    ]);
   });
 
   it("R27: bulk headers on a contact's mail: not synced while skipBulkMail is on, synced when off", async () => {
     const owner = await connectedOwner();
     const contact = await addContact(owner.locationId, mail("shop"));
     await putPrivacy(owner.locationId, { skipBulkMail: true });
-    await deliver(owner.address, { from: contact.email, to: owner.address, subject: "newsletter on", headers: { "List-Unsubscribe": "<mailto:u@shop.test>" } });
+    await deliver(owner.address, {
+      from: contact.email,
+      to: owner.address,
+      subject: "newsletter on",
+      headers: { "List-Unsubscribe": "<mailto:u@shop.test>" },
+    });
     await advanceClock(owner.address, PUSH_SPACING_MS);
-    await deliver(owner.address, { from: contact.email, to: owner.address, subject: "auto on", headers: { "Auto-Submitted": "auto-generated" } });
+    await deliver(owner.address, {
+      from: contact.email,
+      to: owner.address,
+      subject: "auto on",
+      headers: { "Auto-Submitted": "auto-generated" },
+    });
     await advanceClock(owner.address, PUSH_SPACING_MS);
     await deliver(owner.address, { from: contact.email, to: owner.address, subject: "personal on" });
     await pushAndSync(owner.address);
@@ -78,7 +93,12 @@ describe("R27 through the sync: never-log entries, internal domains, bulk mail",
 
     await putPrivacy(owner.locationId, { skipBulkMail: false });
     await advanceClock(owner.address, PUSH_SPACING_MS);
-    await deliver(owner.address, { from: contact.email, to: owner.address, subject: "newsletter off", headers: { Precedence: "bulk" } });
+    await deliver(owner.address, {
+      from: contact.email,
+      to: owner.address,
+      subject: "newsletter off",
+      headers: { Precedence: "bulk" },
+    });
     await pushAndSync(owner.address);
     expect(await subjects(owner.locationId)).toEqual(["newsletter off", "personal on"]);
   });

@@ -21,7 +21,13 @@ describe("R27: privacy settings per location and per user (API.md Privacy)", () 
       skipBulkMail: true,
     };
     const put = await api("PUT", settings(loc), { token, body });
-    const expected = { privacy: { neverLog: ["boss@acme.com", "@partner.example"], internalDomains: ["ourcompany.com"], skipBulkMail: true } };
+    const expected = {
+      privacy: {
+        neverLog: ["boss@acme.com", "@partner.example"],
+        internalDomains: ["ourcompany.com"],
+        skipBulkMail: true,
+      },
+    };
     expect(put).toMatchObject({ status: 200, body: expected });
     expect((await api("GET", settings(loc), { token })).body).toEqual(expected);
   });
@@ -31,7 +37,9 @@ describe("R27: privacy settings per location and per user (API.md Privacy)", () 
     const token = await locationToken(loc);
     await api("PUT", settings(loc), { token, body: { neverLog: ["@acme.com"], internalDomains: ["us.test"] } });
     const put = await api("PUT", settings(loc), { token, body: { skipBulkMail: true } });
-    expect(put.body).toEqual({ privacy: { neverLog: ["@acme.com"], internalDomains: ["us.test"], skipBulkMail: true } });
+    expect(put.body).toEqual({
+      privacy: { neverLog: ["@acme.com"], internalDomains: ["us.test"], skipBulkMail: true },
+    });
     const cleared = await api("PUT", settings(loc), { token, body: { neverLog: [] } });
     expect(cleared.body).toEqual({ privacy: { neverLog: [], internalDomains: ["us.test"], skipBulkMail: true } });
   });
@@ -50,11 +58,17 @@ describe("R27: privacy settings per location and per user (API.md Privacy)", () 
     const loc = await createLocation();
     const token = await locationToken(loc);
     await api("PUT", settings(loc), { token, body: { neverLog: ["keep@me.test"] } });
-    const res = await api<{ error: { code: string; details: { issues: { path: string[] }[] } } }>("PUT", settings(loc), { token, body });
+    const res = await api<{ error: { code: string; details: { issues: { path: string[] }[] } } }>(
+      "PUT",
+      settings(loc),
+      { token, body },
+    );
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe("invalid_request");
     expect(res.body.error.details.issues.map((i) => i.path)).toContainEqual(path);
-    expect((await api("GET", settings(loc), { token })).body).toEqual({ privacy: { neverLog: ["keep@me.test"], internalDomains: [], skipBulkMail: false } });
+    expect((await api("GET", settings(loc), { token })).body).toEqual({
+      privacy: { neverLog: ["keep@me.test"], internalDomains: [], skipBulkMail: false },
+    });
   });
 
   it("R27: exactly 1,000 entries are accepted", async () => {
@@ -70,15 +84,25 @@ describe("R27: privacy settings per location and per user (API.md Privacy)", () 
     const token = await locationToken(loc);
     const user = await createUser({ locationId: loc });
     expect((await api("GET", userSettings(loc, user), { token })).body).toEqual({ privacy: { neverLog: [] } });
-    const put = await api("PUT", userSettings(loc, user), { token, body: { neverLog: ["@Family.test", "Me@Home.test"] } });
+    const put = await api("PUT", userSettings(loc, user), {
+      token,
+      body: { neverLog: ["@Family.test", "Me@Home.test"] },
+    });
     expect(put).toMatchObject({ status: 200, body: { privacy: { neverLog: ["@family.test", "me@home.test"] } } });
-    expect((await api("GET", userSettings(loc, user), { token })).body).toEqual({ privacy: { neverLog: ["@family.test", "me@home.test"] } });
+    expect((await api("GET", userSettings(loc, user), { token })).body).toEqual({
+      privacy: { neverLog: ["@family.test", "me@home.test"] },
+    });
 
     const bad = await api("PUT", userSettings(loc, user), { token, body: { neverLog: ["@"] } });
     expect(bad).toMatchObject({ status: 400, body: { error: { code: "invalid_request" } } });
     const outsider = await createUser();
-    expect(await api("GET", userSettings(loc, outsider), { token })).toMatchObject({ status: 404, body: { error: { code: "not_found" } } });
-    expect(await api("PUT", userSettings(loc, outsider), { token, body: { neverLog: [] } })).toMatchObject({ status: 404 });
+    expect(await api("GET", userSettings(loc, outsider), { token })).toMatchObject({
+      status: 404,
+      body: { error: { code: "not_found" } },
+    });
+    expect(await api("PUT", userSettings(loc, outsider), { token, body: { neverLog: [] } })).toMatchObject({
+      status: 404,
+    });
   });
 
   it("R23: a user's list is kept per location: another location's list of the same user is its own", async () => {
@@ -87,7 +111,11 @@ describe("R27: privacy settings per location and per user (API.md Privacy)", () 
     const user = await createUser({ locationId: a });
     await api("PUT", `/v1/locations/${b}/members/${user}`, { body: {} });
     await api("PUT", userSettings(a, user), { token: await locationToken(a), body: { neverLog: ["@a-only.test"] } });
-    expect((await api("GET", userSettings(b, user), { token: await locationToken(b) })).body).toEqual({ privacy: { neverLog: [] } });
-    expect((await api("GET", settings(b), { token: await locationToken(b) })).body).toMatchObject({ privacy: { neverLog: [] } });
+    expect((await api("GET", userSettings(b, user), { token: await locationToken(b) })).body).toEqual({
+      privacy: { neverLog: [] },
+    });
+    expect((await api("GET", settings(b), { token: await locationToken(b) })).body).toMatchObject({
+      privacy: { neverLog: [] },
+    });
   });
 });

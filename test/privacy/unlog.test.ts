@@ -15,7 +15,12 @@ const mail = (prefix: string) => uniqueEmail(prefix, "client.test");
 async function syncedThread() {
   const owner = await connectedOwner();
   const contact = await addContact(owner.locationId, mail("ann"));
-  const first = await deliver(owner.address, { from: contact.email, to: owner.address, subject: "Plans", text: "first" });
+  const first = await deliver(owner.address, {
+    from: contact.email,
+    to: owner.address,
+    subject: "Plans",
+    text: "first",
+  });
   await advanceClock(owner.address, PUSH_SPACING_MS);
   const second = await deliver(owner.address, {
     from: contact.email,
@@ -33,7 +38,10 @@ async function syncedThread() {
 }
 
 const unlog = async (locationId: string, messageId: string) =>
-  api<{ removed: number }>("POST", `/v1/locations/${locationId}/messages/${messageId}/unlog`, { token: await locationToken(locationId), body: {} });
+  api<{ removed: number }>("POST", `/v1/locations/${locationId}/messages/${messageId}/unlog`, {
+    token: await locationToken(locationId),
+    body: {},
+  });
 
 describe("R28: un-log a message", () => {
   it("R28: the whole Gmail thread leaves the location; every removed id answers 404; the binding ends", async () => {
@@ -50,13 +58,25 @@ describe("R28: un-log a message", () => {
     expect(await unlog(owner.locationId, stored[0]!.id)).toMatchObject({ status: 404 });
     // The contact and its (now empty) conversation stay: un-log removes mail, not the contact.
     const conversations = await api<{ conversations: { messageCount: number; lastMessageAt: string | null }[] }>(
-      "GET", `/v1/locations/${owner.locationId}/conversations?contactId=${contact.id}`, { token },
+      "GET",
+      `/v1/locations/${owner.locationId}/conversations?contactId=${contact.id}`,
+      { token },
     );
-    expect(conversations.body.conversations).toEqual([expect.objectContaining({ messageCount: 0, lastMessageAt: null })]);
+    expect(conversations.body.conversations).toEqual([
+      expect.objectContaining({ messageCount: 0, lastMessageAt: null }),
+    ]);
     const db = await testDb(owner.locationId);
-    const binding = await db.select().from(threadBindings).where(and(eq(threadBindings.locationId, owner.locationId), eq(threadBindings.gmailThreadId, first.threadId))).all();
+    const binding = await db
+      .select()
+      .from(threadBindings)
+      .where(and(eq(threadBindings.locationId, owner.locationId), eq(threadBindings.gmailThreadId, first.threadId)))
+      .all();
     expect(binding).toEqual([]);
-    const tombstone = await db.select().from(unloggedThreads).where(eq(unloggedThreads.locationId, owner.locationId)).all();
+    const tombstone = await db
+      .select()
+      .from(unloggedThreads)
+      .where(eq(unloggedThreads.locationId, owner.locationId))
+      .all();
     expect(tombstone.map((t) => [t.mailboxAddress, t.gmailThreadId])).toEqual([[owner.address, first.threadId]]);
   });
 
@@ -64,10 +84,22 @@ describe("R28: un-log a message", () => {
     const { owner, contact, first, stored } = await syncedThread();
     await unlog(owner.locationId, stored[0]!.id);
     await advanceClock(owner.address, PUSH_SPACING_MS);
-    await deliver(owner.address, { from: contact.email, to: owner.address, subject: "Re: Plans", text: "third", inReplyTo: first.messageId ?? undefined, references: [first.messageId ?? ""] });
+    await deliver(owner.address, {
+      from: contact.email,
+      to: owner.address,
+      subject: "Re: Plans",
+      text: "third",
+      inReplyTo: first.messageId ?? undefined,
+      references: [first.messageId ?? ""],
+    });
     await pushAndSync(owner.address);
     await advanceClock(owner.address, PUSH_SPACING_MS);
-    await deliver(owner.address, { from: contact.email, to: owner.address, subject: "Something else", text: "new thread" });
+    await deliver(owner.address, {
+      from: contact.email,
+      to: owner.address,
+      subject: "Something else",
+      text: "new thread",
+    });
     await pushAndSync(owner.address);
     expect((await messagesOf(owner.locationId, contact.id)).map((m) => m.subject)).toEqual(["Something else"]);
   });
@@ -88,7 +120,14 @@ describe("R28: un-log a message", () => {
 
     expect((await unlog(owner.locationId, mine!.id)).body).toEqual({ removed: 1 });
     await advanceClock(owner.address, PUSH_SPACING_MS);
-    await deliver(owner.address, { from: email, to: owner.address, subject: "Re: Fan", text: "two", inReplyTo: first.messageId ?? undefined, references: [first.messageId ?? ""] });
+    await deliver(owner.address, {
+      from: email,
+      to: owner.address,
+      subject: "Re: Fan",
+      text: "two",
+      inReplyTo: first.messageId ?? undefined,
+      references: [first.messageId ?? ""],
+    });
     await pushAndSync(owner.address);
     expect(await messagesOf(owner.locationId, here.id)).toEqual([]);
     expect((await messagesOf(otherLocation, there.id)).map((m) => m.text?.trim())).toEqual(["one", "two"]);
@@ -99,14 +138,45 @@ describe("R28: un-log a message", () => {
     const [kept] = await messagesOf(owner.locationId, contact.id);
     await unlog(owner.locationId, kept!.id);
     // Exactly what the sync's store does with a message it routed before the tombstone existed.
-    const facts = { messageIdHeader: `<late-${crypto.randomUUID()}@x>`, from: { email: contact.email, name: null }, to: [], cc: [], bcc: [], subject: "Re: Plans", text: "late", html: null, sentAt: Date.now(), inReplyTo: null, references: [], attachments: [] };
+    const facts = {
+      messageIdHeader: `<late-${crypto.randomUUID()}@x>`,
+      from: { email: contact.email, name: null },
+      to: [],
+      cc: [],
+      bcc: [],
+      subject: "Re: Plans",
+      text: "late",
+      html: null,
+      sentAt: Date.now(),
+      inReplyTo: null,
+      references: [],
+      attachments: [],
+    };
     const gmail = { mailbox: owner.address, messageId: `late-${crypto.randomUUID()}`, threadId: first.threadId };
-    const [stored] = await storeMessages(await locationDb(env, owner.locationId), [
-      { locationId: owner.locationId, contactId: contact.id, direction: "inbound", source: "gmail", provider: null, status: "received", facts, gmail, bindThread: { mailbox: owner.address, threadId: first.threadId } },
-    ], Date.now());
+    const [stored] = await storeMessages(
+      await locationDb(env, owner.locationId),
+      [
+        {
+          locationId: owner.locationId,
+          contactId: contact.id,
+          direction: "inbound",
+          source: "gmail",
+          provider: null,
+          status: "received",
+          facts,
+          gmail,
+          bindThread: { mailbox: owner.address, threadId: first.threadId },
+        },
+      ],
+      Date.now(),
+    );
     expect(stored).toBeNull();
     expect(await messagesOf(owner.locationId, contact.id)).toEqual([]);
-    const binding = await (await testDb(owner.locationId)).select().from(threadBindings).where(and(eq(threadBindings.locationId, owner.locationId), eq(threadBindings.gmailThreadId, first.threadId))).all();
+    const binding = await (await testDb(owner.locationId))
+      .select()
+      .from(threadBindings)
+      .where(and(eq(threadBindings.locationId, owner.locationId), eq(threadBindings.gmailThreadId, first.threadId)))
+      .all();
     expect(binding).toEqual([]);
   });
 
@@ -115,7 +185,14 @@ describe("R28: un-log a message", () => {
       const { owner, contact, first, stored } = await syncedThread();
       await advanceClock(owner.address, PUSH_SPACING_MS);
       for (let i = 0; i < 5; i++) {
-        await deliver(owner.address, { from: contact.email, to: owner.address, subject: "Re: Plans", text: `racing ${i}`, inReplyTo: first.messageId ?? undefined, references: [first.messageId ?? ""] });
+        await deliver(owner.address, {
+          from: contact.email,
+          to: owner.address,
+          subject: "Re: Plans",
+          text: `racing ${i}`,
+          inReplyTo: first.messageId ?? undefined,
+          references: [first.messageId ?? ""],
+        });
       }
       const [unlogged] = await Promise.all([unlog(owner.locationId, stored[0]!.id), pushAndSync(owner.address)]);
       expect(unlogged.status).toBe(200);
@@ -129,8 +206,18 @@ describe("R28: un-log a message", () => {
     const loc = await createLocation();
     const contact = await addContact(loc, mail("b"));
     const conversation = await insertConversation({ locationId: loc, contactId: contact.id });
-    const a = await insertMessage({ locationId: loc, conversationId: conversation.id, contactId: contact.id, source: "bcc" });
-    const b = await insertMessage({ locationId: loc, conversationId: conversation.id, contactId: contact.id, source: "bcc" });
+    const a = await insertMessage({
+      locationId: loc,
+      conversationId: conversation.id,
+      contactId: contact.id,
+      source: "bcc",
+    });
+    const b = await insertMessage({
+      locationId: loc,
+      conversationId: conversation.id,
+      contactId: contact.id,
+      source: "bcc",
+    });
     expect((await unlog(loc, a.id)).body).toEqual({ removed: 1 });
     expect((await api("GET", `/v1/locations/${loc}/messages/${a.id}`)).status).toBe(404);
     expect((await api("GET", `/v1/locations/${loc}/messages/${b.id}`)).status).toBe(200);

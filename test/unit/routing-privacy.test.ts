@@ -17,19 +17,59 @@ const withContacts = (extra: Record<string, { id: string; assignedUserId: string
 
 describe("R27: never-log entries", () => {
   it.each<[string, RoutingMessage, RoutingLocation[], string[]]>([
-    ["R27/R8: inbound from a never-log address is not synced", msg(), [loc("L1", { privacy: privacy({ neverLog: ["alice@client.test"] }) })], ["L1 skip inbound never_log"]],
-    ["R27/R8: inbound from a never-log @domain is not synced", msg(), [loc("L1", { privacy: privacy({ neverLog: ["@client.test"] }) })], ["L1 skip inbound never_log"]],
-    ["R27: the mailbox owner's own list applies to their mailbox", msg(), [loc("L1", { privacy: privacy({ ownerNeverLog: ["@client.test"] }) })], ["L1 skip inbound never_log"]],
+    [
+      "R27/R8: inbound from a never-log address is not synced",
+      msg(),
+      [loc("L1", { privacy: privacy({ neverLog: ["alice@client.test"] }) })],
+      ["L1 skip inbound never_log"],
+    ],
+    [
+      "R27/R8: inbound from a never-log @domain is not synced",
+      msg(),
+      [loc("L1", { privacy: privacy({ neverLog: ["@client.test"] }) })],
+      ["L1 skip inbound never_log"],
+    ],
+    [
+      "R27: the mailbox owner's own list applies to their mailbox",
+      msg(),
+      [loc("L1", { privacy: privacy({ ownerNeverLog: ["@client.test"] }) })],
+      ["L1 skip inbound never_log"],
+    ],
     [
       "R27: @domain does not match a subdomain",
       msg({ from: a("dora@sub.client.test") }),
-      [loc("L1", { privacy: privacy({ neverLog: ["@client.test"] }), contactsByEmail: withContacts({ "dora@sub.client.test": { id: "ct_dora", assignedUserId: null } }) })],
+      [
+        loc("L1", {
+          privacy: privacy({ neverLog: ["@client.test"] }),
+          contactsByEmail: withContacts({ "dora@sub.client.test": { id: "ct_dora", assignedUserId: null } }),
+        }),
+      ],
       ["L1 sync inbound ct_dora bind sender_contact"],
     ],
-    ["R27: another address of the domain is not matched by an address entry", msg({ from: a("bob@client.test") }), [loc("L1", { privacy: privacy({ neverLog: ["alice@client.test"] }) })], ["L1 sync inbound ct_bob bind sender_contact"]],
-    ["R27/R9: a never-log address in Cc of a contact's mail does not keep it out", msg({ cc: [a("eve@private.test")] }), [loc("L1", { privacy: privacy({ neverLog: ["@private.test"] }) })], ["L1 sync inbound ct_alice bind sender_contact"]],
-    ["R27/R7: a user who is also never-log is internal (R7 first)", msg({ from: a(COLLEAGUE_CRM) }), [loc("L1", { privacy: privacy({ neverLog: [COLLEAGUE_CRM] }) })], ["L1 skip inbound internal"]],
-    ["R27/R8: a never-log sender who is no contact is never_log", msg({ from: a("x@private.test") }), [loc("L1", { privacy: privacy({ neverLog: ["@private.test"] }) })], ["L1 skip inbound never_log"]],
+    [
+      "R27: another address of the domain is not matched by an address entry",
+      msg({ from: a("bob@client.test") }),
+      [loc("L1", { privacy: privacy({ neverLog: ["alice@client.test"] }) })],
+      ["L1 sync inbound ct_bob bind sender_contact"],
+    ],
+    [
+      "R27/R9: a never-log address in Cc of a contact's mail does not keep it out",
+      msg({ cc: [a("eve@private.test")] }),
+      [loc("L1", { privacy: privacy({ neverLog: ["@private.test"] }) })],
+      ["L1 sync inbound ct_alice bind sender_contact"],
+    ],
+    [
+      "R27/R7: a user who is also never-log is internal (R7 first)",
+      msg({ from: a(COLLEAGUE_CRM) }),
+      [loc("L1", { privacy: privacy({ neverLog: [COLLEAGUE_CRM] }) })],
+      ["L1 skip inbound internal"],
+    ],
+    [
+      "R27/R8: a never-log sender who is no contact is never_log",
+      msg({ from: a("x@private.test") }),
+      [loc("L1", { privacy: privacy({ neverLog: ["@private.test"] }) })],
+      ["L1 skip inbound never_log"],
+    ],
     [
       "R27/R23: each location's list is its own; the fan-out continues elsewhere",
       msg(),
@@ -48,9 +88,24 @@ describe("R27: never-log entries", () => {
       [loc("L1", { privacy: privacy({ neverLog: ["@client.test"], ownerNeverLog: [] }) })],
       ["L1 skip outbound no_contact_recipient"],
     ],
-    ["R27/R10: every recipient never-log: no candidate left, not synced", sent({ to: [a("alice@client.test"), a("bob@client.test")] }), [loc("L1", { privacy: privacy({ neverLog: ["@client.test"] }) })], ["L1 skip outbound never_log"]],
-    ["R27/R7/R10: users and never-log recipients only: never_log", sent({ to: [a(COLLEAGUE_CRM), a("alice@client.test")] }), [loc("L1", { privacy: privacy({ ownerNeverLog: ["alice@client.test"] }) })], ["L1 skip outbound never_log"]],
-    ["R7/R10: users only is still internal", sent({ to: [a(COLLEAGUE_CRM)] }), [loc("L1", { privacy: privacy({ neverLog: ["@client.test"] }) })], ["L1 skip outbound internal"]],
+    [
+      "R27/R10: every recipient never-log: no candidate left, not synced",
+      sent({ to: [a("alice@client.test"), a("bob@client.test")] }),
+      [loc("L1", { privacy: privacy({ neverLog: ["@client.test"] }) })],
+      ["L1 skip outbound never_log"],
+    ],
+    [
+      "R27/R7/R10: users and never-log recipients only: never_log",
+      sent({ to: [a(COLLEAGUE_CRM), a("alice@client.test")] }),
+      [loc("L1", { privacy: privacy({ ownerNeverLog: ["alice@client.test"] }) })],
+      ["L1 skip outbound never_log"],
+    ],
+    [
+      "R7/R10: users only is still internal",
+      sent({ to: [a(COLLEAGUE_CRM)] }),
+      [loc("L1", { privacy: privacy({ neverLog: ["@client.test"] }) })],
+      ["L1 skip outbound internal"],
+    ],
     [
       "R27/R8/R10: a never-log recipient before a contact assigned elsewhere: assigned_elsewhere",
       sent({ to: [a("alice@client.test"), a("carol@client.test")] }),
@@ -68,10 +123,30 @@ describe("R27: never-log entries", () => {
   });
 
   it.each<[string, RoutingMessage, RoutingLocation[], string[]]>([
-    ["R27/R11: a never-log sender on a bound thread is not synced (privacy outranks continuity)", msg(), [bound("L1", { privacy: privacy({ neverLog: ["alice@client.test"] }) })], ["L1 skip inbound never_log"]],
-    ["R27/R11: a never-log stranger writing into a bound thread is not synced", msg({ from: a("x@private.test") }), [bound("L1", { privacy: privacy({ neverLog: ["@private.test"] }) })], ["L1 skip inbound never_log"]],
-    ["R11: a stranger on a bound thread syncs when no list names them", msg({ from: a("x@private.test") }), [bound("L1")], ["L1 sync inbound ct_alice/cv_L1 keep bound_thread"]],
-    ["R27/R11: the owner's reply on a bound thread only to never-log recipients is not synced", sent({ to: [a("alice@client.test")] }), [bound("L1", { privacy: privacy({ neverLog: ["alice@client.test"] }) })], ["L1 skip outbound never_log"]],
+    [
+      "R27/R11: a never-log sender on a bound thread is not synced (privacy outranks continuity)",
+      msg(),
+      [bound("L1", { privacy: privacy({ neverLog: ["alice@client.test"] }) })],
+      ["L1 skip inbound never_log"],
+    ],
+    [
+      "R27/R11: a never-log stranger writing into a bound thread is not synced",
+      msg({ from: a("x@private.test") }),
+      [bound("L1", { privacy: privacy({ neverLog: ["@private.test"] }) })],
+      ["L1 skip inbound never_log"],
+    ],
+    [
+      "R11: a stranger on a bound thread syncs when no list names them",
+      msg({ from: a("x@private.test") }),
+      [bound("L1")],
+      ["L1 sync inbound ct_alice/cv_L1 keep bound_thread"],
+    ],
+    [
+      "R27/R11: the owner's reply on a bound thread only to never-log recipients is not synced",
+      sent({ to: [a("alice@client.test")] }),
+      [bound("L1", { privacy: privacy({ neverLog: ["alice@client.test"] }) })],
+      ["L1 skip outbound never_log"],
+    ],
     [
       "R27/R11: a reply on a bound thread to a never-log address and someone else syncs to the binding",
       sent({ to: [a("alice@client.test"), a("stranger@else.test")] }),
@@ -96,20 +171,58 @@ describe("R27: never-log entries", () => {
 });
 
 describe("R27: internal domains count as users for R7 and R10", () => {
-  const ourCo = { privacy: privacy({ internalDomains: ["ourco.test"] }), contactsByEmail: withContacts({ "dan@ourco.test": { id: "ct_dan", assignedUserId: null } }) };
+  const ourCo = {
+    privacy: privacy({ internalDomains: ["ourco.test"] }),
+    contactsByEmail: withContacts({ "dan@ourco.test": { id: "ct_dan", assignedUserId: null } }),
+  };
   it.each<[string, RoutingMessage, RoutingLocation[], string[]]>([
-    ["R27/R7: inbound from an internal-domain address is internal, even when it is a contact", msg({ from: a("dan@ourco.test") }), [loc("L1", ourCo)], ["L1 skip inbound internal"]],
-    ["R27/R7: without the setting the same contact syncs (R8)", msg({ from: a("dan@ourco.test") }), [loc("L1", { contactsByEmail: ourCo.contactsByEmail })], ["L1 sync inbound ct_dan bind sender_contact"]],
+    [
+      "R27/R7: inbound from an internal-domain address is internal, even when it is a contact",
+      msg({ from: a("dan@ourco.test") }),
+      [loc("L1", ourCo)],
+      ["L1 skip inbound internal"],
+    ],
+    [
+      "R27/R7: without the setting the same contact syncs (R8)",
+      msg({ from: a("dan@ourco.test") }),
+      [loc("L1", { contactsByEmail: ourCo.contactsByEmail })],
+      ["L1 sync inbound ct_dan bind sender_contact"],
+    ],
     [
       "R27: a subdomain of an internal domain is not internal",
       msg({ from: a("eve@sub.ourco.test") }),
-      [loc("L1", { ...ourCo, contactsByEmail: withContacts({ "eve@sub.ourco.test": { id: "ct_eve", assignedUserId: null } }) })],
+      [
+        loc("L1", {
+          ...ourCo,
+          contactsByEmail: withContacts({ "eve@sub.ourco.test": { id: "ct_eve", assignedUserId: null } }),
+        }),
+      ],
       ["L1 sync inbound ct_eve bind sender_contact"],
     ],
-    ["R27/R7: the owner's mail only to internal-domain addresses is not synced", sent({ to: [a("dan@ourco.test"), a("fay@ourco.test")] }), [loc("L1", ourCo)], ["L1 skip outbound internal"]],
-    ["R27/R10: an internal-domain first recipient is skipped like a user", sent({ to: [a("dan@ourco.test"), a("alice@client.test")] }), [loc("L1", ourCo)], ["L1 sync outbound ct_alice bind recipient_contact"]],
-    ["R27/R11: an internal-domain sender on a bound thread is internal", msg({ from: a("dan@ourco.test") }), [bound("L1", ourCo)], ["L1 skip inbound internal"]],
-    ["R27/R11: the owner's reply on a bound thread only to internal-domain addresses is not synced", sent({ to: [a("dan@ourco.test")] }), [bound("L1", ourCo)], ["L1 skip outbound internal"]],
+    [
+      "R27/R7: the owner's mail only to internal-domain addresses is not synced",
+      sent({ to: [a("dan@ourco.test"), a("fay@ourco.test")] }),
+      [loc("L1", ourCo)],
+      ["L1 skip outbound internal"],
+    ],
+    [
+      "R27/R10: an internal-domain first recipient is skipped like a user",
+      sent({ to: [a("dan@ourco.test"), a("alice@client.test")] }),
+      [loc("L1", ourCo)],
+      ["L1 sync outbound ct_alice bind recipient_contact"],
+    ],
+    [
+      "R27/R11: an internal-domain sender on a bound thread is internal",
+      msg({ from: a("dan@ourco.test") }),
+      [bound("L1", ourCo)],
+      ["L1 skip inbound internal"],
+    ],
+    [
+      "R27/R11: the owner's reply on a bound thread only to internal-domain addresses is not synced",
+      sent({ to: [a("dan@ourco.test")] }),
+      [bound("L1", ourCo)],
+      ["L1 skip outbound internal"],
+    ],
     [
       "R27/R23: internal in one location, a contact in another",
       msg({ from: a("dan@ourco.test") }),
@@ -124,13 +237,48 @@ describe("R27: internal domains count as users for R7 and R10", () => {
 describe("R27: bulk mail", () => {
   const skipping = { privacy: privacy({ skipBulkMail: true }) };
   it.each<[string, RoutingMessage, RoutingLocation[], string[]]>([
-    ["R27: a contact's bulk mail is not synced while skipBulkMail is on", msg({ bulk: true }), [loc("L1", skipping)], ["L1 skip inbound bulk_mail"]],
-    ["R27: with the setting off (the default) it syncs", msg({ bulk: true }), [loc("L1")], ["L1 sync inbound ct_alice bind sender_contact"]],
-    ["R27: mail without bulk headers syncs with the setting on", msg(), [loc("L1", skipping)], ["L1 sync inbound ct_alice bind sender_contact"]],
-    ["R27/R11: bulk mail into a bound thread is not synced while on", msg({ bulk: true }), [bound("L1", skipping)], ["L1 skip inbound bulk_mail"]],
-    ["R27/R10: the owner's own sent mail is never bulk-skipped (inbound only)", sent({ to: [a("alice@client.test")], bulk: true }), [loc("L1", skipping)], ["L1 sync outbound ct_alice bind recipient_contact"]],
-    ["R27/R7: bulk mail from a user is internal first", msg({ from: a(COLLEAGUE_CRM), bulk: true }), [loc("L1", skipping)], ["L1 skip inbound internal"]],
-    ["R27/R8: bulk mail from a stranger is bulk_mail while on", msg({ from: a("news@shop.test"), bulk: true }), [loc("L1", skipping)], ["L1 skip inbound bulk_mail"]],
+    [
+      "R27: a contact's bulk mail is not synced while skipBulkMail is on",
+      msg({ bulk: true }),
+      [loc("L1", skipping)],
+      ["L1 skip inbound bulk_mail"],
+    ],
+    [
+      "R27: with the setting off (the default) it syncs",
+      msg({ bulk: true }),
+      [loc("L1")],
+      ["L1 sync inbound ct_alice bind sender_contact"],
+    ],
+    [
+      "R27: mail without bulk headers syncs with the setting on",
+      msg(),
+      [loc("L1", skipping)],
+      ["L1 sync inbound ct_alice bind sender_contact"],
+    ],
+    [
+      "R27/R11: bulk mail into a bound thread is not synced while on",
+      msg({ bulk: true }),
+      [bound("L1", skipping)],
+      ["L1 skip inbound bulk_mail"],
+    ],
+    [
+      "R27/R10: the owner's own sent mail is never bulk-skipped (inbound only)",
+      sent({ to: [a("alice@client.test")], bulk: true }),
+      [loc("L1", skipping)],
+      ["L1 sync outbound ct_alice bind recipient_contact"],
+    ],
+    [
+      "R27/R7: bulk mail from a user is internal first",
+      msg({ from: a(COLLEAGUE_CRM), bulk: true }),
+      [loc("L1", skipping)],
+      ["L1 skip inbound internal"],
+    ],
+    [
+      "R27/R8: bulk mail from a stranger is bulk_mail while on",
+      msg({ from: a("news@shop.test"), bulk: true }),
+      [loc("L1", skipping)],
+      ["L1 skip inbound bulk_mail"],
+    ],
     [
       "R27/R23: per location: skipped where on, synced where off",
       msg({ bulk: true }),
@@ -149,10 +297,21 @@ describe("R27: bulk mail", () => {
     ["Precedence: junk", [{ name: "Precedence", value: "junk" }], true],
     ["Precedence: first-class is not bulk", [{ name: "Precedence", value: "first-class" }], false],
     ["Auto-Submitted: auto-replied", [{ name: "Auto-Submitted", value: "auto-replied" }], true],
-    ["Auto-Submitted: auto-generated with parameters", [{ name: "Auto-Submitted", value: "auto-generated; type=x" }], true],
+    [
+      "Auto-Submitted: auto-generated with parameters",
+      [{ name: "Auto-Submitted", value: "auto-generated; type=x" }],
+      true,
+    ],
     ["Auto-Submitted: no", [{ name: "Auto-Submitted", value: "No" }], false],
     ["Auto-Submitted: no with parameters", [{ name: "Auto-Submitted", value: "no; x=y" }], false],
-    ["ordinary headers", [{ name: "From", value: "a@b.test" }, { name: "Subject", value: "List-Id" }], false],
+    [
+      "ordinary headers",
+      [
+        { name: "From", value: "a@b.test" },
+        { name: "Subject", value: "List-Id" },
+      ],
+      false,
+    ],
   ])("R27: bulk headers: %s", (_name, headers, expected) => {
     expect(isBulkMail(headers)).toBe(expected);
   });
@@ -161,8 +320,18 @@ describe("R27: bulk mail", () => {
 describe("R28: un-logged threads", () => {
   const unlogged = { threadUnlogged: true };
   it.each<[string, RoutingMessage, RoutingLocation[], string[]]>([
-    ["R28/R8: a contact's mail in an un-logged thread is not synced", msg(), [loc("L1", unlogged)], ["L1 skip inbound unlogged_thread"]],
-    ["R28/R10: the owner's mail in an un-logged thread is not synced", sent({ to: [a("alice@client.test")] }), [loc("L1", unlogged)], ["L1 skip outbound unlogged_thread"]],
+    [
+      "R28/R8: a contact's mail in an un-logged thread is not synced",
+      msg(),
+      [loc("L1", unlogged)],
+      ["L1 skip inbound unlogged_thread"],
+    ],
+    [
+      "R28/R10: the owner's mail in an un-logged thread is not synced",
+      sent({ to: [a("alice@client.test")] }),
+      [loc("L1", unlogged)],
+      ["L1 skip outbound unlogged_thread"],
+    ],
     ["R28/R11: a binding cannot bring it back", msg(), [bound("L1", unlogged)], ["L1 skip inbound unlogged_thread"]],
     [
       "R28/R23: the thread un-logged in L1 still fans out to L2 (R8)",
@@ -176,8 +345,18 @@ describe("R28: un-logged threads", () => {
       [loc("L1", unlogged), bound("L2")],
       ["L1 skip inbound unlogged_thread", "L2 sync inbound ct_alice/cv_L2 keep bound_thread"],
     ],
-    ["R28/labels: SPAM stays ignored_label", msg({ labelIds: ["SPAM"] }), [loc("L1", unlogged)], ["L1 skip inbound ignored_label"]],
-    ["R28/R7: internal mail in an un-logged thread: unlogged_thread", msg({ from: a(COLLEAGUE_CRM) }), [loc("L1", unlogged)], ["L1 skip inbound unlogged_thread"]],
+    [
+      "R28/labels: SPAM stays ignored_label",
+      msg({ labelIds: ["SPAM"] }),
+      [loc("L1", unlogged)],
+      ["L1 skip inbound ignored_label"],
+    ],
+    [
+      "R28/R7: internal mail in an un-logged thread: unlogged_thread",
+      msg({ from: a(COLLEAGUE_CRM) }),
+      [loc("L1", unlogged)],
+      ["L1 skip inbound unlogged_thread"],
+    ],
   ])("%s", (_name, message, locations, expected) => {
     expect(route(message, locations)).toEqual(expected);
   });

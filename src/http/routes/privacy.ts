@@ -7,7 +7,14 @@ import { purgeEntries } from "../../privacy/purge";
 import { JSON_BODY_LIMIT_BYTES, limitBody } from "../middleware/body-limit";
 import { newRouter } from "../router";
 import { BEARER_AUTH, errorResponses, jsonContent } from "../schemas/common";
-import { Erasure, ErasureParams, LocationPrivacy, PurgeAnswer, PurgeBody, PutLocationPrivacyBody } from "../schemas/privacy";
+import {
+  Erasure,
+  ErasureParams,
+  LocationPrivacy,
+  PurgeAnswer,
+  PurgeBody,
+  PutLocationPrivacyBody,
+} from "../schemas/privacy";
 import { LocationIdParam } from "../schemas/provisioning";
 
 /** Mounted at /v1/locations/{locationId}/privacy: R27's settings, R28's purge and erasure progress. */
@@ -72,8 +79,14 @@ privacyRoutes.openapi(
       "`remaining` says how many still match: repeat the request until it is 0.",
     security: BEARER_AUTH,
     middleware: [limitBody(JSON_BODY_LIMIT_BYTES)] as const,
-    request: { params: LocationIdParam, body: { required: true, content: { "application/json": { schema: PurgeBody } } } },
-    responses: { 200: jsonContent(PurgeAnswer, "What matched and what was removed"), ...errorResponses(400, 401, 403, 404, 413) },
+    request: {
+      params: LocationIdParam,
+      body: { required: true, content: { "application/json": { schema: PurgeBody } } },
+    },
+    responses: {
+      200: jsonContent(PurgeAnswer, "What matched and what was removed"),
+      ...errorResponses(400, 401, 403, 404, 413),
+    },
   }),
   async (c) => {
     const { locationId } = c.req.valid("param");
@@ -89,7 +102,10 @@ privacyRoutes.openapi(
     summary: "Progress of a contact's erasure (R28): running until every message and stored byte is gone",
     security: BEARER_AUTH,
     request: { params: ErasureParams },
-    responses: { 200: jsonContent(z.object({ erasure: Erasure }), "The erasure"), ...errorResponses(400, 401, 403, 404) },
+    responses: {
+      200: jsonContent(z.object({ erasure: Erasure }), "The erasure"),
+      ...errorResponses(400, 401, 403, 404),
+    },
   }),
   async (c) => {
     const { locationId, contactId } = c.req.valid("param");

@@ -29,13 +29,19 @@ export const LocationPrivacy = z
 
 /** Fields left out keep their value: a PUT that names one setting never wipes a list by accident. */
 export const PutLocationPrivacyBody = z
-  .strictObject({ neverLog: NeverLogEntries.optional(), internalDomains: InternalDomains.optional(), skipBulkMail: z.boolean().optional() })
+  .strictObject({
+    neverLog: NeverLogEntries.optional(),
+    internalDomains: InternalDomains.optional(),
+    skipBulkMail: z.boolean().optional(),
+  })
   .openapi("PutLocationPrivacyBody");
 
 export const UserPrivacy = z.object({ neverLog: z.array(z.string()) }).openapi("UserPrivacy");
 
 /** Like the location's: a field left out keeps its value. */
-export const PutUserPrivacyBody = z.strictObject({ neverLog: NeverLogEntries.optional() }).openapi("PutUserPrivacyBody");
+export const PutUserPrivacyBody = z
+  .strictObject({ neverLog: NeverLogEntries.optional() })
+  .openapi("PutUserPrivacyBody");
 
 export const UserPrivacyParams = MemberParams;
 
