@@ -43,7 +43,7 @@ const bindingNames = z
     return list;
   });
 
-/** API.md's configuration table: every setting, its type and its default. */
+/** docs/api.md's configuration table: every setting, its type and its default. */
 export const ConfigSchema = z.object({
   GOOGLE_CLIENT_ID: required,
   GOOGLE_CLIENT_SECRET: required,

@@ -1,6 +1,6 @@
 /**
  * Gmail's per-mailbox quota as Google enforces it, pure arithmetic on [time, units] pairs: the per-minute
- * quota, and a moving average over a short window (RULES.md, reading 9): no `averageSeconds` window may take
+ * quota, and a moving average over a short window (docs/rules.md, reading 9): no `averageSeconds` window may take
  * more than that many seconds of the per-second rate (the minute's figure ÷ 60). Spending a minute's budget
  * in its first seconds is refused, as Google refuses it.
  */

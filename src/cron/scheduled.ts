@@ -2,6 +2,7 @@ import { directoryDb } from "../db/database";
 import { purgeExpiredStateUses } from "../db/oauth-state-uses";
 import type { Env } from "../env";
 import { enqueueDueMailboxTasks } from "./fan-out";
+import { purgeExpiredDecisions } from "./purge-decisions";
 
 /**
  * The cron (every 5 minutes): hands every due mailbox's renewal (R3) and catch-up (R22) to the MAILBOX_TASKS
@@ -12,4 +13,5 @@ export async function runScheduled(controller: Pick<ScheduledController, "schedu
   const now = controller.scheduledTime;
   await enqueueDueMailboxTasks(env, now);
   await purgeExpiredStateUses(directoryDb(env), now);
+  await purgeExpiredDecisions(env, now);
 }

@@ -53,6 +53,10 @@ export function removalStatements(locationId: string, messages: readonly Removab
       WHERE body_key IS NOT NULL
       ON CONFLICT DO NOTHING`,
     sql`DELETE FROM attachments WHERE location_id = ${locationId} AND message_id IN ${ids(messageIds)}`,
+    // R30's decisions keep their verdict but no longer point at a removed row (explain names no removed id).
+    sql`UPDATE sync_decisions SET message_id = NULL WHERE location_id = ${locationId}
+      AND (mailbox_address, gmail_message_id) IN (SELECT gmail_mailbox, gmail_message_id FROM messages
+        WHERE location_id = ${locationId} AND id IN ${ids(messageIds)} AND gmail_message_id IS NOT NULL)`,
     sql`DELETE FROM messages WHERE location_id = ${locationId} AND id IN ${ids(messageIds)}`,
     sql`UPDATE idempotency_keys SET response_status = 404, response_body = ${REDACTED_ANSWER}
       WHERE location_id = ${locationId} AND message_id IN ${ids(messageIds)} AND state = 'done'`,

@@ -66,9 +66,15 @@ export async function storeMessages(
   db: Database,
   items: readonly StoreMessageInput[],
   now: number,
+  options: { alsoInBatch?: readonly SQL[] } = {},
 ): Promise<(StoredMessage | null)[]> {
+  // Statements that must commit with the rows, run after them (R30: the sync's decisions about them).
+  const alsoInBatch = options.alsoInBatch ?? [];
   const locationId = items[0]?.locationId;
-  if (locationId === undefined) return [];
+  if (locationId === undefined) {
+    if (alsoInBatch.length > 0) await runBatch(db, [...alsoInBatch]);
+    return [];
+  }
   if (items.some((item) => item.locationId !== locationId)) {
     throw new Error("storeMessages: every item of one call must belong to the same location");
   }
@@ -100,6 +106,7 @@ export async function storeMessages(
   const created = recordMessageEvents("message.created", locationId, keys.map((key) => key.newId), now);
   writes.push(...created.statements);
 
+  writes.push(...alsoInBatch);
   const results = await runBatch(db, [...writes, ...keys.map(selectStoredCopy)]);
   const copies = results.slice(writes.length);
 

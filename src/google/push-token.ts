@@ -15,7 +15,7 @@ export function bearerToken(authorization: string | null | undefined): string | 
 }
 
 /**
- * A Pub/Sub push's OIDC token (API.md "Gmail push"). Checked: RS256 signature against Google's cached
+ * A Pub/Sub push's OIDC token (docs/api.md "Gmail push"). Checked: RS256 signature against Google's cached
  * keys (alg:none and HMAC are refused by the algorithm list), issuer, audience, expiry at `now`, and the
  * push service account's email with email_verified. Anyone can POST to the webhook: this is the gate.
  */

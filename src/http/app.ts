@@ -10,11 +10,14 @@ import { newRouter } from "./router";
 import { adminRoutes } from "./routes/admin";
 import { contactRoutes } from "./routes/contacts";
 import { conversationRoutes } from "./routes/conversations";
+import { docsRoutes } from "./routes/docs";
 import { locationRoutes } from "./routes/locations";
 import { mailboxRoutes } from "./routes/mailbox";
 import { memberRoutes } from "./routes/members";
 import { messageRoutes } from "./routes/messages";
 import { sendRoutes } from "./routes/messages-send";
+import { settingsPageRoutes } from "./routes/settings-page";
+import { syncProofRoutes } from "./routes/sync-proof";
 import { metaRoutes } from "./routes/meta";
 import { unlogRoutes } from "./routes/messages-unlog";
 import { oauthCallbackRoutes } from "./routes/oauth-callback";
@@ -43,6 +46,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.use(`${LOCATION}/:group/*`, requireLocation);
 
   app.route("/", metaRoutes);
+  app.route("/", docsRoutes);
   app.route("/webhooks", webhookRoutes);
   app.route("/v1/users", userRoutes);
   app.route("/v1/admin", adminRoutes);
@@ -54,10 +58,12 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route(`${LOCATION}/messages`, sendRoutes);
   app.route(`${LOCATION}/messages`, unlogRoutes);
   app.route(`${LOCATION}/users`, mailboxRoutes);
+  app.route(`${LOCATION}/users`, syncProofRoutes);
   app.route(`${LOCATION}/users`, userPrivacyRoutes);
   app.route(`${LOCATION}/privacy`, privacyRoutes);
   app.route("/oauth/google", oauthStartRoutes);
   app.route("/oauth/google", oauthCallbackRoutes);
+  app.route("/connect", settingsPageRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
@@ -67,7 +73,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   });
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
-    info: { title: "crm-gmail-sync", version: "1.0.0", description: "Gmail two-way sync for the CRM: the API of API.md." },
+    info: { title: "crm-gmail-sync", version: "1.0.0", description: "Gmail two-way sync for the CRM: the API of docs/api.md." },
   });
 
   app.notFound((c) => {

@@ -1,5 +1,7 @@
 import { compareHistoryIds } from "../sync/history-fold";
 import { nextMessageAttemptAt, type SyncProgress } from "../sync/plan";
+import { resetReconciliation } from "./reconcile-state";
+import { noteParked } from "./sync-seen";
 import { ensureStateStorage, resetStateQueues } from "./state-queue";
 
 /**
@@ -206,6 +208,7 @@ export function recordFailure(sql: SqlStorage, id: string, error: string, now: n
     now,
   );
   sql.exec("DELETE FROM sync_pending WHERE message_id = ?", id);
+  noteParked(sql, id);
   return true;
 }
 
@@ -216,6 +219,8 @@ export function countParked(sql: SqlStorage): number {
 /** Forgets queued work and scan progress (a new connection starts from its own cursor, R2). Parked rows stay. */
 export function resetSync(sql: SqlStorage): void {
   sql.exec("DELETE FROM sync_pending");
+  sql.exec("DELETE FROM sync_healing");
+  resetReconciliation(sql);
   resetStateQueues(sql);
   sql.exec(
     "UPDATE sync_state SET notified_history_id = NULL, wanted = 0, scan_kind = NULL, scan_page_token = NULL, scan_query = NULL, scan_target = NULL, failures = 0, retry_at = NULL, last_error = NULL WHERE id = 1",

@@ -59,7 +59,7 @@ export interface KeyClaim {
 }
 
 /**
- * Runs `run` once per (location, key, body) for 24 hours (API.md, R25). A repeat with the same body gets
+ * Runs `run` once per (location, key, body) for 24 hours (docs/api.md, R25). A repeat with the same body gets
  * the stored answer; with another body 422; while the first runs, it waits up to IDEMPOTENCY_WAIT_MS and
  * then gets 409. A failed run (thrown AppError or anything else) releases the key (releaseIdempotencyKey).
  */

@@ -13,7 +13,7 @@ export const QUOTA_WINDOW_MS = 60_000;
  */
 export const QUOTA_SAFETY_RATIO = 0.97;
 /**
- * Google enforces the per-user quota as a moving average over short windows (RULES.md, reading 9), not as a
+ * Google enforces the per-user quota as a moving average over short windows (docs/rules.md, reading 9), not as a
  * minute's budget: no second may take more than its share (the minute's figure ÷ 60), and the small burst
  * Google tolerates (two seconds' worth) is never leaned on: two seconds together stay under two shares.
  */
@@ -95,7 +95,7 @@ export function pruneQuotaSpends(spent: readonly QuotaSpend[], now: number): Quo
 // ---- (b) R16 rolling-24h send cap ----
 
 export const SEND_CAP_WINDOW_MS = 24 * 60 * 60_000;
-/** API.md: when Gmail refuses a send for its sending limit without naming a time, block for one hour. */
+/** docs/api.md: when Gmail refuses a send for its sending limit without naming a time, block for one hour. */
 export const GMAIL_SEND_BLOCK_DEFAULT_MS = 60 * 60_000;
 
 export interface SendCapInput {
@@ -107,7 +107,7 @@ export interface SendCapInput {
   blockedUntil?: number | null;
 }
 
-/** The cap at `now`; `limit/used/remaining/nextAvailableAt` is API.md's sendQuota shape. */
+/** The cap at `now`; `limit/used/remaining/nextAvailableAt` is docs/api.md's sendQuota shape. */
 export interface SendCapState {
   allowed: boolean;
   limit: number;

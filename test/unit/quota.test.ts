@@ -155,7 +155,7 @@ describe("sendCapAt (R16)", () => {
 describe("gmailSendBlockUntil", () => {
   it.each<[string, number | null, number]>([
     ["the time Gmail named", NOW + 5 * H, NOW + 5 * H],
-    ["one hour when Gmail named none (API.md)", null, NOW + H],
+    ["one hour when Gmail named none (docs/api.md)", null, NOW + H],
     ["one hour when the named time is already past", NOW - 1, NOW + H],
   ])("%s", (_name, retryAt, expected) => {
     expect(gmailSendBlockUntil(retryAt, NOW)).toBe(expected);

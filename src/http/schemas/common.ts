@@ -63,7 +63,7 @@ const ERROR_DESCRIPTIONS = {
   502: "gmail_error: Gmail refused; error.details is {status, reason}",
 } as const;
 
-/** The error answers a route may give, each with the one error body of API.md. */
+/** The error answers a route may give, each with the one error body of docs/api.md. */
 export function errorResponses(...statuses: (keyof typeof ERROR_DESCRIPTIONS)[]) {
   return Object.fromEntries(
     statuses.map((status) => [

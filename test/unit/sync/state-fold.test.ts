@@ -10,7 +10,10 @@ describe("R26: foldStateChanges", () => {
       { id: "2", labelsAdded: [{ message: message("a", ["INBOX", "UNREAD"]), labelIds: ["UNREAD"] }] },
       { id: "3", labelsAdded: [{ message: message("b", ["TRASH", "UNREAD"]), labelIds: ["TRASH"] }] },
     ]);
-    expect(Object.fromEntries(changes)).toEqual({ a: { unread: true, trashed: false }, b: { unread: true, trashed: true } });
+    expect(Object.fromEntries(changes)).toEqual({
+      a: { unread: true, trashed: false },
+      b: { unread: true, trashed: true },
+    });
   });
 
   it("R26: without the message's labels, the changed labels say what moved; other labels say nothing", () => {
@@ -28,7 +31,10 @@ describe("R26: foldStateChanges", () => {
       { id: "2", messagesAdded: [{ message: message("z", ["INBOX", "UNREAD"]) }] },
     ]);
     expect(Object.fromEntries(changes)).toEqual({ a: { deleted: true } });
-    expect(applyStateChange({ unread: true, gmailState: "deleted" }, { trashed: false })).toEqual({ unread: true, gmailState: "deleted" });
+    expect(applyStateChange({ unread: true, gmailState: "deleted" }, { trashed: false })).toEqual({
+      unread: true,
+      gmailState: "deleted",
+    });
   });
 });
 
@@ -36,7 +42,11 @@ describe("R26: applyStateChange", () => {
   it.each([
     [{ unread: true, gmailState: "present" as const }, { unread: false }, { unread: false, gmailState: "present" }],
     [{ unread: false, gmailState: "present" as const }, { trashed: true }, { unread: false, gmailState: "trashed" }],
-    [{ unread: false, gmailState: "trashed" as const }, { trashed: false, unread: true }, { unread: true, gmailState: "present" }],
+    [
+      { unread: false, gmailState: "trashed" as const },
+      { trashed: false, unread: true },
+      { unread: true, gmailState: "present" },
+    ],
     [{ unread: false, gmailState: "trashed" as const }, { deleted: true }, { unread: false, gmailState: "deleted" }],
     [{ unread: false, gmailState: "present" as const }, {}, { unread: false, gmailState: "present" }],
   ])("%o + %o → %o (twice gives the same)", (row, change, expected) => {
