@@ -45,8 +45,16 @@ function countingQueues(env) {
   if (!tasks) return env;
   const stats = queueStats();
   const counted = {
-    send: (body, options) => ((stats.sendBatchCalls += 1), (stats.sent += 1), tasks.send(body, options)),
-    sendBatch: (messages, options) => ((stats.sendBatchCalls += 1), (stats.sent += messages.length), tasks.sendBatch(messages, options)),
+    send: (body, options) => {
+      stats.sendBatchCalls += 1;
+      stats.sent += 1;
+      return tasks.send(body, options);
+    },
+    sendBatch: (messages, options) => {
+      stats.sendBatchCalls += 1;
+      stats.sent += messages.length;
+      return tasks.sendBatch(messages, options);
+    },
   };
   return { ...env, MAILBOX_TASKS: counted };
 }
