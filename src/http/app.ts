@@ -26,6 +26,8 @@ import { privacyRoutes } from "./routes/privacy";
 import { userPrivacyRoutes } from "./routes/user-privacy";
 import { userRoutes } from "./routes/users";
 import { webhookRoutes } from "./routes/webhook";
+import { webhookSubscriptionRoutes } from "./routes/webhooks";
+import { eventRoutes } from "./routes/events";
 
 export type { AppEnv } from "./context";
 
@@ -58,6 +60,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route(`${LOCATION}/messages`, sendRoutes);
   app.route(`${LOCATION}/messages`, unlogRoutes);
   app.route(`${LOCATION}/users`, mailboxRoutes);
+  app.route(`${LOCATION}/webhooks`, webhookSubscriptionRoutes);
+  app.route(`${LOCATION}/events`, eventRoutes);
   app.route(`${LOCATION}/users`, syncProofRoutes);
   app.route(`${LOCATION}/users`, userPrivacyRoutes);
   app.route(`${LOCATION}/privacy`, privacyRoutes);

@@ -4,6 +4,7 @@ import type { ConversationRow } from "../db/conversations";
 import type { LocationRow } from "../db/locations";
 import type { AttachmentRow, MessageWithAttachments } from "../db/messages";
 import type { UserRow } from "../db/users";
+import type { EventPresenters } from "../events/render";
 import type { Contact } from "./schemas/contacts";
 import type { Attachment, Conversation, Message } from "./schemas/messages";
 import type { Location, User } from "./schemas/provisioning";
@@ -94,3 +95,6 @@ export function presentMessage(row: MessageWithAttachments): z.infer<typeof Mess
     attachments: row.attachments.map(presentAttachment),
   };
 }
+
+/** What an event's data carries (R29): the same shapes as the API's answers (events/render.ts). */
+export const eventPresenters: EventPresenters = { message: presentMessage, contact: presentContact };
