@@ -3,7 +3,7 @@ import { findFirstContactByEmail, insertContactWithEvent, type ContactRow } from
 import { directoryDb, locationDb, type Database } from "../db/database";
 import { loadLocationUserAddresses } from "../db/location-users";
 import type { LocationRow } from "../db/locations";
-import { findMessageByMessageIdHeader, storeMessages } from "../db/message-store";
+import { findMessageByMessageIdHeader, storeMessages } from "../db/messages/store";
 import type { Env } from "../env";
 import { relayEvents } from "../events/relay";
 import { parseRawMessage } from "../mail/parse-raw";

@@ -31,7 +31,7 @@ export async function findContactConversationId(
  * the conversation's thread bindings go at once, so from this moment every route answers 404 for them and for
  * the messages still waiting to be removed (a message is readable only while its conversation exists).
  * A sync routed before this moment cannot bring them back: the store creates a conversation only for a
- * contact that exists (message-statements.ts insertConversation).
+ * contact that exists (messages/statements.ts insertConversation).
  */
 export function startErasureStatements(
   erasure: { locationId: string; contactId: string; conversationId: string | null },

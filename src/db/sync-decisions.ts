@@ -5,7 +5,7 @@ import { syncDecisions } from "./schema";
 
 /*
  * R30's record of what the sync decided, per location of a mailbox. Decisions for a chunk of messages go
- * into the same D1 batch as the rows they produce (message-store.ts `alsoInBatch`), so a decision never
+ * into the same D1 batch as the rows they produce (messages/store.ts `alsoInBatch`), so a decision never
  * exists without its rows, nor rows without their decision.
  */
 

@@ -5,7 +5,7 @@ import { unloggedThreads } from "./schema";
 /**
  * R28: the thread leaves the location for good. The tombstone keeps every later message of it out, also one
  * that a sync routed before the tombstone existed: the message store's insert checks it in its own batch
- * (message-statements.ts notUnlogged). The binding goes with it.
+ * (messages/statements.ts admitMessage). The binding goes with it.
  */
 export function unlogThreadStatements(locationId: string, mailbox: string, threadId: string, now: number): SQL[] {
   return [

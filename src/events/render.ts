@@ -1,7 +1,7 @@
 import { getContact, type ContactRow } from "../db/contacts";
 import type { Database } from "../db/database";
 import type { EventRow } from "../db/events";
-import { getMessage, type MessageWithAttachments } from "../db/messages";
+import { getMessage, type MessageWithAttachments } from "../db/messages/read";
 import type { EventRecords } from "./types";
 
 /**

@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import type { ContactRow } from "../db/contacts";
 import type { ConversationRow } from "../db/conversations";
 import type { LocationRow } from "../db/locations";
-import type { AttachmentRow, MessageWithAttachments } from "../db/messages";
+import type { AttachmentRow, MessageWithAttachments } from "../db/messages/read";
 import type { UserRow } from "../db/users";
 import type { EventPresenters } from "../events/render";
 import type { Contact } from "./schemas/contacts";

@@ -1,6 +1,6 @@
 import { directoryDb, locationDb } from "../db/database";
 import { setConnectionStatus, upsertConnection, type StatusReason } from "../db/connections";
-import { upsertMailboxRow } from "../db/mailboxes";
+import { upsertMailboxRow } from "../db/mailboxes/directory";
 import type { Env } from "../env";
 import { relayEvents } from "../events/relay";
 import type { Connection } from "./connections";

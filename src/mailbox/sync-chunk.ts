@@ -1,5 +1,5 @@
 import { locationDb, type Database } from "../db/database";
-import { storeMessages, type StoreMessageInput, type StoredMessage } from "../db/message-store";
+import { storeMessages, type StoreMessageInput, type StoredMessage } from "../db/messages/store";
 import { recordDecisions, type DecisionInput } from "../db/sync-decisions";
 import { recordParkedWithEvents } from "../events/mailbox-problems";
 import { relayEvents } from "../events/relay";

@@ -1,5 +1,5 @@
 import { locationDb } from "../db/database";
-import { getMessage } from "../db/messages";
+import { getMessage } from "../db/messages/read";
 import { threadMessages } from "../db/removal-selects";
 import { unlogThreadStatements } from "../db/unlogged-threads";
 import { removeStep, REMOVAL_STEP_MESSAGES, type RemovalEnv } from "./remove-step";

@@ -2,7 +2,7 @@ import { findFirstContactsByEmails } from "../db/contacts";
 import { directoryDb, locationDb } from "../db/database";
 import { loadLocationUserAddresses } from "../db/location-users";
 import { getLocationPrivacy, getUserNeverLog } from "../db/privacy-settings";
-import { findActiveThreadBindings } from "../db/thread-binding-lookup";
+import { findActiveThreadBindings } from "../db/thread-bindings/lookup";
 import { findUnloggedThreads } from "../db/unlogged-threads";
 import type { Env } from "../env";
 import { toNeverLogList } from "../privacy/entries";

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { insertContact } from "../../src/db/contacts";
 import { locationDb } from "../../src/db/database";
 import { provisionLocation } from "../../src/db/locations";
-import { storeMessages } from "../../src/db/message-store";
+import { storeMessages } from "../../src/db/messages/store";
 import { runBatch } from "../../src/db/run-batch";
 import { eventDeliveries, events, webhooks } from "../../src/db/schema";
 import { recordEvent, recordMessageEvents } from "../../src/events/outbox";

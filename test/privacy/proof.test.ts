@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { locationDb } from "../../src/db/database";
-import { storeMessages } from "../../src/db/message-store";
+import { storeMessages } from "../../src/db/messages/store";
 import { recordDecisions } from "../../src/db/sync-decisions";
 import { api, locationToken } from "../support/api";
 import { advanceClock, deliver, PUSH_SPACING_MS, uniqueEmail } from "../support/google";

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { storeMessages } from "../../src/db/message-store";
+import { storeMessages } from "../../src/db/messages/store";
 import { locationDb } from "../../src/db/database";
 import { api, createLocation, locationToken } from "../support/api";
 import { advanceClock, deliver, PUSH_SPACING_MS, uniqueEmail } from "../support/google";
