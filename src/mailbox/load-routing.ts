@@ -6,8 +6,8 @@ import { findActiveThreadBindings } from "../db/thread-bindings/lookup";
 import { findUnloggedThreads } from "../db/unlogged-threads";
 import type { Env } from "../env";
 import { toNeverLogList } from "../privacy/entries";
-import type { GmailMessage } from "./gmail-message";
-import { candidateAddresses, type LocationRoutingData } from "./route-chunk";
+import type { GmailMessage } from "../sync/gmail-message";
+import { candidateAddresses, type LocationRoutingData } from "../sync/route-chunk";
 
 /** A location where the mailbox owner has the mailbox actively connected. */
 export interface ActiveConnection {
