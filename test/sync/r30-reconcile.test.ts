@@ -65,6 +65,28 @@ describe("R30: the daily reconciliation finds what history never reported", () =
     expect(await today(owner)).toMatchObject({ seen: 4, stored: 4, healed: 3 });
   });
 
+  it("R30: every active mailbox reconciles by itself once its daily slot comes, woken like the catch-up", async () => {
+    const owner = await connectedOwner();
+    const connectedAt = Date.now();
+    const ann = await addContact(owner.locationId, mail("ann"));
+    await deliver(owner.address, { from: ann.email, to: owner.address, subject: "Hidden", hideFromHistory: true });
+    await pushAndSync(owner.address);
+    // The first slot is set at the first idle sync: within a day of connecting, an hour at least.
+    const slot = Number((await reconcileState(owner.address)).due_at);
+    expect(slot).toBeGreaterThanOrEqual(connectedAt + 3_600_000 - 5_000);
+    expect(slot).toBeLessThan(connectedAt + 86_400_000);
+    expect(await messagesOf(owner.locationId)).toEqual([]);
+
+    // The slot comes (moved to now here); the cron's catch-up wakes the mailbox, nobody asked for a reconciliation.
+    const due = Date.now() - 1_000;
+    await runInDurableObject(mailboxStub(env, owner.address), (_instance, state) => state.storage.sql.exec("UPDATE reconcile_state SET due_at = ?", due));
+    await syncNow(owner.address);
+    expect((await messagesOf(owner.locationId)).map((m) => m.subject)).toEqual(["Hidden"]);
+    expect(await today(owner)).toMatchObject({ healed: 1 });
+    // The next one is a day later, at the same time of day.
+    expect(await reconcileState(owner.address)).toMatchObject({ due_at: due + 86_400_000, requested_at: null, run_started_at: null });
+  });
+
   it("R30: with nothing missing a reconciliation costs a few list pages and one history read, nothing else", async () => {
     const owner = await connectedOwner();
     const ann = await addContact(owner.locationId, mail("ann"));
