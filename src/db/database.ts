@@ -5,7 +5,7 @@ import type { Env } from "../env";
 import { AppError } from "../errors";
 import * as schema from "./schema";
 
-/** `$client` is the D1 binding itself, for the few batches drizzle cannot express (message-store.ts). */
+/** `$client` is the D1 binding itself, for the few batches drizzle cannot express (messages/store.ts). */
 export type Database = DrizzleD1Database<typeof schema> & { $client: D1Database };
 
 /*

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { insertContact } from "../../src/db/contacts";
 import { locationDb } from "../../src/db/database";
-import { storeMessages } from "../../src/db/message-store";
+import { storeMessages } from "../../src/db/messages/store";
 import { parseRawMessage } from "../../src/mail/parse-raw";
 import { api } from "../support/api";
 import { base64Lines, deliver, mime, NOW, provision, snapshotLocation, trustedResults } from "./support";

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { insertContact } from "../../src/db/contacts";
 import { locationDb } from "../../src/db/database";
 import { provisionLocation } from "../../src/db/locations";
-import { storeMessages, type StoreMessageInput } from "../../src/db/message-store";
+import { storeMessages, type StoreMessageInput } from "../../src/db/messages/store";
 import { attachments, conversations, messages, threadBindings } from "../../src/db/schema";
 import type { AttachmentFacts, MessageFacts } from "../../src/mail/message-facts";
 

@@ -1,10 +1,10 @@
 import { and, eq, type SQL } from "drizzle-orm";
-import type { MessageFacts } from "../mail/message-facts";
-import type { Database } from "./database";
-import { recordMessageEvents } from "../events/outbox";
-import { newId } from "./ids";
-import { runBatch } from "./run-batch";
-import { messages } from "./schema";
+import type { MessageFacts } from "../../mail/message-facts";
+import type { Database } from "../database";
+import { recordMessageEvents } from "../../events/outbox";
+import { newId } from "../ids";
+import { runBatch } from "../run-batch";
+import { messages } from "../schema";
 import {
   bindThread,
   insertAttachments,
@@ -14,7 +14,7 @@ import {
   selectStoredCopy,
   type MessageClass,
   type MessageKey,
-} from "./message-statements";
+} from "./statements";
 
 /** A message as Gmail knows it; `mailbox` is the normalised Google address. */
 export interface GmailMessageRef {
