@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { directoryDb } from "../../db/database";
-import { getMailboxRow } from "../../db/mailboxes";
+import { getMailboxRow } from "../../db/mailboxes/directory";
 import { countIgnoredPush, type IgnoredPushReason } from "../../db/webhook-ignored";
 import { AppError } from "../../errors";
 import { verifyPushToken, bearerToken } from "../../google/push-token";
