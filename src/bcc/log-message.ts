@@ -8,7 +8,6 @@ import type { Env } from "../env";
 import { relayEvents } from "../events/relay";
 import { parseRawMessage } from "../mail/parse-raw";
 import { readRawHeaders } from "../mail/raw-headers";
-import { putAttachmentContents } from "./attachment-storage";
 import { decideSenderAuthentication, findTrustedResults } from "./authentication-results";
 import { domainOf, pickContactRecipient } from "./logging-rules";
 import { syntheticMessageId } from "./message-fingerprint";
@@ -63,10 +62,10 @@ export async function logBccMessage(ctx: LogContext, location: LocationRow, raw:
   const contact =
     (await findFirstContactByEmail(db, location.id, recipient.email)) ??
     (await insertContact(db, { locationId: location.id, email: recipient.email, name: recipient.name, assignedUserId: loggingUserId }, ctx.now));
-  // Content first, rows second: a row never points at content that is not there.
-  const storageKeys = await putAttachmentContents(ctx.env.ATTACHMENTS, location.id, messageIdHeader, facts.attachments);
+  // Attachment content and large bodies go to R2 inside storeMessages, before the rows (R19, R31).
   const [stored] = await storeMessages(
     db,
+    ctx.env.ATTACHMENTS,
     [
       {
         locationId: location.id,
@@ -76,7 +75,6 @@ export async function logBccMessage(ctx: LogContext, location: LocationRow, raw:
         provider: null,
         status: "sent",
         facts: { ...facts, messageIdHeader },
-        attachmentStorageKeys: storageKeys,
       },
     ],
     ctx.now,

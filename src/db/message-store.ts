@@ -1,4 +1,6 @@
 import { and, eq, sql, type SQL } from "drizzle-orm";
+import { messagePrefix } from "../content/layout";
+import { discardContent, keepMessageContent, type KeptContent } from "../content/message-content";
 import type { MessageFacts } from "../mail/message-facts";
 import type { Database } from "./database";
 import { recordMessageEvents } from "../events/outbox";
@@ -36,8 +38,6 @@ export interface StoreMessageInput extends MessageClass {
   bindThread?: { mailbox: string; threadId: string; takeOver?: boolean } | null;
   /** R26: Gmail's UNREAD label at fetch time (synced mail only; everything else starts read). */
   unread?: boolean;
-  /** Where each attachment's content is kept (R2 key), index for index with facts.attachments. */
-  attachmentStorageKeys?: readonly (string | null)[];
 }
 
 export interface StoredMessage {
@@ -52,15 +52,18 @@ export interface StoredMessage {
 }
 
 /**
- * The one writer of messages (Gmail sync, BCC logging, CRM sends). All items go in one D1 batch, which
- * D1 runs as one transaction, and every statement is idempotent: the conversation is created on first
- * use, a message hitting a unique index (Gmail id R15, Message-ID R21) is not stored again and neither
- * are its attachments, counters are recounted from the rows. Running the same call twice changes nothing.
- * All items must belong to one location: one call writes one location's database. Each message stored
- * gets its message.created event in the same batch (R29): the caller relays `eventId`s after the call.
+ * The one writer of messages (Gmail sync, BCC logging, CRM sends). Content that does not belong in a row
+ * (large bodies, attachments we keep) goes to R2 first (content/message-content.ts, R31); then all items
+ * go in one D1 batch, which D1 runs as one transaction, and every statement is idempotent: the conversation
+ * is created on first use, a message hitting a unique index (Gmail id R15, Message-ID R21) is not stored
+ * again and neither are its attachments, counters are recounted from the rows. Running the same call twice
+ * changes nothing; a duplicate's R2 objects are removed again. All items must belong to one location: one
+ * call writes one location's database. Each message stored gets its message.created event in the same
+ * batch (R29): the caller relays `eventId`s after the call.
  */
 export async function storeMessages(
   db: Database,
+  bucket: R2Bucket,
   items: readonly StoreMessageInput[],
   now: number,
 ): Promise<StoredMessage[]> {
@@ -75,14 +78,19 @@ export async function storeMessages(
     messageIdHeader: item.facts.messageIdHeader,
     gmail: item.gmail ? { mailbox: item.gmail.mailbox, messageId: item.gmail.messageId } : null,
   }));
+  // Content first, rows second: a row never points at content that is not there.
+  const kept = await Promise.all(
+    items.map((item, i) => keepMessageContent(bucket, messagePrefix(locationId, item.contactId, keys[i]?.newId ?? ""), item.facts)),
+  );
 
   const writes: SQL[] = [];
   items.forEach((item, i) => {
     const key = keys[i] as MessageKey;
+    const content = kept[i] as KeptContent;
     writes.push(
       insertConversation(key, item.contactId, newId("cv"), now),
-      insertMessage(key, { ...item, gmailThreadId: item.gmail?.threadId ?? null }, now),
-      ...insertAttachments(key, item.facts.attachments, item.attachmentStorageKeys ?? [], () => newId("att")),
+      insertMessage(key, { ...item, gmailThreadId: item.gmail?.threadId ?? null, bodies: content }, now),
+      ...insertAttachments(key, item.facts.attachments, content.attachmentKeys, () => newId("att")),
     );
   });
   items.forEach((item, i) => {
@@ -99,13 +107,16 @@ export async function storeMessages(
   const results = await runBatch(db, [...writes, ...keys.map(selectStoredCopy)]);
   const copies = results.slice(writes.length);
 
-  return keys.map((key, i) => {
+  const stored = keys.map((key, i) => {
     const row = copies[i]?.results[0] as { id: string; conversationId: string; contactId: string } | undefined;
     if (!row) throw new Error(`storeMessages: message ${key.newId} is neither stored nor a duplicate`);
     const isNew = row.id === key.newId;
     const eventId = isNew ? (created.eventIds[i] ?? null) : null;
     return { messageId: row.id, conversationId: row.conversationId, contactId: row.contactId, created: isNew, eventId };
   });
+  // Objects are named after the row they were written for: a duplicate's point at no row.
+  await discardContent(bucket, stored.flatMap((s, i) => (s.created ? [] : (kept[i]?.written ?? []))));
+  return stored;
 }
 
 /**

@@ -118,7 +118,7 @@ async function storeRouted(
     const db = await locationDb(env, locationId);
     subrequests += 1;
     try {
-      await relayStored(env, db, locationId, await storeMessages(db, items, now), now);
+      await relayStored(env, db, locationId, await storeMessages(db, env.ATTACHMENTS, items, now), now);
       continue;
     } catch (error) {
       log.warn("sync_store_batch_failed", { locationId, count: items.length, error });
@@ -126,7 +126,7 @@ async function storeRouted(
     for (const item of items) {
       subrequests += 1;
       try {
-        await relayStored(env, db, locationId, await storeMessages(db, [item], now), now);
+        await relayStored(env, db, locationId, await storeMessages(db, env.ATTACHMENTS, [item], now), now);
       } catch (error) {
         failed.set(item.gmail?.messageId ?? "", `store: ${error instanceof Error ? error.message : String(error)}`);
       }

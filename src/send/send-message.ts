@@ -1,10 +1,7 @@
 import type { Config } from "../config";
-import { locationDb } from "../db/database";
-import { getMessage } from "../db/messages";
 import type { Env } from "../env";
 import { AppError } from "../errors";
 import type { SendMessageBody } from "../http/schemas/send";
-import { presentMessage } from "../http/present";
 import { replySubject } from "../mail/reply-subject";
 import { validateOutgoingMessage } from "../mail/validate-outgoing";
 import type { KeyClaim } from "./idempotency";
@@ -17,13 +14,13 @@ import { sendViaLocation } from "./send-via-location";
 
 /**
  * POST /v1/locations/{loc}/messages once validated (R17 already checked): loads and checks what the send
- * names, picks the provider (R13, R18), sends, and answers the stored message as API.md shows it.
+ * names, picks the provider (R13, R18), sends, and answers the stored message's id.
  */
 export async function sendMessage(
   env: Env,
   config: Config,
   input: { locationId: string; body: SendMessageBody; claim: KeyClaim | null; now: number },
-): Promise<{ message: ReturnType<typeof presentMessage> }> {
+): Promise<string> {
   const { locationId, body } = input;
   const context = await loadSendContext(env, locationId, body);
   const plan = planProvider(body.kind, context.connection);
@@ -66,9 +63,7 @@ export async function sendMessage(
       now: input.now,
     });
   }
-  const row = await getMessage(await locationDb(env, locationId), locationId, messageId);
-  if (!row) throw new Error(`sendMessage: stored message ${messageId} is missing`);
-  return { message: presentMessage(row) };
+  return messageId;
 }
 
 function outgoingEmail(

@@ -2,10 +2,12 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import type { Config } from "../../config";
 import { locationDb } from "../../db/database";
+import { getMessage } from "../../db/messages";
 import { AppError } from "../../errors";
 import { canonicalJson, sha256Hex, sha256HexOfText, withIdempotencyKey, type IdempotentAnswer, type KeyClaim } from "../../send/idempotency";
 import { sendMessage } from "../../send/send-message";
 import type { AppEnv } from "../context";
+import { answerMessage } from "../message-answer";
 import { limitBody } from "../middleware/body-limit";
 import { newRouter } from "../router";
 import { BEARER_AUTH, errorResponses, jsonContent } from "../schemas/common";
@@ -53,9 +55,10 @@ sendRoutes.openapi(
     const config = c.var.config;
     checkAttachmentsSize(body, config.MAX_ATTACHMENT_BYTES);
 
+    // The key keeps the stored message's id, not the answer: a 2 MB html answer would not fit a D1 row (R31).
     const run = async (claim: KeyClaim | null): Promise<IdempotentAnswer> => {
-      const answer = await sendMessage(c.env, config, { locationId, body, claim, now: Date.now() });
-      return { status: 201, body: JSON.stringify(answer) };
+      const messageId = await sendMessage(c.env, config, { locationId, body, claim, now: Date.now() });
+      return { status: 201, body: JSON.stringify({ messageId }) };
     };
     const answer =
       key === undefined
@@ -65,8 +68,11 @@ sendRoutes.openapi(
             { locationId, key, requestHash: await requestHash(body), now: Date.now },
             run,
           );
-    // Only a send's 201 is ever stored (failures release the key), so a replay is that same answer.
-    return c.json(JSON.parse(answer.body) as { message: z.infer<typeof Message> }, 201);
+    // Only a send's 201 is ever stored (failures release the key), so a replay answers that same message.
+    const { messageId } = JSON.parse(answer.body) as { messageId: string };
+    const row = await getMessage(await locationDb(c.env, locationId), locationId, messageId);
+    if (!row) throw new Error(`send: stored message ${messageId} is missing`);
+    return c.json({ message: await answerMessage(c.env, row) }, 201);
   },
 );
 
