@@ -42,10 +42,22 @@ const inner = new WeakMap();
 function wrapStatement(statement, sql) {
   const wrapped = {
     bind: (...params) => wrapStatement(statement.bind(...params), sql),
-    run: (...args) => (note(sql, "single"), statement.run(...args)),
-    all: (...args) => (note(sql, "single"), statement.all(...args)),
-    first: (...args) => (note(sql, "single"), statement.first(...args)),
-    raw: (...args) => (note(sql, "single"), statement.raw(...args)),
+    run: (...args) => {
+      note(sql, "single");
+      return statement.run(...args);
+    },
+    all: (...args) => {
+      note(sql, "single");
+      return statement.all(...args);
+    },
+    first: (...args) => {
+      note(sql, "single");
+      return statement.first(...args);
+    },
+    raw: (...args) => {
+      note(sql, "single");
+      return statement.raw(...args);
+    },
   };
   inner.set(wrapped, { statement, sql });
   return wrapped;

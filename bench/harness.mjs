@@ -38,7 +38,7 @@ export async function bundle(entry) {
  * Miniflare running `script` with the service's bindings (`settings` override the defaults) and, as in
  * wrangler.toml, two location databases (DB, also the directory, and DB_2), migrations applied to both.
  */
-export async function startWorker({ script, outbound, dbName, settings = {} }) {
+export async function startWorker({ script, outbound, dbName, settings = {}, queues = {} }) {
   // Miniflare 5 takes a new option shape; the v4 one (documented everywhere) converts.
   const mf = new Miniflare(convertV4MiniflareOptions({
     modules: true,
@@ -49,6 +49,9 @@ export async function startWorker({ script, outbound, dbName, settings = {} }) {
     r2Buckets: ["ATTACHMENTS"],
     durableObjects: { MAILBOX: { className: "Mailbox", useSQLite: true } },
     email: { send_email: [{ name: "EMAIL" }] },
+    // The queues of wrangler.toml a bench needs, real under Miniflare: { BINDING: { queue, consumer? } }.
+    queueProducers: Object.fromEntries(Object.entries(queues).map(([binding, q]) => [binding, q.queue])),
+    queueConsumers: Object.fromEntries(Object.values(queues).filter((q) => q.consumer).map((q) => [q.queue, q.consumer])),
     bindings: {
       GOOGLE_CLIENT_ID: CLIENT.clientId, GOOGLE_CLIENT_SECRET: CLIENT.clientSecret, OAUTH_REDIRECT_URL: CLIENT.redirectUri,
       GOOGLE_AUTH_URL: `${GOOGLE}/o/oauth2/v2/auth`, GOOGLE_TOKEN_URL: `${GOOGLE}/token`, GOOGLE_REVOKE_URL: `${GOOGLE}/revoke`,

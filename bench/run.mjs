@@ -4,8 +4,10 @@
  */
 const only = process.argv.slice(2);
 const benches = [
+  ["bundle", async () => (await import("./bundle.mjs")).benchBundle()],
   ["sync", async () => (await import("./sync.mjs")).benchSync()],
   ["state", async () => (await import("./state.mjs")).benchState()],
+  ["cron", async () => (await import("./cron.mjs")).benchCron()],
   ["send", async () => (await import("./send.mjs")).benchSend()],
   ["parsers", async () => (await import("./parsers.mjs")).benchParsers()],
 ];

@@ -19,7 +19,8 @@ async function countRead(db) {
 async function readStateScenario(world, count) {
   const { mf, db, stats, control, markRead, messageIds } = world;
   await syncScenario(world, count, 50);
-  if ((await countRows(db)) !== count || (await countRead(db)) !== 0) throw new Error("bench: the synced mail is not all unread");
+  if ((await countRows(db)) !== count || (await countRead(db)) !== 0)
+    throw new Error("bench: the synced mail is not all unread");
   await control("POST", `/accounts/${ACCOUNT}/clock`, { advanceMs: 2_000 });
   for (const id of messageIds()) markRead(id);
   const { deliveries } = await control("POST", "/pubsub/pull", { account: ACCOUNT });

@@ -1,37 +1,47 @@
 #!/usr/bin/env node
 // `npm start`: the service on http://localhost:8787 against the Google emulator on http://localhost:8788.
 // First run writes .dev.vars (random secrets, the emulator's URLs and OAuth client); every run applies the
-// D1 migrations locally, then runs both processes until Ctrl-C stops them.
+// D1 migrations locally, then runs both processes, and the cron of wrangler.toml, until Ctrl-C stops them.
+// State (D1, Durable Objects, R2, and the emulator's Google) is kept under .wrangler/, so a restart goes on
+// where it stopped. SERVICE_PORT, GOOGLE_EMULATOR_PORT and STATE_DIR move it (the browser walk does).
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { startCron } from "./local-cron.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const bin = (name) => join(root, "node_modules", ".bin", name);
-const SERVICE_PORT = 8787;
+// Children run on this script's node (the node@22 devDependency under npm), also when started directly.
+const run = (name, args, options) => spawn(process.execPath, [bin(name), ...args], options);
+const PATH = `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ""}`;
+const SERVICE_PORT = Number(process.env.SERVICE_PORT ?? 8787);
 const GOOGLE_PORT = Number(process.env.GOOGLE_EMULATOR_PORT ?? 8788);
+const STATE_DIR = resolve(root, process.env.STATE_DIR ?? ".wrangler");
 const google = `http://localhost:${GOOGLE_PORT}`;
 const service = `http://localhost:${SERVICE_PORT}`;
 
 // Must match emulator/presets.ts (LOCAL_GOOGLE): the emulator knows this client, topic and push signer.
-const devVars = {
-  GOOGLE_CLIENT_ID: "local-client.apps.googleusercontent.com",
-  GOOGLE_CLIENT_SECRET: "local-client-secret",
+const urls = {
   OAUTH_REDIRECT_URL: `${service}/oauth/google/callback`,
   GOOGLE_AUTH_URL: `${google}/o/oauth2/v2/auth`,
   GOOGLE_TOKEN_URL: `${google}/token`,
   GOOGLE_REVOKE_URL: `${google}/revoke`,
   GOOGLE_CERTS_URL: `${google}/oauth2/v3/certs`,
   GMAIL_API_URL: google,
-  PUBSUB_TOPIC: "projects/crm-local/topics/gmail",
   PUBSUB_AUDIENCE: `${service}/webhooks/gmail`,
+  ALLOWED_RETURN_ORIGINS: service,
+};
+const devVars = {
+  GOOGLE_CLIENT_ID: "local-client.apps.googleusercontent.com",
+  GOOGLE_CLIENT_SECRET: "local-client-secret",
+  ...urls,
+  PUBSUB_TOPIC: "projects/crm-local/topics/gmail",
   PUBSUB_SERVICE_ACCOUNT: "gmail-push@crm-local.iam.gserviceaccount.com",
   API_JWT_SECRET: randomBytes(32).toString("hex"),
   TOKEN_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
   BCC_DOMAIN: "log.crm.localhost",
-  ALLOWED_RETURN_ORIGINS: service,
 };
 
 const varsFile = join(root, ".dev.vars");
@@ -45,14 +55,16 @@ if (!existsSync(varsFile)) {
 // prompt "continue?" with its default, yes.
 const wranglerEnv = {
   ...process.env,
+  PATH,
   WRANGLER_SEND_METRICS: "false",
   WRANGLER_HIDE_BANNER: "true",
   CLOUDFLARE_CF_FETCH_ENABLED: "false",
 };
+const persist = ["--persist-to", join(STATE_DIR, "state")];
 
 // Every D1 database of wrangler.toml gets every migration: the directory (DB) and each location database (R31).
 for (const binding of d1Bindings(readFileSync(join(root, "wrangler.toml"), "utf8"))) {
-  const migrate = spawnSync(bin("wrangler"), ["d1", "migrations", "apply", binding, "--local"], {
+  const migrate = spawnSync(process.execPath, [bin("wrangler"), "d1", "migrations", "apply", binding, "--local", ...persist], {
     cwd: root,
     stdio: "inherit",
     env: { ...wranglerEnv, CI: "true" },
@@ -69,19 +81,40 @@ function d1Bindings(toml) {
     .filter(Boolean);
 }
 
+// The URLs follow the ports of this run, whatever .dev.vars says (it is written once, for the defaults):
+// .dev.vars with this run's URLs over it, handed to wrangler as its env file (which then skips .dev.vars).
+const lines = readFileSync(varsFile, "utf8").split("\n").filter((line) => line.includes("=") && !(line.split("=")[0] in urls));
+mkdirSync(STATE_DIR, { recursive: true });
+const envFile = join(STATE_DIR, "dev.vars");
+writeFileSync(envFile, `${[...lines, ...Object.entries(urls).map(([k, v]) => `${k}=${v}`)].join("\n")}\n`, { mode: 0o600 });
 const children = [
-  spawn(bin("tsx"), ["emulator/node/serve.ts"], {
+  run("tsx", ["emulator/node/serve.ts"], {
     cwd: root,
     stdio: "inherit",
-    env: { ...process.env, GOOGLE_EMULATOR_PORT: String(GOOGLE_PORT), GOOGLE_EMULATOR_PUSH_ENDPOINT: `${service}/webhooks/gmail` },
+    env: {
+      ...process.env,
+      PATH,
+      GOOGLE_EMULATOR_PORT: String(GOOGLE_PORT),
+      GOOGLE_EMULATOR_PUSH_ENDPOINT: `${service}/webhooks/gmail`,
+      GOOGLE_EMULATOR_PUSH_AUDIENCE: `${service}/webhooks/gmail`,
+      GOOGLE_EMULATOR_REDIRECT_URI: urls.OAUTH_REDIRECT_URL,
+      GOOGLE_EMULATOR_STATE_FILE: join(STATE_DIR, "google-emulator.json"),
+    },
   }),
-  spawn(bin("wrangler"), ["dev", "--port", String(SERVICE_PORT)], { cwd: root, stdio: "inherit", env: wranglerEnv }),
+  run("wrangler", ["dev", "--port", String(SERVICE_PORT), "--test-scheduled", ...persist, "--env-file", envFile], {
+    cwd: root,
+    stdio: "inherit",
+    env: wranglerEnv,
+  }),
 ];
+// wrangler dev does not run scheduled handlers by itself: its /__scheduled endpoint does, on our schedule.
+const stopCron = startCron({ root, service });
 
 let stopping = false;
 function stop(code) {
   if (stopping) return;
   stopping = true;
+  stopCron();
   for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
   setTimeout(() => process.exit(code), 500).unref();
 }

@@ -15,6 +15,9 @@ const encryptionKey = required.refine((value) => {
   }
 }, "must be base64 of exactly 32 bytes");
 
+/** HS256 needs a key at least as long as its hash (RFC 7518 §3.2): a short one can be guessed offline. */
+const jwtSecret = required.refine((value) => new TextEncoder().encode(value).byteLength >= 32, "must be at least 32 bytes");
+
 const origins = required.transform((value, ctx) => {
   const list = value.split(",").map((o) => o.trim()).filter(Boolean);
   for (const origin of list) {
@@ -40,7 +43,7 @@ const bindingNames = z
     return list;
   });
 
-/** API.md's configuration table: every setting, its type and its default. */
+/** docs/api.md's configuration table: every setting, its type and its default. */
 export const ConfigSchema = z.object({
   GOOGLE_CLIENT_ID: required,
   GOOGLE_CLIENT_SECRET: required,
@@ -53,7 +56,7 @@ export const ConfigSchema = z.object({
   PUBSUB_TOPIC: required.regex(/^projects\/[^/]+\/topics\/[^/]+$/, "must be projects/<project>/topics/<topic>"),
   PUBSUB_AUDIENCE: required,
   PUBSUB_SERVICE_ACCOUNT: required.transform((s) => s.toLowerCase()),
-  API_JWT_SECRET: required,
+  API_JWT_SECRET: jwtSecret,
   TOKEN_ENCRYPTION_KEY: encryptionKey,
   /** The key being rotated out: refresh tokens sealed with it are still read, and re-sealed with the new one. */
   TOKEN_ENCRYPTION_KEY_PREVIOUS: encryptionKey.optional(),

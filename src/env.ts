@@ -1,13 +1,6 @@
-import type { DeliveryJob } from "./events/types";
-import type { Mailbox } from "./mailbox/mailbox";
-
-/** The Worker's bindings as wrangler.toml declares them; plain settings are read only through config.ts. */
-export interface Env {
-  DB: D1Database;
-  MAILBOX: DurableObjectNamespace<Mailbox>;
-  ATTACHMENTS: R2Bucket;
-  EMAIL: SendEmail;
-  /** R29: one message per (event, endpoint) delivery attempt; this Worker is also its consumer. */
-  EVENTS_QUEUE: Queue<DeliveryJob>;
-  [setting: string]: unknown;
-}
+/**
+ * The Worker's bindings and settings, generated from wrangler.toml and .dev.vars.example by `npm run types`
+ * (worker-configuration.d.ts; never edit it by hand). No index signature: a misspelt binding does not compile.
+ * Settings are read only through config.ts, which parses them once.
+ */
+export type Env = Cloudflare.Env;

@@ -1,4 +1,6 @@
 import { handleEmail } from "./bcc/email-handler";
+import { isMailboxTaskQueue } from "./cron/mailbox-tasks";
+import { runMailboxTasks } from "./cron/run-mailbox-tasks";
 import { runScheduled } from "./cron/scheduled";
 import type { Env } from "./env";
 import { createApp } from "./http/app";
@@ -13,4 +15,8 @@ export default {
   fetch: app.fetch,
   email: handleEmail,
   scheduled: (controller, env) => runScheduled(controller, env),
+  queue: async (batch, env) => {
+    if (isMailboxTaskQueue(batch.queue)) return runMailboxTasks(batch, env);
+    throw new Error(`no consumer for queue ${batch.queue}`);
+  },
 } satisfies ExportedHandler<Env>;

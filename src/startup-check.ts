@@ -4,7 +4,7 @@ import { AppError } from "./errors";
 import { log } from "./log";
 
 /**
- * API.md: a missing or malformed setting is reported at start-up, not only on the first request. The
+ * docs/api.md: a missing or malformed setting is reported at start-up, not only on the first request. The
  * requests themselves still answer 500 `misconfigured` (config.ts); this only makes the log say so early.
  */
 export function reportConfigAtStartup(bindings: object = env): void {

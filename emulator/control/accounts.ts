@@ -9,7 +9,7 @@ import { randomInt } from "../util/random";
 import { composeFromFields, rawFromText } from "./compose";
 import { controlError, readInput } from "./input";
 import { viewMailbox, viewMessage } from "./mailbox-view";
-import { ClockInput, CreateAccountInput, DeliverInput, FaultInput, FloorInput, LabelsInput, LoseAnswerInput, QuotaInput, RevokeInput } from "./schemas";
+import { ClockInput, CreateAccountInput, DeliverInput, FaultInput, FloorInput, HideInput, LabelsInput, LoseAnswerInput, QuotaInput, RevokeInput } from "./schemas";
 import { ownerActionRoutes } from "./owner-actions";
 import { ownerSendRoutes } from "./owner-send";
 
@@ -47,7 +47,8 @@ export function accountRoutes(state: EmulatorState): Hono<{ Variables: { account
     else if ("rawBase64" in mail) raw = fromBase64(mail.rawBase64);
     else raw = composeFromFields(mail, state.clock.of(account));
     if (!raw) return controlError(400, "rawBase64 is not base64");
-    const message = deliverInbound(state, account, raw, mail.labelIds ?? INBOUND_LABELS);
+    const options = { hideFromHistory: mail.hideFromHistory ?? false, ...(mail.internalDate ? { internalDate: Date.parse(mail.internalDate) } : {}) };
+    const message = deliverInbound(state, account, raw, mail.labelIds ?? INBOUND_LABELS, options);
     return c.json({ message: viewMessage(message) });
   });
 
@@ -115,6 +116,17 @@ export function accountRoutes(state: EmulatorState): Hono<{ Variables: { account
     if (input.data.historyId === undefined) mailbox.historyId += randomInt(1, 9);
     mailbox.floor = input.data.historyId === undefined ? mailbox.historyId : Number(input.data.historyId);
     return c.json({ floor: String(mailbox.floor), historyId: String(mailbox.historyId) });
+  });
+
+  // History silently leaves these messages out from now on (their past records too); messages.list still finds them.
+  app.post("/accounts/:email/history/hide", async (c) => {
+    const input = await readInput(c, HideInput);
+    if (!input.ok) return input.response;
+    const mailbox = c.var.account.mailbox;
+    const unknown = input.data.messageIds.filter((id) => !mailbox.messages.has(id));
+    if (unknown.length > 0) return controlError(404, `no such message: ${unknown.join(", ")}`);
+    for (const id of input.data.messageIds) mailbox.hiddenFromHistory.add(id);
+    return c.json({ hidden: [...mailbox.hiddenFromHistory] });
   });
 
   app.post("/accounts/:email/clock", async (c) => {

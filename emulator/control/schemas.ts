@@ -16,6 +16,11 @@ export const AttachmentInput = z.object({
 });
 
 const Labels = z.array(z.string().min(1)).optional();
+/** Delivery knobs: Gmail's receive time (as messages.import's internalDateSource does) and history hiding. */
+const DeliveryOptions = {
+  internalDate: z.iso.datetime().optional(),
+  hideFromHistory: z.boolean().optional(),
+};
 
 export const ComposedMail = z.object({
   from: AddressInput,
@@ -33,10 +38,11 @@ export const ComposedMail = z.object({
   headers: z.record(z.string(), z.string()).optional(),
   date: z.iso.datetime().optional(),
   labelIds: Labels,
+  ...DeliveryOptions,
 });
 
-export const RawMail = z.object({ raw: z.string().min(1), labelIds: Labels });
-export const RawBase64Mail = z.object({ rawBase64: z.string().min(1), labelIds: Labels });
+export const RawMail = z.object({ raw: z.string().min(1), labelIds: Labels, ...DeliveryOptions });
+export const RawBase64Mail = z.object({ rawBase64: z.string().min(1), labelIds: Labels, ...DeliveryOptions });
 export const DeliverInput = z.union([RawMail, RawBase64Mail, ComposedMail]);
 
 /** A send from Gmail's own web interface: From is the owner; `replyToMessageId` threads it as Gmail's UI does. */
@@ -56,6 +62,7 @@ export const FaultInput = z.object({
 });
 
 export const LoseAnswerInput = z.object({ mode: z.enum(["error", "hang"]).default("error"), hangMs: z.number().int().positive().max(600_000).default(30_000) });
+export const HideInput = z.object({ messageIds: z.array(z.string().min(1)).min(1) });
 export const FloorInput = z.object({ historyId: z.union([z.string(), z.number()]).optional() });
 export const ClockInput = z.object({ advanceMs: z.number().int().nonnegative() });
 export const QuotaInput = z.object({ perMinute: z.number().int().positive().nullable().optional(), burstSeconds: z.number().positive().nullable().optional(), dailySendLimit: z.number().int().nonnegative().optional() });

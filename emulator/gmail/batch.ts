@@ -29,7 +29,9 @@ function parseInner(text: string, origin: string, outer: Headers): Request | nul
 
 async function renderPart(contentId: string | null, response: Response): Promise<string> {
   const lines = [`HTTP/1.1 ${response.status} ${response.statusText || (response.ok ? "OK" : "Error")}`];
-  response.headers.forEach((value, name) => lines.push(`${name}: ${value}`));
+  response.headers.forEach((value, name) => {
+    lines.push(`${name}: ${value}`);
+  });
   const body = bytesToBinary(new Uint8Array(await response.arrayBuffer()));
   const head = ["Content-Type: application/http", ...(contentId ? [`Content-ID: <response-${contentId.replace(/^<|>$/g, "")}>`] : [])];
   return `${head.join("\r\n")}\r\n\r\n${lines.join("\r\n")}\r\n\r\n${body}`;

@@ -23,7 +23,9 @@ export function historyRoutes(app: Hono<GmailEnv>, state: EmulatorState): void {
     const pageToken = query.string("pageToken");
     const after = pageToken === undefined ? 0 : decodePageToken(pageToken, scope);
     if (after === null) return errors.invalidArgument("Invalid pageToken");
-    const page = queryHistory(mailbox.records, { startHistoryId, after, labelId, types, maxResults: query.int("maxResults") || 100 });
+    const hidden = mailbox.hiddenFromHistory;
+    const records = hidden.size === 0 ? mailbox.records : mailbox.records.filter((r) => !hidden.has(r.messageId));
+    const page = queryHistory(records, { startHistoryId, after, labelId, types, maxResults: query.int("maxResults") || 100 });
     const answer: gmail_v1.Schema$ListHistoryResponse = { historyId: String(mailbox.historyId) };
     if (page.history.length > 0) answer.history = page.history;
     if (page.next !== null) answer.nextPageToken = encodePageToken(page.next, scope);

@@ -23,7 +23,7 @@ export function parseQuery(spec: MethodSpec, url: URL): { ok: true; values: Quer
   const bools = new Map<string, boolean>();
   for (const [name, value] of url.searchParams) {
     const param = spec.parameters[name as keyof typeof spec.parameters] as MethodSpec["parameters"][string] | undefined;
-    if (!param || param.location !== "query") {
+    if (param?.location !== "query") {
       if ((GLOBAL_PARAMETERS as readonly string[]).includes(name)) continue;
       return {
         ok: false,

@@ -1,6 +1,6 @@
 /**
  * Gmail's per-mailbox quota as Google enforces it, pure arithmetic on [time, units] pairs: the per-minute
- * quota, and a moving average over a short window (RULES.md, reading 9): no `averageSeconds` window may take
+ * quota, and a moving average over a short window (docs/rules.md, reading 9): no `averageSeconds` window may take
  * more than that many seconds of the per-second rate (the minute's figure ÷ 60). Spending a minute's budget
  * in its first seconds is refused, as Google refuses it.
  */
@@ -8,10 +8,6 @@
 export const QUOTA_WINDOW_MS = 60_000;
 /** The moving average's window: the burst Google tolerates is two seconds of the per-second rate (reading 9). */
 export const DEFAULT_AVERAGE_SECONDS = 2;
-
-export function unitsInWindow(spent: ReadonlyArray<readonly [number, number]>, now: number): number {
-  return spent.filter(([at]) => at > now - QUOTA_WINDOW_MS).reduce((sum, [, units]) => sum + units, 0);
-}
 
 /** Which limit refused a call: the minute's quota or the per-second moving average. */
 export type QuotaRefusal = "per_minute" | "per_second";

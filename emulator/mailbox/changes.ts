@@ -32,7 +32,11 @@ function newMessageId(account: Account, now: number): string {
 }
 
 /** Stores a message in a mailbox (a new thread unless one is given) and records messageAdded. */
-export function addMessage(state: EmulatorState, account: Account, input: { raw: Uint8Array; labelIds: string[]; threadId: string | null }): StoredMessage {
+export function addMessage(
+  state: EmulatorState,
+  account: Account,
+  input: { raw: Uint8Array; labelIds: string[]; threadId: string | null; internalDate?: number; hideFromHistory?: boolean },
+): StoredMessage {
   const now = state.clock.of(account);
   const mime = parseMime(input.raw);
   const id = newMessageId(account, now);
@@ -44,13 +48,14 @@ export function addMessage(state: EmulatorState, account: Account, input: { raw:
     labelIds: [...new Set(input.labelIds)],
     raw: input.raw,
     mime,
-    internalDate: now,
+    internalDate: input.internalDate ?? now,
     historyId: account.mailbox.historyId,
     messageIdHeader: messageIdHeader ? (/<[^<>]+>/.exec(messageIdHeader)?.[0] ?? `<${messageIdHeader.trim()}>`) : null,
     subject: decodeHeaderValue(headerValue(mime.headers, "subject") ?? ""),
   };
   account.mailbox.messages.set(id, message);
   account.mailbox.threads.set(threadId, [...(account.mailbox.threads.get(threadId) ?? []), id]);
+  if (input.hideFromHistory) account.mailbox.hiddenFromHistory.add(id);
   recordChange(state, account, message, "messageAdded", []);
   return message;
 }

@@ -21,8 +21,14 @@ export function referencedIds(raw: Uint8Array): { referenced: string[]; subject:
  * Receives a message into a mailbox. A reply joins the thread of the message its References / In-Reply-To
  * name when the subject matches; anything else starts a thread.
  */
-export function deliverInbound(state: EmulatorState, account: Account, raw: Uint8Array, labelIds: string[] = INBOUND_LABELS): StoredMessage {
+export function deliverInbound(
+  state: EmulatorState,
+  account: Account,
+  raw: Uint8Array,
+  labelIds: string[] = INBOUND_LABELS,
+  options: { internalDate?: number; hideFromHistory?: boolean } = {},
+): StoredMessage {
   const { referenced, subject } = referencedIds(raw);
   const threadId = findReferencedThread(account.mailbox, referenced, subject);
-  return addMessage(state, account, { raw, labelIds, threadId });
+  return addMessage(state, account, { raw, labelIds, threadId, ...options });
 }

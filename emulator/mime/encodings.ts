@@ -1,4 +1,4 @@
-import { binaryToBytes, bytesToBinary, fromBase64, toBase64 } from "../util/base64";
+import { binaryToBytes, fromBase64, toBase64 } from "../util/base64";
 
 /** Content-Transfer-Encoding decoders. Lenient like mail servers: broken input yields bytes, not errors. */
 export function decodeTransfer(encoding: string, body: string): Uint8Array {
@@ -41,5 +41,3 @@ export function encodeWord(text: string): string {
   if (isAscii(text)) return text;
   return `=?UTF-8?B?${toBase64(new TextEncoder().encode(text))}?=`;
 }
-
-export { bytesToBinary };

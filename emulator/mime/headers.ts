@@ -82,7 +82,9 @@ export function parseParams(raw: string): ParsedParams {
     if (val.startsWith('"') && val.endsWith('"')) val = val.slice(1, -1).replace(/\\(.)/g, "$1");
     const match = /^([^*]+)\*(\d+)?(\*)?$/.exec(key);
     if (match) {
-      const list = (extended[match[1]!] ??= []);
+      const name = match[1] ?? "";
+      const list = extended[name] ?? [];
+      extended[name] = list;
       list[Number(match[2] ?? 0)] = match[3] !== undefined || match[2] === undefined ? `\u0000${val}` : val;
     } else params[key] = val;
   }

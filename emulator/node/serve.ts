@@ -5,13 +5,14 @@
 import { serve } from "@hono/node-server";
 import { createGoogleEmulator } from "../index";
 import { LOCAL_GOOGLE } from "../presets";
+import { keepStateFile, loadStateFile } from "./state-file";
 
 const port = Number(process.env.GOOGLE_EMULATOR_PORT ?? LOCAL_GOOGLE.port);
 const pushEndpoint = process.env.GOOGLE_EMULATOR_PUSH_ENDPOINT ?? LOCAL_GOOGLE.pushEndpoint;
 const quota = process.env.GOOGLE_EMULATOR_QUOTA_PER_MINUTE;
 
 const google = createGoogleEmulator({
-  clients: [{ clientId: LOCAL_GOOGLE.clientId, clientSecret: LOCAL_GOOGLE.clientSecret, redirectUris: [LOCAL_GOOGLE.redirectUri] }],
+  clients: [{ clientId: LOCAL_GOOGLE.clientId, clientSecret: LOCAL_GOOGLE.clientSecret, redirectUris: [process.env.GOOGLE_EMULATOR_REDIRECT_URI ?? LOCAL_GOOGLE.redirectUri] }],
   subscriptions: [
     {
       name: LOCAL_GOOGLE.subscription,
@@ -26,12 +27,18 @@ const google = createGoogleEmulator({
   pushDelivery: { fetch: (request) => fetch(request) },
 });
 
+// Only `npm start` names a state file; bench and tests keep an in-memory Google.
+const stateFile = process.env.GOOGLE_EMULATOR_STATE_FILE;
+if (stateFile) console.log(`Google emulator state: ${stateFile} (${loadStateFile(google, stateFile)} accounts restored)`);
+const stopSaving = stateFile ? keepStateFile(google, stateFile) : () => {};
+
 const server = serve({ fetch: google.fetch, port, ...(process.env.GOOGLE_EMULATOR_HOST ? { hostname: process.env.GOOGLE_EMULATOR_HOST } : {}) }, (info) => {
   console.log(`Google emulator on http://localhost:${info.port} (control API: /__emulator, pushes to ${pushEndpoint})`);
 });
 
 function shutdown(): void {
   google.close();
+  stopSaving();
   server.close();
   process.exit(0);
 }

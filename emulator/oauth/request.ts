@@ -50,7 +50,7 @@ export function parseAuthRequest(state: EmulatorState, query: URLSearchParams): 
   if (!responseType) return page(400, "invalid_request", "Required parameter is missing: response_type");
   if (responseType !== "code") return redirectError(redirectUri, "unsupported_response_type", `Invalid response_type: ${responseType}`, stateParam);
   const scope = query.get("scope");
-  if (!scope || !scope.trim()) return page(400, "invalid_request", "Missing required parameter: scope");
+  if (!scope?.trim()) return page(400, "invalid_request", "Missing required parameter: scope");
   const { scopes, invalid } = parseScopes(scope);
   if (invalid.length > 0) return page(400, "invalid_scope", `Some requested scopes were invalid. {invalid=[${invalid.join(", ")}]}`);
   const accessType = query.get("access_type") ?? "online";

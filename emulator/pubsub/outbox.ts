@@ -54,6 +54,9 @@ export interface OutboxEntryView {
   dueAt: string;
 }
 
+/** A push not delivered yet, as the emulator's snapshot keeps it (the subscription by name). */
+export type OutboxEntrySnapshot = Omit<Entry, "subscription" | "state" | "inflightUntil"> & { subscription: string };
+
 interface Deps {
   keys: KeyRing;
   nowFor(email: string): number;
@@ -168,7 +171,7 @@ export class Outbox {
   /** The endpoint's answer to an attempt. Returns false for an unknown or no longer in-flight delivery. */
   ack(deliveryId: string, status: number): boolean {
     const entry = this.#entries.find((e) => e.id === deliveryId);
-    if (!entry || entry.state !== "inflight") return false;
+    if (entry?.state !== "inflight") return false;
     if (isAck(status)) {
       entry.statuses.push(status);
       entry.state = "acked";
@@ -176,6 +179,21 @@ export class Outbox {
       this.#fail(entry, status, this.deps.nowFor(entry.account));
     }
     return true;
+  }
+
+  /** Pushes still to deliver; one in flight when the process stops is due again, as Pub/Sub would redeliver it. */
+  snapshot(): OutboxEntrySnapshot[] {
+    return this.#entries
+      .filter((e) => e.state === "pending" || e.state === "inflight")
+      .map(({ subscription, state: _state, inflightUntil: _until, ...entry }) => ({ ...entry, subscription: subscription.name }));
+  }
+
+  restore(entries: OutboxEntrySnapshot[], subscriptionNamed: (name: string) => PushSubscription | null): void {
+    for (const { subscription: name, ...entry } of entries) {
+      const subscription = subscriptionNamed(name);
+      if (subscription) this.#entries.push({ ...entry, subscription, state: "pending", inflightUntil: 0 });
+      this.#seq = Math.max(this.#seq, entry.seq + 1);
+    }
   }
 
   list(account?: string): OutboxEntryView[] {

@@ -46,7 +46,7 @@ export function createAccount(state: EmulatorState, input: { email: string; name
     name: input.name ?? email.split("@")[0]!,
     clockOffsetMs: 0,
     passwordGeneration: 0,
-    mailbox: { historyId, records: [], floor: historyId, messages: new Map(), threads: new Map() },
+    mailbox: { historyId, records: [], floor: historyId, messages: new Map(), threads: new Map(), hiddenFromHistory: new Set() },
     watch: null,
     quotaSpent: [],
     quotaPerMinute: null,

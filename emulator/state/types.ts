@@ -54,6 +54,11 @@ export interface Mailbox {
   floor: number;
   messages: Map<string, StoredMessage>;
   threads: Map<string, string[]>;
+  /**
+   * Messages whose changes history.list silently leaves out (control API), as real Gmail sometimes does:
+   * they exist, messages.list and messages.get find them, pushes still fire; history never names them.
+   */
+  hiddenFromHistory: Set<string>;
 }
 
 export interface Watch {

@@ -20,7 +20,7 @@ const NOT_INHERITED = new Set([
   "tail_consumers",
 ]);
 
-/** Settings the service cannot start without (API.md "Configuration"); secrets are handled apart. */
+/** Settings the service cannot start without (docs/api.md "Configuration"); secrets are handled apart. */
 export const REQUIRED_VARS = [
   "GOOGLE_CLIENT_ID",
   "OAUTH_REDIRECT_URL",

@@ -3,6 +3,8 @@
  * recognised (R21, R22). Receiving servers prepend fresh trace and authentication headers on every
  * delivery attempt (Received, ARC-*, timestamps), so those are left out of the hash.
  */
+import { sha256Hex } from "../util/sha256";
+
 const TRACE_HEADERS = new Set([
   "received",
   "received-spf",
@@ -20,12 +22,6 @@ const TRACE_HEADERS = new Set([
 /** `<bcc.{sha-256 hex}@{domain}>`: the synthetic Message-ID of a message that carries none. */
 export async function syntheticMessageId(raw: Uint8Array, domain: string): Promise<string> {
   return `<bcc.${await sha256Hex(withoutTraceHeaders(raw))}@${domain}>`;
-}
-
-export async function sha256Hex(data: Uint8Array | string): Promise<string> {
-  const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
-  const digest = await crypto.subtle.digest("SHA-256", bytes);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 /** The raw message with its trace header fields (folded lines included) cut out; the body untouched. */

@@ -6,7 +6,7 @@ const TOKEN = /^[a-z0-9]{16,64}$/;
 
 /**
  * The logging token of an envelope recipient `<token>@BCC_DOMAIN` (R19), compared without regard to
- * case (API.md); null for another domain or a local part that cannot be a token.
+ * case (docs/api.md); null for another domain or a local part that cannot be a token.
  */
 export function bccTokenOf(envelopeTo: string, bccDomain: string): string | null {
   const address = envelopeTo.trim().replace(/^<|>$/g, "").toLowerCase();

@@ -53,7 +53,8 @@ export async function placeNewLocation(env: Env): Promise<string> {
 /** A location database by binding name; one the settings do not list, or not bound, fails closed. */
 function locationBinding(env: Env, binding: string): D1Database {
   const listed = loadConfig(env).LOCATION_DATABASES;
-  const db = env[binding];
+  // Bound by a name the settings give, so looked up by name (the generated Env lists no such key).
+  const db = (env as unknown as Record<string, unknown>)[binding];
   if (!listed.includes(binding) || !isD1(db)) {
     throw new AppError("misconfigured", `Setting LOCATION_DATABASES must list ${binding} and wrangler.toml must bind it as D1.`, {
       settings: ["LOCATION_DATABASES"],
@@ -68,7 +69,3 @@ function isD1(value: unknown): value is D1Database {
 
 /** D1 binds at most 100 parameters per statement: multi-row inserts are cut to fit. */
 export const D1_MAX_BOUND_PARAMETERS = 100;
-
-export function rowsPerInsert(columnsPerRow: number): number {
-  return Math.max(1, Math.floor(D1_MAX_BOUND_PARAMETERS / columnsPerRow));
-}

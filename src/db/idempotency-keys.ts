@@ -71,7 +71,7 @@ export async function completeIdempotencyKey(
 /**
  * `responseStatus` of an in-progress row whose attempt failed: the key is free again for any body, but the
  * row keeps its createdAt, so a retry rebuilds the same Message-ID and R25's Sent search can find an email
- * whose answer was lost. (A failed request stores no answer: API.md's "a request that fails writes nothing".)
+ * whose answer was lost. (A failed request stores no answer: docs/api.md's "a request that fails writes nothing".)
  */
 export const FAILED_ATTEMPT = 0;
 

@@ -11,17 +11,6 @@ export async function isMember(db: Database, locationId: string, userId: string)
   return row !== undefined;
 }
 
-export async function listMemberIds(db: Database, locationId: string): Promise<string[]> {
-  const rows = await db.select({ userId: members.userId }).from(members).where(eq(members.locationId, locationId)).all();
-  return rows.map((r) => r.userId);
-}
-
 export async function addMember(db: Database, locationId: string, userId: string, now: number): Promise<void> {
   await db.insert(members).values({ locationId, userId, createdAt: now }).onConflictDoNothing().run();
-}
-
-/** True when the user was a member and no longer is. */
-export async function removeMember(db: Database, locationId: string, userId: string): Promise<boolean> {
-  const result = await db.delete(members).where(and(eq(members.locationId, locationId), eq(members.userId, userId))).run();
-  return result.meta.changes > 0;
 }

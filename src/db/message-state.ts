@@ -26,9 +26,20 @@ export async function readGmailStates(
   for (let start = 0; start < gmailMessageIds.length; start += GMAIL_IDS_PER_QUERY) {
     const ids = gmailMessageIds.slice(start, start + GMAIL_IDS_PER_QUERY);
     const found = await db
-      .select({ id: messages.id, gmailMessageId: messages.gmailMessageId, unread: messages.unread, gmailState: messages.gmailState })
+      .select({
+        id: messages.id,
+        gmailMessageId: messages.gmailMessageId,
+        unread: messages.unread,
+        gmailState: messages.gmailState,
+      })
       .from(messages)
-      .where(and(eq(messages.locationId, locationId), eq(messages.gmailMailbox, mailbox), inArray(messages.gmailMessageId, ids)))
+      .where(
+        and(
+          eq(messages.locationId, locationId),
+          eq(messages.gmailMailbox, mailbox),
+          inArray(messages.gmailMessageId, ids),
+        ),
+      )
       .all();
     for (const row of found) if (row.gmailMessageId !== null) rows.push({ ...row, gmailMessageId: row.gmailMessageId });
   }
@@ -62,7 +73,12 @@ export function crmUnreadStatement(locationId: string, messageId: string, unread
  * After a history gap (R6/R22 catch-up): the Gmail ids of this mailbox's messages stored in the location
  * that the gap may have changed, those stored or sent since `since`, not known deleted.
  */
-export async function gmailIdsSince(db: Database, locationId: string, mailbox: string, since: number): Promise<string[]> {
+export async function gmailIdsSince(
+  db: Database,
+  locationId: string,
+  mailbox: string,
+  since: number,
+): Promise<string[]> {
   const rows = await db
     .select({ gmailMessageId: messages.gmailMessageId })
     .from(messages)

@@ -1,4 +1,4 @@
-import { and, eq, sql, type SQL } from "drizzle-orm";
+import { and, eq, type SQL } from "drizzle-orm";
 import { messagePrefix } from "../content/layout";
 import { discardContent, keepMessageContent, type KeptContent } from "../content/message-content";
 import type { MessageFacts } from "../mail/message-facts";
@@ -66,9 +66,15 @@ export async function storeMessages(
   bucket: R2Bucket,
   items: readonly StoreMessageInput[],
   now: number,
+  options: { alsoInBatch?: readonly SQL[] } = {},
 ): Promise<StoredMessage[]> {
+  // Statements that must commit with the rows, run after them (R30: the sync's decisions about them).
+  const alsoInBatch = options.alsoInBatch ?? [];
   const locationId = items[0]?.locationId;
-  if (locationId === undefined) return [];
+  if (locationId === undefined) {
+    if (alsoInBatch.length > 0) await runBatch(db, [...alsoInBatch]);
+    return [];
+  }
   if (items.some((item) => item.locationId !== locationId)) {
     throw new Error("storeMessages: every item of one call must belong to the same location");
   }
@@ -104,6 +110,7 @@ export async function storeMessages(
   const created = recordMessageEvents("message.created", locationId, keys.map((key) => key.newId), now);
   writes.push(...created.statements);
 
+  writes.push(...alsoInBatch);
   const results = await runBatch(db, [...writes, ...keys.map(selectStoredCopy)]);
   const copies = results.slice(writes.length);
 
@@ -134,42 +141,5 @@ export async function findMessageByMessageIdHeader(
     .from(messages)
     .where(and(eq(messages.locationId, locationId), eq(messages.messageIdHeader, messageIdHeader)))
     .get();
-}
-
-export interface MessageDelivery {
-  status: "sending" | "sent" | "failed";
-  /** Gmail's ids once Gmail accepted the send. */
-  gmail?: GmailMessageRef | null;
-  /** R14: bind the Gmail thread to this message's conversation, taking it over if it was bound before. */
-  takeOverThread?: boolean;
-}
-
-/**
- * Records the outcome of a CRM send on its stored row, in one batch. Gmail's ids are written only while
- * no other row of the location holds them: if Gmail sync stored the Sent copy first, that copy keeps them.
- */
-export async function updateMessageDelivery(
-  db: Database,
-  locationId: string,
-  messageId: string,
-  delivery: MessageDelivery,
-  now: number,
-): Promise<void> {
-  const gmail = delivery.gmail ?? null;
-  const gmailIdsFree = gmail
-    ? sql`NOT EXISTS (SELECT 1 FROM messages o WHERE o.location_id = ${locationId} AND o.id <> ${messageId}
-        AND o.gmail_mailbox = ${gmail.mailbox} AND o.gmail_message_id = ${gmail.messageId})`
-    : sql`0`;
-  const update = sql`UPDATE messages SET status = ${delivery.status},
-      gmail_mailbox = CASE WHEN ${gmailIdsFree} THEN ${gmail?.mailbox ?? null} ELSE gmail_mailbox END,
-      gmail_message_id = CASE WHEN ${gmailIdsFree} THEN ${gmail?.messageId ?? null} ELSE gmail_message_id END,
-      gmail_thread_id = CASE WHEN ${gmailIdsFree} THEN ${gmail?.threadId ?? null} ELSE gmail_thread_id END
-    WHERE location_id = ${locationId} AND id = ${messageId}`;
-  const statements = [update];
-  if (gmail && delivery.takeOverThread) {
-    const key: MessageKey = { locationId, newId: messageId, messageIdHeader: null, gmail: null };
-    statements.push(bindThread(key, gmail.mailbox, gmail.threadId, true, now));
-  }
-  await runBatch(db, statements);
 }
 

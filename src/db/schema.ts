@@ -78,7 +78,7 @@ export const oauthStateUses = sqliteTable(
 );
 
 /**
- * Authenticated Gmail pushes answered 204 but not used (API.md "Gmail push": malformed body, unknown or
+ * Authenticated Gmail pushes answered 204 but not used (docs/api.md "Gmail push": malformed body, unknown or
  * disconnected mailbox), counted by reason for operators (GET /v1/admin/webhook-stats). A handful of rows.
  */
 export const webhookIgnored = sqliteTable("webhook_ignored", {
@@ -316,5 +316,31 @@ export const eventDeliveries = sqliteTable(
     index("event_deliveries_webhook_idx").on(t.locationId, t.webhookId, t.eventCreatedAt, t.eventId),
     index("event_deliveries_due_idx").on(t.nextAttemptAt).where(sql`status = 'pending'`),
     index("event_deliveries_created_idx").on(t.eventCreatedAt),
+  ],
+);
+
+/**
+ * R30: what the sync decided for each Gmail message it looked at, per location of the mailbox: `stored`
+ * (messageId: the CRM row), `skipped` (reason: API.md's list; messageId: the earlier copy for
+ * already_stored), `parked` (R24). Pending messages live in the mailbox's DO queue, not here. `healed`:
+ * stored by a reconciliation. WITHOUT ROWID in the migration (drizzle cannot say it).
+ */
+export const syncDecisions = sqliteTable(
+  "sync_decisions",
+  {
+    locationId: text("location_id").notNull(),
+    mailboxAddress: text("mailbox_address").notNull(),
+    gmailMessageId: text("gmail_message_id").notNull(),
+    decision: text("decision", { enum: ["stored", "skipped", "parked"] }).notNull(),
+    reason: text("reason"),
+    rule: text("rule"),
+    messageId: text("message_id"),
+    decidedAt: integer("decided_at").notNull(),
+    healed: integer("healed", { mode: "boolean" }).notNull().default(false),
+  },
+  (t) => [
+    primaryKey({ columns: [t.locationId, t.mailboxAddress, t.gmailMessageId] }),
+    index("sync_decisions_report_idx").on(t.locationId, t.mailboxAddress, t.decidedAt, t.decision, t.reason, t.healed),
+    index("sync_decisions_purge_idx").on(t.locationId, t.decidedAt),
   ],
 );

@@ -1,4 +1,4 @@
-import { eq, inArray } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Database } from "./database";
 import { users } from "./schema";
 
@@ -6,11 +6,6 @@ export type UserRow = typeof users.$inferSelect;
 
 export async function getUser(db: Database, userId: string): Promise<UserRow | undefined> {
   return db.select().from(users).where(eq(users.id, userId)).get();
-}
-
-export async function getUsers(db: Database, userIds: string[]): Promise<UserRow[]> {
-  if (userIds.length === 0) return [];
-  return db.select().from(users).where(inArray(users.id, userIds)).all();
 }
 
 /** Creates or updates a user; `email` must already be normalised. */

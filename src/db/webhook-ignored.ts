@@ -2,7 +2,7 @@ import { asc, sql } from "drizzle-orm";
 import type { Database } from "./database";
 import { webhookIgnored } from "./schema";
 
-/** Why an authenticated push was answered 204 and not used (API.md "Gmail push"). */
+/** Why an authenticated push was answered 204 and not used (docs/api.md "Gmail push"). */
 export type IgnoredPushReason = "bad_envelope" | "bad_data" | "bad_notification" | "unknown_mailbox" | "not_active";
 
 export interface IgnoredPushCount {

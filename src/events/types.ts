@@ -1,4 +1,4 @@
-/** R29's event types (API.md "Events"). */
+/** R29's event types (docs/api.md "Events"). */
 export const EVENT_TYPES = [
   "message.created",
   "message.updated",
@@ -14,7 +14,7 @@ export type MessageEventType = "message.created" | "message.updated";
 
 /**
  * What the outbox keeps for each type: ids and small facts, never a subject, an address of a contact or
- * a body. The delivered `data` (API.md) is rendered from these when the event is sent (render.ts), so a
+ * a body. The delivered `data` (docs/api.md) is rendered from these when the event is sent (render.ts), so a
  * message removed by R28 meanwhile is not resurrected from the event log.
  */
 export interface EventRecords {

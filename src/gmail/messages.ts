@@ -29,7 +29,7 @@ export function listMessagesPage(
 const Message = z.custom<gmail_v1.Schema$Message>((v) => typeof v === "object" && v !== null && "id" in v);
 
 /** users.messages.get, format full (5 units): headers and MIME tree, attachment bodies left out. */
-export function getMessage(client: GmailClient, id: string): Promise<gmail_v1.Schema$Message> {
+export function getGmailMessage(client: GmailClient, id: string): Promise<gmail_v1.Schema$Message> {
   return client.request({
     method: "GET",
     path: `/gmail/v1/users/me/messages/${encodeURIComponent(id)}`,

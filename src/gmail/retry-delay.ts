@@ -5,7 +5,7 @@ export const RETRY_BASE_MS = 1_000;
 export const RETRY_BACKOFF_CAP_MS = 60_000;
 /** A retry time Google names is honoured, but never beyond this: a bad clock must not park a mailbox. */
 export const RETRY_HINT_CAP_MS = 60 * 60_000;
-/** API.md: Gmail's sending-limit block lasts one hour when Gmail names no time. */
+/** docs/api.md: Gmail's sending-limit block lasts one hour when Gmail names no time. */
 export const SENDING_LIMIT_DEFAULT_MS = 60 * 60_000;
 export const SENDING_LIMIT_CAP_MS = 24 * 60 * 60_000;
 

@@ -3,6 +3,7 @@
  * Failures arrive as GmailError (client.ts), already classified.
  */
 import { z } from "zod";
+import { toBase64Url } from "../util/base64url";
 import type { GmailClient } from "./client";
 
 const SentMessage = z.object({ id: z.string().min(1), threadId: z.string().min(1) });
@@ -120,14 +121,4 @@ export async function findSentByMessageId(client: GmailClient, messageIdHeader: 
     units: LIST_UNITS,
   });
   return answer.messages?.[0] ?? null;
-}
-
-/** base64url without padding, as Gmail's `raw` field takes it; chunked so that no call gets huge arguments. */
-export function toBase64Url(bytes: Uint8Array): string {
-  let binary = "";
-  const CHUNK = 0x8000;
-  for (let i = 0; i < bytes.length; i += CHUNK) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + CHUNK));
-  }
-  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }

@@ -1,4 +1,5 @@
-import { fromBase64Url, toBase64Url, type TokenKeys } from "./token-crypto";
+import { fromBase64Url, toBase64Url } from "../util/base64url";
+import type { TokenKeys } from "./token-crypto";
 
 /**
  * R32: the cookie that binds a connect's state to the browser that opened its start URL. Its value is an

@@ -1,4 +1,4 @@
-import { jwtVerify } from "jose";
+import { jwtVerify, type JWTPayload } from "jose";
 import type { Config } from "../config";
 import { normalizeEmail } from "../mail/address";
 import { googleKeySet } from "./jwks";
@@ -19,7 +19,7 @@ export async function verifyIdToken(
   idToken: string,
   now: number,
 ): Promise<IdTokenCheck> {
-  let payload;
+  let payload: JWTPayload;
   try {
     ({ payload } = await jwtVerify(idToken, googleKeySet(config.GOOGLE_CERTS_URL, config.GOOGLE_TIMEOUT_MS), {
       algorithms: ["RS256"],

@@ -81,8 +81,3 @@ export function googleKeySet(url: string, timeoutMs: number): JWTVerifyGetKey {
     return set.resolve(header, token);
   };
 }
-
-/** Tests only: forget every cached key set, as a fresh isolate would. */
-export function clearKeySetCache(): void {
-  entries.clear();
-}

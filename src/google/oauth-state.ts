@@ -1,7 +1,7 @@
 import { EncryptJWT, jwtDecrypt, errors as joseErrors } from "jose";
 import type { TokenKeys } from "./token-crypto";
 
-/** API.md: a state older than 10 minutes is refused. */
+/** docs/api.md: a state older than 10 minutes is refused. */
 export const STATE_TTL_MS = 10 * 60 * 1000;
 
 const PURPOSE = "crm-gmail-sync/oauth-state/v1";

@@ -1,4 +1,4 @@
-import { toBase64Url } from "./token-crypto";
+import { toBase64Url } from "../util/base64url";
 
 /** RFC 7636: 32 random bytes, base64url (43 characters), well inside the 43–128 range. */
 export function newCodeVerifier(): string {

@@ -1,4 +1,4 @@
-import { jwtVerify } from "jose";
+import { jwtVerify, type JWTPayload } from "jose";
 import type { Config } from "../config";
 import { normalizeEmail } from "../mail/address";
 import { GOOGLE_ISSUERS } from "./id-token";
@@ -15,7 +15,7 @@ export function bearerToken(authorization: string | null | undefined): string | 
 }
 
 /**
- * A Pub/Sub push's OIDC token (API.md "Gmail push"). Checked: RS256 signature against Google's cached
+ * A Pub/Sub push's OIDC token (docs/api.md "Gmail push"). Checked: RS256 signature against Google's cached
  * keys (alg:none and HMAC are refused by the algorithm list), issuer, audience, expiry at `now`, and the
  * push service account's email with email_verified. Anyone can POST to the webhook: this is the gate.
  */
@@ -25,7 +25,7 @@ export async function verifyPushToken(
   now: number,
 ): Promise<PushTokenCheck> {
   if (token === null) return { ok: false, reason: "missing" };
-  let payload;
+  let payload: JWTPayload;
   try {
     ({ payload } = await jwtVerify(token, googleKeySet(config.GOOGLE_CERTS_URL, config.GOOGLE_TIMEOUT_MS), {
       algorithms: ["RS256"],

@@ -1,5 +1,5 @@
 /**
- * Pure: API.md's check of `returnTo`. An open redirect after OAuth would hand the user (and the
+ * Pure: docs/api.md's check of `returnTo`. An open redirect after OAuth would hand the user (and the
  * `gmail=` verdict) to anyone, so the origin must equal one allowed origin exactly: scheme, host, port.
  */
 export function isAllowedReturnTo(returnTo: string, allowedOrigins: readonly string[]): boolean {

@@ -4,6 +4,8 @@
  * under TOKEN_ENCRYPTION_KEY_PREVIOUS still opens, and the caller re-seals it under the current key.
  * The additional data binds a sealed token to its mailbox: a ciphertext copied to another mailbox fails.
  */
+import { fromBase64Url, toBase64Url } from "../util/base64url";
+
 export interface SealedToken {
   kid: string;
   iv: string;
@@ -28,15 +30,6 @@ interface LoadedKey {
 const IV_BYTES = 12;
 const KID_BYTES = 8;
 const loaded = new Map<string, Promise<LoadedKey>>();
-
-export function toBase64Url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-}
-
-export function fromBase64Url(text: string): Uint8Array {
-  const b64 = text.replaceAll("-", "+").replaceAll("_", "/");
-  return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-}
 
 function loadKey(base64Key: string): Promise<LoadedKey> {
   let key = loaded.get(base64Key);

@@ -10,11 +10,14 @@ import { newRouter } from "./router";
 import { adminRoutes } from "./routes/admin";
 import { contactRoutes } from "./routes/contacts";
 import { conversationRoutes } from "./routes/conversations";
+import { docsRoutes } from "./routes/docs";
 import { locationRoutes } from "./routes/locations";
 import { mailboxRoutes } from "./routes/mailbox";
 import { memberRoutes } from "./routes/members";
 import { messageRoutes } from "./routes/messages";
 import { sendRoutes } from "./routes/messages-send";
+import { settingsPageRoutes } from "./routes/settings-page";
+import { syncProofRoutes } from "./routes/sync-proof";
 import { metaRoutes } from "./routes/meta";
 import { oauthCallbackRoutes } from "./routes/oauth-callback";
 import { oauthStartRoutes } from "./routes/oauth-start";
@@ -40,6 +43,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.use(`${LOCATION}/:group/*`, requireLocation);
 
   app.route("/", metaRoutes);
+  app.route("/", docsRoutes);
   app.route("/webhooks", webhookRoutes);
   app.route("/v1/users", userRoutes);
   app.route("/v1/admin", adminRoutes);
@@ -50,8 +54,10 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route(`${LOCATION}/messages`, messageRoutes);
   app.route(`${LOCATION}/messages`, sendRoutes);
   app.route(`${LOCATION}/users`, mailboxRoutes);
+  app.route(`${LOCATION}/users`, syncProofRoutes);
   app.route("/oauth/google", oauthStartRoutes);
   app.route("/oauth/google", oauthCallbackRoutes);
+  app.route("/connect", settingsPageRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
@@ -61,7 +67,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   });
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
-    info: { title: "crm-gmail-sync", version: "1.0.0", description: "Gmail two-way sync for the CRM: the API of API.md." },
+    info: { title: "crm-gmail-sync", version: "1.0.0", description: "Gmail two-way sync for the CRM: the API of docs/api.md." },
   });
 
   app.notFound((c) => {

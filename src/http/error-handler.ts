@@ -17,7 +17,7 @@ function fromHttpException(error: HTTPException): AppError {
   }
 }
 
-/** The one place an error becomes a response: AppError as API.md's body; anything else a logged 500. */
+/** The one place an error becomes a response: AppError as docs/api.md's body; anything else a logged 500. */
 export const handleError: ErrorHandler = (error, c) => {
   if (error instanceof AppError) return errorResponse(error);
   if (error instanceof HTTPException) {

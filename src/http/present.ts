@@ -8,7 +8,7 @@ import type { Contact } from "./schemas/contacts";
 import type { Attachment, Conversation, Message } from "./schemas/messages";
 import type { Location, User } from "./schemas/provisioning";
 
-/* Rows (Unix ms, JSON columns) into API.md's shapes (ISO 8601 UTC, nested objects). Pure. */
+/* Rows (Unix ms, JSON columns) into docs/api.md's shapes (ISO 8601 UTC, nested objects). Pure. */
 
 const iso = (ms: number) => new Date(ms).toISOString();
 

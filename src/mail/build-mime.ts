@@ -11,7 +11,7 @@ import { mimeLength, renderMime, type MimeSegment } from "./mime-segments";
 import { attachmentBase64, type OutgoingAttachment, type OutgoingMessage } from "./outgoing-message";
 import { validateOutgoingMessage, type OutgoingProblem } from "./validate-outgoing";
 
-export type { OutgoingAttachment, OutgoingMessage } from "./outgoing-message";
+export type {  OutgoingMessage } from "./outgoing-message";
 
 /*
  * Our own builder rather than the `mimetext` package (checked: v3.0.28). Its default entry imports

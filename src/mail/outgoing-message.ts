@@ -14,7 +14,7 @@ export type OutgoingAttachment = {
 
 /** Everything build-mime.ts needs for one CRM send (R13, R17). Addresses are normalized. */
 export interface OutgoingMessage {
-  /** The connected mailbox address, with the user's name as display name (API.md). */
+  /** The connected mailbox address, with the user's name as display name (docs/api.md). */
   from: Address;
   to: readonly Address[];
   cc: readonly Address[];

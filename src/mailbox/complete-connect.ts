@@ -10,7 +10,7 @@ import { exchangeCode } from "../google/token-exchange";
 import { log } from "../log";
 import { mailboxStub } from "./stub";
 
-/** The `reason` codes the callback redirects with (API.md), besides invalid_state which is a 400. */
+/** The `reason` codes the callback redirects with (docs/api.md), besides invalid_state which is a 400. */
 export type ConnectFailure = "access_denied" | "google_error" | "insufficient_scope" | "mailbox_taken" | "not_a_member";
 
 export type ConnectResult = { ok: true; address: string; resumed: boolean } | { ok: false; reason: ConnectFailure };

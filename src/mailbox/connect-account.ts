@@ -39,7 +39,7 @@ export async function connectAccount(
   if (takenBySomeoneElse(sql, input.userId)) return { ok: false, reason: "mailbox_taken" };
   const sealed = await sealGrant(tokenKeys(config), input.address, input.refreshToken);
   const fresh = new GmailClient({ baseUrl: config.GMAIL_API_URL, accessToken: async () => input.accessToken, timeoutMs: config.GOOGLE_TIMEOUT_MS });
-  let watch;
+  let watch: Awaited<ReturnType<typeof startWatch>>;
   try {
     watch = await startWatch(fresh, config.PUBSUB_TOPIC);
   } catch (error) {

@@ -9,9 +9,9 @@ import { refreshWithRetries } from "./refresh-policy";
 import { readAccount, updateAccount, type Account } from "./state";
 
 /** A fresh access token from the stored grant (the token cache calls this); throws a GmailError when none can be had. */
-export async function refreshAccessToken(host: MailboxHost, now: number): Promise<AccessToken> {
+export async function accessTokenFromGrant(host: MailboxHost, now: number): Promise<AccessToken> {
   const account = readAccount(host.sql);
-  if (!account || account.status !== "active" || !account.grant) throw notUsable(account?.status ?? "not_connected");
+  if (account?.status !== "active" || !account.grant) throw notUsable(account?.status ?? "not_connected");
   const opened = await openGrant(tokenKeys(host.config), account.address, account.grant);
   if (!opened.ok) {
     // Without a readable grant nothing works until the user connects again (R6).
@@ -32,7 +32,7 @@ export async function refreshAccessToken(host: MailboxHost, now: number): Promis
 export async function markNeedsReauth(host: MailboxHost, used: Account, reason: string, now: number): Promise<void> {
   const current = readAccount(host.sql);
   // A reconnect may have stored a new grant while the refresh was out: its verdict is not about that one.
-  if (!current || current.status !== "active" || current.grant?.ciphertext !== used.grant?.ciphertext) return;
+  if (current?.status !== "active" || current.grant?.ciphertext !== used.grant?.ciphertext) return;
   const next = updateAccount(host.sql, { status: "needs_reauth", reauthReason: reason, updatedAt: now });
   host.tokens.clear();
   log.warn("mailbox_needs_reauth", { address: current.address, reason });

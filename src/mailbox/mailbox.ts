@@ -6,12 +6,13 @@ import { AccessTokenCache } from "./access-token";
 import { connectAccount, type ConnectInput, type ConnectOutcome } from "./connect-account";
 import { listConnections } from "./connections";
 import { disconnectLocation } from "./disconnect";
-import { refreshAccessToken } from "./grant-use";
+import { accessTokenFromGrant } from "./grant-use";
 import type { MailboxHost } from "./mailbox-host";
 import { createQuotaGate } from "./quota-gate";
 import { sqlQuotaSpends } from "./quota-spends";
 import { renewWatch, type RenewOutcome } from "./renew-watch";
 import { readSendQuota, sendDepsFor, sendThroughGmail, SendsInFlight, type GmailSendCommand, type GmailSendOutcome } from "./send";
+import { readProofStatus, requestReconciliation, type ProofStatus, type ReconcileRequestOutcome } from "./proof-verbs";
 import { readAccount } from "./state";
 import { setUnreadInGmail, type SetUnreadCommand, type SetUnreadOutcome } from "./set-unread";
 import { StateLock } from "./state-lock";
@@ -23,6 +24,7 @@ import { countParked, ensureSyncStorage } from "./sync-state";
 import { notifySync, readGmailPart, requestSync, runSyncAlarm, type GmailPartOutcome, type NotifyOutcome } from "./sync-verbs";
 
 export type { ConnectInput, ConnectOutcome } from "./connect-account";
+export type { ProofStatus, ReconcileRequestOutcome } from "./proof-verbs";
 export type { RenewOutcome } from "./renew-watch";
 export type { MailboxStatus } from "./status";
 
@@ -50,7 +52,7 @@ export class Mailbox extends DurableObject<Env> {
     migrateMailboxStorage(this.#sql);
     ensureSyncStorage(this.#sql);
     this.quotaGate = createQuotaGate({ limitPerMinute: () => this.#config.GMAIL_USER_QUOTA_PER_MINUTE, spends: sqlQuotaSpends(this.#sql) });
-    this.#tokens = new AccessTokenCache((now) => refreshAccessToken(this.#host, now));
+    this.#tokens = new AccessTokenCache((now) => accessTokenFromGrant(this.#host, now));
     const config = () => this.#config;
     this.#host = {
       env: this.env,
@@ -88,7 +90,7 @@ export class Mailbox extends DurableObject<Env> {
     return setUnreadInGmail(this.#host, this.#stateLock, command);
   }
 
-  /** Gmail push (API.md): recorded durably before this answers; the sync itself runs in alarm(). */
+  /** Gmail push (docs/api.md): recorded durably before this answers; the sync itself runs in alarm(). */
   async notify(historyId: string): Promise<NotifyOutcome> {
     return notifySync(this.#syncHost(Date.now()), this.ctx.storage, historyId);
   }
@@ -96,6 +98,16 @@ export class Mailbox extends DurableObject<Env> {
   /** R22: the cron's catch-up asks for a sync at `at`, push or no push. */
   async requestSync(at: number): Promise<"scheduled" | "not_active"> {
     return requestSync(this.#syncHost(Date.now()), this.ctx.storage, at);
+  }
+
+  /** R30: "reconcile now" (API.md): the next reconciliation starts within a minute. */
+  async requestReconciliation(): Promise<ReconcileRequestOutcome> {
+    return requestReconciliation(this.#syncHost(Date.now()), this.ctx.storage);
+  }
+
+  /** R30: the last reconciliation, and what the queue knows of one Gmail id (explain). */
+  async proofStatus(gmailMessageId: string | null): Promise<ProofStatus> {
+    return readProofStatus(this.#sql, gmailMessageId);
   }
 
   /** The sync (sync-run.ts): one run at a time, since alarms of one object never overlap. */
@@ -116,7 +128,7 @@ export class Mailbox extends DurableObject<Env> {
   /** R17: the bytes of one part of a synced Gmail message, read through Gmail on demand. */
   async readGmailPart(input: { gmailMessageId: string; partId: string }): Promise<GmailPartOutcome> {
     const account = readAccount(this.#sql);
-    if (!account || account.status !== "active") return { ok: false, reason: "not_active" };
+    if (account?.status !== "active") return { ok: false, reason: "not_active" };
     return readGmailPart(this.#gmail(Date.now()), input.gmailMessageId, input.partId);
   }
 

@@ -14,7 +14,7 @@ export type RenewOutcome = { result: "renewed" | "not_due" | "backing_off" | "no
 export async function renewWatch(host: MailboxHost, now: number): Promise<RenewOutcome> {
   const { sql } = host;
   const account = readAccount(sql);
-  if (!account || account.status !== "active") return { result: "not_active", status: host.status(now) };
+  if (account?.status !== "active") return { result: "not_active", status: host.status(now) };
   const decision = decideWatchRenewal(account, now);
   if (decision !== "renew") return { result: decision, status: host.status(now) };
   try {
@@ -46,7 +46,7 @@ export async function renewWatch(host: MailboxHost, now: number): Promise<RenewO
 
 function recordWatchFailure(sql: SqlStorage, error: unknown, now: number): void {
   const account = readAccount(sql);
-  if (!account || account.status !== "active") return;
+  if (account?.status !== "active") return;
   const failures = account.watchFailures + 1;
   const reason = error instanceof GmailError ? `${error.kind}:${error.reason ?? error.status ?? "unknown"}` : "unexpected";
   updateAccount(sql, { watchFailures: failures, watchNextAttemptAt: now + watchRetryDelayMs(failures), watchError: reason, updatedAt: now });

@@ -52,7 +52,7 @@ export interface SendDeps {
   now: () => number;
 }
 
-/** The mailbox's R16 counter as API.md shows it. */
+/** The mailbox's R16 counter as docs/api.md shows it. */
 export function readSendQuota(sql: SqlStorage, limit: number, now: number): SendQuota {
   // Rows are kept a second day: a retry of a send from late yesterday must still find its Message-ID (R25).
   const sendTimes = sendTimesSince(sql, now - SEND_CAP_WINDOW_MS, now - 2 * SEND_CAP_WINDOW_MS);

@@ -23,7 +23,7 @@ export type SetUnreadOutcome =
   | { ok: false; reason: "gmail_error"; status: number; googleReason: string };
 
 /** How long a PATCH waits for room under the mailbox's own quota pacer before it gives up. */
-export const MAX_QUOTA_WAIT_MS = 30_000;
+const MAX_QUOTA_WAIT_MS = 30_000;
 
 /**
  * R26, CRM → Gmail: sets or clears UNREAD with messages.modify, in turn with the sync's state steps (the
@@ -31,11 +31,15 @@ export const MAX_QUOTA_WAIT_MS = 30_000;
  * stored on every copy at once, and anything the walk had queued about the message (older than this
  * change) is dropped, so the history record of our own change finds the state already there: no echo.
  */
-export async function setUnreadInGmail(host: MailboxHost, lock: StateLock, command: SetUnreadCommand): Promise<SetUnreadOutcome> {
+export async function setUnreadInGmail(
+  host: MailboxHost,
+  lock: StateLock,
+  command: SetUnreadCommand,
+): Promise<SetUnreadOutcome> {
   const account = readAccount(host.sql);
   if (account?.status === "needs_reauth") return { ok: false, reason: "mailbox_needs_reauth" };
   const connected = listConnections(host.sql).some((c) => c.locationId === command.locationId);
-  if (!account || account.status !== "active" || !connected) return { ok: false, reason: "mailbox_not_connected" };
+  if (account?.status !== "active" || !connected) return { ok: false, reason: "mailbox_not_connected" };
   return lock.run(async () => {
     const change = command.unread ? { addLabelIds: ["UNREAD"] } : { removeLabelIds: ["UNREAD"] };
     let state: StateChange;
@@ -50,7 +54,10 @@ export async function setUnreadInGmail(host: MailboxHost, lock: StateLock, comma
       }
       if (error.kind === "auth_revoked") {
         await markNeedsReauth(host, account, error.reason ?? "auth_revoked", Date.now());
-        return { ok: false, reason: readAccount(host.sql)?.status === "active" ? "mailbox_not_connected" : "mailbox_needs_reauth" };
+        return {
+          ok: false,
+          reason: readAccount(host.sql)?.status === "active" ? "mailbox_not_connected" : "mailbox_needs_reauth",
+        };
       }
       log.warn("set_unread_gmail_error", { mailbox: account.address, status: error.status, reason: error.reason });
       const status = error.status ?? (error.reason === LOCAL_QUOTA_PACING ? 429 : 504);
@@ -70,15 +77,19 @@ async function storeState(host: MailboxHost, gmailMessageId: string, state: Stat
 }
 
 /** messages.modify once the quota pacer has room (it may ask to wait); Google's own 429s are its answer. */
-async function modifyPaced(host: MailboxHost, id: string, change: { addLabelIds?: string[]; removeLabelIds?: string[] }) {
+async function modifyPaced(
+  host: MailboxHost,
+  id: string,
+  change: { addLabelIds?: string[]; removeLabelIds?: string[] },
+) {
   const deadline = Date.now() + MAX_QUOTA_WAIT_MS;
   for (;;) {
     try {
       return await modifyMessage(host.gmail(Date.now()), id, change);
     } catch (error) {
-      const paced = error instanceof GmailError && error.reason === LOCAL_QUOTA_PACING && error.retryAt !== null;
-      if (!paced || error.retryAt! > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.max(1, error.retryAt! - Date.now())));
+      const resumeAt = error instanceof GmailError && error.reason === LOCAL_QUOTA_PACING ? error.retryAt : null;
+      if (resumeAt === null || resumeAt > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(1, resumeAt - Date.now())));
     }
   }
 }

@@ -1,5 +1,5 @@
 import { locationDb } from "../db/database";
-import { gmailStateStatements, readGmailStates, type GmailStateUpdate } from "../db/message-state";
+import { GMAIL_IDS_PER_QUERY, gmailStateStatements, readGmailStates, type GmailStateUpdate } from "../db/message-state";
 import { runBatch } from "../db/run-batch";
 import type { Env } from "../env";
 import { recordMessageEvents } from "../events/outbox";
@@ -9,6 +9,8 @@ import { applyStateChange, type StateChange } from "../sync/state-fold";
 export interface StateApplyResult {
   /** Stored copies whose state changed, by location (copies already in that state are not written). */
   changed: Map<string, string[]>;
+  /** Gmail ids with a stored copy in at least one location (already synced). */
+  stored: Set<string>;
   /** D1 round trips spent (for the run's subrequest budget and the bench). */
   d1Calls: number;
 }
@@ -27,25 +29,34 @@ export async function applyStateChanges(
   changes: ReadonlyMap<string, StateChange>,
   now: number = Date.now(),
 ): Promise<StateApplyResult> {
-  const result: StateApplyResult = { changed: new Map(), d1Calls: 0 };
+  const result: StateApplyResult = { changed: new Map(), stored: new Set(), d1Calls: 0 };
   if (changes.size === 0) return result;
   const ids = [...changes.keys()];
   for (const locationId of locationIds) {
     const db = await locationDb(env, locationId);
     const copies = await readGmailStates(db, locationId, mailbox, ids);
-    result.d1Calls += Math.ceil(ids.length / 90);
+    result.d1Calls += Math.ceil(ids.length / GMAIL_IDS_PER_QUERY);
     const updates: GmailStateUpdate[] = [];
     for (const copy of copies) {
+      result.stored.add(copy.gmailMessageId);
       const next = applyStateChange(copy, changes.get(copy.gmailMessageId) ?? {});
       if (next.unread !== copy.unread || next.gmailState !== copy.gmailState) updates.push({ id: copy.id, ...next });
     }
     if (updates.length === 0) continue;
     // R29: message.updated for exactly the copies that changed, in the batch that changes them.
-    const events = recordMessageEvents("message.updated", locationId, updates.map((u) => u.id), now);
+    const events = recordMessageEvents(
+      "message.updated",
+      locationId,
+      updates.map((u) => u.id),
+      now,
+    );
     await runBatch(db, [...gmailStateStatements(locationId, updates), ...events.statements]);
     await relayEvents(env, db, locationId, events.eventIds, now);
     result.d1Calls += 1;
-    result.changed.set(locationId, updates.map((u) => u.id));
+    result.changed.set(
+      locationId,
+      updates.map((u) => u.id),
+    );
   }
   return result;
 }

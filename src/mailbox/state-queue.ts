@@ -102,3 +102,14 @@ export function resetStateQueues(sql: SqlStorage): void {
   sql.exec("DELETE FROM sync_state_changes");
   sql.exec("DELETE FROM sync_state_refresh");
 }
+
+/**
+ * Messages already synced that history reports again (a restore from Trash, a move back to the Inbox re-adds
+ * INBOX): their state is applied, so they need no new fetch (R26: a state change costs no messages.get), and
+ * reading 1 keeps them where they were decided. Only queue entries never tried are dropped: one that failed
+ * in some location (R24) keeps its retries.
+ */
+export function dropSyncedFromPending(sql: SqlStorage, ids: Iterable<string>): void {
+  for (const id of ids)
+    sql.exec("DELETE FROM sync_pending WHERE message_id = ? AND attempts = 0 AND open_attempt = 0", id);
+}

@@ -19,7 +19,7 @@ export interface MailboxStatus {
   parkedMessages: number;
 }
 
-/** R16's counter, as API.md shows it. `nextAvailableAt` is null while `remaining` is above zero. */
+/** R16's counter, as docs/api.md shows it. `nextAvailableAt` is null while `remaining` is above zero. */
 export interface SendQuota {
   limit: number;
   used: number;

@@ -1,5 +1,6 @@
 import { QUOTA_SPENDS_MIGRATION } from "./quota-spends";
 import { SEND_LOG_MIGRATION } from "./send-log";
+import { SYNC_PROOF_MIGRATION } from "./sync-seen";
 
 /**
  * The mailbox Durable Object's own SQLite schema. Versioned: each entry runs once, in order, inside the
@@ -39,6 +40,8 @@ export const MAILBOX_MIGRATIONS: readonly string[] = [
   SEND_LOG_MIGRATION,
   // v3 quota_spend: the Gmail quota pacer's sliding window, one row per second (quota-spends.ts).
   QUOTA_SPENDS_MIGRATION,
+  // v4 sync_seen, sync_healing, sync_parked_unrecorded, reconcile_*: R30's proof and daily reconciliation.
+  SYNC_PROOF_MIGRATION,
 ];
 
 export function migrateMailboxStorage(sql: SqlStorage): void {

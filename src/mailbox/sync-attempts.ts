@@ -1,5 +1,6 @@
 import { log } from "../log";
 import { MAX_MESSAGE_ATTEMPTS } from "../sync/plan";
+import { noteParked } from "./sync-seen";
 import { nextPending, type PendingMessage } from "./sync-state";
 
 /*
@@ -32,6 +33,7 @@ export function settleKilledAttempts(sql: SqlStorage, mailbox: string, now: numb
       now,
     );
     sql.exec("DELETE FROM sync_pending WHERE message_id = ?", id);
+    noteParked(sql, id); // R30: its `parked` decision is written to the locations with the next chunk.
     log.warn("sync_message_parked", { mailbox, gmailMessageId: id, error });
   }
 }

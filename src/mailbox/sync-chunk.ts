@@ -1,5 +1,6 @@
 import { locationDb, type Database } from "../db/database";
 import { storeMessages, type StoreMessageInput, type StoredMessage } from "../db/message-store";
+import { recordDecisions, recordParked, type DecisionInput } from "../db/sync-decisions";
 import { relayEvents } from "../events/relay";
 import type { Env } from "../env";
 import { GmailError, type GmailClient } from "../gmail/client";
@@ -7,11 +8,14 @@ import { batchGetMessages } from "../gmail/messages";
 import { log } from "../log";
 import { toGmailMessage, type GmailMessage } from "../sync/gmail-message";
 import { loadRoutingData, type ActiveConnection } from "../sync/load-routing";
+import { isSyncableLabels } from "../sync/labels";
 import { loadConfig } from "../config";
 import { messagesPerBatch } from "../sync/quota";
 import { routeChunk, type RoutedMessage } from "../sync/route-chunk";
+import { ruleOf } from "../sync/routing-reasons";
 import { nextChunk, openAttempts, returnAttempts } from "./sync-attempts";
-import { recordFailure, removePending } from "./sync-state";
+import { forgetQueued, healingAmong, markDecided, markParkedRecorded, parkedNotRecorded } from "./sync-seen";
+import { recordFailure } from "./sync-state";
 
 export interface ChunkResult {
   fetched: number;
@@ -59,7 +63,7 @@ export async function syncNextChunk(
       if ("error" in message) fail(sql, item.id, message.error, now);
       else parsed.push(message);
     } else if (item.failure.kind === "not_found") {
-      removePending(sql, [item.id]); // Deleted since history reported it: nothing left to sync.
+      forgetQueued(sql, item.id); // Deleted since history reported it: nothing left to sync.
     } else if (item.failure.kind === "rate_limited" || (gmailDown && item.failure.kind === "retry")) {
       rateLimited ??= { retryAfter: item.retryAfter, retryAt: item.failure.retryAt };
       returnAttempts(sql, [item.id]);
@@ -68,15 +72,21 @@ export async function syncNextChunk(
     }
   }
   await deps.beforeStore();
-  const routed = routeChunk(parsed, await loadRoutingData(deps.env, deps.mailbox, deps.connections, parsed, deps.startPoint), deps.mailbox);
-  const { failed, subrequests } = await storeRouted(deps.env, deps.mailbox, routed, now);
+  const routing = await loadRoutingData(deps.env, deps.mailbox, deps.connections, parsed, deps.startPoint);
+  const routed = routeChunk(parsed, routing, deps.mailbox);
+  const healing = healingAmong(sql, parsed.map((m) => m.gmailMessageId));
+  const { failed, subrequests } = await storeRouted(deps.env, deps.mailbox, routed, healing, now);
+  const decided: { id: string; labelSkipped: boolean }[] = [];
   for (const message of parsed) {
     const error = failed.get(message.gmailMessageId);
-    if (error === undefined) removePending(sql, [message.gmailMessageId]);
+    if (error === undefined) decided.push({ id: message.gmailMessageId, labelSkipped: !isSyncableLabels(message.labelIds) });
     else fail(sql, message.gmailMessageId, error, now);
   }
+  // With the rows and decisions committed, the queue lets go of them and R30's reconciliation knows them.
+  markDecided(sql, decided, now);
+  const parkedSubrequests = await recordParkedDecisions(deps, now);
   const stored = routed.filter((r) => r.targets.length > 0 && !failed.has(r.message.gmailMessageId)).length;
-  return { fetched: parsed.length, stored, subrequests: 1 + deps.connections.length * 4 + subrequests, rateLimited };
+  return { fetched: parsed.length, stored, subrequests: 1 + deps.connections.length * 4 + subrequests + parkedSubrequests, rateLimited };
 }
 
 function fail(sql: SqlStorage, id: string, error: string, now: number): void {
@@ -84,55 +94,100 @@ function fail(sql: SqlStorage, id: string, error: string, now: number): void {
 }
 
 /**
- * One D1 batch per location. When a batch fails, its messages are retried one by one so that the one
- * message D1 refuses is found and only it counts a failure. Returns message id → error for failures.
+ * R24/R30: messages parked since the last record get a `parked` decision in every location. Outside the
+ * rows' batch (a parked message has no rows); a failure is retried with the next chunk, the DO's parked
+ * list staying the truth meanwhile (explain reads it too).
+ */
+async function recordParkedDecisions(deps: { env: Env; sql: SqlStorage; mailbox: string; connections: readonly ActiveConnection[] }, now: number): Promise<number> {
+  const ids = parkedNotRecorded(deps.sql);
+  if (ids.length === 0) return 0;
+  try {
+    for (const connection of deps.connections) {
+      await recordParked(await locationDb(deps.env, connection.locationId), connection.locationId, deps.mailbox, ids, now);
+    }
+    markParkedRecorded(deps.sql, ids);
+  } catch (error) {
+    log.warn("sync_parked_decision_failed", { mailbox: deps.mailbox, count: ids.length, error });
+  }
+  return deps.connections.length;
+}
+
+/**
+ * One D1 batch per location: the rows of the messages routed there and every message's decision in that
+ * location (R30), committed together. When a batch fails, its messages are retried one by one so that the
+ * one message D1 refuses is found and only it counts a failure. Returns message id → error for failures.
  */
 async function storeRouted(
   env: Env,
   mailbox: string,
   routed: readonly RoutedMessage[],
+  healing: ReadonlySet<string>,
   now: number,
 ): Promise<{ failed: Map<string, string>; subrequests: number }> {
-  const byLocation = new Map<string, StoreMessageInput[]>();
-  for (const { message, targets } of routed) {
+  const byLocation = new Map<string, { id: string; items: StoreMessageInput[]; decision: DecisionInput }[]>();
+  for (const { message, targets, skips } of routed) {
+    const healed = healing.has(message.gmailMessageId);
     for (const target of targets) {
-      const items = byLocation.get(target.locationId) ?? [];
-      items.push({
-        locationId: target.locationId,
-        contactId: target.contactId,
-        direction: target.direction,
-        source: "gmail",
-        provider: null,
-        status: "received",
-        facts: message.facts,
-        gmail: { mailbox, messageId: message.gmailMessageId, threadId: message.gmailThreadId },
-        unread: message.labelIds.includes("UNREAD"),
-        bindThread: target.bindThread ? { mailbox, threadId: message.gmailThreadId } : null,
-      });
-      byLocation.set(target.locationId, items);
+      const item = toStoreInput(mailbox, message, target);
+      const decision: DecisionInput = {
+        gmailMessageId: message.gmailMessageId,
+        healed,
+        kind: "store",
+        reason: target.reason,
+        rule: ruleOf(target),
+        messageIdHeader: message.facts.messageIdHeader,
+      };
+      pushTo(byLocation, target.locationId, { id: message.gmailMessageId, items: [item], decision });
+    }
+    for (const skip of skips) {
+      const decision: DecisionInput = { gmailMessageId: message.gmailMessageId, healed, kind: "skip", reason: skip.reason, rule: ruleOf(skip) };
+      pushTo(byLocation, skip.locationId, { id: message.gmailMessageId, items: [], decision });
     }
   }
   const failed = new Map<string, string>();
   let subrequests = 0;
-  for (const [locationId, items] of byLocation) {
+  for (const [locationId, entries] of byLocation) {
     const db = await locationDb(env, locationId);
+    const store = (list: typeof entries) =>
+      storeMessages(db, env.ATTACHMENTS, list.flatMap((e) => e.items), now, { alsoInBatch: [recordDecisions(locationId, mailbox, list.map((e) => e.decision), now)] });
     subrequests += 1;
     try {
-      await relayStored(env, db, locationId, await storeMessages(db, env.ATTACHMENTS, items, now), now);
+      await relayStored(env, db, locationId, await store(entries), now);
       continue;
     } catch (error) {
-      log.warn("sync_store_batch_failed", { locationId, count: items.length, error });
+      log.warn("sync_store_batch_failed", { locationId, count: entries.length, error });
     }
-    for (const item of items) {
+    for (const entry of entries) {
       subrequests += 1;
       try {
-        await relayStored(env, db, locationId, await storeMessages(db, env.ATTACHMENTS, [item], now), now);
+        await relayStored(env, db, locationId, await store([entry]), now);
       } catch (error) {
-        failed.set(item.gmail?.messageId ?? "", `store: ${error instanceof Error ? error.message : String(error)}`);
+        failed.set(entry.id, `store: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
   }
   return { failed, subrequests };
+}
+
+function toStoreInput(mailbox: string, message: GmailMessage, target: RoutedMessage["targets"][number]): StoreMessageInput {
+  return {
+    locationId: target.locationId,
+    contactId: target.contactId,
+    direction: target.direction,
+    source: "gmail",
+    provider: null,
+    status: "received",
+    facts: message.facts,
+    gmail: { mailbox, messageId: message.gmailMessageId, threadId: message.gmailThreadId },
+    unread: message.labelIds.includes("UNREAD"),
+    bindThread: target.bindThread ? { mailbox, threadId: message.gmailThreadId } : null,
+  };
+}
+
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 /** R29: message.created of what this batch stored, to the events queue right after the commit. */

@@ -3,6 +3,7 @@ import { listConnections } from "./connections";
 import { markNeedsReauth } from "./grant-use";
 import type { MailboxHost } from "./mailbox-host";
 import { mirrorAccount } from "./mirror";
+import { sqlQuotaSpends } from "./quota-spends";
 import { readAccount, updateAccount } from "./state";
 import type { StateLock } from "./state-lock";
 import type { SyncHost } from "./sync-run";
@@ -19,6 +20,7 @@ export function syncHostFor(host: MailboxHost, beforeStore: () => Promise<void>,
     client: host.gmail(now),
     account: () => readAccount(sql),
     connections: () => listConnections(sql).map((c) => ({ locationId: c.locationId, userId: c.userId })),
+    quota: { live: sqlQuotaSpends(sql).live, limitPerMinute: host.config.GMAIL_USER_QUOTA_PER_MINUTE },
     beforeStore,
     stateLock,
     markNeedsReauth: async (reason) => {

@@ -6,6 +6,7 @@ import { getProfile } from "../gmail/profile";
 import { retryDelayMs } from "../gmail/retry-delay";
 import { log } from "../log";
 import { foldHistoryPage, nextCursor } from "../sync/history-fold";
+import type { QuotaSpend } from "../sync/quota";
 import type { ActiveConnection } from "../sync/load-routing";
 import {
   catchUpSince,
@@ -19,6 +20,7 @@ import {
 } from "../sync/plan";
 import { foldStateChanges } from "../sync/state-fold";
 import { LOCAL_QUOTA_PACING } from "./quota-gate";
+import { runReconcileStep } from "./reconcile-run";
 import { returnAttempts, settleKilledAttempts } from "./sync-attempts";
 import type { StateLock } from "./state-lock";
 import { countStateChanges, countStateRefresh, recordStateChanges } from "./state-queue";
@@ -35,6 +37,8 @@ export interface SyncHost {
   /** The mailbox's account as stored now (re-read at every step: a disconnect may land mid-run). */
   account(): { status: string; historyId: string | null; connectedAt: number; lastSyncedAt: number | null } | null;
   connections(): ActiveConnection[];
+  /** The quota pacer's window and limit: background work (R30's reconciliation) takes only a share of it. */
+  quota: { live(now: number): QuotaSpend[]; limitPerMinute: number };
   /** R26: the walk's state steps and the CRM's PATCH take turns here (state-lock.ts). */
   stateLock: StateLock;
   /** Resolves once no CRM send is under way, so a send's own row is stored before its Sent copy (R15). */
@@ -77,7 +81,14 @@ export async function runSync(host: SyncHost): Promise<RunOutcome> {
       stateRefresh: countStateRefresh(host.sql),
       stateChanges: countStateChanges(host.sql),
     });
-    if (step.kind === "idle") return { next: "idle" };
+    if (step.kind === "idle") {
+      // R30: the daily reconciliation takes its turn only when new mail has nothing left to do.
+      if (!fitsInRun(usage, host.now(), { subrequests: 2, messages: 0 })) return { next: "now" };
+      const outcome = await reconcileOrBackOff(host, account, state.failures);
+      if (outcome.next !== "continue") return outcome;
+      usage.subrequests += 1;
+      continue;
+    }
     // Only messages waiting out their backoff (R24) are left: the alarm comes back for them.
     if (step.kind === "wait") return { next: "at", at: step.until };
     const cost = stepCost(step.kind, host.connections().length);
@@ -95,6 +106,20 @@ export async function runSync(host: SyncHost): Promise<RunOutcome> {
       }
       return { next: "at", at: backOff(host, state.failures, error) };
     }
+  }
+}
+
+/** One reconciliation step; a failure other than Google's refusals (handled inside) backs off like the sync. */
+async function reconcileOrBackOff(host: SyncHost, account: { connectedAt: number }, failures: number): Promise<RunOutcome | { next: "continue" }> {
+  try {
+    return await runReconcileStep(host, account);
+  } catch (error) {
+    if (error instanceof GmailError && error.kind === "auth_revoked") {
+      log.warn("sync_paused_auth_revoked", { mailbox: host.mailbox, reason: error.reason });
+      await host.markNeedsReauth(error.reason ?? "auth_revoked");
+      return { next: "idle" };
+    }
+    return { next: "at", at: backOff(host, failures, error) };
   }
 }
 
@@ -179,7 +204,7 @@ async function readHistory(
     setWanted(sql, false);
     setScan(sql, { kind: "history", pageToken: null });
   }
-  let page;
+  let page: Awaited<ReturnType<typeof listHistoryPage>>;
   try {
     page = await listHistoryPage(host.client, { startHistoryId: from, pageToken, maxResults: HISTORY_PAGE_SIZE });
   } catch (error) {

@@ -1,5 +1,7 @@
 import { compareHistoryIds } from "../sync/history-fold";
 import { nextMessageAttemptAt, type SyncProgress } from "../sync/plan";
+import { resetReconciliation } from "./reconcile-state";
+import { noteParked } from "./sync-seen";
 import { ensureStateStorage, resetStateQueues } from "./state-queue";
 
 /**
@@ -152,10 +154,6 @@ export function removePending(sql: SqlStorage, ids: readonly string[]): void {
   for (const id of ids) sql.exec("DELETE FROM sync_pending WHERE message_id = ?", id);
 }
 
-export function countPending(sql: SqlStorage): number {
-  return sql.exec<{ n: number }>("SELECT count(*) AS n FROM sync_pending").one().n;
-}
-
 /** The queue at `now`: how many are pending, how many of them are due, when the first waiting one is. */
 export function pendingAt(sql: SqlStorage, now: number): { count: number; due: number; nextAt: number | null } {
   const row = sql
@@ -210,6 +208,7 @@ export function recordFailure(sql: SqlStorage, id: string, error: string, now: n
     now,
   );
   sql.exec("DELETE FROM sync_pending WHERE message_id = ?", id);
+  noteParked(sql, id);
   return true;
 }
 
@@ -217,16 +216,11 @@ export function countParked(sql: SqlStorage): number {
   return sql.exec<{ n: number }>("SELECT count(*) AS n FROM sync_parked").one().n;
 }
 
-export function listParked(sql: SqlStorage): { messageId: string; error: string; attempts: number; parkedAt: number }[] {
-  return sql
-    .exec<{ message_id: string; error: string; attempts: number; parked_at: number }>("SELECT * FROM sync_parked ORDER BY parked_at")
-    .toArray()
-    .map((r) => ({ messageId: r.message_id, error: r.error, attempts: r.attempts, parkedAt: r.parked_at }));
-}
-
 /** Forgets queued work and scan progress (a new connection starts from its own cursor, R2). Parked rows stay. */
 export function resetSync(sql: SqlStorage): void {
   sql.exec("DELETE FROM sync_pending");
+  sql.exec("DELETE FROM sync_healing");
+  resetReconciliation(sql);
   resetStateQueues(sql);
   sql.exec(
     "UPDATE sync_state SET notified_history_id = NULL, wanted = 0, scan_kind = NULL, scan_page_token = NULL, scan_query = NULL, scan_target = NULL, failures = 0, retry_at = NULL, last_error = NULL WHERE id = 1",

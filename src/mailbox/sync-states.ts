@@ -6,7 +6,15 @@ import { log } from "../log";
 import { MESSAGES_PER_BATCH } from "../sync/plan";
 import { stateOfLabels, type StateChange } from "../sync/state-fold";
 import { applyStateChanges } from "./state-apply";
-import { nextStateChanges, nextStateRefresh, queueStateRefresh, recordStateChanges, removeStateChanges, removeStateRefresh } from "./state-queue";
+import {
+  dropSyncedFromPending,
+  nextStateChanges,
+  nextStateRefresh,
+  queueStateRefresh,
+  recordStateChanges,
+  removeStateChanges,
+  removeStateRefresh,
+} from "./state-queue";
 import type { Env } from "../env";
 import type { GmailClient } from "../gmail/client";
 import type { ActiveConnection } from "../sync/load-routing";
@@ -21,7 +29,7 @@ interface StateSyncDeps {
 }
 
 /** State changes applied per step: a few D1 reads and one batch per location. */
-export const STATE_CHANGES_PER_STEP = 450;
+const STATE_CHANGES_PER_STEP = 450;
 
 /** The sync's R26 steps: what the walk learnt is applied to every stored copy before the cursor moves. */
 export async function applyQueuedStates(host: StateSyncDeps): Promise<{ subrequests: number; changed: number }> {
@@ -30,8 +38,10 @@ export async function applyQueuedStates(host: StateSyncDeps): Promise<{ subreque
   const locations = host.connections().map((c) => c.locationId);
   const applied = await applyStateChanges(host.env, host.mailbox, locations, changes);
   removeStateChanges(host.sql, queued);
+  dropSyncedFromPending(host.sql, applied.stored);
   const changed = [...applied.changed.values()].reduce((n, ids) => n + ids.length, 0);
-  if (changed > 0) log.info("sync_states_applied", { mailbox: host.mailbox, changes: queued.length, copiesChanged: changed });
+  if (changed > 0)
+    log.info("sync_states_applied", { mailbox: host.mailbox, changes: queued.length, copiesChanged: changed });
   return { subrequests: applied.d1Calls, changed };
 }
 
@@ -42,7 +52,8 @@ export async function applyQueuedStates(host: StateSyncDeps): Promise<{ subreque
 export async function queueRefreshAfterGap(host: StateSyncDeps, since: number): Promise<void> {
   const ids = new Set<string>();
   for (const { locationId } of host.connections()) {
-    for (const id of await gmailIdsSince(await locationDb(host.env, locationId), locationId, host.mailbox, since)) ids.add(id);
+    for (const id of await gmailIdsSince(await locationDb(host.env, locationId), locationId, host.mailbox, since))
+      ids.add(id);
   }
   queueStateRefresh(host.sql, [...ids]);
   log.info("sync_state_refresh_queued", { mailbox: host.mailbox, messages: ids.size });
@@ -52,7 +63,9 @@ export async function queueRefreshAfterGap(host: StateSyncDeps, since: number): 
  * One batch of `messages.get` format=minimal (the cheapest answer that carries labels) for queued refreshes:
  * labels give the state, a 404 says the message is gone for good. Returns Gmail's rate limit, if any.
  */
-export async function refreshStates(host: StateSyncDeps): Promise<{ subrequests: number; rateLimited: { retryAfter: string | null; retryAt: number | null } | null }> {
+export async function refreshStates(
+  host: StateSyncDeps,
+): Promise<{ subrequests: number; rateLimited: { retryAfter: string | null; retryAt: number | null } | null }> {
   const ids = nextStateRefresh(host.sql, MESSAGES_PER_BATCH);
   const fetched = await batchGetMessages(host.client, ids, "minimal");
   const revoked = fetched.find((item) => !item.ok && item.failure.kind === "auth_revoked");
@@ -63,7 +76,8 @@ export async function refreshStates(host: StateSyncDeps): Promise<{ subrequests:
   for (const item of fetched) {
     if (item.ok) changes.set(item.id, stateOfLabels(item.message.labelIds ?? []));
     else if (item.failure.kind === "not_found") changes.set(item.id, { deleted: true });
-    else if (item.failure.kind === "fatal") log.warn("sync_state_refresh_refused", { mailbox: host.mailbox, gmailMessageId: item.id });
+    else if (item.failure.kind === "fatal")
+      log.warn("sync_state_refresh_refused", { mailbox: host.mailbox, gmailMessageId: item.id });
     else {
       // Transient: left queued for the next step; the run backs off first.
       rateLimited ??= { retryAfter: item.retryAfter, retryAt: item.failure.retryAt };

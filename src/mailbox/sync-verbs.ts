@@ -1,5 +1,5 @@
 import { GmailError, type GmailClient } from "../gmail/client";
-import { getAttachmentData, getMessage } from "../gmail/messages";
+import { getAttachmentData, getGmailMessage } from "../gmail/messages";
 import { decodeBase64Url } from "../sync/gmail-body";
 import { runSync, type SyncHost } from "./sync-run";
 import { readSyncState, recordNotification, setWanted } from "./sync-state";
@@ -58,7 +58,7 @@ export type GmailPartOutcome =
  */
 export async function readGmailPart(client: GmailClient, gmailMessageId: string, partId: string): Promise<GmailPartOutcome> {
   try {
-    const message = await getMessage(client, gmailMessageId);
+    const message = await getGmailMessage(client, gmailMessageId);
     const part = findPart(message.payload, partId);
     if (!part) return { ok: false, reason: "not_found" };
     if (part.body?.data) return { ok: true, bytes: decodeBase64Url(part.body.data) };

@@ -14,7 +14,12 @@ import { mailboxStub } from "../mailbox/stub";
  * mailbox's Durable Object, which stores the state on every copy); one Gmail never held (BCC-logged mail,
  * location sends) changes only in the CRM. Answers the row as stored afterwards.
  */
-export async function setMessageUnread(env: Env, locationId: string, messageId: string, unread: boolean): Promise<MessageWithAttachments> {
+export async function setMessageUnread(
+  env: Env,
+  locationId: string,
+  messageId: string,
+  unread: boolean,
+): Promise<MessageWithAttachments> {
   const db = await locationDb(env, locationId);
   const row = await getMessage(db, locationId, messageId);
   if (!row) throw new AppError("not_found", `Message ${messageId} does not exist in location ${locationId}.`);
@@ -27,7 +32,12 @@ export async function setMessageUnread(env: Env, locationId: string, messageId: 
       await relayEvents(env, db, locationId, events.eventIds);
     }
   } else {
-    await changeInGmail(env, locationId, { mailbox: row.gmailMailbox, gmailMessageId: row.gmailMessageId, state: row.gmailState }, unread);
+    await changeInGmail(
+      env,
+      locationId,
+      { mailbox: row.gmailMailbox, gmailMessageId: row.gmailMessageId, state: row.gmailState },
+      unread,
+    );
   }
   const after = await getMessage(db, locationId, messageId);
   if (!after) throw new AppError("not_found", `Message ${messageId} does not exist in location ${locationId}.`);
@@ -41,17 +51,30 @@ async function changeInGmail(
   unread: boolean,
 ): Promise<void> {
   if (gmail.state === "deleted") throw deletedInGmail();
-  const outcome = await mailboxStub(env, gmail.mailbox).setUnread({ locationId, gmailMessageId: gmail.gmailMessageId, unread });
+  const outcome = await mailboxStub(env, gmail.mailbox).setUnread({
+    locationId,
+    gmailMessageId: gmail.gmailMessageId,
+    unread,
+  });
   if (outcome.ok) return;
   switch (outcome.reason) {
     case "mailbox_needs_reauth":
-      throw new AppError("mailbox_needs_reauth", `The Gmail connection of ${gmail.mailbox} needs the user to sign in again.`);
+      throw new AppError(
+        "mailbox_needs_reauth",
+        `The Gmail connection of ${gmail.mailbox} needs the user to sign in again.`,
+      );
     case "mailbox_not_connected":
-      throw new AppError("mailbox_not_connected", `The mailbox ${gmail.mailbox} is no longer connected in this location.`);
+      throw new AppError(
+        "mailbox_not_connected",
+        `The mailbox ${gmail.mailbox} is no longer connected in this location.`,
+      );
     case "message_deleted_in_gmail":
       throw deletedInGmail();
     case "gmail_error":
-      throw new AppError("gmail_error", "Gmail refused the change.", { status: outcome.status, reason: outcome.googleReason });
+      throw new AppError("gmail_error", "Gmail refused the change.", {
+        status: outcome.status,
+        reason: outcome.googleReason,
+      });
   }
 }
 

@@ -46,37 +46,6 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-export async function sha256Hex(data: string | Uint8Array): Promise<string> {
-  const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
-  return toHex(await crypto.subtle.digest("SHA-256", bytes));
-}
-
-const HASH_PIECE_CHARS = 1024 * 1024;
-
-/**
- * The same digest as sha256Hex(text), fed to a DigestStream 1 Mi characters at a time, so that a 27 MB
- * attachment's base64 is never copied whole into bytes. Pieces end between code points, never inside a
- * surrogate pair, so the UTF-8 is that of the whole string.
- */
-export async function sha256HexOfText(text: string): Promise<string> {
-  const digest = new crypto.DigestStream("SHA-256");
-  const writer = digest.getWriter();
-  const encoder = new TextEncoder();
-  for (let start = 0; start < text.length; ) {
-    let end = Math.min(text.length, start + HASH_PIECE_CHARS);
-    const last = text.charCodeAt(end - 1);
-    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end++;
-    await writer.write(encoder.encode(text.slice(start, end)));
-    start = end;
-  }
-  await writer.close();
-  return toHex(await digest.digest);
-}
-
-function toHex(digest: ArrayBuffer): string {
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
-
 export interface IdempotentAnswer {
   status: number;
   body: string;
@@ -90,7 +59,7 @@ export interface KeyClaim {
 }
 
 /**
- * Runs `run` once per (location, key, body) for 24 hours (API.md, R25). A repeat with the same body gets
+ * Runs `run` once per (location, key, body) for 24 hours (docs/api.md, R25). A repeat with the same body gets
  * the stored answer; with another body 422; while the first runs, it waits up to IDEMPOTENCY_WAIT_MS and
  * then gets 409. A failed run (thrown AppError or anything else) releases the key (releaseIdempotencyKey).
  */

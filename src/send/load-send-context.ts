@@ -40,7 +40,7 @@ export async function loadSendContext(
   };
 }
 
-/** The replied message must be the contact's: "a CRM message id in the same conversation" (API.md). */
+/** The replied message must be the contact's: "a CRM message id in the same conversation" (docs/api.md). */
 async function loadReply(env: Env, locationId: string, contactId: string, messageId: string) {
   const db = await locationDb(env, locationId);
   const row = await getMessage(db, locationId, messageId);

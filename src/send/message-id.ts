@@ -1,9 +1,9 @@
-import { sha256Hex } from "./idempotency";
+import { sha256Hex } from "../util/sha256";
 
 /**
  * Our own RFC 822 Message-ID for a send, `<crm.…@domain of the From address>`. With an Idempotency-Key it
  * is derived from (location, key, the key's claim time, the body), so a retry of the same request rebuilds the very
- * same id and R25 can look for it in Sent; without one it is random (a retry is then a new send, API.md).
+ * same id and R25 can look for it in Sent; without one it is random (a retry is then a new send, docs/api.md).
  */
 export async function messageIdForSend(input: {
   fromAddress: string;

@@ -1,7 +1,8 @@
 import type { Config } from "../config";
+import { locationDb } from "../db/database";
+import { getMessage, type MessageWithAttachments } from "../db/messages";
 import type { Env } from "../env";
 import { AppError } from "../errors";
-import type { SendMessageBody } from "../http/schemas/send";
 import { replySubject } from "../mail/reply-subject";
 import { validateOutgoingMessage } from "../mail/validate-outgoing";
 import type { KeyClaim } from "./idempotency";
@@ -12,15 +13,31 @@ import type { OutgoingEmail } from "./providers/provider";
 import { invalidHeader, sendViaGmail } from "./send-via-gmail";
 import { sendViaLocation } from "./send-via-location";
 
+/** What a CRM send asks for, once the HTTP edge validated it (http/schemas/send.ts's SendMessageBody). */
+export interface SendRequest {
+  userId: string;
+  contactId: string;
+  kind: "individual" | "bulk" | "workflow";
+  subject: string;
+  text?: string | undefined;
+  html?: string | undefined;
+  /** Normalized addresses. */
+  cc: string[];
+  bcc: string[];
+  /** A CRM message id in the same conversation. */
+  inReplyTo?: string | undefined;
+  attachments: { filename: string; contentType: string; contentBase64: string }[];
+}
+
 /**
  * POST /v1/locations/{loc}/messages once validated (R17 already checked): loads and checks what the send
- * names, picks the provider (R13, R18), sends, and answers the stored message's id.
+ * names, picks the provider (R13, R18), sends, and returns the stored message (the route presents it).
  */
 export async function sendMessage(
   env: Env,
   config: Config,
-  input: { locationId: string; body: SendMessageBody; claim: KeyClaim | null; now: number },
-): Promise<string> {
+  input: { locationId: string; body: SendRequest; claim: KeyClaim | null; now: number },
+): Promise<MessageWithAttachments> {
   const { locationId, body } = input;
   const context = await loadSendContext(env, locationId, body);
   const plan = planProvider(body.kind, context.connection);
@@ -63,12 +80,14 @@ export async function sendMessage(
       now: input.now,
     });
   }
-  return messageId;
+  const row = await getMessage(await locationDb(env, locationId), locationId, messageId);
+  if (!row) throw new Error(`sendMessage: stored message ${messageId} is missing`);
+  return row;
 }
 
 function outgoingEmail(
   context: SendContext,
-  body: SendMessageBody,
+  body: SendRequest,
   reply: ReplyPlan | null,
   from: OutgoingEmail["from"],
   replyTo: OutgoingEmail["replyTo"],

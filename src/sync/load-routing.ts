@@ -27,14 +27,17 @@ export async function loadRoutingData(
   const addresses = candidateAddresses(messages, mailbox);
   const threadIds = messages.map((m) => m.gmailThreadId);
   const directory = directoryDb(env);
-  return Promise.all(
-    connections.map(async (connection): Promise<LocationRoutingData> => {
+  const loaded = await Promise.all(
+    connections.map(async (connection): Promise<LocationRoutingData | null> => {
       const db = await locationDb(env, connection.locationId);
       const [users, contacts, bindings] = await Promise.all([
         loadLocationUserAddresses(directory, db, connection.locationId),
         addresses.length === 0 ? new Map<string, never>() : findFirstContactsByEmails(db, connection.locationId, addresses),
         findActiveThreadBindings(db, connection.locationId, mailbox, threadIds),
       ]);
+      // Reading 10: an owner no longer a member of the location sends nothing there, whatever the
+      // mailbox's own list says (its disconnect may still be on the way or may have failed).
+      if (![...users.values()].includes(connection.userId)) return null;
       const userAddresses = new Set(users.keys());
       // The mailbox itself is a user address everywhere it is connected (R7).
       userAddresses.add(mailbox);
@@ -48,4 +51,5 @@ export async function loadRoutingData(
       };
     }),
   );
+  return loaded.filter((data) => data !== null);
 }

@@ -29,15 +29,6 @@ export const MESSAGE_RETRY_DELAYS_MS = [60_000, 5 * 60_000] as const;
 /** R6/R22: a history 404 lists messages since the last synced moment, minus this margin for clock skew. */
 export const CATCH_UP_MARGIN_MS = 60 * 60 * 1000;
 
-/** Gmail quota units per call (Google's published costs). */
-export const QUOTA_UNITS = {
-  historyList: 2,
-  messagesGet: 5,
-  messagesList: 5,
-  attachmentsGet: 5,
-  getProfile: 1,
-} as const;
-
 /** What the sync knows between steps; persisted in the Durable Object. */
 export interface SyncProgress {
   /** Saved history cursor (R2: starts at the watch's historyId); null before connect completes. */

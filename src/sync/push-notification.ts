@@ -2,7 +2,7 @@ import { z } from "zod";
 import { normalizeEmail } from "../mail/address";
 import { decodeBase64Url } from "./gmail-body";
 
-/** A Pub/Sub push envelope (API.md "Gmail push"); unknown fields are allowed and ignored. */
+/** A Pub/Sub push envelope (docs/api.md "Gmail push"); unknown fields are allowed and ignored. */
 export const PushEnvelope = z.object({
   message: z.object({ data: z.string().min(1).max(16_384), messageId: z.string().optional() }),
   subscription: z.string().optional(),

@@ -13,7 +13,7 @@ export const QUOTA_WINDOW_MS = 60_000;
  */
 export const QUOTA_SAFETY_RATIO = 0.97;
 /**
- * Google enforces the per-user quota as a moving average over short windows (RULES.md, reading 9), not as a
+ * Google enforces the per-user quota as a moving average over short windows (docs/rules.md, reading 9), not as a
  * minute's budget: no second may take more than its share (the minute's figure ÷ 60), and the small burst
  * Google tolerates (two seconds' worth) is never leaned on: two seconds together stay under two shares.
  */
@@ -33,19 +33,6 @@ export function quotaLimits(limitPerMinute: number, safetyRatio = QUOTA_SAFETY_R
 export function messagesPerBatch(limitPerMinute: number): number {
   return Math.min(50, Math.max(1, Math.floor(quotaLimits(limitPerMinute).secondBudget / 5)));
 }
-
-/** Gmail's per-method cost in quota units (Gmail API "Usage limits"), for the calls this service makes. */
-export const GMAIL_QUOTA_UNITS = {
-  "getProfile": 1,
-  "history.list": 2,
-  "messages.get": 5,
-  "messages.list": 5,
-  "messages.attachments.get": 5,
-  "messages.send": 100,
-  "threads.get": 10,
-  "watch": 100,
-  "stop": 50,
-} as const;
 
 /** Units spent by one call at one moment. */
 export interface QuotaSpend {
@@ -108,7 +95,7 @@ export function pruneQuotaSpends(spent: readonly QuotaSpend[], now: number): Quo
 // ---- (b) R16 rolling-24h send cap ----
 
 export const SEND_CAP_WINDOW_MS = 24 * 60 * 60_000;
-/** API.md: when Gmail refuses a send for its sending limit without naming a time, block for one hour. */
+/** docs/api.md: when Gmail refuses a send for its sending limit without naming a time, block for one hour. */
 export const GMAIL_SEND_BLOCK_DEFAULT_MS = 60 * 60_000;
 
 export interface SendCapInput {
@@ -120,7 +107,7 @@ export interface SendCapInput {
   blockedUntil?: number | null;
 }
 
-/** The cap at `now`; `limit/used/remaining/nextAvailableAt` is API.md's sendQuota shape. */
+/** The cap at `now`; `limit/used/remaining/nextAvailableAt` is docs/api.md's sendQuota shape. */
 export interface SendCapState {
   allowed: boolean;
   limit: number;
@@ -135,8 +122,8 @@ export interface SendCapState {
  * lasts, leaves nothing remaining whatever the count says.
  *
  * Reservation semantics (the Mailbox DO serialises sends, so check-then-reserve is atomic there):
- * before calling Gmail, `reserveSend` adds `now` to the counted times; when Gmail rejects the send, the
- * caller releases that time (`releaseSend`), since a rejected send does not count; when Gmail accepts it or
+ * before calling Gmail, mailbox/send-log.ts's `reserveSend` records `now` as a counted time; when Gmail
+ * rejects the send, `releaseSend` removes it, since a rejected send does not count; when Gmail accepts it or
  * its answer is lost (R25 may find it in Sent), the reservation stays and is the send's counted time.
  */
 export function sendCapAt(input: SendCapInput): SendCapState {
@@ -151,22 +138,6 @@ export function sendCapAt(input: SendCapInput): SendCapState {
   const capFreesAt = used >= limit ? (counted[used - limit] ?? now) + SEND_CAP_WINDOW_MS : now;
   const nextAvailableAt = Math.max(blocked ? blockedUntil : now, capFreesAt);
   return { allowed: false, limit, used, remaining, nextAvailableAt };
-}
-
-export type ReserveResult = { ok: true; sendTimes: number[]; state: SendCapState } | { ok: false; state: SendCapState };
-
-/** Checks the cap and, when a send is allowed, returns the counted times with `now` reserved. */
-export function reserveSend(input: SendCapInput): ReserveResult {
-  const state = sendCapAt(input);
-  if (!state.allowed) return { ok: false, state };
-  const sendTimes = [...input.sendTimes.filter((t) => t > input.now - SEND_CAP_WINDOW_MS), input.now];
-  return { ok: true, sendTimes, state: sendCapAt({ ...input, sendTimes }) };
-}
-
-/** Removes one reservation made at `reservedAt` (a send Gmail rejected does not count). */
-export function releaseSend(sendTimes: readonly number[], reservedAt: number): number[] {
-  const index = sendTimes.indexOf(reservedAt);
-  return index < 0 ? [...sendTimes] : [...sendTimes.slice(0, index), ...sendTimes.slice(index + 1)];
 }
 
 /** When Gmail's sending-limit refusal lifts: the time Gmail named (if still ahead), else an hour from now. */

@@ -3,7 +3,7 @@
  * Kept apart from routing.ts so that the API schema, the decisions table and the report read one list.
  */
 
-/** The rule of RULES.md a decision comes from, as explain answers it ("labels": "Which emails sync"). */
+/** The rule of docs/rules.md a decision comes from, as explain answers it ("labels": "Which emails sync"). */
 export type RuleId = "labels" | "R2" | "R7" | "R8" | "R10" | "R11" | "R14" | "R15" | "R21" | "R27" | "R28";
 
 export type SyncReason =
@@ -21,7 +21,7 @@ export const SYNC_REASON_RULES = {
 } as const satisfies Record<SyncReason, RuleId>;
 
 /**
- * Why a message is not stored in a location: API.md "Sync proof"'s fixed list, recorded as the decision,
+ * Why a message is not stored in a location: docs/api.md "Sync proof"'s fixed list, recorded as the decision,
  * answered by explain and counted by the sync report. A new reason (R27's never_log, bulk_mail; R28's
  * unlogged_thread) is one entry here and one in SKIP_REASON_RULES; the report, the API schema and the
  * decisions table all follow this list.

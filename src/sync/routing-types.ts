@@ -1,7 +1,7 @@
 import type { Address } from "../mail/message-facts";
 import type { SkipReason, SyncReason } from "./routing-reasons";
 
-export type { RuleId, SkipReason, SyncReason } from "./routing-reasons";
+export type { SkipReason, SyncReason } from "./routing-reasons";
 
 /**
  * The data the routing rules (R7–R12) decide on. All addresses are normalized (see mail/address.ts).
@@ -40,7 +40,7 @@ export interface RoutingLocation {
   ownerUserId: string;
   /** R7: every user's CRM address and every connected mailbox address of the location's users. */
   userAddresses: ReadonlySet<string>;
-  /** Normalized address → the first-created contact with that address (R12, see pickFirstCreated). */
+  /** Normalized address → the first-created contact with that address (R12: db/contacts.ts orders by created, then id). */
   contactsByEmail: ReadonlyMap<string, RoutingContact>;
   activeBinding: ActiveBinding | null;
   /** R2: Unix ms of the mailbox's start point; a message Gmail received before it is never imported. */

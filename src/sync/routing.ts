@@ -26,7 +26,7 @@ export interface RoutingResult {
 
 /**
  * Decides, for every location where the mailbox is actively connected, whether a Gmail message syncs
- * there and into which contact's conversation (R2, R7–R12), or which reason of API.md's list keeps it out. Pure: the caller loads contacts, users and
+ * there and into which contact's conversation (R2, R7–R12), or which reason of docs/api.md's list keeps it out. Pure: the caller loads contacts, users and
  * bindings, and stores what is decided (creating the conversation and binding when `bindThread`).
  */
 export function decideRoutes(input: RoutingInput): RoutingResult {

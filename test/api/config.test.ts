@@ -6,17 +6,20 @@ import { adminToken } from "../support/api";
 
 /** The Worker's fetch with a hand-built env: the test bindings with one setting changed. */
 async function fetchWith(overrides: Record<string, unknown>, path: string, init: RequestInit = {}) {
-  const handBuilt = { ...env, ...overrides } as Env;
-  for (const [key, value] of Object.entries(overrides)) if (value === undefined) delete (handBuilt as Record<string, unknown>)[key];
+  const bindings: Record<string, unknown> = { ...env, ...overrides };
+  for (const [key, value] of Object.entries(overrides)) if (value === undefined) delete bindings[key];
+  const handBuilt = bindings as unknown as Env;
   const ctx = { waitUntil: () => {}, passThroughOnException: () => {}, props: {} } as unknown as ExecutionContext;
   const res = await worker.fetch(new Request(`http://service.test${path}`, init), handBuilt, ctx);
   return { status: res.status, body: (await res.json()) as { error?: { code: string; message: string; details?: { settings: string[] } } } };
 }
 
-describe("configuration fails closed: 500 misconfigured naming the setting, /healthz included", () => {
+describe("configuration fails closed: 500 misconfigured naming the setting, /healthz included (API_JWT_SECRET ≥ 32 bytes)", () => {
   it.each([
     ["API_JWT_SECRET", undefined],
     ["API_JWT_SECRET", ""],
+    ["API_JWT_SECRET", "x"],
+    ["API_JWT_SECRET", "0123456789abcdef0123456789abcde"],
     ["BCC_DOMAIN", "   "],
     ["GOOGLE_CLIENT_ID", undefined],
     ["OAUTH_REDIRECT_URL", "not a url"],

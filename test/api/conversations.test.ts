@@ -107,7 +107,7 @@ describe("GET …/conversations/{id}/messages and …/messages/{id}", () => {
     expect(res.body).toMatchObject({ error: { code: "not_found" } });
   });
 
-  it("presents a Gmail-synced message in API.md's shape", async () => {
+  it("presents a Gmail-synced message in docs/api.md's shape", async () => {
     const { loc, contact, conversation } = await conversationFixture();
     const message = await insertMessage({
       locationId: loc,

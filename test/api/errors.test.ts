@@ -2,7 +2,7 @@ import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { adminToken, api, createLocation } from "../support/api";
 
-describe("R24: every error is API.md's JSON body", () => {
+describe("R24: every error is docs/api.md's JSON body", () => {
   it.each(["/nope", "/v1/nope", "/v1/locations/x/y/z/w"])("unknown route %s → 404 not_found", async (path) => {
     const loc = await createLocation();
     const res = await api("GET", path.replace("/x/", `/${loc}/`));

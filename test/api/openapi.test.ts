@@ -13,7 +13,7 @@ type Doc = {
   components: { schemas: Record<string, { properties?: Record<string, unknown> }>; securitySchemes: Record<string, unknown> };
 };
 
-/** The routes of API.md's sections Provisioning, Contacts, Conversations and messages, /healthz. */
+/** The routes of docs/api.md's sections Provisioning, Contacts, Conversations and messages, /healthz. */
 const CONTRACT: [string, string, string][] = [
   ["put", "/v1/locations/{locationId}", "200"],
   ["get", "/v1/locations/{locationId}", "200"],
@@ -59,7 +59,7 @@ describe("GET /openapi.json", () => {
     }
   });
 
-  it("describes the request bodies and API.md's shapes from the zod schemas", async () => {
+  it("describes the request bodies and docs/api.md's shapes from the zod schemas", async () => {
     const doc = (await api<Doc>("GET", "/openapi.json", { token: null })).body;
     expect(doc.paths["/v1/locations/{locationId}/contacts"]?.post?.requestBody?.content["application/json"]).toBeDefined();
     expect(Object.keys(doc.components.schemas.Message?.properties ?? {}).sort()).toEqual(
@@ -68,7 +68,7 @@ describe("GET /openapi.json", () => {
         "subject", "text", "html", "sentAt", "messageIdHeader", "gmail", "unread", "gmailState", "attachments",
       ].sort(),
     );
-    // R26: the message state route, with its body and API.md's fields.
+    // R26: the message state route, with its body and docs/api.md's fields.
     const patch = doc.paths["/v1/locations/{locationId}/messages/{messageId}"]?.patch;
     expect(patch?.requestBody?.content["application/json"]).toBeDefined();
     expect(Object.keys(doc.components.schemas.UpdateMessage?.properties ?? {})).toEqual(["unread"]);

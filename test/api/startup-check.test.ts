@@ -4,7 +4,7 @@ import { reportConfigAtStartup } from "../../src/startup-check";
 
 afterEach(() => vi.restoreAllMocks());
 
-describe("configuration reported at start-up (API.md Configuration)", () => {
+describe("configuration reported at start-up (docs/api.md Configuration)", () => {
   it("logs misconfigured naming the setting, without its value", () => {
     const errors = vi.spyOn(console, "error").mockImplementation(() => {});
     reportConfigAtStartup({ ...env, TOKEN_ENCRYPTION_KEY: "dG9vLXNob3J0", API_JWT_SECRET: "" });

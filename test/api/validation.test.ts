@@ -17,9 +17,9 @@ describe("R24: invalid bodies are 400 with zod details and write nothing", () =>
 
   type Case = [string, (f: Awaited<ReturnType<typeof fixture>>) => [string, string, unknown], string[]];
   const cases: Case[] = [
-    ["PUT location without name", (f) => ["PUT", `/v1/locations/${uniqueId("loc")}`, {}], ["name"]],
+    ["PUT location without name", (_f) => ["PUT", `/v1/locations/${uniqueId("loc")}`, {}], ["name"]],
     ["PUT location with a too long name", (f) => ["PUT", `/v1/locations/${f.loc}`, { name: "x".repeat(300) }], ["name"]],
-    ["PUT user with a bad email", (f) => ["PUT", `/v1/users/${uniqueId("u")}`, { email: "nope" }], ["email"]],
+    ["PUT user with a bad email", (_f) => ["PUT", `/v1/users/${uniqueId("u")}`, { email: "nope" }], ["email"]],
     ["PUT user renaming with a non-string name", (f) => ["PUT", `/v1/users/${f.member}`, { email: "a@example.com", name: 7 }], ["name"]],
     ["POST contact without email", (f) => ["POST", `/v1/locations/${f.loc}/contacts`, { name: "N" }], ["email"]],
     ["POST contact with a bad email", (f) => ["POST", `/v1/locations/${f.loc}/contacts`, { email: "a@b" }], ["email"]],

@@ -154,7 +154,7 @@ describe("email handler: addresses and sizes (R19, R20)", () => {
 
 /** A multipart/mixed body of `parts` empty text parts. */
 function manyParts(parts: number): string {
-  const body = "--b\r\nContent-Type: text/plain\r\n\r\n\r\n".repeat(parts) + "--b--\r\n";
+  const body = `${"--b\r\nContent-Type: text/plain\r\n\r\n\r\n".repeat(parts)}--b--\r\n`;
   return body;
 }
 
@@ -204,7 +204,7 @@ describe("email handler: the sender before the body (reading 13)", () => {
 
   it("reading 13: 300,000 empty parts (2.6 MB) from a user are refused on their count, never built", async () => {
     const p = await provision("s13c");
-    const raw = mime(headers("owner@agency.example", "b"), "--b\r\n\r\n".repeat(300_000) + "--b--\r\n");
+    const raw = mime(headers("owner@agency.example", "b"), `${"--b\r\n\r\n".repeat(300_000)}--b--\r\n`);
     expect((await deliver(raw, { to: p.bccAddress })).rejections).toEqual(["The message has more than 1000 MIME parts, the most accepted."]);
     await expectNothingStored(p.locationId);
   });

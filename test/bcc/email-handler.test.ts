@@ -145,7 +145,7 @@ describe("email handler: logging (R19)", () => {
     expect((await snapshotLocation(p.locationId)).contacts).toEqual([expect.objectContaining({ assignedUserId: p.user.id })]);
   });
 
-  it("API.md: the logging address's local part is matched without regard to case", async () => {
+  it("docs/api.md: the logging address's local part is matched without regard to case", async () => {
     const p = await provision("h8");
     expect((await deliver(plainEmail({ to: "client@client.example" }), { to: p.bccAddress.toUpperCase() })).rejections).toEqual([]);
     expect((await snapshotLocation(p.locationId)).messages).toHaveLength(1);

@@ -36,7 +36,7 @@ describe("bccTokenOf", () => {
     ["a.b+c@log.crm.test", null],
     ["@log.crm.test", null],
     ["", null],
-  ])("API.md: %s → %s", (to, expected) => {
+  ])("docs/api.md: %s → %s", (to, expected) => {
     expect(bccTokenOf(to, "log.crm.test")).toBe(expected);
   });
 });

@@ -5,7 +5,7 @@ import { insertContact } from "../../src/db/contacts";
 import { locationDb } from "../../src/db/database";
 import { provisionLocation } from "../../src/db/locations";
 import { contactPrefix, messagePrefix } from "../../src/content/layout";
-import { storeMessages, updateMessageDelivery, type StoreMessageInput } from "../../src/db/message-store";
+import { storeMessages, type StoreMessageInput } from "../../src/db/message-store";
 import { attachments, conversations, messages, threadBindings } from "../../src/db/schema";
 import type { AttachmentFacts, MessageFacts } from "../../src/mail/message-facts";
 
@@ -195,27 +195,5 @@ describe("storeMessages", () => {
   it("refuses items of several locations in one call (one call writes one location's database)", async () => {
     const { db, item } = await setup("ms-loc-10");
     await expect(storeMessages(db, env.ATTACHMENTS, [item(), { ...item(), locationId: "ms-other" }], NOW)).rejects.toThrow(/same location/);
-  });
-});
-
-describe("updateMessageDelivery", () => {
-  it("R13/R14: records a CRM send's status and Gmail ids and takes the thread over", async () => {
-    const { db, item, rows } = await setup("ms-loc-11");
-    const [sent] = await storeMessages(db, env.ATTACHMENTS, [item({ source: "crm", provider: "gmail", status: "sending" })], NOW);
-    await updateMessageDelivery(db, "ms-loc-11", sent?.messageId ?? "", { status: "sent", gmail: gmail("g-11", "t-11"), takeOverThread: true }, NOW);
-
-    expect(await rows()).toEqual([expect.objectContaining({ status: "sent", gmailMailbox: "owner@gmail.example", gmailMessageId: "g-11", gmailThreadId: "t-11" })]);
-    const binding = await db.select().from(threadBindings).where(eq(threadBindings.locationId, "ms-loc-11")).get();
-    expect(binding).toMatchObject({ gmailThreadId: "t-11", conversationId: sent?.conversationId, endedAt: null });
-  });
-
-  it("R15: leaves Gmail ids to the Sent copy that Gmail sync already stored", async () => {
-    const { db, item, rows } = await setup("ms-loc-12");
-    const [sent] = await storeMessages(db, env.ATTACHMENTS, [item({ source: "crm", provider: "gmail", status: "sending" })], NOW);
-    await storeMessages(db, env.ATTACHMENTS, [item({ source: "gmail", gmail: gmail("g-12") })], NOW);
-    await updateMessageDelivery(db, "ms-loc-12", sent?.messageId ?? "", { status: "sent", gmail: gmail("g-12") }, NOW);
-
-    const crmRow = (await rows()).find((r) => r.id === sent?.messageId);
-    expect(crmRow).toMatchObject({ status: "sent", gmailMessageId: null });
   });
 });

@@ -100,7 +100,7 @@ describe("safe retries (R25, Idempotency-Key)", () => {
     expect(await sentInGmail(sender.address)).toHaveLength(1);
   });
 
-  it("without a key, a repeat is a new send (API.md)", async () => {
+  it("without a key, a repeat is a new send (docs/api.md)", async () => {
     const sender = await connectedSender();
     await send(sender, { text: "x" });
     await send(sender, { text: "x" });

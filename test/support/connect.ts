@@ -7,8 +7,9 @@
  *   const owner = uniqueEmail("owner");
  *   const { locationId, userId, address } = await connectMailbox({ account: owner });
  */
-import { createScheduledController } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import type { MailboxTask } from "../../src/cron/mailbox-tasks";
 import worker from "../../src/index";
 import type { MailboxStatus } from "../../src/mailbox/mailbox";
 import { mailboxStub } from "../../src/mailbox/stub";
@@ -131,7 +132,23 @@ export function mailboxStatus(address: string, now = Date.now()): Promise<Mailbo
   return mailboxStub(env, address).status(now);
 }
 
-/** Runs the Worker's scheduled handler as the cron would at `scheduledTime`. */
+/**
+ * Runs the Worker's scheduled handler as the cron would at `scheduledTime`, then the MAILBOX_TASKS consumer on
+ * exactly the tasks it sent (both real code; only the queue's transport is held here, so a test knows when the
+ * tick's work is done). test/cron/fleet-cron.test.ts runs the same through the real queue.
+ */
 export async function runCron(scheduledTime: number): Promise<void> {
-  await worker.scheduled(createScheduledController({ scheduledTime, cron: "*/5 * * * *" }), env);
+  const sent: Array<{ body: MailboxTask }> = [];
+  const holdQueue = {
+    send: async (body: MailboxTask) => void sent.push({ body }),
+    sendBatch: async (messages: Iterable<{ body: MailboxTask }>) => void sent.push(...messages),
+  } as unknown as Queue<MailboxTask>;
+  await worker.scheduled(createScheduledController({ scheduledTime, cron: "*/5 * * * *" }), { ...env, MAILBOX_TASKS: holdQueue });
+  if (sent.length === 0) return;
+  const messages = sent.map((m, i) => ({ id: `task-${i}`, timestamp: scheduledTime, attempts: 1, body: m.body }));
+  const batch = createMessageBatch("crm-gmail-sync-mailbox-tasks", messages);
+  const ctx = createExecutionContext();
+  await worker.queue(batch, env);
+  const result = await getQueueResult(batch, ctx);
+  if (result.retryMessages.length > 0) throw new Error(`runCron: ${result.retryMessages.length} mailbox task(s) failed`);
 }

@@ -9,7 +9,7 @@ export interface TestDatabase {
 /** DB first, then the other bindings LOCATION_DATABASES names. */
 export function allDatabases(): TestDatabase[] {
   const names = new Set(["DB", ...String(env.LOCATION_DATABASES ?? "DB").split(",").map((name) => name.trim())]);
-  return [...names].map((binding) => ({ binding, d1: env[binding] as D1Database }));
+  return [...names].map((binding) => ({ binding, d1: (env as unknown as Record<string, D1Database>)[binding] as D1Database }));
 }
 
 /** The service's own tables of one database (D1's and SQLite's internal ones left out), by name. */

@@ -91,8 +91,14 @@ export interface MailFields {
   labelIds?: string[];
 }
 
+/** Delivery knobs: Gmail's receive time (ISO; default the account's clock) and history hiding (R30 tests). */
+export interface DeliveryOptions {
+  internalDate?: string;
+  hideFromHistory?: boolean;
+}
+
 /** An inbound email: fields, raw RFC 822 text, or raw bytes in base64. */
-export type InboundMail = MailFields | { raw: string; labelIds?: string[] } | { rawBase64: string; labelIds?: string[] };
+export type InboundMail = (MailFields | { raw: string; labelIds?: string[] } | { rawBase64: string; labelIds?: string[] }) & DeliveryOptions;
 
 /** A send from Gmail's own interface. `replyToMessageId` (a Gmail id in this mailbox) threads it like Gmail's UI. */
 export type OwnerMail = (Omit<MailFields, "from" | "labelIds"> & { replyToMessageId?: string }) | { raw: string; threadId?: string };
@@ -206,6 +212,11 @@ export function loseNextSendAnswer(account: string, mode: "error" | "hang" = "er
 /** Every history id handed out so far becomes too old: history.list answers 404 for them. */
 export function raiseRetentionFloor(account: string, historyId?: string): Promise<{ floor: string; historyId: string }> {
   return control("POST", `${at(account)}/history/floor`, historyId ? { historyId } : {});
+}
+
+/** history.list silently leaves these messages out from now on; messages.list still finds them. */
+export function hideFromHistory(account: string, messageIds: string[]): Promise<{ hidden: string[] }> {
+  return control("POST", `${at(account)}/history/hide`, { messageIds });
 }
 
 /** Moves this account's Google clock forward. */

@@ -151,7 +151,9 @@ describe("R22: exactly once, nothing lost", () => {
     // A crash after the D1 commit but before the queue was cleared: the same work runs again.
     const ids = (await messagesOf(owner.locationId)).map((m) => m.gmail?.messageId ?? "");
     await runInDurableObject(mailboxStub(env, owner.address), async (_instance, state) => {
-      ids.forEach((id, i) => state.storage.sql.exec("INSERT INTO sync_pending (message_id, seq) VALUES (?, ?)", id, i + 1));
+      for (const [i, id] of ids.entries()) {
+        state.storage.sql.exec("INSERT INTO sync_pending (message_id, seq) VALUES (?, ?)", id, i + 1);
+      }
       state.storage.sql.exec("UPDATE sync_state SET scan_target = ? WHERE id = 1", after.cursor);
       await state.storage.setAlarm(Date.now());
     });

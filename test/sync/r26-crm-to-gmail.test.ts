@@ -16,15 +16,27 @@ import {
 } from "../support/google";
 import { insertConversation, insertMessage } from "../support/rows";
 import { updatedEvents } from "./r26-support";
-import { addContact, connectedOwner, messagesOf, pushAndSync, runAlarms, type MessageJson, type Owner } from "./support";
+import {
+  addContact,
+  connectedOwner,
+  messagesOf,
+  pushAndSync,
+  runAlarms,
+  type MessageJson,
+  type Owner,
+} from "./support";
 
 const contactEmail = () => uniqueEmail("c", "client.test");
 
 async function patch(locationId: string, messageId: string, body: unknown, token?: string) {
-  return api<{ message: MessageJson; error: { code: string; details?: unknown } }>("PATCH", `/v1/locations/${locationId}/messages/${messageId}`, {
-    token: token ?? (await locationToken(locationId)),
-    body,
-  });
+  return api<{ message: MessageJson; error: { code: string; details?: unknown } }>(
+    "PATCH",
+    `/v1/locations/${locationId}/messages/${messageId}`,
+    {
+      token: token ?? (await locationToken(locationId)),
+      body,
+    },
+  );
 }
 
 async function gmailLabels(owner: Owner, gmailId: string): Promise<string[]> {
@@ -92,7 +104,12 @@ describe("R26: CRM → Gmail (PATCH …/messages/{id})", () => {
     const owner = await connectedOwner();
     const contact = await addContact(owner.locationId, contactEmail());
     const conversation = await insertConversation({ locationId: owner.locationId, contactId: contact.id });
-    const row = await insertMessage({ locationId: owner.locationId, conversationId: conversation.id, contactId: contact.id, source: "bcc" });
+    const row = await insertMessage({
+      locationId: owner.locationId,
+      conversationId: conversation.id,
+      contactId: contact.id,
+      source: "bcc",
+    });
     await resetCounters(owner.address);
     const answer = await patch(owner.locationId, row.id, { unread: true });
     expect(answer.status).toBe(200);
@@ -110,7 +127,9 @@ describe("R26: CRM → Gmail (PATCH …/messages/{id})", () => {
     expect((await messagesOf(owner.locationId)).map((m) => m.unread)).toEqual([true]);
     const other = await connectedOwner();
     expect((await patch(other.locationId, id, { unread: false })).status).toBe(404);
-    expect((await patch(owner.locationId, id, { unread: false }, await locationToken(other.locationId))).status).toBe(403);
+    expect((await patch(owner.locationId, id, { unread: false }, await locationToken(other.locationId))).status).toBe(
+      403,
+    );
     expect((await patch(owner.locationId, "msg_nope", { unread: false })).status).toBe(404);
   });
 
@@ -130,7 +149,11 @@ describe("R26: CRM → Gmail (PATCH …/messages/{id})", () => {
     const { owner, id } = await synced();
     await failNext(owner.address, "users.messages.modify", 500);
     const answer = await patch(owner.locationId, id, { unread: false });
-    expect([answer.status, answer.body.error.code, answer.body.error.details]).toEqual([502, "gmail_error", { status: 500, reason: "backendError" }]);
+    expect([answer.status, answer.body.error.code, answer.body.error.details]).toEqual([
+      502,
+      "gmail_error",
+      { status: 500, reason: "backendError" },
+    ]);
     expect((await messagesOf(owner.locationId)).map((m) => m.unread)).toEqual([true]);
     expect(await updatedEvents(owner.locationId)).toEqual([]);
   });
@@ -140,6 +163,14 @@ describe("R26: CRM → Gmail (PATCH …/messages/{id})", () => {
     await disconnectMailbox(owner.locationId, owner.userId);
     const answer = await patch(owner.locationId, id, { unread: false });
     expect([answer.status, answer.body.error.code]).toEqual([409, "mailbox_not_connected"]);
+  });
+
+  it("R26/R4: the mailbox replaced by another Google account (update email): 409 mailbox_not_connected", async () => {
+    const { owner, id } = await synced();
+    await connectedOwner({ account: uniqueEmail("newaddr"), locationId: owner.locationId, userId: owner.userId });
+    const answer = await patch(owner.locationId, id, { unread: false });
+    expect([answer.status, answer.body.error.code]).toEqual([409, "mailbox_not_connected"]);
+    expect((await messagesOf(owner.locationId)).map((m) => m.unread)).toEqual([true]);
   });
 
   it("R26/R6: needs_reauth: 409 mailbox_needs_reauth; a change in Gmail meanwhile is applied after the reconnect", async () => {
@@ -155,7 +186,10 @@ describe("R26: CRM → Gmail (PATCH …/messages/{id})", () => {
     await connectedOwner({ account: owner.address, locationId: owner.locationId, userId: owner.userId });
     await runAlarms(owner.address);
     expect((await messagesOf(owner.locationId)).map((m) => [m.unread, m.gmailState])).toEqual([[true, "trashed"]]);
-    expect((await patch(owner.locationId, id, { unread: false })).body.message).toMatchObject({ unread: false, gmailState: "trashed" });
+    expect((await patch(owner.locationId, id, { unread: false })).body.message).toMatchObject({
+      unread: false,
+      gmailState: "trashed",
+    });
   });
 
   it("R26: CRM-sent messages start unread: false", async () => {

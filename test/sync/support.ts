@@ -55,9 +55,10 @@ export async function addContact(
 }
 
 /**
- * Waits until the mailbox's sync is idle: no run under way, nothing pending or scanning, no alarm set.
- * Alarms due now fire by themselves; one set for later (a backoff) is run at once, with every message
- * waiting out its own backoff (R24) made due, so tests never wait for real backoff time. A paused
+ * Waits until the mailbox's sync is idle: no run under way, nothing pending or scanning, no reconciliation
+ * asked for or running (R30), no alarm set. Alarms due now fire by themselves; one set for later (a backoff)
+ * is run at once, with every message waiting out its own backoff (R24) and the reconciliation's backoff made
+ * due, so tests never wait for real backoff time. A paused
  * mailbox (needs_reauth, disconnected) counts as idle once its alarm is spent: it keeps its progress
  * for the reconnect but does no work now.
  */
@@ -70,13 +71,18 @@ export async function runAlarms(address: string, timeoutMs = 20_000): Promise<vo
       const row = sql.exec<{ wanted: number; scan_kind: string | null; scan_target: string | null }>("SELECT wanted, scan_kind, scan_target FROM sync_state").toArray()[0];
       const pending = sql.exec<{ n: number }>("SELECT count(*) AS n FROM sync_pending").one().n;
       const active = sql.exec<{ status: string }>("SELECT status FROM account").toArray()[0]?.status === "active";
+      // R30: a reconciliation asked for or under way is work too.
+      const reconcile = sql.exec<{ n: number }>("SELECT count(*) AS n FROM reconcile_state WHERE requested_at IS NOT NULL OR run_started_at IS NOT NULL").one().n > 0;
       // A paused mailbox (needs_reauth, disconnected) keeps its progress for later but does no work now.
-      const busy = active && ((row?.wanted ?? 0) === 1 || row?.scan_kind != null || row?.scan_target != null || pending > 0);
+      const busy = active && ((row?.wanted ?? 0) === 1 || row?.scan_kind != null || row?.scan_target != null || pending > 0 || reconcile);
       return { running: instance.syncing, alarm: await state.storage.getAlarm(), busy };
     });
     if (!probe.running && probe.alarm === null && !probe.busy) return;
     if (!probe.running && probe.alarm !== null && probe.alarm > Date.now() + 20) {
-      await runInDurableObject(stub, (_instance, state) => state.storage.sql.exec("UPDATE sync_pending SET next_attempt_at = NULL"));
+      await runInDurableObject(stub, (_instance, state) => {
+        state.storage.sql.exec("UPDATE sync_pending SET next_attempt_at = NULL");
+        state.storage.sql.exec("UPDATE reconcile_state SET retry_at = NULL");
+      });
       await runDurableObjectAlarm(stub);
     } else {
       await new Promise((resolve) => setTimeout(resolve, 10));

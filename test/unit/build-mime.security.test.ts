@@ -113,7 +113,7 @@ describe("validateOutgoingMessage", () => {
 });
 
 describe("filenames of every length survive RFC 2231 splitting", () => {
-  const names = Array.from({ length: 40 }, (_, i) => "é".repeat(i + 1) + "-" + "a%".repeat(i) + ".pdf");
+  const names = Array.from({ length: 40 }, (_, i) => `${"é".repeat(i + 1)}-${"a%".repeat(i)}.pdf`);
   it.each(names)("%s", async (filename) => {
     const result = buildMime({ ...base, attachments: [{ filename, contentType: "application/pdf", content: new Uint8Array([1]) }] });
     if (!result.ok) throw new Error(result.message);

@@ -31,7 +31,7 @@ describe("buildMime: shape of the raw message (R13)", () => {
     const raw = build({
       subject: "Ünïcödé ".repeat(40),
       html: `<p>${"très long ".repeat(500)}</p>`,
-      attachments: [{ filename: "rapport é".repeat(20) + ".pdf", contentType: "application/pdf", content: new Uint8Array(5000).fill(7) }],
+      attachments: [{ filename: `${"rapport é".repeat(20)}.pdf`, contentType: "application/pdf", content: new Uint8Array(5000).fill(7) }],
     });
     expect(raw).not.toMatch(/[^\r]\n/);
     expect(raw).not.toMatch(/\r[^\n]/);
@@ -120,7 +120,7 @@ describe("buildMime: round trip through postal-mime", () => {
   });
 
   it("a long line without spaces survives soft line breaks", async () => {
-    const text = "x".repeat(500) + "=" + "é".repeat(100);
+    const text = `${"x".repeat(500)}=${"é".repeat(100)}`;
     expect((await parse(build({ text }))).text).toBe(asParsed(text));
   });
 

@@ -24,7 +24,7 @@ describe("retryDelayMs", () => {
     ["a hint is capped at one hour", { kind: "rate_limited", retryAfterHeader: "86400" }, 3_600_000 + 500],
     ["auth_expired: refresh and retry now", { kind: "auth_expired" }, 0],
     ["sending_limit: until the time Gmail named", { kind: "sending_limit", retryAt: NOW + 5 * 3_600_000 }, 5 * 3_600_000],
-    ["sending_limit: one hour when Gmail named none (API.md)", { kind: "sending_limit" }, 3_600_000],
+    ["sending_limit: one hour when Gmail named none (docs/api.md)", { kind: "sending_limit" }, 3_600_000],
     ["sending_limit: capped at 24 h", { kind: "sending_limit", retryAt: NOW + 72 * 3_600_000 }, 24 * 3_600_000],
   ])("%s", (_name, over, expected) => {
     expect(retryDelayMs(base(over))).toBe(expected);

@@ -5,7 +5,7 @@ import { wrappedBase64Length } from "../../src/mail/base64";
 import { buildMime, planMime, type OutgoingMessage } from "../../src/mail/build-mime";
 import { toBase64 } from "../../src/mail/encode-header";
 import { mimeChunks, mimeStream, renderMime } from "../../src/mail/mime-segments";
-import { sha256Hex, sha256HexOfText } from "../../src/send/idempotency";
+import { sha256Hex, sha256HexOfText } from "../../src/util/sha256";
 
 const pattern = (size: number, seed: number) => Uint8Array.from({ length: size }, (_, i) => (i * 31 + seed + (i >> 8)) & 0xff);
 
@@ -123,7 +123,10 @@ describe("the upload body (gmail/send.ts)", () => {
   it("R13: multipart/related of the metadata and the streamed message, exactly the length it declares", async () => {
     const { segments, length } = plan(AS_BASE64);
     let opened = 0;
-    const upload = multipartUpload({ length, open: () => (opened++, mimeStream(segments)) }, "thread-1");
+    const upload = multipartUpload({ length, open: () => {
+      opened++;
+      return mimeStream(segments);
+    } }, "thread-1");
     const boundary = /boundary=(\S+)$/.exec(upload.contentType)?.[1] ?? "";
     const expected =
       `--${boundary}\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n{"threadId":"thread-1"}\r\n` +

@@ -7,8 +7,6 @@ import {
   paceQuotaCall,
   pruneQuotaSpends,
   quotaLimits,
-  releaseSend,
-  reserveSend,
   sendCapAt,
   type PaceDecision,
   type QuotaSpend,
@@ -154,41 +152,10 @@ describe("sendCapAt (R16)", () => {
   });
 });
 
-describe("reserveSend / releaseSend (R16)", () => {
-  it("R16: a reservation counts at once, so a second send cannot overshoot the cap", () => {
-    const first = reserveSend({ sendTimes: [NOW - H], limit: 2, now: NOW });
-    expect(first).toMatchObject({ ok: true, sendTimes: [NOW - H, NOW], state: { used: 2, remaining: 0 } });
-    if (!first.ok) return;
-    const second = reserveSend({ sendTimes: first.sendTimes, limit: 2, now: NOW + 1 });
-    expect(second).toEqual({ ok: false, state: { allowed: false, limit: 2, used: 2, remaining: 0, nextAvailableAt: NOW - H + SEND_CAP_WINDOW_MS } });
-  });
-
-  it("R16: a send Gmail rejects is released and does not count", () => {
-    const reserved = reserveSend({ sendTimes: [], limit: 1, now: NOW });
-    if (!reserved.ok) throw new Error("expected a reservation");
-    const released = releaseSend(reserved.sendTimes, NOW);
-    expect(released).toEqual([]);
-    expect(sendCapAt({ sendTimes: released, limit: 1, now: NOW })).toMatchObject({ allowed: true, used: 0 });
-  });
-
-  it("reserving drops times that aged out", () => {
-    const reserved = reserveSend({ sendTimes: [NOW - 2 * SEND_CAP_WINDOW_MS], limit: 5, now: NOW });
-    expect(reserved).toMatchObject({ ok: true, sendTimes: [NOW] });
-  });
-
-  it.each<[number[], number, number[]]>([
-    [[1, 2, 3], 2, [1, 3]],
-    [[2, 2], 2, [2]],
-    [[1, 3], 2, [1, 3]],
-  ])("releaseSend(%j, %d) → %j", (times, at, expected) => {
-    expect(releaseSend(times, at)).toEqual(expected);
-  });
-});
-
 describe("gmailSendBlockUntil", () => {
   it.each<[string, number | null, number]>([
     ["the time Gmail named", NOW + 5 * H, NOW + 5 * H],
-    ["one hour when Gmail named none (API.md)", null, NOW + H],
+    ["one hour when Gmail named none (docs/api.md)", null, NOW + H],
     ["one hour when the named time is already past", NOW - 1, NOW + H],
   ])("%s", (_name, retryAt, expected) => {
     expect(gmailSendBlockUntil(retryAt, NOW)).toBe(expected);

@@ -184,7 +184,7 @@ describe("R30 every decision names its reason and rule", () => {
     expect(ruleOf(first as RouteDecision)).toBe(SKIP_REASON_RULES[reason]);
   });
 
-  it("R30: every reason of API.md's list is either answered by routing or by the store", () => {
+  it("R30: every reason of docs/api.md's list is either answered by routing or by the store", () => {
     expect([...cases.map(([reason]) => reason), "already_stored"].sort()).toEqual([...SKIP_REASONS].sort());
   });
 

@@ -23,7 +23,7 @@ async function countsReaching(expected: Record<string, number>): Promise<Record<
   return now;
 }
 
-describe("POST /webhooks/gmail: ignored pushes are counted (API.md, Gmail push)", () => {
+describe("POST /webhooks/gmail: ignored pushes are counted (docs/api.md, Gmail push)", () => {
   it("malformed bodies, unknown and disconnected mailboxes are each answered 204 and counted by reason, readable by admins", async () => {
     const token = await googleSigned(validClaims());
     expect((await post(token, "{nope")).status).toBe(204);

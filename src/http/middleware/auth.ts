@@ -1,16 +1,17 @@
 import type { MiddlewareHandler } from "hono";
 import { errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
 import { AppError } from "../../errors";
-import type { AppEnv } from "../context";
+import type { AppEnv, Principal } from "../context";
 import { CRM_ID_PATTERN } from "../schemas/common";
-
-/** Who is calling: an admin may do everything; a location token only touches its own location. */
-export type Principal = { role: "admin" } | { role: "location"; locationId: string };
+import { PAGE_TOKEN_AUDIENCE } from "../settings-page/page-token";
 
 const BEARER = /^Bearer\s+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/i;
 
 /** Pure: the principal a verified token names, or null when it names none usable. */
 export function principalFromClaims(payload: JWTPayload): Principal | null {
+  // A settings-page token (page-token.ts) sits in a URL: it opens that page, never the API.
+  const audiences = typeof payload.aud === "string" ? [payload.aud] : (payload.aud ?? []);
+  if (audiences.includes(PAGE_TOKEN_AUDIENCE)) return null;
   if (payload.role === "admin") return { role: "admin" };
   const loc = payload.loc;
   if (typeof loc === "string" && CRM_ID_PATTERN.test(loc)) return { role: "location", locationId: loc };

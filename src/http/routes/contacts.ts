@@ -16,7 +16,7 @@ export const contactRoutes = newRouter();
 
 const ContactAnswer = z.object({ contact: Contact });
 
-/** API.md: an assigned user must be a member of the location; else 400 before anything is written. */
+/** docs/api.md: an assigned user must be a member of the location; else 400 before anything is written. */
 async function checkAssignee(db: Database, locationId: string, userId: string | null | undefined): Promise<void> {
   if (userId === null || userId === undefined) return;
   if (!(await isMember(db, locationId, userId))) {

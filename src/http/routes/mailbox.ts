@@ -1,14 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
-import { getConnection } from "../../db/connections";
-import { locationDb } from "../../db/database";
-import { isMember } from "../../db/members";
 import { AppError } from "../../errors";
 import { isAllowedReturnTo } from "../../google/return-to";
 import { issueConnectLink } from "../../mailbox/connect-link";
-import { presentMailbox } from "../../mailbox/present";
-import { mailboxStub } from "../../mailbox/stub";
-import type { Env } from "../../env";
-import type { Config } from "../../config";
+import { disconnectMailbox, loadMailbox, requireMember } from "../mailbox-access";
 import { JSON_BODY_LIMIT_BYTES, limitBody } from "../middleware/body-limit";
 import { newRouter } from "../router";
 import { BEARER_AUTH, errorResponses, jsonContent } from "../schemas/common";
@@ -16,19 +10,6 @@ import { ConnectAnswer, ConnectBody, MailboxAnswer, MailboxParams } from "../sch
 
 /** Mounted at /v1/locations/{locationId}/users: "Settings > My Profile > Email (2-way sync)". */
 export const mailboxRoutes = newRouter();
-
-async function requireMember(env: Env, locationId: string, userId: string): Promise<void> {
-  if (!(await isMember(await locationDb(env, locationId), locationId, userId))) {
-    throw new AppError("not_found", `User ${userId} is not a member of location ${locationId}.`);
-  }
-}
-
-/** The mailbox of one (location, user): the D1 row names the address, the mailbox's DO tells its state. */
-async function loadMailbox(env: Env, config: Config, locationId: string, userId: string) {
-  const connection = await getConnection(await locationDb(env, locationId), locationId, userId);
-  const live = connection ? await mailboxStub(env, connection.mailboxAddress).status(Date.now()) : null;
-  return presentMailbox(connection, live, { sendLimit: config.DAILY_SEND_LIMIT });
-}
 
 mailboxRoutes.openapi(
   createRoute({
@@ -83,8 +64,7 @@ mailboxRoutes.openapi(
   async (c) => {
     const { locationId, userId } = c.req.valid("param");
     await requireMember(c.env, locationId, userId);
-    const connection = await getConnection(await locationDb(c.env, locationId), locationId, userId);
-    if (connection) await mailboxStub(c.env, connection.mailboxAddress).disconnect({ locationId, userId, now: Date.now() });
+    await disconnectMailbox(c.env, locationId, userId);
     return c.json({ mailbox: await loadMailbox(c.env, c.var.config, locationId, userId) }, 200);
   },
 );

@@ -1,8 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { directoryDb, locationDb } from "../../db/database";
-import { addMember, removeMember } from "../../db/members";
+import { addMember } from "../../db/members";
 import { getUser } from "../../db/users";
 import { AppError } from "../../errors";
+import { removeMemberFromLocation } from "../../mailbox/remove-member";
 import { JSON_BODY_LIMIT_BYTES, limitBody } from "../middleware/body-limit";
 import { newRouter } from "../router";
 import { BEARER_AUTH, errorResponses, jsonContent } from "../schemas/common";
@@ -38,14 +39,14 @@ memberRoutes.openapi(
   createRoute({
     method: "delete",
     path: "/{userId}",
-    summary: "End a user's membership of the location",
+    summary: "End a user's membership of the location; their mailbox connection there ends as by a disconnect (R5)",
     security: BEARER_AUTH,
     request: { params: MemberParams },
     responses: { 204: { description: "Removed" }, ...errorResponses(400, 401, 403, 404) },
   }),
   async (c) => {
     const { locationId, userId } = c.req.valid("param");
-    if (!(await removeMember(await locationDb(c.env, locationId), locationId, userId))) {
+    if (!(await removeMemberFromLocation(c.env, locationId, userId, Date.now()))) {
       throw new AppError("not_found", `User ${userId} is not a member of location ${locationId}.`);
     }
     return c.body(null, 204);

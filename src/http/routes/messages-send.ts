@@ -4,7 +4,8 @@ import type { Config } from "../../config";
 import { locationDb } from "../../db/database";
 import { getMessage } from "../../db/messages";
 import { AppError } from "../../errors";
-import { canonicalJson, sha256Hex, sha256HexOfText, withIdempotencyKey, type IdempotentAnswer, type KeyClaim } from "../../send/idempotency";
+import { canonicalJson, withIdempotencyKey, type IdempotentAnswer, type KeyClaim } from "../../send/idempotency";
+import { sha256Hex, sha256HexOfText } from "../../util/sha256";
 import { sendMessage } from "../../send/send-message";
 import type { AppEnv } from "../context";
 import { answerMessage } from "../message-answer";
@@ -57,8 +58,8 @@ sendRoutes.openapi(
 
     // The key keeps the stored message's id, not the answer: a 2 MB html answer would not fit a D1 row (R31).
     const run = async (claim: KeyClaim | null): Promise<IdempotentAnswer> => {
-      const messageId = await sendMessage(c.env, config, { locationId, body, claim, now: Date.now() });
-      return { status: 201, body: JSON.stringify({ messageId }) };
+      const stored = await sendMessage(c.env, config, { locationId, body, claim, now: Date.now() });
+      return { status: 201, body: JSON.stringify({ messageId: stored.id }) };
     };
     const answer =
       key === undefined

@@ -11,10 +11,10 @@ import { newRouter } from "../router";
 import { ErrorBodySchema } from "../schemas/common";
 import type { AppEnv } from "../context";
 
-/** Pub/Sub push bodies are a few hundred bytes; 64 KiB is API.md's cap. */
+/** Pub/Sub push bodies are a few hundred bytes; 64 KiB is docs/api.md's cap. */
 export const PUSH_BODY_LIMIT_BYTES = 64 * 1024;
 
-/** Mounted at /webhooks: Gmail's Pub/Sub pushes (API.md "Gmail push"). */
+/** Mounted at /webhooks: Gmail's Pub/Sub pushes (docs/api.md "Gmail push"). */
 export const webhookRoutes = newRouter();
 
 const errorAnswer = (description: string) => ({ description, content: { "application/json": { schema: ErrorBodySchema } } });

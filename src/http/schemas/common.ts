@@ -5,9 +5,10 @@ import { decodeCursor } from "../cursor";
 /** Location and user ids are the CRM's: 1–64 characters of A–Z a–z 0–9 _ -. */
 export const CRM_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
-export const CrmId = z.string().regex(CRM_ID_PATTERN, "must be 1–64 characters of A-Z a-z 0-9 _ -");
+const ID_ALPHABET = "must be 1–64 characters of A-Z a-z 0-9 _ -";
+export const CrmId = z.string().regex(CRM_ID_PATTERN, ID_ALPHABET);
 /** Our own ids (contacts, conversations, messages, attachments) follow the same alphabet. */
-export const ServiceId = CrmId;
+export const ServiceId = z.string().regex(CRM_ID_PATTERN, ID_ALPHABET);
 
 export const EmailInput = z
   .string()
@@ -62,7 +63,7 @@ const ERROR_DESCRIPTIONS = {
   502: "gmail_error: Gmail refused; error.details is {status, reason}",
 } as const;
 
-/** The error answers a route may give, each with the one error body of API.md. */
+/** The error answers a route may give, each with the one error body of docs/api.md. */
 export function errorResponses(...statuses: (keyof typeof ERROR_DESCRIPTIONS)[]) {
   return Object.fromEntries(
     statuses.map((status) => [

@@ -30,7 +30,7 @@ export const MailboxView = z
       nextAvailableAt: Timestamp.nullable(),
     }),
     parkedMessages: z.number().int(),
-    /** Beyond API.md: R3's renewal health, so a watch in trouble shows before it lapses. */
+    /** Beyond docs/api.md: R3's renewal health, so a watch in trouble shows before it lapses. */
     watchRenewal: z.object({
       state: z.enum(["ok", "retrying", "failing", "expired"]),
       failures: z.number().int(),

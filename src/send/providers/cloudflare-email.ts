@@ -16,7 +16,7 @@ export function cloudflareEmailProvider(binding: SendEmail): EmailProvider {
     async send(email: OutgoingEmail): Promise<ProviderResult> {
       const headers: Record<string, string> = {};
       if (email.inReplyTo) headers["In-Reply-To"] = email.inReplyTo;
-      if (email.references && email.references.length > 0) headers["References"] = email.references.join(" ");
+      if (email.references && email.references.length > 0) headers.References = email.references.join(" ");
       try {
         const result = await binding.send({
           from: toEmailAddress(email.from),

@@ -31,6 +31,10 @@ describe("decideNextStep", () => {
       { pendingCount: 1, nextPendingAt: T, scanTarget: "200", wanted: true },
       { kind: "read_history", from: "200", pageToken: null },
     ],
+    ["R26: states learnt are applied before new messages are stored", { stateChanges: 4, pendingCount: 2, pendingDue: 2, scanTarget: "200" }, { kind: "apply_states" }],
+    ["R26: states are applied before the cursor moves", { stateChanges: 1, scanTarget: "200" }, { kind: "apply_states" }],
+    ["R26: not while history is still being read", { stateChanges: 1, scan: { kind: "history", pageToken: "p2" } }, { kind: "read_history", from: "100", pageToken: "p2" }],
+    ["R26: after a gap, states are read again before they are applied", { stateRefresh: 3, stateChanges: 1, scanTarget: "200" }, { kind: "refresh_states" }],
     ["R24: that read's next pages continue from the same point", { pendingCount: 1, nextPendingAt: T, scanTarget: "200", scan: { kind: "history", pageToken: "p2" } }, { kind: "read_history", from: "200", pageToken: "p2" }],
   ])("%s", (_label, progress, expected) => {
     expect(decideNextStep({ ...base, ...progress })).toEqual(expected);

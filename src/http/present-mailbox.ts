@@ -1,11 +1,11 @@
 import type { ConnectionRow } from "../db/connections";
-import type { MailboxView } from "../http/schemas/mailbox";
-import type { MailboxStatus } from "./status";
+import type { MailboxStatus } from "../mailbox/status";
+import type { MailboxView } from "./schemas/mailbox";
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 /**
- * Pure: API.md's mailbox of one (location, user). The connection row names the address; the mailbox's
+ * Pure: docs/api.md's mailbox of one (location, user). The connection row names the address; the mailbox's
  * own status decides, since the DO is the source of truth: a row whose location the DO no longer lists
  * (R4 replaced it, R5 ended it) is `disconnected`.
  */
