@@ -31,11 +31,6 @@ export function directoryDb(env: Pick<Env, "DB">): Database {
   return drizzle(env.DB, { schema });
 }
 
-/** Every location database, in LOCATION_DATABASES order (migrations, operators' checks, tests). */
-export function allLocationDatabases(env: Env): { binding: string; db: Database }[] {
-  return loadConfig(env).LOCATION_DATABASES.map((binding) => ({ binding, db: drizzle(locationBinding(env, binding), { schema }) }));
-}
-
 /**
  * Where a new location goes: the database of LOCATION_DATABASES holding the fewest locations (ties: the
  * first listed). A newly added database starts empty, so it takes every new location until it catches up.
