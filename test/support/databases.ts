@@ -27,7 +27,9 @@ export async function allRows(): Promise<Record<string, Record<string, unknown>[
   const out: Record<string, Record<string, unknown>[]> = {};
   for (const { binding, d1 } of allDatabases()) {
     for (const name of await tableNames(d1)) {
-      out[`${binding}.${name}`] = (await d1.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all<Record<string, unknown>>()).results;
+      // Sorted by content: some tables are WITHOUT ROWID, and a snapshot must not depend on storage order.
+      const rows = (await d1.prepare(`SELECT * FROM "${name}"`).all<Record<string, unknown>>()).results;
+      out[`${binding}.${name}`] = rows.map((row) => [JSON.stringify(row), row] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
     }
   }
   return out;
