@@ -2,11 +2,14 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { createGoogleEmulator } from "./emulator";
 import { TEST_QUOTA_PER_MINUTE, testEmulatorOptions } from "./emulator/presets";
+import { createWebhookReceiver } from "./test/support/webhook-receiver";
 
 const migrations = await readD1Migrations("./migrations");
 
 // One Google for the whole run, shared by all test files: tests use unique account addresses.
 const google = createGoogleEmulator(testEmulatorOptions());
+// The CRM's event endpoints (R29), also shared: tests use unique endpoint names.
+const hooks = createWebhookReceiver();
 
 export default defineConfig({
   plugins: [
@@ -32,11 +35,14 @@ export default defineConfig({
           ALLOWED_RETURN_ORIGINS: "https://app.crm.test,http://localhost:3000",
           // Short, so that tests of a hung Google call stay fast; uploads still get more by size.
           GOOGLE_TIMEOUT_MS: "2000",
+          // R29's 10 s deadline, short for the tests of a hung endpoint.
+          WEBHOOK_TIMEOUT_MS: "1500",
           GMAIL_USER_QUOTA_PER_MINUTE: String(TEST_QUOTA_PER_MINUTE),
         },
         outboundService: (request: Request) => {
           const url = new URL(request.url);
           if (url.hostname === "google.test") return google.fetch(request);
+          if (url.hostname.endsWith(".hooks.test")) return hooks.fetch(request);
           return new Response(`unexpected outbound request: ${request.url}`, { status: 599 });
         },
       },

@@ -2,8 +2,9 @@
 // `npm run test:browser`: the first hour of a new user, in Debian's chromium (playwright-core, no browser
 // download). Starts the service and the emulator like `npm start` (own ports and state folder, so a running
 // `npm start` is left alone), then: the settings page, Connect, the emulator's consent page, back connected,
-// Disconnect; a connect link finished in a second browser is refused (R32) with nothing connected; /docs
-// renders and its Authorize takes a bearer token that "Try it out" then sends. Screenshots: docs/screenshots/.
+// a restart of the stack after which the mailbox syncs on, Disconnect; a connect link finished in a second
+// browser is refused (R32) with nothing connected; /docs renders and its Authorize takes a bearer token that
+// "Try it out" then sends. Screenshots: docs/screenshots/.
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -36,21 +37,27 @@ if (!existsSync(CHROMIUM)) {
 rmSync(stateDir, { recursive: true, force: true });
 mkdirSync(shots, { recursive: true });
 
-const server = spawn(process.execPath, [join(root, "scripts", "start.mjs")], {
-  cwd: root,
-  env: { ...process.env, SERVICE_PORT: String(SERVICE_PORT), GOOGLE_EMULATOR_PORT: String(GOOGLE_PORT), STATE_DIR: stateDir },
-  stdio: ["ignore", "pipe", "pipe"],
-  detached: true,
-});
+/** The stack as `npm start` runs it; `stop()` ends it as Ctrl-C would (the emulator saves its state). */
+function startStack() {
+  const server = spawn(process.execPath, [join(root, "scripts", "start.mjs")], {
+    cwd: root,
+    env: { ...process.env, SERVICE_PORT: String(SERVICE_PORT), GOOGLE_EMULATOR_PORT: String(GOOGLE_PORT), STATE_DIR: stateDir },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  server.stdout.on("data", (chunk) => (output += chunk));
+  server.stderr.on("data", (chunk) => (output += chunk));
+  const exited = new Promise((resolve) => server.on("exit", resolve));
+  const kill = (signal) => {
+    try {
+      process.kill(-server.pid, signal);
+    } catch {}
+  };
+  return { kill, stop: () => (kill("SIGTERM"), exited) };
+}
 let output = "";
-server.stdout.on("data", (chunk) => (output += chunk));
-server.stderr.on("data", (chunk) => (output += chunk));
-const stopServer = () => {
-  try {
-    process.kill(-server.pid, "SIGTERM");
-  } catch {}
-};
-process.on("exit", stopServer);
+let stack = startStack();
+process.on("exit", () => stack.kill("SIGKILL"));
 
 async function waitFor(url, ms = 180_000) {
   const until = Date.now() + ms;
@@ -65,8 +72,11 @@ async function waitFor(url, ms = 180_000) {
 
 let browser;
 try {
-  await waitFor(`${service}/healthz`);
-  await waitFor(`${google}/oauth2/v3/certs`);
+  const ready = async () => {
+    await waitFor(`${service}/healthz`);
+    await waitFor(`${google}/oauth2/v3/certs`);
+  };
+  await ready();
   const { readDevVars } = await import("./dev-vars.mjs");
   const secret = new TextEncoder().encode(readDevVars().API_JWT_SECRET);
   const admin = await new SignJWT({ role: "admin" }).setProtectedHeader({ alg: "HS256" }).setExpirationTime("30m").sign(secret);
@@ -103,6 +113,28 @@ try {
   check((await page.textContent("#status")) === "Connected and syncing", "back on the settings page, connected");
   check((await page.textContent("#address")) === account, "the page shows the connected address");
   await page.screenshot({ path: join(shots, "3-connected.png") });
+
+  // npm start restarted: the emulator's Google and the service's state are kept, and the mailbox syncs on.
+  await call("POST", "/v1/locations/walk/contacts", { email: "ann@client.test", name: "Ann" });
+  await stack.stop();
+  await new Promise((r) => setTimeout(r, 1000));
+  stack = startStack();
+  await ready();
+  const delivered = await fetch(`${google}/__emulator/accounts/${account}/messages`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ from: "Ann <ann@client.test>", to: account, subject: "After the restart", text: "Still syncing?" }),
+  });
+  check(delivered.ok, "npm start restarted: the emulator still knows the connected account");
+  let synced = 0;
+  for (let i = 0; i < 60 && synced === 0; i++) {
+    await new Promise((r) => setTimeout(r, 500));
+    const { body: list } = await call("GET", "/v1/locations/walk/conversations");
+    synced = list.conversations?.reduce((n, c) => n + (c.messageCount ?? 0), 0) ?? 0;
+  }
+  check(synced === 1, "npm start restarted: mail delivered after the restart reached the contact's conversation");
+  await page.reload();
+  check((await page.textContent("#status")) === "Connected and syncing", "after the restart the page still shows the mailbox connected");
 
   await page.click("text=Disconnect");
   await page.waitForURL((url) => url.href.startsWith(`${service}/connect?`) && url.searchParams.get("done") === "disconnected");
@@ -147,8 +179,9 @@ try {
   console.log(`browser walk: ${steps.length} checks passed (chromium ${browser.version()}, node ${process.version})`);
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
+  console.error(`the stack's last output:\n${output.split("\n").slice(-40).join("\n")}`);
   process.exitCode = 1;
 } finally {
   await browser?.close();
-  stopServer();
+  await stack.stop();
 }

@@ -32,6 +32,8 @@ const urls = {
   GMAIL_API_URL: google,
   PUBSUB_AUDIENCE: `${service}/webhooks/gmail`,
   ALLOWED_RETURN_ORIGINS: service,
+  // R29: scripts/webhook-listen.mjs's local endpoint may receive events over plain http.
+  WEBHOOK_ALLOWED_HTTP_ORIGINS: `http://localhost:${process.env.WEBHOOK_LISTEN_PORT ?? 8790}`,
 };
 const devVars = {
   GOOGLE_CLIENT_ID: "local-client.apps.googleusercontent.com",

@@ -74,6 +74,10 @@ export const ConfigSchema = z.object({
    */
   /** R31: the D1 bindings that hold locations' data; each new location is placed in one (database.ts). */
   LOCATION_DATABASES: bindingNames,
+  /** R29: origins (scheme://host[:port]) event endpoints may use over plain http, for local development. */
+  WEBHOOK_ALLOWED_HTTP_ORIGINS: origins.optional(),
+  /** R29: deadline of one delivery attempt in ms (API.md: an answer within 10 seconds). */
+  WEBHOOK_TIMEOUT_MS: positiveInt(10_000),
   LOCATION_SENDER_ADDRESS: z.string().trim().toLowerCase().pipe(z.email({ message: "must be an email address" })).optional(),
 });
 

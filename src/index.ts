@@ -3,7 +3,9 @@ import { isMailboxTaskQueue } from "./cron/mailbox-tasks";
 import { runMailboxTasks } from "./cron/run-mailbox-tasks";
 import { runScheduled } from "./cron/scheduled";
 import type { Env } from "./env";
+import { handleEventQueue, isEventQueue } from "./events/consumer";
 import { createApp } from "./http/app";
+import { eventPresenters } from "./http/present";
 import { reportConfigAtStartup } from "./startup-check";
 
 export { Mailbox } from "./mailbox/mailbox";
@@ -17,6 +19,7 @@ export default {
   scheduled: (controller, env) => runScheduled(controller, env),
   queue: async (batch, env) => {
     if (isMailboxTaskQueue(batch.queue)) return runMailboxTasks(batch, env);
+    if (isEventQueue(batch.queue)) return handleEventQueue(batch, env, eventPresenters);
     throw new Error(`no consumer for queue ${batch.queue}`);
   },
 } satisfies ExportedHandler<Env>;

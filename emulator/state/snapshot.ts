@@ -8,6 +8,8 @@ import type { AccessToken, Account, Grant, StoredMessage } from "./types";
  * The emulator's state as plain JSON, so that `npm start` keeps its Google across restarts (accounts, mail,
  * history, grants, tokens, pushes not yet delivered). Test faults, authorization codes and the signing keys
  * are left out: codes live a minute, and a new signing key is what Google's rotation looks like anyway.
+ * Every Map and Set of the state is written as an array here: a new one must be added below too (the
+ * snapshot test reads history, messages and tokens back through Google's endpoints to catch a miss).
  */
 export interface EmulatorSnapshot {
   version: 1;
@@ -19,7 +21,11 @@ export interface EmulatorSnapshot {
 
 type MessageSnapshot = Omit<StoredMessage, "raw" | "mime"> & { raw: string };
 type AccountSnapshot = Omit<Account, "mailbox" | "faults" | "loseNextSendAnswer"> & {
-  mailbox: Omit<Account["mailbox"], "messages" | "threads"> & { messages: MessageSnapshot[]; threads: Array<[string, string[]]> };
+  mailbox: Omit<Account["mailbox"], "messages" | "threads" | "hiddenFromHistory"> & {
+    messages: MessageSnapshot[];
+    threads: Array<[string, string[]]>;
+    hiddenFromHistory: string[];
+  };
 };
 type GrantSnapshot = Omit<Grant, "refreshTokens"> & { refreshTokens: string[] };
 
@@ -32,6 +38,7 @@ export function takeSnapshot(state: EmulatorState): EmulatorSnapshot {
         ...mailbox,
         messages: [...mailbox.messages.values()].map(({ mime: _mime, raw, ...message }) => ({ ...message, raw: toBase64(raw) })),
         threads: [...mailbox.threads],
+        hiddenFromHistory: [...mailbox.hiddenFromHistory],
       },
     })),
     grants: [...state.grants.values()].map((grant) => ({ ...grant, refreshTokens: [...grant.refreshTokens] })),
@@ -51,7 +58,7 @@ export function restoreSnapshot(state: EmulatorState, snapshot: EmulatorSnapshot
     }
     const restored: Account = {
       ...account,
-      mailbox: { ...mailbox, messages, threads: new Map(mailbox.threads) },
+      mailbox: { ...mailbox, messages, threads: new Map(mailbox.threads), hiddenFromHistory: new Set(mailbox.hiddenFromHistory) },
       faults: [],
       loseNextSendAnswer: null,
     };

@@ -1,9 +1,9 @@
 import type { Config } from "../config";
-import { findFirstContactByEmail, insertContact } from "../db/contacts";
-import { directoryDb, locationDb } from "../db/database";
+import { findFirstContactByEmail, insertContactWithEvent, type ContactRow } from "../db/contacts";
+import { directoryDb, locationDb, type Database } from "../db/database";
 import { loadLocationUserAddresses } from "../db/location-users";
 import type { LocationRow } from "../db/locations";
-import { findMessageByMessageIdHeader, storeMessages } from "../db/message-store";
+import { findMessageByMessageIdHeader, storeMessages } from "../db/messages/store";
 import type { Env } from "../env";
 import { relayEvents } from "../events/relay";
 import { parseRawMessage } from "../mail/parse-raw";
@@ -59,9 +59,7 @@ export async function logBccMessage(ctx: LogContext, location: LocationRow, raw:
   const existing = await findMessageByMessageIdHeader(db, location.id, messageIdHeader);
   if (existing) return { status: "logged", messageId: existing.id, contactId: existing.contactId, created: false };
 
-  const contact =
-    (await findFirstContactByEmail(db, location.id, recipient.email)) ??
-    (await insertContact(db, { locationId: location.id, email: recipient.email, name: recipient.name, assignedUserId: loggingUserId }, ctx.now));
+  const contact = await findOrCreateContact(ctx, db, location.id, recipient, loggingUserId);
   // Attachment content and large bodies go to R2 inside storeMessages, before the rows (R19, R31).
   const [stored] = await storeMessages(
     db,
@@ -82,6 +80,21 @@ export async function logBccMessage(ctx: LogContext, location: LocationRow, raw:
   if (!stored) throw new Error("storeMessages answered nothing for one message");
   if (stored.eventId) await relayEvents(ctx.env, db, location.id, [stored.eventId], ctx.now);
   return { status: "logged", messageId: stored.messageId, contactId: stored.contactId, created: stored.created };
+}
+
+/** R12's contact of the recipient, or a new one (R19) announced by contact.created (R29). */
+async function findOrCreateContact(
+  ctx: LogContext,
+  db: Database,
+  locationId: string,
+  recipient: { email: string; name: string | null },
+  assignedUserId: string,
+): Promise<ContactRow> {
+  const existing = await findFirstContactByEmail(db, locationId, recipient.email);
+  if (existing) return existing;
+  const created = await insertContactWithEvent(db, { locationId, email: recipient.email, name: recipient.name, assignedUserId }, ctx.now);
+  await relayEvents(ctx.env, db, locationId, [created.eventId], ctx.now);
+  return created.contact;
 }
 
 function rejected(reason: string): LogOutcome {

@@ -1,5 +1,5 @@
 import { directoryDb } from "../db/database";
-import { pageMailboxesDueForCatchUp, pageMailboxesDueForWatchRenewal } from "../db/mailboxes-due";
+import { pageMailboxesDueForCatchUp, pageMailboxesDueForWatchRenewal } from "../db/mailboxes/due";
 import type { Env } from "../env";
 import { log } from "../log";
 import { renewalHorizon } from "../mailbox/watch-renewal";

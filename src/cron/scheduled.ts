@@ -1,6 +1,7 @@
 import { directoryDb } from "../db/database";
 import { purgeExpiredStateUses } from "../db/oauth-state-uses";
 import type { Env } from "../env";
+import { purgeOldEvents, sweepUnhandedDeliveries } from "../events/housekeeping";
 import { enqueueDueMailboxTasks } from "./fan-out";
 import { purgeExpiredDecisions } from "./purge-decisions";
 
@@ -13,5 +14,7 @@ export async function runScheduled(controller: Pick<ScheduledController, "schedu
   const now = controller.scheduledTime;
   await enqueueDueMailboxTasks(env, now);
   await purgeExpiredStateUses(directoryDb(env), now);
+  await sweepUnhandedDeliveries(env, now);
+  await purgeOldEvents(env, now);
   await purgeExpiredDecisions(env, now);
 }

@@ -1,6 +1,8 @@
-import { and, asc, eq, gt, inArray, or } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, or, sql } from "drizzle-orm";
+import { recordEvent } from "../events/outbox";
 import type { Database } from "./database";
 import { newId } from "./ids";
+import { runBatch } from "./run-batch";
 import { contacts } from "./schema";
 
 export type ContactRow = typeof contacts.$inferSelect;
@@ -59,6 +61,25 @@ export async function insertContact(
     .values({ id: newId("ct"), ...contact, createdAt: now })
     .returning()
     .get();
+}
+
+/**
+ * A contact the service itself creates (R19: the BCC address met a new recipient), written in one batch
+ * with its contact.created event (R29). The caller relays `eventId` after the call.
+ */
+export async function insertContactWithEvent(
+  db: Database,
+  contact: { locationId: string; email: string; name: string | null; assignedUserId: string | null },
+  now: number,
+): Promise<{ contact: ContactRow; eventId: string }> {
+  const row: ContactRow = { id: newId("ct"), ...contact, createdAt: now };
+  const event = recordEvent({ type: "contact.created", locationId: row.locationId, data: { contactId: row.id } }, now);
+  await runBatch(db, [
+    sql`INSERT INTO contacts (id, location_id, email, name, assigned_user_id, created_at)
+      VALUES (${row.id}, ${row.locationId}, ${row.email}, ${row.name}, ${row.assignedUserId}, ${row.createdAt})`,
+    ...event.statements,
+  ]);
+  return { contact: row, eventId: event.eventIds[0] as string };
 }
 
 /** A location's contacts oldest first (createdAt, then id: R12's order), optionally of one address. */

@@ -5,7 +5,7 @@ import type { Env } from "../env";
 import { AppError } from "../errors";
 import * as schema from "./schema";
 
-/** `$client` is the D1 binding itself, for the few batches drizzle cannot express (message-store.ts). */
+/** `$client` is the D1 binding itself, for the few batches drizzle cannot express (messages/store.ts). */
 export type Database = DrizzleD1Database<typeof schema> & { $client: D1Database };
 
 /*
@@ -29,6 +29,11 @@ export async function locationDb(env: Env, locationId: string): Promise<Database
 /** The small global directory: locations (and where each lives), users, which user holds each Google account. */
 export function directoryDb(env: Pick<Env, "DB">): Database {
   return drizzle(env.DB, { schema });
+}
+
+/** Every location database, in LOCATION_DATABASES order (migrations, operators' checks, tests). */
+export function allLocationDatabases(env: Env): { binding: string; db: Database }[] {
+  return loadConfig(env).LOCATION_DATABASES.map((binding) => ({ binding, db: drizzle(locationBinding(env, binding), { schema }) }));
 }
 
 /**

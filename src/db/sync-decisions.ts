@@ -5,7 +5,7 @@ import { syncDecisions } from "./schema";
 
 /*
  * R30's record of what the sync decided, per location of a mailbox. Decisions for a chunk of messages go
- * into the same D1 batch as the rows they produce (message-store.ts `alsoInBatch`), so a decision never
+ * into the same D1 batch as the rows they produce (messages/store.ts `alsoInBatch`), so a decision never
  * exists without its rows, nor rows without their decision.
  */
 
@@ -55,15 +55,15 @@ export function recordDecisions(locationId: string, mailbox: string, decisions: 
 }
 
 /** R24: messages parked by the mailbox, recorded where no decision was made yet (a stored one stays). */
-export async function recordParked(db: Database, locationId: string, mailbox: string, ids: readonly string[], now: number): Promise<void> {
-  if (ids.length === 0) return;
-  await db.run(sql`INSERT INTO sync_decisions (location_id, mailbox_address, gmail_message_id, decision, reason, rule,
+/** R24/R30: the `parked` decision of each message in this location (a stored one keeps its decision). */
+export function parkedDecisionsInsert(locationId: string, mailbox: string, ids: readonly string[], now: number): SQL {
+  return sql`INSERT INTO sync_decisions (location_id, mailbox_address, gmail_message_id, decision, reason, rule,
       message_id, decided_at, healed)
     SELECT ${locationId}, ${mailbox}, value, 'parked', NULL, 'R24', NULL, ${now}, 0 FROM json_each(${JSON.stringify(ids)})
     WHERE true
     ON CONFLICT (location_id, mailbox_address, gmail_message_id) DO UPDATE SET decision = 'parked', reason = NULL,
       rule = 'R24', message_id = NULL, decided_at = excluded.decided_at, healed = 0
-    WHERE sync_decisions.decision <> 'stored'`);
+    WHERE sync_decisions.decision <> 'stored'`;
 }
 
 export type DecisionRow = typeof syncDecisions.$inferSelect;

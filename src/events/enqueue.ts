@@ -40,7 +40,8 @@ async function markEnqueued(db: Database, jobs: readonly DeliveryJob[], now: num
         .map((job) => sql`(${job.eventId}, ${job.webhookId})`);
       await db
         .update(eventDeliveries)
-        .set({ enqueuedAt: now })
+        // Due from now on: the sweep leaves it alone until it is overdue again.
+        .set({ enqueuedAt: now, nextAttemptAt: sql`max(coalesce(${eventDeliveries.nextAttemptAt}, 0), ${now})` })
         .where(
           and(
             eq(eventDeliveries.locationId, locationId),

@@ -23,6 +23,8 @@ import { oauthCallbackRoutes } from "./routes/oauth-callback";
 import { oauthStartRoutes } from "./routes/oauth-start";
 import { userRoutes } from "./routes/users";
 import { webhookRoutes } from "./routes/webhook";
+import { webhookSubscriptionRoutes } from "./routes/webhooks";
+import { eventRoutes } from "./routes/events";
 
 export type { AppEnv } from "./context";
 
@@ -54,6 +56,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route(`${LOCATION}/messages`, messageRoutes);
   app.route(`${LOCATION}/messages`, sendRoutes);
   app.route(`${LOCATION}/users`, mailboxRoutes);
+  app.route(`${LOCATION}/webhooks`, webhookSubscriptionRoutes);
+  app.route(`${LOCATION}/events`, eventRoutes);
   app.route(`${LOCATION}/users`, syncProofRoutes);
   app.route("/oauth/google", oauthStartRoutes);
   app.route("/oauth/google", oauthCallbackRoutes);

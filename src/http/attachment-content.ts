@@ -1,6 +1,6 @@
-import type { AttachmentRow } from "../db/messages";
+import type { AttachmentRow } from "../db/messages/read";
 import { locationDb } from "../db/database";
-import { getMessageGmailRef } from "../db/message-gmail-ref";
+import { getMessageGmailRef } from "../db/messages/gmail-ref";
 import type { Env } from "../env";
 import { AppError } from "../errors";
 import { mailboxStub } from "../mailbox/stub";

@@ -1,5 +1,5 @@
 import { withWholeBodies } from "../content/message-content";
-import type { MessageWithAttachments } from "../db/messages";
+import type { MessageWithAttachments } from "../db/messages/read";
 import type { Env } from "../env";
 import { presentMessage } from "./present";
 

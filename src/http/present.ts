@@ -2,8 +2,9 @@ import { z } from "@hono/zod-openapi";
 import type { ContactRow } from "../db/contacts";
 import type { ConversationRow } from "../db/conversations";
 import type { LocationRow } from "../db/locations";
-import type { AttachmentRow, MessageWithAttachments } from "../db/messages";
+import type { AttachmentRow, MessageWithAttachments } from "../db/messages/read";
 import type { UserRow } from "../db/users";
+import type { EventPresenters } from "../events/render";
 import type { Contact } from "./schemas/contacts";
 import type { Attachment, Conversation, Message } from "./schemas/messages";
 import type { Location, User } from "./schemas/provisioning";
@@ -94,3 +95,6 @@ export function presentMessage(row: MessageWithAttachments): z.infer<typeof Mess
     attachments: row.attachments.map(presentAttachment),
   };
 }
+
+/** What an event's data carries (R29): the same shapes as the API's answers (events/render.ts). */
+export const eventPresenters: EventPresenters = { message: presentMessage, contact: presentContact };

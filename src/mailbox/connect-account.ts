@@ -60,8 +60,9 @@ export async function connectAccount(
   const connection = addConnection(sql, { locationId: input.locationId, userId: input.userId, connectedAt: input.now });
   host.tokens.seed({ token: input.accessToken, expiresAt: input.now + input.accessExpiresInSec * 1000 });
   await mirrorAccount(host.env, account);
-  await mirrorConnection(host.env, account, connection, input.now);
-  await mirrorConnectionStatus(host.env, account.address, listConnections(sql), "active", input.now);
+  const reason = resumed ? "reconnected" : "connected";
+  await mirrorConnection(host.env, account, connection, reason, input.now);
+  await mirrorConnectionStatus(host.env, account.address, listConnections(sql), { status: "active", reason }, input.now);
   log.info("mailbox_connected", { address: account.address, locationId: input.locationId, resumed });
   // R6: what arrived while paused is caught up from the saved cursor now, not at the next push.
   if (resumed) await requestSync(input.now);

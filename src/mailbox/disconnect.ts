@@ -16,7 +16,7 @@ export async function disconnectLocation(host: MailboxHost, input: { locationId:
   const account = readAccount(host.sql);
   if (!account || account.ownerUserId !== input.userId) return host.status(input.now);
   removeConnection(host.sql, input.locationId);
-  await mirrorConnectionStatus(host.env, account.address, [input], "disconnected", input.now);
+  await mirrorConnectionStatus(host.env, account.address, [input], { status: "disconnected", reason: "disconnected" }, input.now);
   if (listConnections(host.sql).length === 0 && account.status !== "disconnected") await shutDown(host, input.now);
   return host.status(input.now);
 }

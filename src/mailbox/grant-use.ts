@@ -37,7 +37,7 @@ export async function markNeedsReauth(host: MailboxHost, used: Account, reason: 
   host.tokens.clear();
   log.warn("mailbox_needs_reauth", { address: current.address, reason });
   if (next) await mirrorAccount(host.env, next);
-  await mirrorConnectionStatus(host.env, current.address, listConnections(host.sql), "needs_reauth", now);
+  await mirrorConnectionStatus(host.env, current.address, listConnections(host.sql), { status: "needs_reauth", reason }, now);
 }
 
 function notUsable(reason: string): GmailError {

@@ -49,8 +49,13 @@ export class Mailbox extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#sql = ctx.storage.sql;
-    migrateMailboxStorage(this.#sql);
-    ensureSyncStorage(this.#sql);
+    // No request or alarm may see the storage half-migrated, and a migration cut halfway leaves nothing.
+    void ctx.blockConcurrencyWhile(async () => {
+      ctx.storage.transactionSync(() => {
+        migrateMailboxStorage(this.#sql);
+        ensureSyncStorage(this.#sql);
+      });
+    });
     this.quotaGate = createQuotaGate({ limitPerMinute: () => this.#config.GMAIL_USER_QUOTA_PER_MINUTE, spends: sqlQuotaSpends(this.#sql) });
     this.#tokens = new AccessTokenCache((now) => accessTokenFromGrant(this.#host, now));
     const config = () => this.#config;

@@ -1,7 +1,8 @@
 import { directoryDb, locationDb } from "../db/database";
-import { setConnectionStatus, upsertConnection } from "../db/connections";
-import { upsertMailboxRow } from "../db/mailboxes";
+import { setConnectionStatus, upsertConnection, type StatusReason } from "../db/connections";
+import { upsertMailboxRow } from "../db/mailboxes/directory";
 import type { Env } from "../env";
+import { relayEvents } from "../events/relay";
 import type { Connection } from "./connections";
 import type { Account, MailboxStatusValue } from "./state";
 
@@ -26,27 +27,35 @@ export async function mirrorConnection(
   env: Env,
   account: Account,
   connection: Connection,
+  reason: StatusReason,
   now: number,
 ): Promise<void> {
-  await upsertConnection(await locationDb(env, connection.locationId), {
+  const db = await locationDb(env, connection.locationId);
+  const eventIds = await upsertConnection(db, {
     locationId: connection.locationId,
     userId: connection.userId,
     mailboxAddress: account.address,
     status: account.status,
     connectedAt: connection.connectedAt,
     updatedAt: now,
-  });
+  }, reason);
+  await relayEvents(env, db, connection.locationId, eventIds, now);
 }
 
-/** Sets the status of connection rows that still name this mailbox; one statement per location. */
+/**
+ * Sets the status of connection rows that still name this mailbox; one batch per location, each real
+ * change with its mailbox.status_changed event (R29), relayed after the batch.
+ */
 export async function mirrorConnectionStatus(
   env: Env,
   address: string,
   connections: readonly Pick<Connection, "locationId" | "userId">[],
-  status: MailboxStatusValue,
+  change: { status: MailboxStatusValue; reason: StatusReason },
   now: number,
 ): Promise<void> {
   for (const connection of connections) {
-    await setConnectionStatus(await locationDb(env, connection.locationId), connection.locationId, [connection.userId], address, status, now);
+    const db = await locationDb(env, connection.locationId);
+    const eventIds = await setConnectionStatus(db, connection.locationId, [connection.userId], address, change, now);
+    await relayEvents(env, db, connection.locationId, eventIds, now);
   }
 }

@@ -1,7 +1,8 @@
-import { GmailError } from "../gmail/client";
-import { listMessagesPage } from "../gmail/messages";
+import { GmailError, type GmailClient } from "../gmail/client";
+import { listMessagesPage, type MessageList } from "../gmail/messages";
 import { parseRetryAfter } from "../gmail/retry-delay";
 import { log } from "../log";
+import type { QuotaSpend } from "../sync/quota";
 import {
   decideReconcileStep,
   firstReconcileAt,
@@ -28,9 +29,17 @@ import {
   setReconcileDue,
   setReconcileRetry,
 } from "./reconcile-state";
-import type { SyncHost } from "./sync-run";
 import { purgeSeen } from "./sync-seen";
 import { addPending, setWanted } from "./sync-state";
+
+/** What a reconciliation step needs of the sync run's host (sync-run.ts SyncHost fits). */
+export interface ReconcileHost {
+  sql: SqlStorage;
+  mailbox: string;
+  client: GmailClient;
+  quota: { live(now: number): QuotaSpend[]; limitPerMinute: number };
+  now(): number;
+}
 
 /** What a reconciliation step leaves the run to do: nothing (idle), go on, or come back at a time. */
 export type ReconcileOutcome = { next: "idle" } | { next: "continue" } | { next: "at"; at: number };
@@ -41,7 +50,7 @@ export type ReconcileOutcome = { next: "idle" } | { next: "continue" } | { next:
  * mailbox never decided, lets history catch up, and queues what is still unknown like new mail (healed).
  * Google's refusals back off on the reconciliation's own clock: the sync of new mail is never delayed.
  */
-export async function runReconcileStep(host: SyncHost, account: { connectedAt: number }): Promise<ReconcileOutcome> {
+export async function runReconcileStep(host: ReconcileHost, account: { connectedAt: number }): Promise<ReconcileOutcome> {
   const { sql } = host;
   const now = host.now();
   let state = readReconcileState(sql);
@@ -73,13 +82,13 @@ export async function runReconcileStep(host: SyncHost, account: { connectedAt: n
   }
 }
 
-async function listPage(host: SyncHost, now: number): Promise<ReconcileOutcome> {
+async function listPage(host: ReconcileHost, now: number): Promise<ReconcileOutcome> {
   const { sql } = host;
   const run = readReconcileState(sql).run;
   if (run === null) return { next: "continue" };
   const wait = reconcileQuotaWait({ spent: host.quota.live(now), limitPerMinute: host.quota.limitPerMinute, units: MESSAGES_LIST_UNITS, now });
   if (wait !== null) return retryAt(host, wait, false, null);
-  let page: Awaited<ReturnType<typeof listMessagesPage>>;
+  let page: MessageList;
   try {
     page = await listMessagesPage(host.client, { q: reconcileQuery(run.label, run.since), pageToken: run.pageToken, maxResults: RECONCILE_PAGE_SIZE });
   } catch (error) {
@@ -102,13 +111,13 @@ async function listPage(host: SyncHost, now: number): Promise<ReconcileOutcome> 
   return { next: "continue" };
 }
 
-function retryAt(host: SyncHost, at: number, failed: boolean, error: string | null): ReconcileOutcome {
+function retryAt(host: ReconcileHost, at: number, failed: boolean, error: string | null): ReconcileOutcome {
   const state = readReconcileState(host.sql);
   setReconcileRetry(host.sql, { failures: state.failures + (failed ? 1 : 0), retryAt: at, lastError: error ?? state.lastError });
   return { next: "at", at };
 }
 
-function heal(host: SyncHost, now: number): ReconcileOutcome {
+function heal(host: ReconcileHost, now: number): ReconcileOutcome {
   const { sql } = host;
   const state = readReconcileState(sql);
   const run = state.run;

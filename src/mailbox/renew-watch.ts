@@ -1,6 +1,8 @@
 import { GmailError } from "../gmail/client";
 import { startWatch } from "../gmail/watch";
+import { reportSyncDegraded } from "../events/mailbox-problems";
 import { log } from "../log";
+import { listConnections } from "./connections";
 import { markNeedsReauth } from "./grant-use";
 import type { MailboxHost } from "./mailbox-host";
 import { mirrorAccount } from "./mirror";
@@ -39,18 +41,25 @@ export async function renewWatch(host: MailboxHost, now: number): Promise<RenewO
     }
     // Paused on the way (R6) is no renewal failure: nothing to renew.
     if (readAccount(sql)?.status !== "active") return { result: "not_active", status: host.status(now) };
-    recordWatchFailure(sql, error, now);
+    const failures = recordWatchFailure(sql, error, now);
+    // Announced once per failing streak, when it becomes visible in the mailbox status.
+    if (failures === WATCH_FAILURES_VISIBLE) {
+      const details = { failures, reason: readAccount(sql)?.watchError ?? null, watchExpiresAt: account.watchExpiresAt };
+      await reportSyncDegraded(host.env, account.address, listConnections(sql), { problem: "watch_renewal_failing", details }, now);
+    }
     return { result: "failed", status: host.status(now) };
   }
 }
 
-function recordWatchFailure(sql: SqlStorage, error: unknown, now: number): void {
+/** Counts the failure; returns the failures in a row (0 when the mailbox is no longer active). */
+function recordWatchFailure(sql: SqlStorage, error: unknown, now: number): number {
   const account = readAccount(sql);
-  if (account?.status !== "active") return;
+  if (account?.status !== "active") return 0;
   const failures = account.watchFailures + 1;
   const reason = error instanceof GmailError ? `${error.kind}:${error.reason ?? error.status ?? "unknown"}` : "unexpected";
   updateAccount(sql, { watchFailures: failures, watchNextAttemptAt: now + watchRetryDelayMs(failures), watchError: reason, updatedAt: now });
   const fields = { address: account.address, failures, reason, watchExpiresAt: account.watchExpiresAt };
   if (failures >= WATCH_FAILURES_VISIBLE) log.error("watch_renewal_failing", fields);
   else log.warn("watch_renewal_failed", fields);
+  return failures;
 }

@@ -1,6 +1,6 @@
 import { locationDb } from "../db/database";
-import { storeMessages } from "../db/message-store";
-import { endThreadBinding } from "../db/thread-binding-end";
+import { storeMessages } from "../db/messages/store";
+import { endThreadBinding } from "../db/thread-bindings/end";
 import type { Env } from "../env";
 import { relayEvents } from "../events/relay";
 import { GmailError, type GmailClient } from "../gmail/client";

@@ -1,6 +1,7 @@
 import { locationDb, type Database } from "../db/database";
-import { storeMessages, type StoreMessageInput, type StoredMessage } from "../db/message-store";
-import { recordDecisions, recordParked, type DecisionInput } from "../db/sync-decisions";
+import { storeMessages, type StoreMessageInput, type StoredMessage } from "../db/messages/store";
+import { recordDecisions, type DecisionInput } from "../db/sync-decisions";
+import { recordParkedWithEvents } from "../events/mailbox-problems";
 import { relayEvents } from "../events/relay";
 import type { Env } from "../env";
 import { GmailError, type GmailClient } from "../gmail/client";
@@ -94,16 +95,16 @@ function fail(sql: SqlStorage, id: string, error: string, now: number): void {
 }
 
 /**
- * R24/R30: messages parked since the last record get a `parked` decision in every location. Outside the
- * rows' batch (a parked message has no rows); a failure is retried with the next chunk, the DO's parked
- * list staying the truth meanwhile (explain reads it too).
+ * R24/R30: messages parked since the last record get a `parked` decision in every location, with R29's
+ * mailbox.sync_degraded in the same batch. Outside the rows' batch (a parked message has no rows); a failure
+ * is retried with the next chunk, the DO's parked list staying the truth meanwhile (explain reads it too).
  */
 async function recordParkedDecisions(deps: { env: Env; sql: SqlStorage; mailbox: string; connections: readonly ActiveConnection[] }, now: number): Promise<number> {
   const ids = parkedNotRecorded(deps.sql);
   if (ids.length === 0) return 0;
   try {
     for (const connection of deps.connections) {
-      await recordParked(await locationDb(deps.env, connection.locationId), connection.locationId, deps.mailbox, ids, now);
+      await recordParkedWithEvents(deps.env, connection, deps.mailbox, ids, now);
     }
     markParkedRecorded(deps.sql, ids);
   } catch (error) {

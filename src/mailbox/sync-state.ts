@@ -52,6 +52,9 @@ export function ensureSyncStorage(sql: SqlStorage): void {
   // Reading 11 (sync-attempts.ts): an attempt under way, and a message whose import the runtime once cut.
   if (!columns.some((c) => c.name === "open_attempt")) sql.exec("ALTER TABLE sync_pending ADD COLUMN open_attempt INTEGER NOT NULL DEFAULT 0");
   if (!columns.some((c) => c.name === "suspect")) sql.exec("ALTER TABLE sync_pending ADD COLUMN suspect INTEGER NOT NULL DEFAULT 0");
+  // Reading 15 (trailing-read.ts): when history is next read without a push.
+  const stateColumns = sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('sync_state')").toArray();
+  if (!stateColumns.some((c) => c.name === "trailing_read_at")) sql.exec("ALTER TABLE sync_state ADD COLUMN trailing_read_at INTEGER");
   ensureStateStorage(sql);
 }
 

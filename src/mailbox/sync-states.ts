@@ -1,5 +1,5 @@
 import { locationDb } from "../db/database";
-import { gmailIdsSince } from "../db/message-state";
+import { gmailIdsSince } from "../db/messages/state";
 import { GmailError } from "../gmail/client";
 import { batchGetMessages } from "../gmail/messages";
 import { log } from "../log";

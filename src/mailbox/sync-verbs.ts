@@ -3,6 +3,7 @@ import { getAttachmentData, getGmailMessage } from "../gmail/messages";
 import { decodeBase64Url } from "../sync/gmail-body";
 import { runSync, type SyncHost } from "./sync-run";
 import { readSyncState, recordNotification, setWanted } from "./sync-state";
+import { planTrailingRead, readTrailingRead, setTrailingRead, startDueTrailingRead } from "./trailing-read";
 import type { gmail_v1 } from "@googleapis/gmail";
 
 export type NotifyOutcome = "recorded" | "unknown_mailbox" | "not_active";
@@ -34,9 +35,17 @@ export async function requestSync(host: SyncHost, storage: DurableObjectStorage,
 
 /** The alarm: one run; more work continues in the next alarm, failures back off (R22). */
 export async function runSyncAlarm(host: SyncHost, storage: DurableObjectStorage): Promise<void> {
+  startDueTrailingRead(host.sql, host.now());
+  const cursorBefore = host.account()?.historyId ?? null;
   const outcome = await runSync(host);
-  if (outcome.next === "now") await storage.setAlarm(host.now());
-  else if (outcome.next === "at") await storage.setAlarm(outcome.at);
+  // Reading 15: the mailbox changed, so a notification Gmail dropped may be missing: read history again soon.
+  const trailing = planTrailingRead(cursorBefore, host.account()?.historyId ?? null, host.now());
+  if (trailing !== null) setTrailingRead(host.sql, trailing);
+  if (outcome.next === "now") return storage.setAlarm(host.now());
+  if (outcome.next === "at") await storage.setAlarm(outcome.at);
+  // Before a message's own backoff ends, if sooner; never before a run's backoff (scheduleSync).
+  const due = readTrailingRead(host.sql);
+  if (due !== null && host.account()?.status === "active") await scheduleSync(host, storage, due);
 }
 
 /** Sets the alarm no later than `at`, but never before a backoff in force: pushes must not hammer Google. */

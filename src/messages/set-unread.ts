@@ -1,10 +1,10 @@
 import { sql } from "drizzle-orm";
 import { locationDb } from "../db/database";
-import { crmUnreadStatement } from "../db/message-state";
+import { crmUnreadStatement } from "../db/messages/state";
 import { runBatch } from "../db/run-batch";
 import { recordMessageEvents } from "../events/outbox";
 import { relayEvents } from "../events/relay";
-import { getMessage, type MessageWithAttachments } from "../db/messages";
+import { getMessage, type MessageWithAttachments } from "../db/messages/read";
 import type { Env } from "../env";
 import { AppError } from "../errors";
 import { mailboxStub } from "../mailbox/stub";

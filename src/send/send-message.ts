@@ -1,6 +1,6 @@
 import type { Config } from "../config";
 import { locationDb } from "../db/database";
-import { getMessage, type MessageWithAttachments } from "../db/messages";
+import { getMessage, type MessageWithAttachments } from "../db/messages/read";
 import type { Env } from "../env";
 import { AppError } from "../errors";
 import { replySubject } from "../mail/reply-subject";

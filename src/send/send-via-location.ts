@@ -1,5 +1,5 @@
 import { locationDb } from "../db/database";
-import { storeMessages } from "../db/message-store";
+import { storeMessages } from "../db/messages/store";
 import { relayEvents } from "../events/relay";
 import type { Env } from "../env";
 import { AppError } from "../errors";

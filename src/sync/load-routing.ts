@@ -1,7 +1,7 @@
 import { findFirstContactsByEmails } from "../db/contacts";
 import { directoryDb, locationDb } from "../db/database";
 import { loadLocationUserAddresses } from "../db/location-users";
-import { findActiveThreadBindings } from "../db/thread-binding-lookup";
+import { findActiveThreadBindings } from "../db/thread-bindings/lookup";
 import type { Env } from "../env";
 import type { GmailMessage } from "./gmail-message";
 import { candidateAddresses, type LocationRoutingData } from "./route-chunk";

@@ -21,9 +21,19 @@ async function otherLocationObjects() {
   const conversation = await insertConversation({ locationId: loc, contactId: contact.id });
   const message = await insertMessage({ locationId: loc, conversationId: conversation.id, contactId: contact.id });
   const attachment = await insertAttachment({ locationId: loc, messageId: message.id, storageKey: `${loc}/x` });
+  const webhook = await api<{ webhook: { id: string } }>("POST", `/v1/locations/${loc}/webhooks`, {
+    body: { url: "https://b.hooks.test/events", events: ["*"] },
+  });
   return {
     locationId: loc,
-    params: { userId, contactId: contact.id, conversationId: conversation.id, messageId: message.id, attachmentId: attachment.id } as Record<string, string>,
+    params: {
+      userId,
+      contactId: contact.id,
+      conversationId: conversation.id,
+      messageId: message.id,
+      attachmentId: attachment.id,
+      webhookId: webhook.body.webhook.id,
+    } as Record<string, string>,
     contact,
   };
 }
@@ -44,6 +54,8 @@ const REQUIRED_QUERY: Record<string, string> = {
 /** A valid body for routes whose body has required fields, so that only the object's location decides. */
 const VALID_BODY: Record<string, unknown> = {
   "PATCH /v1/locations/{locationId}/messages/{messageId}": { unread: false },
+  "POST /v1/locations/{locationId}/webhooks": { url: "https://a.hooks.test/events", events: ["*"] },
+  "POST /v1/locations/{locationId}/webhooks/{webhookId}/replay": { since: new Date().toISOString() },
 };
 const bodyFor = (method: string, template: string) => (method === "GET" || method === "DELETE" ? undefined : (VALID_BODY[`${method} ${template}`] ?? {}));
 
@@ -105,7 +117,7 @@ describe("R23: tenants are walled off", () => {
     const mine = await createLocation();
     const other = await otherLocationObjects();
     const token = await locationToken(mine);
-    for (const path of ["contacts", `contacts?email=${other.contact.email}`, "conversations", `conversations?contactId=${other.contact.id}`]) {
+    for (const path of ["contacts", `contacts?email=${other.contact.email}`, "conversations", `conversations?contactId=${other.contact.id}`, "webhooks", "events"]) {
       const res = await api<Record<string, unknown[]>>("GET", `/v1/locations/${mine}/${path}`, { token });
       expect(res.status, path).toBe(200);
       expect(Object.values(res.body).find(Array.isArray), path).toEqual([]);

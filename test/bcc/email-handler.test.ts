@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { insertContact } from "../../src/db/contacts";
 import { locationPrefix } from "../../src/content/layout";
 import { locationDb } from "../../src/db/database";
-import { storeMessages } from "../../src/db/message-store";
+import { storeMessages } from "../../src/db/messages/store";
 import { parseRawMessage } from "../../src/mail/parse-raw";
 import { api } from "../support/api";
 import { base64Lines, deliver, mime, NOW, provision, snapshotLocation, trustedResults } from "./support";

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { directoryDb, locationDb } from "../../src/db/database";
 import { getConnection } from "../../src/db/connections";
-import { getMailboxRow } from "../../src/db/mailboxes";
+import { getMailboxRow } from "../../src/db/mailboxes/directory";
 import { createAccount, readMailbox, uniqueEmail, PRODUCT_SCOPES } from "../support/google";
 import { connectFlow, connectMailbox, getMailbox, mailboxStatus, provisionMember, startConnect } from "../support/connect";
 import { api, locationToken } from "../support/api";

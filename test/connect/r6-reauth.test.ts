@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { getConnection } from "../../src/db/connections";
 import { directoryDb, locationDb } from "../../src/db/database";
-import { getMailboxRow } from "../../src/db/mailboxes";
+import { getMailboxRow } from "../../src/db/mailboxes/directory";
 import { api, locationToken } from "../support/api";
 import { connectFlow, connectMailbox, getMailbox, mailboxStatus } from "../support/connect";
 import { advanceClock, changePassword, counters, deliver, failNext, hangNext, readMailbox, revoke, uniqueEmail } from "../support/google";

@@ -5,7 +5,7 @@ import { insertContact } from "../../src/db/contacts";
 import { locationDb } from "../../src/db/database";
 import { provisionLocation } from "../../src/db/locations";
 import { contactPrefix, messagePrefix } from "../../src/content/layout";
-import { storeMessages, type StoreMessageInput } from "../../src/db/message-store";
+import { storeMessages, type StoreMessageInput } from "../../src/db/messages/store";
 import { attachments, conversations, messages, threadBindings } from "../../src/db/schema";
 import type { AttachmentFacts, MessageFacts } from "../../src/mail/message-facts";
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { insertContact } from "../../src/db/contacts";
 import { locationDb } from "../../src/db/database";
 import { provisionLocation } from "../../src/db/locations";
-import { storeMessages } from "../../src/db/message-store";
+import { storeMessages } from "../../src/db/messages/store";
 import { runBatch } from "../../src/db/run-batch";
 import { eventDeliveries, events, webhooks } from "../../src/db/schema";
 import { recordEvent, recordMessageEvents } from "../../src/events/outbox";
@@ -94,11 +94,9 @@ describe("R29 outbox", () => {
     await subscribe(loc, ["*"]);
     const conversation = await insertConversation({ locationId: loc, contactId: "ct_1" });
     const message = await insertMessage({ locationId: loc, conversationId: conversation.id, contactId: "ct_1" });
-    const skipped = recordEvent(
-      { type: "contact.created", locationId: loc, data: { contactId: "ct_1" } },
-      NOW,
-      { onlyIf: sql`0` },
-    );
+    const skipped = recordEvent({ type: "contact.created", locationId: loc, data: { contactId: "ct_1" } }, NOW, {
+      onlyIf: sql`0`,
+    });
     const messageEvents = recordMessageEvents("message.created", loc, [message.id, "msg_never_stored"], NOW);
     await runBatch(await locationDb(env, loc), [...skipped.statements, ...messageEvents.statements]);
 
@@ -140,7 +138,11 @@ describe("R29 outbox", () => {
   it("R29: storeMessages writes message.created with each message it stores, and none for a repeat", async () => {
     const loc = await newLocation();
     const db = await locationDb(env, loc);
-    const contact = await insertContact(db, { locationId: loc, email: "c@example.com", name: null, assignedUserId: null }, NOW);
+    const contact = await insertContact(
+      db,
+      { locationId: loc, email: "c@example.com", name: null, assignedUserId: null },
+      NOW,
+    );
     const item = {
       locationId: loc,
       contactId: contact.id,

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { contactPrefix, messagePrefix } from "../../src/content/layout";
 import { INLINE_BODY_BYTES } from "../../src/content/message-content";
 import { locationDb } from "../../src/db/database";
-import { storeMessages } from "../../src/db/message-store";
+import { storeMessages } from "../../src/db/messages/store";
 import { messages } from "../../src/db/schema";
 import { MESSAGE_PAGE_BODY_BYTES, rowsWithinBodyBudget } from "../../src/http/message-answer";
 import { toGmailMessage } from "../../src/sync/gmail-message";

@@ -8,8 +8,16 @@ export interface TestDatabase {
 
 /** DB first, then the other bindings LOCATION_DATABASES names. */
 export function allDatabases(): TestDatabase[] {
-  const names = new Set(["DB", ...String(env.LOCATION_DATABASES ?? "DB").split(",").map((name) => name.trim())]);
-  return [...names].map((binding) => ({ binding, d1: (env as unknown as Record<string, D1Database>)[binding] as D1Database }));
+  const names = new Set([
+    "DB",
+    ...String(env.LOCATION_DATABASES ?? "DB")
+      .split(",")
+      .map((name) => name.trim()),
+  ]);
+  return [...names].map((binding) => ({
+    binding,
+    d1: (env as unknown as Record<string, D1Database>)[binding] as D1Database,
+  }));
 }
 
 /** The service's own tables of one database (D1's and SQLite's internal ones left out), by name. */
@@ -27,10 +35,17 @@ export async function allRows(): Promise<Record<string, Record<string, unknown>[
   const out: Record<string, Record<string, unknown>[]> = {};
   for (const { binding, d1 } of allDatabases()) {
     for (const name of await tableNames(d1)) {
-      // Sorted by content: some tables are WITHOUT ROWID, and a snapshot must not depend on storage order.
-      const rows = (await d1.prepare(`SELECT * FROM "${name}"`).all<Record<string, unknown>>()).results;
-      out[`${binding}.${name}`] = rows.map((row) => [JSON.stringify(row), row] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
+      out[`${binding}.${name}`] = await rowsOf(d1, name);
     }
   }
   return out;
+}
+
+/** In insertion order; a WITHOUT ROWID table (no rowid to sort by) in its primary key's order. */
+async function rowsOf(d1: D1Database, table: string): Promise<Record<string, unknown>[]> {
+  try {
+    return (await d1.prepare(`SELECT * FROM "${table}" ORDER BY rowid`).all<Record<string, unknown>>()).results;
+  } catch {
+    return (await d1.prepare(`SELECT * FROM "${table}"`).all<Record<string, unknown>>()).results;
+  }
 }

@@ -14,7 +14,7 @@ import { fetchApi, locationToken } from "../support/api";
 import { advanceClock, deliver, deliverPushes, PUSH_SPACING_MS, readMailbox, uniqueEmail } from "../support/google";
 import { exports } from "cloudflare:workers";
 import { MESSAGE_RETRY_DELAYS_MS } from "../../src/sync/plan";
-import { addContact, connectedOwner, messagesOf, pushAndSync, syncInternals, waitForRun, type Owner } from "./support";
+import { addContact, connectedOwner, messagesOf, pushAndSync, syncInternals, trailingReadAt, waitForRun, type Owner } from "./support";
 
 function raw(from: string, to: string, headers: string, body: string): string {
   return `From: ${from}\r\nTo: ${to}\r\nDate: Thu, 26 Nov 2026 10:00:00 +0000\r\nMessage-ID: <${crypto.randomUUID()}@client.test>\r\n${headers}\r\n${body}`;
@@ -137,7 +137,8 @@ describe("R24: malformed mail is stored as well as it can be parsed, and never b
     const first = await badRow();
     expect(first?.attempts).toBe(1);
     expect(first?.next_attempt_at).toBeGreaterThanOrEqual(startedAt + MESSAGE_RETRY_DELAYS_MS[0]);
-    expect(alarm).toBe(first?.next_attempt_at);
+    // The next wake-up: its retry, or reading 15's trailing history read when that comes first.
+    expect(alarm).toBe(Math.min(first?.next_attempt_at ?? Infinity, (await trailingReadAt(owner.address)) ?? Infinity));
     expect((await syncInternals(owner.address)).parked).toEqual([]);
 
     // News while it waits syncs at once; the waiting message is not tried before its time.
@@ -159,6 +160,6 @@ describe("R24: malformed mail is stored as well as it can be parsed, and never b
     expect(await badRow()).toBeNull();
     expect((await syncInternals(owner.address)).parked.map((p) => p.message_id)).toEqual(["still bad!"]);
     expect((await getMailbox(owner.locationId, owner.userId)).parkedMessages).toBe(1);
-    expect(await waitForRun(owner.address)).toBeNull();
+    expect(await waitForRun(owner.address)).toBe(await trailingReadAt(owner.address));
   });
 });

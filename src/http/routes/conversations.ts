@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { getConversation, listConversations } from "../../db/conversations";
 import { locationDb } from "../../db/database";
-import { listMessages } from "../../db/messages";
+import { listMessages } from "../../db/messages/read";
 import { AppError } from "../../errors";
 import { toPage } from "../cursor";
 import { answerMessages, rowsWithinBodyBudget } from "../message-answer";

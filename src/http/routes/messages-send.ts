@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import type { Config } from "../../config";
 import { locationDb } from "../../db/database";
-import { getMessage } from "../../db/messages";
+import { getMessage } from "../../db/messages/read";
 import { AppError } from "../../errors";
 import { canonicalJson, withIdempotencyKey, type IdempotentAnswer, type KeyClaim } from "../../send/idempotency";
 import { sha256Hex, sha256HexOfText } from "../../util/sha256";

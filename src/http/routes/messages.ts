@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { locationDb } from "../../db/database";
-import { getAttachment, getMessage } from "../../db/messages";
+import { getAttachment, getMessage } from "../../db/messages/read";
 import { AppError } from "../../errors";
 import { readAttachmentContent } from "../attachment-content";
 import { attachmentDisposition, safeContentType } from "../content-disposition";

@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, isNull, lt, lte, or, sql } from "drizzle-orm";
-import type { Database } from "./database";
-import { mailboxes } from "./schema";
+import type { Database } from "../database";
+import { mailboxes } from "../schema";
 
 /*
  * The cron's pages of due mailboxes (R3, R22), read in a fixed order with a keyset cursor, so that a fleet of

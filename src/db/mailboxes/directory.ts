@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
-import type { Database } from "./database";
-import { mailboxes } from "./schema";
+import type { Database } from "../database";
+import { mailboxes } from "../schema";
 
 export type MailboxRow = typeof mailboxes.$inferSelect;
 

@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, inArray, or } from "drizzle-orm";
-import type { PageAfter } from "./conversations";
-import type { Database } from "./database";
-import { attachments, messages } from "./schema";
+import type { PageAfter } from "../conversations";
+import type { Database } from "../database";
+import { attachments, messages } from "../schema";
 
 export type MessageRow = typeof messages.$inferSelect;
 export type AttachmentRow = typeof attachments.$inferSelect;

@@ -1,12 +1,12 @@
 import { and, eq, type SQL } from "drizzle-orm";
-import { messagePrefix } from "../content/layout";
-import { discardContent, keepMessageContent, type KeptContent } from "../content/message-content";
-import type { MessageFacts } from "../mail/message-facts";
-import type { Database } from "./database";
-import { recordMessageEvents } from "../events/outbox";
-import { newId } from "./ids";
-import { runBatch } from "./run-batch";
-import { messages } from "./schema";
+import { messagePrefix } from "../../content/layout";
+import { discardContent, keepMessageContent, type KeptContent } from "../../content/message-content";
+import type { MessageFacts } from "../../mail/message-facts";
+import type { Database } from "../database";
+import { recordMessageEvents } from "../../events/outbox";
+import { newId } from "../ids";
+import { runBatch } from "../run-batch";
+import { messages } from "../schema";
 import {
   bindThread,
   insertAttachments,
@@ -16,7 +16,7 @@ import {
   selectStoredCopy,
   type MessageClass,
   type MessageKey,
-} from "./message-statements";
+} from "./statements";
 
 /** A message as Gmail knows it; `mailbox` is the normalised Google address. */
 export interface GmailMessageRef {

@@ -1,10 +1,10 @@
 import { and, eq, isNull } from "drizzle-orm";
-import type { Database } from "./database";
-import { threadBindings } from "./schema";
+import type { Database } from "../database";
+import { threadBindings } from "../schema";
 
 /**
  * R14: the thread no longer takes new messages in this location. Its past messages stay; the end is final
- * unless a CRM send from this location takes the thread back (message-statements.ts bindThread).
+ * unless a CRM send from this location takes the thread back (messages/statements.ts bindThread).
  */
 export async function endThreadBinding(
   db: Database,

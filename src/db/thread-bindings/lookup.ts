@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull } from "drizzle-orm";
-import { D1_MAX_BOUND_PARAMETERS, type Database } from "./database";
-import { conversations, threadBindings } from "./schema";
+import { D1_MAX_BOUND_PARAMETERS, type Database } from "../database";
+import { conversations, threadBindings } from "../schema";
 
 export interface ActiveThreadBinding {
   conversationId: string;

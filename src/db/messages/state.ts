@@ -1,7 +1,7 @@
 import { and, eq, gte, inArray, ne, or, sql, type SQL } from "drizzle-orm";
-import type { GmailState } from "../sync/state-fold";
-import type { Database } from "./database";
-import { messages } from "./schema";
+import type { GmailState } from "../../sync/state-fold";
+import type { Database } from "../database";
+import { messages } from "../schema";
 
 /* R26: reading and writing the Gmail state (unread, gmailState) of stored messages, one location at a time. */
 

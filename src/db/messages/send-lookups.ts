@@ -1,6 +1,6 @@
 import { and, asc, eq, isNotNull, lte } from "drizzle-orm";
-import type { Database } from "./database";
-import { messages } from "./schema";
+import type { Database } from "../database";
+import { messages } from "../schema";
 
 /**
  * RFC 822 ids of a conversation's messages in one Gmail thread of one mailbox, sent up to `until`,

@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
-import type { Database } from "./database";
-import { messages } from "./schema";
+import type { Database } from "../database";
+import { messages } from "../schema";
 
 /** The Gmail mailbox and message id a stored message came from; undefined when Gmail was not involved. */
 export async function getMessageGmailRef(

@@ -1,11 +1,11 @@
 import { sql, type SQL } from "drizzle-orm";
-import type { KeptContent } from "../content/message-content";
-import type { AttachmentFacts, MessageFacts } from "../mail/message-facts";
-import { D1_MAX_BOUND_PARAMETERS } from "./database";
-import type { messages } from "./schema";
+import type { KeptContent } from "../../content/message-content";
+import type { AttachmentFacts, MessageFacts } from "../../mail/message-facts";
+import { D1_MAX_BOUND_PARAMETERS } from "../database";
+import type { messages } from "../schema";
 
 /*
- * The SQL of the message store (message-store.ts), one builder per statement. Raw SQL because the store
+ * The SQL of the message store (messages/store.ts), one builder per statement. Raw SQL because the store
  * needs INSERT … SELECT with ON CONFLICT, which is what makes every statement safe to run twice.
  */
 
