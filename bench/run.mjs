@@ -8,6 +8,7 @@ const benches = [
   ["sync", async () => (await import("./sync.mjs")).benchSync()],
   ["state", async () => (await import("./state.mjs")).benchState()],
   ["storage", async () => (await import("./storage.mjs")).benchStorage()],
+  ["events", async () => (await import("./events.mjs")).benchEvents()],
   ["reconcile", async () => (await import("./reconcile.mjs")).benchReconcile()],
   ["cron", async () => (await import("./cron.mjs")).benchCron()],
   ["send", async () => (await import("./send.mjs")).benchSend()],

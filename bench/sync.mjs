@@ -31,7 +31,7 @@ export const ACCOUNT = "bench.sync@gmail.com";
  * The emulator, and a wrapper that counts the HTTP requests reaching it, notes every 429 seen and, after
  * each Gmail answer, the account's running total of units charged (for the busiest 60 s window).
  */
-async function startGoogle(stats, quotaPerMinute) {
+export async function startGoogle(stats, quotaPerMinute) {
   const emulator = await tsImport("./emulator.mjs", import.meta.url);
   const google = emulator.createGoogleEmulator({
     clients: [{ clientId: CLIENT.clientId, clientSecret: CLIENT.clientSecret, redirectUris: [CLIENT.redirectUri] }],

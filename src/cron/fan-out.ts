@@ -2,7 +2,7 @@ import { directoryDb } from "../db/database";
 import { pageMailboxesDueForCatchUp, pageMailboxesDueForWatchRenewal } from "../db/mailboxes/due";
 import type { Env } from "../env";
 import { log } from "../log";
-import { renewalHorizon } from "../mailbox/watch-renewal";
+import { renewalHorizon } from "../sync/watch-renewal";
 import { CATCH_UP_AFTER_MS } from "../sync/catch-up";
 import { type MailboxTask, TASKS_PER_SEND } from "./mailbox-tasks";
 

@@ -20,7 +20,8 @@ export type DecisionInput =
  * the row (just created, or by an earlier run of the same chunk: R22); otherwise the location already had
  * the email: `already_stored` by R15 (a CRM send holding the Gmail id) or R21 (the same Message-ID).
  * A stored decision is final; any other is replaced when the message is looked at again (moved to INBOX
- * later, a parked message retried).
+ * later, a parked message retried). `healed` counts only a row this very batch created (created_at = now):
+ * a message a reconciliation queued that the location already had is no heal.
  */
 export function recordDecisions(locationId: string, mailbox: string, decisions: readonly DecisionInput[], now: number): SQL {
   const rows = decisions.map((d) => ({
@@ -38,7 +39,7 @@ export function recordDecisions(locationId: string, mailbox: string, decisions: 
       CASE WHEN d.k = 'skip' OR own.id IS NOT NULL THEN d.r ELSE 'already_stored' END,
       CASE WHEN d.k = 'skip' OR own.id IS NOT NULL THEN d.u WHEN crm.id IS NOT NULL THEN 'R15' ELSE 'R21' END,
       CASE WHEN d.k = 'skip' THEN NULL ELSE coalesce(own.id, crm.id, dup.id) END,
-      ${now}, CASE WHEN d.k = 'store' AND own.id IS NOT NULL THEN d.x ELSE 0 END
+      ${now}, CASE WHEN d.k = 'store' AND own.created_at = ${now} THEN d.x ELSE 0 END
     FROM (SELECT value ->> '$.g' AS g, value ->> '$.k' AS k, value ->> '$.r' AS r, value ->> '$.u' AS u,
             value ->> '$.h' AS h, value ->> '$.x' AS x FROM json_each(${JSON.stringify(rows)})) d
     LEFT JOIN messages own ON d.k = 'store' AND own.location_id = ${locationId} AND own.gmail_mailbox = ${mailbox}

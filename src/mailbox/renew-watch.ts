@@ -8,11 +8,11 @@ import type { MailboxHost } from "./mailbox-host";
 import { mirrorAccount } from "./mirror";
 import { readAccount, updateAccount } from "./state";
 import type { MailboxStatus } from "./status";
-import { decideWatchRenewal, watchRetryDelayMs, WATCH_FAILURES_VISIBLE } from "./watch-renewal";
+import { decideWatchRenewal, watchRetryDelayMs, WATCH_FAILURES_VISIBLE } from "../sync/watch-renewal";
 
 export type RenewOutcome = { result: "renewed" | "not_due" | "backing_off" | "not_active" | "failed"; status: MailboxStatus };
 
-/** R3: renews the watch when due (watch-renewal.ts decides); failures back off and show in the status, a refused grant pauses the mailbox (R6). Skips needs_reauth. */
+/** R3: renews the watch when due (sync/watch-renewal.ts decides); failures back off and show in the status, a refused grant pauses the mailbox (R6). Skips needs_reauth. */
 export async function renewWatch(host: MailboxHost, now: number): Promise<RenewOutcome> {
   const { sql } = host;
   const account = readAccount(sql);

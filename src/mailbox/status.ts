@@ -1,6 +1,6 @@
 import type { Connection } from "./connections";
 import type { Account, MailboxStatusValue } from "./state";
-import { watchRenewalState, type WatchRenewalState } from "./watch-renewal";
+import { watchRenewalState, type WatchRenewalState } from "../sync/watch-renewal";
 
 /** What the mailbox DO's `status()` answers: the live state of one Google account. Times are Unix ms. */
 export interface MailboxStatus {

@@ -8,7 +8,7 @@ import { GmailError, type GmailClient } from "../gmail/client";
 import { batchGetMessages } from "../gmail/messages";
 import { log } from "../log";
 import { toGmailMessage, type GmailMessage } from "../sync/gmail-message";
-import { loadRoutingData, type ActiveConnection } from "../sync/load-routing";
+import { loadRoutingData, type ActiveConnection } from "./load-routing";
 import { isSyncableLabels } from "../sync/labels";
 import { loadConfig } from "../config";
 import { messagesPerBatch } from "../sync/quota";

@@ -7,7 +7,7 @@ import { retryDelayMs } from "../gmail/retry-delay";
 import { log } from "../log";
 import { foldHistoryPage, nextCursor } from "../sync/history-fold";
 import type { QuotaSpend } from "../sync/quota";
-import type { ActiveConnection } from "../sync/load-routing";
+import type { ActiveConnection } from "./load-routing";
 import {
   catchUpSince,
   decideNextStep,

@@ -17,7 +17,7 @@ import {
 } from "./state-queue";
 import type { Env } from "../env";
 import type { GmailClient } from "../gmail/client";
-import type { ActiveConnection } from "../sync/load-routing";
+import type { ActiveConnection } from "./load-routing";
 
 /** What the R26 steps need of the sync run's host (sync-run.ts's SyncHost has all of it). */
 interface StateSyncDeps {

@@ -4,7 +4,7 @@ import { deliver, uniqueEmail } from "../support/google";
 import { explain, requestReconcile, syncReport, today } from "../sync/proof-support";
 import { addContact, connectedOwner, pushAndSync } from "../sync/support";
 
-describe("R30 routes at the trust boundary", () => {
+describe("R30 routes at the trust boundary", { timeout: 30_000 }, () => {
   it("R23: B's report and explain show nothing of A's mailbox, and A's token cannot read B's", async () => {
     const a = await connectedOwner();
     const b = await connectedOwner();

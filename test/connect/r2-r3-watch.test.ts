@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { advanceClock, counters, createAccount, deliver, failNext, failNextDomainPolicy, readMailbox, revoke, uniqueEmail } from "../support/google";
 import { connectMailbox, getMailbox, mailboxStatus, runCron } from "../support/connect";
-import { WATCH_FAILURES_VISIBLE } from "../../src/mailbox/watch-renewal";
+import { WATCH_FAILURES_VISIBLE } from "../../src/sync/watch-renewal";
 
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;

@@ -1,7 +1,7 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { mailboxStub } from "../../src/mailbox/stub";
-import { WATCH_FAILURES_VISIBLE } from "../../src/mailbox/watch-renewal";
+import { WATCH_FAILURES_VISIBLE } from "../../src/sync/watch-renewal";
 import { deliver as deliverBcc, mime, provision, trustedResults } from "../bcc/support";
 import { connectedSender, send } from "../send/support";
 import { connectMailbox, disconnectMailbox, provisionMember, runCron } from "../support/connect";

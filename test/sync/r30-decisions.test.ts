@@ -1,6 +1,8 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { purgeExpiredDecisions, PURGE_SLICES } from "../../src/cron/purge-decisions";
+import { directoryDb, locationDb } from "../../src/db/database";
 import { mailboxStub } from "../../src/mailbox/stub";
 import { createUser } from "../support/api";
 import { deliver, PUSH_SPACING_MS, advanceClock, sendAsOwner, setLabels, uniqueEmail } from "../support/google";
@@ -21,7 +23,7 @@ async function queue(address: string, id: string, run: boolean): Promise<void> {
   });
 }
 
-describe("R30: every message the sync looks at gets a decision, counted and explained", () => {
+describe("R30: every message the sync looks at gets a decision, counted and explained", { timeout: 30_000 }, () => {
   it("R30: each skip reason of API.md's list, a stored and a parked message: decision, explanation and today's count", async () => {
     const owner = await connectedOwner();
     const colleague = await createUser({ locationId: owner.locationId });
@@ -147,5 +149,31 @@ describe("R30: every message the sync looks at gets a decision, counted and expl
     expect(await messagesOf(owner.locationId)).toHaveLength(1);
     expect(await today(owner)).toMatchObject({ seen: 1, stored: 1 });
     expect(await explain(owner, one.id)).toMatchObject({ decision: "stored", messageId: (await messagesOf(owner.locationId))[0]?.id });
+  });
+
+  it("R30: decisions are kept 31 days; the cron purges older ones, one slice of locations per tick", async () => {
+    const owner = await connectedOwner();
+    const ann = await addContact(owner.locationId, mail("ann"));
+    const kept = await deliver(owner.address, { from: ann.email, to: owner.address, subject: "Today" });
+    await pushAndSync(owner.address);
+    const db = await locationDb(env, owner.locationId);
+    const now = Date.now();
+    for (const [id, age] of [["0000000000000a40", 40], ["0000000000000a29", 29]] as const) {
+      await db.$client
+        .prepare("INSERT INTO sync_decisions (location_id, mailbox_address, gmail_message_id, decision, reason, rule, decided_at) VALUES (?, ?, ?, 'skipped', 'not_a_contact', 'R8', ?)")
+        .bind(owner.locationId, owner.address, id, now - age * DAY_MS)
+        .run();
+    }
+    const { rowid } = (await directoryDb(env).$client.prepare("SELECT rowid FROM locations WHERE id = ?").bind(owner.locationId).first<{ rowid: number }>()) ?? { rowid: 0 };
+    const tickMs = 5 * 60 * 1000;
+    const tick = Math.floor(now / tickMs);
+    const mine = tick + ((((rowid % PURGE_SLICES) - (tick % PURGE_SLICES)) % PURGE_SLICES) + PURGE_SLICES) % PURGE_SLICES;
+    const remaining = async () =>
+      (await db.$client.prepare("SELECT gmail_message_id AS id FROM sync_decisions WHERE location_id = ? ORDER BY id").bind(owner.locationId).all<{ id: string }>()).results.map((r) => r.id);
+    await purgeExpiredDecisions(env, (mine + 1) * tickMs); // another slice's tick: this location is not touched
+    expect(await remaining()).toEqual(["0000000000000a29", "0000000000000a40", kept.id].sort());
+    await purgeExpiredDecisions(env, mine * tickMs);
+    expect(await remaining()).toEqual(["0000000000000a29", kept.id].sort());
+    expect(await explain(owner, "0000000000000a40")).toMatchObject({ decision: "unknown" });
   });
 });

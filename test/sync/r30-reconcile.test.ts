@@ -33,7 +33,7 @@ async function reconcileState(address: string): Promise<Record<string, unknown>>
   return runInDurableObject(mailboxStub(env, address), (_instance, state) => state.storage.sql.exec("SELECT * FROM reconcile_state").toArray()[0] ?? {});
 }
 
-describe("R30: the daily reconciliation finds what history never reported", () => {
+describe("R30: the daily reconciliation finds what history never reported", { timeout: 30_000 }, () => {
   it("R30: three messages hidden from history are healed by the next reconciliation, once, and counted", async () => {
     const owner = await connectedOwner();
     const ann = await addContact(owner.locationId, mail("ann"));

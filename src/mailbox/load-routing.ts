@@ -3,8 +3,8 @@ import { directoryDb, locationDb } from "../db/database";
 import { loadLocationUserAddresses } from "../db/location-users";
 import { findActiveThreadBindings } from "../db/thread-bindings/lookup";
 import type { Env } from "../env";
-import type { GmailMessage } from "./gmail-message";
-import { candidateAddresses, type LocationRoutingData } from "./route-chunk";
+import type { GmailMessage } from "../sync/gmail-message";
+import { candidateAddresses, type LocationRoutingData } from "../sync/route-chunk";
 
 /** A location where the mailbox owner has the mailbox actively connected. */
 export interface ActiveConnection {
