@@ -13,6 +13,7 @@ const benches = [
   ["cron", async () => (await import("./cron.mjs")).benchCron()],
   ["send", async () => (await import("./send.mjs")).benchSend()],
   ["parsers", async () => (await import("./parsers.mjs")).benchParsers()],
+  ["trailing-read", async () => (await import("./trailing-read.mjs")).benchTrailingRead()],
 ];
 const results = {};
 for (const [name, run] of benches) {
