@@ -7,6 +7,7 @@ const benches = [
   ["bundle", async () => (await import("./bundle.mjs")).benchBundle()],
   ["sync", async () => (await import("./sync.mjs")).benchSync()],
   ["state", async () => (await import("./state.mjs")).benchState()],
+  ["storage", async () => (await import("./storage.mjs")).benchStorage()],
   ["events", async () => (await import("./events.mjs")).benchEvents()],
   ["reconcile", async () => (await import("./reconcile.mjs")).benchReconcile()],
   ["cron", async () => (await import("./cron.mjs")).benchCron()],

@@ -10,7 +10,6 @@ import { parseRawMessage } from "../mail/parse-raw";
 import { readRawHeaders } from "../mail/raw-headers";
 import { getLocationPrivacy, getUserNeverLog } from "../db/privacy-settings";
 import { matchesNeverLog, toNeverLogList } from "../privacy/entries";
-import { putAttachmentContents } from "./attachment-storage";
 import { decideSenderAuthentication, findTrustedResults } from "./authentication-results";
 import { domainOf, pickContactRecipient } from "./logging-rules";
 import { syntheticMessageId } from "./message-fingerprint";
@@ -69,10 +68,10 @@ export async function logBccMessage(ctx: LogContext, location: LocationRow, raw:
   if (existing) return { status: "logged", messageId: existing.id, contactId: existing.contactId, created: false };
 
   const contact = await findOrCreateContact(ctx, db, location.id, recipient, loggingUserId);
-  // Content first, rows second: a row never points at content that is not there.
-  const storageKeys = await putAttachmentContents(ctx.env.ATTACHMENTS, location.id, messageIdHeader, facts.attachments);
+  // Attachment content and large bodies go to R2 inside storeMessages, before the rows (R19, R31).
   const [stored] = await storeMessages(
     db,
+    ctx.env.ATTACHMENTS,
     [
       {
         locationId: location.id,
@@ -82,7 +81,6 @@ export async function logBccMessage(ctx: LogContext, location: LocationRow, raw:
         provider: null,
         status: "sent",
         facts: { ...facts, messageIdHeader },
-        attachmentStorageKeys: storageKeys,
       },
     ],
     ctx.now,

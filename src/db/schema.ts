@@ -158,6 +158,8 @@ export const threadBindings = sqliteTable(
     createdAt: createdAt(),
     /** Set when R14 moves the thread to another location: the binding then takes no new message. */
     endedAt: integer("ended_at"),
+    /** The Gmail message whose storing made the binding (null for bindings older than migration 0004). */
+    boundByGmailMessageId: text("bound_by_gmail_message_id"),
   },
   (t) => [
     primaryKey({ columns: [t.locationId, t.mailboxAddress, t.gmailThreadId] }),

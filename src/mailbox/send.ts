@@ -145,6 +145,7 @@ async function store(deps: SendDeps, command: GmailSendCommand, sent: SentMessag
   const db = await locationDb(deps.env, command.locationId);
   const [stored] = await storeMessages(
     db,
+    deps.env.ATTACHMENTS,
     [
       {
         locationId: command.locationId,

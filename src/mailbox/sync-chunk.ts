@@ -151,7 +151,7 @@ async function storeRouted(
   for (const [locationId, entries] of byLocation) {
     const db = await locationDb(env, locationId);
     const store = (list: typeof entries) =>
-      storeMessages(db, list.flatMap((e) => e.items), now, { alsoInBatch: [recordDecisions(locationId, mailbox, list.map((e) => e.decision), now)] });
+      storeMessages(db, env.ATTACHMENTS, list.flatMap((e) => e.items), now, { alsoInBatch: [recordDecisions(locationId, mailbox, list.map((e) => e.decision), now)] });
     subrequests += 1;
     try {
       await relayStored(env, db, locationId, await store(entries), now);

@@ -23,10 +23,9 @@ export interface GmailMessage {
 }
 
 /*
- * D1 keeps rows of at most 2 MB: a pathological message (a 2 MB header block, a giant body) is stored
- * cut down rather than failing forever. Real mail is far below these limits.
+ * Header fields are bounded so that a pathological header block cannot make a row too large for D1; bodies
+ * are never cut (R31): the message store keeps a large one whole in R2.
  */
-export const MAX_BODY_CHARS = 400_000;
 export const MAX_SUBJECT_CHARS = 2_000;
 export const MAX_RECIPIENTS_PER_FIELD = 500;
 
@@ -150,7 +149,7 @@ function decodeHeaderText(value: string): string {
 
 function joinBodies(parts: string[]): string | null {
   if (parts.length === 0) return null;
-  return parts.join("\n").slice(0, MAX_BODY_CHARS);
+  return parts.join("\n");
 }
 
 

@@ -8,8 +8,8 @@ export interface LocationRoutingData {
   ownerUserId: string;
   userAddresses: ReadonlySet<string>;
   contactsByEmail: ReadonlyMap<string, RoutingContact>;
-  /** Gmail thread id → its active binding in this location (R11). */
-  bindings: ReadonlyMap<string, ActiveBinding>;
+  /** Gmail thread id → its active binding in this location (R11), and the Gmail message that made it. */
+  bindings: ReadonlyMap<string, ActiveBinding & { boundBy?: string | null }>;
   /** R2: the mailbox's start point (Unix ms). */
   startPoint: number;
   /** R27: the location's lists with the mailbox owner's own never-log list. */
@@ -36,7 +36,14 @@ export function routeChunk(
   locations: readonly LocationRoutingData[],
   ownerAddress: string,
 ): RoutedMessage[] {
-  const boundHere = new Map(locations.map((l) => [l.locationId, new Map(l.bindings)]));
+  // A binding made by a message of this very chunk is one a previous run of the chunk left behind (R22):
+  // the chunk commits database by database (R31), so a crash in between leaves it in some locations only.
+  // Routing as if it were not there yet gives the first run's answer again, and the chunk's own bindings
+  // are rebuilt below exactly as the first run made them.
+  const inChunk = new Set(messages.map((m) => m.gmailMessageId));
+  const boundHere = new Map(
+    locations.map((l) => [l.locationId, new Map([...l.bindings].filter(([, b]) => !b.boundBy || !inChunk.has(b.boundBy)))]),
+  );
   return messages.map((message) => {
     const { decisions } = decideRoutes({
       ownerAddress,

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { insertContact } from "../../src/db/contacts";
+import { locationPrefix } from "../../src/content/layout";
 import { locationDb } from "../../src/db/database";
 import { storeMessages } from "../../src/db/messages/store";
 import { parseRawMessage } from "../../src/mail/parse-raw";
@@ -187,7 +188,7 @@ describe("email handler: once (R21, R22)", () => {
 
     const snap = await snapshotLocation(p.locationId);
     expect(snap.attachments).toHaveLength(1);
-    const listed = await env.ATTACHMENTS.list({ prefix: `bcc/${p.locationId}/` });
+    const listed = await env.ATTACHMENTS.list({ prefix: locationPrefix(p.locationId) });
     expect(listed.objects.map((o) => o.key)).toEqual([snap.attachments[0]?.storageKey]);
   });
 
@@ -199,6 +200,7 @@ describe("email handler: once (R21, R22)", () => {
     if (!parsed.ok) throw new Error(parsed.reason);
     const [synced] = await storeMessages(
       await locationDb(env, p.locationId),
+      env.ATTACHMENTS,
       [{ locationId: p.locationId, contactId: contact.id, direction: "outbound", source: "gmail", provider: null, status: "received",
         facts: parsed.message.facts, gmail: { mailbox: "owner@agency.example", messageId: "g-o4", threadId: "t-o4" } }],
       NOW,
@@ -220,6 +222,7 @@ describe("email handler: once (R21, R22)", () => {
 
     const [imported] = await storeMessages(
       await locationDb(env, p.locationId),
+      env.ATTACHMENTS,
       [{ locationId: p.locationId, contactId: before.contacts[0]?.id ?? "", direction: "outbound", source: "gmail", provider: null,
         status: "received", facts: parsed.message.facts, gmail: { mailbox: "owner@agency.example", messageId: "g-o5", threadId: "t-o5" } }],
       NOW,

@@ -101,6 +101,7 @@ describe("R27/R28 with R30: skipped, counted, explained", () => {
     };
     const [held] = await storeMessages(
       db,
+      env.ATTACHMENTS,
       [
         {
           locationId: owner.locationId,

@@ -155,6 +155,7 @@ describe("R28: un-log a message", () => {
     const gmail = { mailbox: owner.address, messageId: `late-${crypto.randomUUID()}`, threadId: first.threadId };
     const [stored] = await storeMessages(
       await locationDb(env, owner.locationId),
+      env.ATTACHMENTS,
       [
         {
           locationId: owner.locationId,

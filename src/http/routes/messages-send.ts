@@ -2,15 +2,16 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import type { Config } from "../../config";
 import { locationDb } from "../../db/database";
+import { getMessage } from "../../db/messages/read";
 import { AppError } from "../../errors";
 import { canonicalJson, withIdempotencyKey, type IdempotentAnswer, type KeyClaim } from "../../send/idempotency";
 import { sha256Hex, sha256HexOfText } from "../../util/sha256";
 import { sendMessage } from "../../send/send-message";
 import type { AppEnv } from "../context";
+import { answerMessage } from "../message-answer";
 import { limitBody } from "../middleware/body-limit";
 import { newRouter } from "../router";
 import { BEARER_AUTH, errorResponses, jsonContent } from "../schemas/common";
-import { presentMessage } from "../present";
 import { Message } from "../schemas/messages";
 import { LocationIdParam } from "../schemas/provisioning";
 import { base64DecodedSize, IdempotencyKeyHeader, SendMessageBody } from "../schemas/send";
@@ -55,9 +56,10 @@ sendRoutes.openapi(
     const config = c.var.config;
     checkAttachmentsSize(body, config.MAX_ATTACHMENT_BYTES);
 
+    // The key keeps the stored message's id, not the answer: a 2 MB html answer would not fit a D1 row (R31).
     const run = async (claim: KeyClaim | null): Promise<IdempotentAnswer> => {
       const stored = await sendMessage(c.env, config, { locationId, body, claim, now: Date.now() });
-      return { status: 201, body: JSON.stringify({ message: presentMessage(stored) }) };
+      return { status: 201, body: JSON.stringify({ messageId: stored.id }) };
     };
     const answer =
       key === undefined
@@ -67,12 +69,15 @@ sendRoutes.openapi(
             { locationId, key, requestHash: await requestHash(body), now: Date.now },
             run,
           );
-    // Only a send's 201 is ever stored (failures release the key), so a replay is that same answer, unless the
-    // message it showed was removed since (R28 un-log, purge, erasure): then the answer was redacted to a 404.
+    // Only a send's 201 is ever stored (failures release the key), so a replay answers that same message, unless
+    // it was removed since (R28 un-log, purge, erasure): the stored answer was then redacted to a 404.
     if (answer.status === 404) {
       throw new AppError("not_found", "The message this request sent was removed from the CRM; it was sent and is not sent again.");
     }
-    return c.json(JSON.parse(answer.body) as { message: z.infer<typeof Message> }, 201);
+    const { messageId } = JSON.parse(answer.body) as { messageId: string };
+    const row = await getMessage(await locationDb(c.env, locationId), locationId, messageId);
+    if (!row) throw new AppError("not_found", "The message this request sent was removed from the CRM; it was sent and is not sent again.");
+    return c.json({ message: await answerMessage(c.env, row) }, 201);
   },
 );
 
