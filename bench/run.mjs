@@ -7,11 +7,13 @@ const benches = [
   ["bundle", async () => (await import("./bundle.mjs")).benchBundle()],
   ["sync", async () => (await import("./sync.mjs")).benchSync()],
   ["state", async () => (await import("./state.mjs")).benchState()],
+  ["storage", async () => (await import("./storage.mjs")).benchStorage()],
   ["events", async () => (await import("./events.mjs")).benchEvents()],
   ["reconcile", async () => (await import("./reconcile.mjs")).benchReconcile()],
   ["cron", async () => (await import("./cron.mjs")).benchCron()],
   ["send", async () => (await import("./send.mjs")).benchSend()],
   ["parsers", async () => (await import("./parsers.mjs")).benchParsers()],
+  ["trailing-read", async () => (await import("./trailing-read.mjs")).benchTrailingRead()],
 ];
 const results = {};
 for (const [name, run] of benches) {

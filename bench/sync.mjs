@@ -115,10 +115,10 @@ function busiestWindow(samples, windowMs) {
 export async function withWorld(script, quotaPerMinute, run) {
   const stats = { requests: 0, batches: 0, rateLimited: [], units: [] };
   const { google, outbound, deliver, markRead, messageIds } = await startGoogle(stats, quotaPerMinute);
-  const { mf, db } = await startWorker({ script, outbound, dbName: "bench-sync-db", settings: { GMAIL_USER_QUOTA_PER_MINUTE: String(quotaPerMinute) } });
+  const { mf, db, db2 } = await startWorker({ script, outbound, dbName: "bench-sync-db", settings: { GMAIL_USER_QUOTA_PER_MINUTE: String(quotaPerMinute) } });
   try {
     const { contact, control, call } = await connectBenchMailbox(mf, google, ACCOUNT);
-    return await run({ mf, db, stats, contact, control, call, deliver, markRead, messageIds, quotaPerMinute });
+    return await run({ mf, db, db2, stats, contact, control, call, deliver, markRead, messageIds, quotaPerMinute });
   } finally {
     await mf.dispose();
     google.close();

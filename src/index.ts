@@ -6,6 +6,8 @@ import type { Env } from "./env";
 import { handleEventQueue, isEventQueue } from "./events/consumer";
 import { createApp } from "./http/app";
 import { eventPresenters } from "./http/present";
+import { handlePrivacyQueue } from "./privacy/privacy-queue";
+import { isPrivacyQueue } from "./privacy/queue-message";
 import { reportConfigAtStartup } from "./startup-check";
 
 export { Mailbox } from "./mailbox/mailbox";
@@ -20,6 +22,7 @@ export default {
   queue: async (batch, env) => {
     if (isMailboxTaskQueue(batch.queue)) return runMailboxTasks(batch, env);
     if (isEventQueue(batch.queue)) return handleEventQueue(batch, env, eventPresenters);
+    if (isPrivacyQueue(batch.queue)) return handlePrivacyQueue(batch, env);
     throw new Error(`no consumer for queue ${batch.queue}`);
   },
 } satisfies ExportedHandler<Env>;

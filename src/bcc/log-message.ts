@@ -8,7 +8,8 @@ import type { Env } from "../env";
 import { relayEvents } from "../events/relay";
 import { parseRawMessage } from "../mail/parse-raw";
 import { readRawHeaders } from "../mail/raw-headers";
-import { putAttachmentContents } from "./attachment-storage";
+import { getLocationPrivacy, getUserNeverLog } from "../db/privacy-settings";
+import { matchesNeverLog, toNeverLogList } from "../privacy/entries";
 import { decideSenderAuthentication, findTrustedResults } from "./authentication-results";
 import { domainOf, pickContactRecipient } from "./logging-rules";
 import { syntheticMessageId } from "./message-fingerprint";
@@ -53,18 +54,24 @@ export async function logBccMessage(ctx: LogContext, location: LocationRow, raw:
   const parsed = await parseRawMessage(raw, MAX_BCC_MESSAGE_BYTES, ctx.now);
   if (!parsed.ok) return rejected(parsed.reason);
   const { facts } = parsed.message;
-  const recipient = pickContactRecipient(facts.to, users, ctx.config.BCC_DOMAIN);
+  const privacy = await getLocationPrivacy(db, location.id);
+  const recipient = pickContactRecipient(facts.to, users, ctx.config.BCC_DOMAIN, new Set(privacy.internalDomains));
   if (recipient === null) return rejected("No To recipient is outside the location's users: there is no contact to log this email for.");
+  // R27: the location's never-log list and the logging user's own apply to the contact candidate.
+  const neverLog = toNeverLogList(privacy.neverLog, await getUserNeverLog(db, location.id, loggingUserId));
+  if (matchesNeverLog(recipient.email, neverLog)) {
+    return rejected("The contact this email would be logged for matches a never-log entry of the location or of the sender: it is not logged.");
+  }
 
   const messageIdHeader = facts.messageIdHeader ?? (await syntheticMessageId(raw, ctx.config.BCC_DOMAIN));
   const existing = await findMessageByMessageIdHeader(db, location.id, messageIdHeader);
   if (existing) return { status: "logged", messageId: existing.id, contactId: existing.contactId, created: false };
 
   const contact = await findOrCreateContact(ctx, db, location.id, recipient, loggingUserId);
-  // Content first, rows second: a row never points at content that is not there.
-  const storageKeys = await putAttachmentContents(ctx.env.ATTACHMENTS, location.id, messageIdHeader, facts.attachments);
+  // Attachment content and large bodies go to R2 inside storeMessages, before the rows (R19, R31).
   const [stored] = await storeMessages(
     db,
+    ctx.env.ATTACHMENTS,
     [
       {
         locationId: location.id,
@@ -74,7 +81,6 @@ export async function logBccMessage(ctx: LogContext, location: LocationRow, raw:
         provider: null,
         status: "sent",
         facts: { ...facts, messageIdHeader },
-        attachmentStorageKeys: storageKeys,
       },
     ],
     ctx.now,

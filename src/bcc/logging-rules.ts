@@ -1,4 +1,5 @@
 import type { Address } from "../mail/message-facts";
+import { isInInternalDomain } from "../privacy/entries";
 
 /*
  * R19's pure choices for a logged email. `userAddresses` holds every address of the location's users
@@ -7,16 +8,18 @@ import type { Address } from "../mail/message-facts";
 
 /**
  * R19: the first To recipient who is not a user of the location becomes the contact. The logging
- * address itself (any address at BCC_DOMAIN) is never a contact; Cc and Bcc never are.
+ * address itself (any address at BCC_DOMAIN) is never a contact; Cc and Bcc never are. An address of
+ * one of the location's internal domains (R27) counts as a user's: a colleague never becomes a contact.
  */
 export function pickContactRecipient(
   to: readonly Address[],
   userAddresses: ReadonlyMap<string, string>,
   bccDomain: string,
+  internalDomains: ReadonlySet<string> = new Set(),
 ): Address | null {
   const loggingDomain = bccDomain.toLowerCase();
   for (const recipient of to) {
-    if (userAddresses.has(recipient.email)) continue;
+    if (userAddresses.has(recipient.email) || isInInternalDomain(recipient.email, internalDomains)) continue;
     if (domainOf(recipient.email) === loggingDomain) continue;
     return recipient;
   }

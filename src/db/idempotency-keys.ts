@@ -63,7 +63,14 @@ export async function completeIdempotencyKey(
 ): Promise<void> {
   await db
     .update(idempotencyKeys)
-    .set({ state: "done", responseStatus: row.responseStatus, responseBody: row.responseBody })
+    .set({
+      state: "done",
+      responseStatus: row.responseStatus,
+      responseBody: row.responseBody,
+      // R28: which message and contact the answer shows, so that un-log and erasure can redact it.
+      messageId: sql`CASE WHEN json_valid(${row.responseBody}) THEN coalesce(json_extract(${row.responseBody}, '$.messageId'), json_extract(${row.responseBody}, '$.message.id')) END`,
+      contactId: sql`CASE WHEN json_valid(${row.responseBody}) THEN json_extract(${row.responseBody}, '$.message.contactId') END`,
+    })
     .where(and(eq(idempotencyKeys.locationId, row.locationId), eq(idempotencyKeys.key, row.key)))
     .run();
 }

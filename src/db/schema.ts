@@ -158,8 +158,14 @@ export const threadBindings = sqliteTable(
     createdAt: createdAt(),
     /** Set when R14 moves the thread to another location: the binding then takes no new message. */
     endedAt: integer("ended_at"),
+    /** The Gmail message whose storing made the binding (null for bindings older than migration 0004). */
+    boundByGmailMessageId: text("bound_by_gmail_message_id"),
   },
-  (t) => [primaryKey({ columns: [t.locationId, t.mailboxAddress, t.gmailThreadId] })],
+  (t) => [
+    primaryKey({ columns: [t.locationId, t.mailboxAddress, t.gmailThreadId] }),
+    // R28: erasure ends the bindings of the contact's conversation.
+    index("thread_bindings_conversation_idx").on(t.locationId, t.conversationId),
+  ],
 );
 
 export const messages = sqliteTable(
@@ -209,6 +215,8 @@ export const messages = sqliteTable(
     uniqueIndex("messages_location_message_id_uq")
       .on(t.locationId, t.messageIdHeader)
       .where(sql`message_id_header IS NOT NULL`),
+    // R28: un-log removes a whole Gmail thread of a location.
+    index("messages_location_thread_idx").on(t.locationId, t.gmailMailbox, t.gmailThreadId),
   ],
 );
 
@@ -244,8 +252,76 @@ export const idempotencyKeys = sqliteTable(
     responseBody: text("response_body"),
     createdAt: createdAt(),
     expiresAt: integer("expires_at").notNull(),
+    /** The message and contact the stored answer shows: R28's removals redact the answer by them. */
+    messageId: text("message_id"),
+    contactId: text("contact_id"),
   },
-  (t) => [primaryKey({ columns: [t.locationId, t.key] })],
+  (t) => [
+    primaryKey({ columns: [t.locationId, t.key] }),
+    index("idempotency_keys_contact_idx").on(t.locationId, t.contactId),
+    index("idempotency_keys_message_idx").on(t.locationId, t.messageId),
+  ],
+);
+
+// ── privacy (R27, R28) ─────────────────────────────────────────────────────────────────────────────────
+
+/** R27: a location's lists, as JSON arrays of normalised entries. */
+export const locationPrivacy = sqliteTable("location_privacy", {
+  locationId: text("location_id").primaryKey(),
+  neverLogJson: text("never_log_json").notNull().default("[]"),
+  internalDomainsJson: text("internal_domains_json").notNull().default("[]"),
+  skipBulkMail: integer("skip_bulk_mail", { mode: "boolean" }).notNull().default(false),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/** R27: a user's own never-log list in one location, applied to the mailboxes that user connected there. */
+export const userPrivacy = sqliteTable(
+  "user_privacy",
+  {
+    locationId: text("location_id").notNull(),
+    userId: text("user_id").notNull(),
+    neverLogJson: text("never_log_json").notNull().default("[]"),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.locationId, t.userId] })],
+);
+
+/** R28: a Gmail thread un-logged from a location: no later message of it is stored there again. */
+export const unloggedThreads = sqliteTable(
+  "unlogged_threads",
+  {
+    locationId: text("location_id").notNull(),
+    mailboxAddress: text("mailbox_address").notNull(),
+    gmailThreadId: text("gmail_thread_id").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.locationId, t.mailboxAddress, t.gmailThreadId] })],
+);
+
+/** R28: a contact's erasure, carried out in bounded steps; ids and counts only. */
+export const erasures = sqliteTable(
+  "erasures",
+  {
+    locationId: text("location_id").notNull(),
+    contactId: text("contact_id").notNull(),
+    conversationId: text("conversation_id"),
+    status: text("status", { enum: ["running", "done"] }).notNull(),
+    removedMessages: integer("removed_messages").notNull().default(0),
+    startedAt: integer("started_at").notNull(),
+    finishedAt: integer("finished_at"),
+  },
+  (t) => [primaryKey({ columns: [t.locationId, t.contactId] })],
+);
+
+/** R28: R2 keys whose rows are gone, recorded in the same batch as the rows' removal, deleted after it. */
+export const storageDeletions = sqliteTable(
+  "storage_deletions",
+  {
+    locationId: text("location_id").notNull(),
+    storageKey: text("storage_key").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.locationId, t.storageKey] })],
 );
 
 // ── events (R29), per location ───────────────────────────────────────────────────────────────────────

@@ -11,7 +11,16 @@ import { syncDecisions } from "./schema";
 
 /** One message's decision in one location, as routing made it (the store may still find it a duplicate). */
 export type DecisionInput =
-  | { gmailMessageId: string; healed: boolean; kind: "store"; reason: SyncReason; rule: RuleId; messageIdHeader: string | null }
+  | {
+      gmailMessageId: string;
+      healed: boolean;
+      kind: "store";
+      reason: SyncReason;
+      rule: RuleId;
+      messageIdHeader: string | null;
+      /** R28: the store holds back a message of a thread un-logged meanwhile; the decision says so. */
+      gmailThreadId: string;
+    }
   | { gmailMessageId: string; healed: boolean; kind: "skip"; reason: SkipReason; rule: RuleId };
 
 /**
@@ -21,7 +30,9 @@ export type DecisionInput =
  * the email: `already_stored` by R15 (a CRM send holding the Gmail id) or R21 (the same Message-ID).
  * A stored decision is final; any other is replaced when the message is looked at again (moved to INBOX
  * later, a parked message retried). `healed` counts only a row this very batch created (created_at = now):
- * a message a reconciliation queued that the location already had is no heal.
+ * a message a reconciliation queued that the location already had is no heal. A message routing wanted
+ * stored that has no row at all was held back by the store (R28): its thread was un-logged after routing
+ * (`unlogged_thread`), or its contact erased (`not_a_contact`: the contact is no more).
  */
 export function recordDecisions(locationId: string, mailbox: string, decisions: readonly DecisionInput[], now: number): SQL {
   const rows = decisions.map((d) => ({
@@ -30,18 +41,26 @@ export function recordDecisions(locationId: string, mailbox: string, decisions: 
     r: d.reason,
     u: d.rule,
     h: d.kind === "store" ? d.messageIdHeader : null,
+    t: d.kind === "store" ? d.gmailThreadId : null,
     x: d.healed ? 1 : 0,
   }));
+  const held = sql`d.k = 'store' AND own.id IS NULL AND crm.id IS NULL AND dup.id IS NULL`;
+  const unlogged = sql`EXISTS (SELECT 1 FROM unlogged_threads u WHERE u.location_id = ${locationId}
+    AND u.mailbox_address = ${mailbox} AND u.gmail_thread_id = d.t)`;
   return sql`INSERT INTO sync_decisions (location_id, mailbox_address, gmail_message_id, decision, reason, rule, message_id,
       decided_at, healed)
     SELECT ${locationId}, ${mailbox}, d.g,
       CASE WHEN d.k = 'skip' OR own.id IS NULL THEN 'skipped' ELSE 'stored' END,
-      CASE WHEN d.k = 'skip' OR own.id IS NOT NULL THEN d.r ELSE 'already_stored' END,
-      CASE WHEN d.k = 'skip' OR own.id IS NOT NULL THEN d.u WHEN crm.id IS NOT NULL THEN 'R15' ELSE 'R21' END,
+      CASE WHEN d.k = 'skip' OR own.id IS NOT NULL THEN d.r
+        WHEN ${held} THEN CASE WHEN ${unlogged} THEN 'unlogged_thread' ELSE 'not_a_contact' END
+        ELSE 'already_stored' END,
+      CASE WHEN d.k = 'skip' OR own.id IS NOT NULL THEN d.u
+        WHEN ${held} THEN CASE WHEN ${unlogged} THEN 'R28' ELSE 'R8' END
+        WHEN crm.id IS NOT NULL THEN 'R15' ELSE 'R21' END,
       CASE WHEN d.k = 'skip' THEN NULL ELSE coalesce(own.id, crm.id, dup.id) END,
       ${now}, CASE WHEN d.k = 'store' AND own.created_at = ${now} THEN d.x ELSE 0 END
     FROM (SELECT value ->> '$.g' AS g, value ->> '$.k' AS k, value ->> '$.r' AS r, value ->> '$.u' AS u,
-            value ->> '$.h' AS h, value ->> '$.x' AS x FROM json_each(${JSON.stringify(rows)})) d
+            value ->> '$.h' AS h, value ->> '$.t' AS t, value ->> '$.x' AS x FROM json_each(${JSON.stringify(rows)})) d
     LEFT JOIN messages own ON d.k = 'store' AND own.location_id = ${locationId} AND own.gmail_mailbox = ${mailbox}
       AND own.gmail_message_id = d.g AND own.source = 'gmail'
     LEFT JOIN messages crm ON d.k = 'store' AND own.id IS NULL AND crm.location_id = ${locationId}

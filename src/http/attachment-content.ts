@@ -27,7 +27,11 @@ export async function readAttachmentContent(
   if (attachment.gmailPartId === null) return null;
   const message = await getMessageGmailRef(await locationDb(env, attachment.locationId), attachment.locationId, attachment.messageId);
   if (!message) return null;
-  const part = await mailboxStub(env, message.mailbox).readGmailPart({ gmailMessageId: message.messageId, partId: attachment.gmailPartId });
+  const part = await mailboxStub(env, message.mailbox).readGmailPart({
+    locationId: attachment.locationId,
+    gmailMessageId: message.messageId,
+    partId: attachment.gmailPartId,
+  });
   if (!part.ok) {
     if (part.reason === "gmail_error") throw new AppError("gmail_error", "Gmail did not hand over the attachment; try again.", { status: 502, reason: "attachment_unavailable" });
     return null;

@@ -1,8 +1,11 @@
 import { findFirstContactsByEmails } from "../db/contacts";
 import { directoryDb, locationDb } from "../db/database";
 import { loadLocationUserAddresses } from "../db/location-users";
+import { getLocationPrivacy, getUserNeverLog } from "../db/privacy-settings";
 import { findActiveThreadBindings } from "../db/thread-bindings/lookup";
+import { findUnloggedThreads } from "../db/unlogged-threads";
 import type { Env } from "../env";
+import { toNeverLogList } from "../privacy/entries";
 import type { GmailMessage } from "../sync/gmail-message";
 import { candidateAddresses, type LocationRoutingData } from "../sync/route-chunk";
 
@@ -14,8 +17,9 @@ export interface ActiveConnection {
 
 /**
  * Loads, for every active connection, what routing needs for one chunk: the location's user addresses
- * (R7), the first-created contact of each candidate address (R12) and the active bindings of the chunk's
- * threads (R11). A few queries per location, whatever the chunk size.
+ * (R7), the first-created contact of each candidate address (R12), the active bindings of the chunk's
+ * threads (R11), the location's privacy settings with the mailbox owner's own never-log list (R27) and
+ * the chunk's threads un-logged there (R28). A few queries per location, whatever the chunk size.
  */
 export async function loadRoutingData(
   env: Env,
@@ -30,10 +34,13 @@ export async function loadRoutingData(
   const loaded = await Promise.all(
     connections.map(async (connection): Promise<LocationRoutingData | null> => {
       const db = await locationDb(env, connection.locationId);
-      const [users, contacts, bindings] = await Promise.all([
+      const [users, contacts, bindings, privacy, ownerNeverLog, unloggedThreads] = await Promise.all([
         loadLocationUserAddresses(directory, db, connection.locationId),
         addresses.length === 0 ? new Map<string, never>() : findFirstContactsByEmails(db, connection.locationId, addresses),
         findActiveThreadBindings(db, connection.locationId, mailbox, threadIds),
+        getLocationPrivacy(db, connection.locationId),
+        getUserNeverLog(db, connection.locationId, connection.userId),
+        findUnloggedThreads(db, connection.locationId, mailbox, threadIds),
       ]);
       // Reading 10: an owner no longer a member of the location sends nothing there, whatever the
       // mailbox's own list says (its disconnect may still be on the way or may have failed).
@@ -48,6 +55,12 @@ export async function loadRoutingData(
         contactsByEmail: new Map([...contacts].map(([email, c]) => [email, { id: c.id, assignedUserId: c.assignedUserId }])),
         bindings,
         startPoint,
+        privacy: {
+          neverLog: toNeverLogList(privacy.neverLog, ownerNeverLog),
+          internalDomains: new Set(privacy.internalDomains),
+          skipBulkMail: privacy.skipBulkMail,
+        },
+        unloggedThreads,
       };
     }),
   );

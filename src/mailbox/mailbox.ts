@@ -4,7 +4,7 @@ import type { Env } from "../env";
 import { GmailClient, type QuotaGate } from "../gmail/client";
 import { AccessTokenCache } from "./access-token";
 import { connectAccount, type ConnectInput, type ConnectOutcome } from "./connect-account";
-import { listConnections } from "./connections";
+import { findConnection, listConnections } from "./connections";
 import { disconnectLocation } from "./disconnect";
 import { accessTokenFromGrant } from "./grant-use";
 import type { MailboxHost } from "./mailbox-host";
@@ -87,6 +87,10 @@ export class Mailbox extends DurableObject<Env> {
 
   /** R13/R16/R25: one CRM send through Gmail, serialized here with the quota and the sync (send.ts). */
   async sendMail(command: GmailSendCommand): Promise<GmailSendOutcome> {
+    // D1's connection row is a mirror that may lag a disconnect or a member's removal: this list decides.
+    if (findConnection(this.#sql, command.locationId)?.userId !== command.userId) {
+      return { kind: "mailbox_not_connected", mailbox: readAccount(this.#sql)?.address ?? "" };
+    }
     return this.sends.run(command.messageIdHeader, () => sendThroughGmail(sendDepsFor(this.#host), command));
   }
 
@@ -131,9 +135,11 @@ export class Mailbox extends DurableObject<Env> {
   }
 
   /** R17: the bytes of one part of a synced Gmail message, read through Gmail on demand. */
-  async readGmailPart(input: { gmailMessageId: string; partId: string }): Promise<GmailPartOutcome> {
+  async readGmailPart(input: { locationId: string; gmailMessageId: string; partId: string }): Promise<GmailPartOutcome> {
     const account = readAccount(this.#sql);
     if (account?.status !== "active") return { ok: false, reason: "not_active" };
+    // Only for a location the mailbox is connected to now (its own list, not D1's copy of it).
+    if (findConnection(this.#sql, input.locationId) === null) return { ok: false, reason: "not_active" };
     return readGmailPart(this.#gmail(Date.now()), input.gmailMessageId, input.partId);
   }
 

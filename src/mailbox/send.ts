@@ -19,6 +19,8 @@ import type { SendQuota } from "./status";
 /** What the Worker hands the mailbox for one send (R13): the built message and how to store it. */
 export interface GmailSendCommand {
   locationId: string;
+  /** The sending user: the object checks its own connection list, not D1's copy of it. */
+  userId: string;
   contactId: string;
   /**
    * The RFC 5322 message (build-mime.ts): inline when small, else a stream this object opens from the Worker
@@ -35,6 +37,7 @@ export type GmailSendOutcome =
   | { kind: "sent"; messageId: string; gmailMessageId: string; gmailThreadId: string; recovered: boolean }
   | { kind: "daily_send_limit"; retryAt: number; limit: number; byGmail: boolean }
   | { kind: "mailbox_needs_reauth"; mailbox: string }
+  | { kind: "mailbox_not_connected"; mailbox: string }
   | { kind: "gmail_error"; status: number; reason: string };
 
 /** What the Durable Object lends the send: its storage, its Gmail client and its account state. */
@@ -142,6 +145,7 @@ async function store(deps: SendDeps, command: GmailSendCommand, sent: SentMessag
   const db = await locationDb(deps.env, command.locationId);
   const [stored] = await storeMessages(
     db,
+    deps.env.ATTACHMENTS,
     [
       {
         locationId: command.locationId,

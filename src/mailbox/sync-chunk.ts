@@ -87,7 +87,7 @@ export async function syncNextChunk(
   markDecided(sql, decided, now);
   const parkedSubrequests = await recordParkedDecisions(deps, now);
   const stored = routed.filter((r) => r.targets.length > 0 && !failed.has(r.message.gmailMessageId)).length;
-  return { fetched: parsed.length, stored, subrequests: 1 + deps.connections.length * 4 + subrequests + parkedSubrequests, rateLimited };
+  return { fetched: parsed.length, stored, subrequests: 1 + deps.connections.length * 7 + subrequests + parkedSubrequests, rateLimited };
 }
 
 function fail(sql: SqlStorage, id: string, error: string, now: number): void {
@@ -137,6 +137,7 @@ async function storeRouted(
         reason: target.reason,
         rule: ruleOf(target),
         messageIdHeader: message.facts.messageIdHeader,
+        gmailThreadId: message.gmailThreadId,
       };
       pushTo(byLocation, target.locationId, { id: message.gmailMessageId, items: [item], decision });
     }
@@ -150,7 +151,7 @@ async function storeRouted(
   for (const [locationId, entries] of byLocation) {
     const db = await locationDb(env, locationId);
     const store = (list: typeof entries) =>
-      storeMessages(db, list.flatMap((e) => e.items), now, { alsoInBatch: [recordDecisions(locationId, mailbox, list.map((e) => e.decision), now)] });
+      storeMessages(db, env.ATTACHMENTS, list.flatMap((e) => e.items), now, { alsoInBatch: [recordDecisions(locationId, mailbox, list.map((e) => e.decision), now)] });
     subrequests += 1;
     try {
       await relayStored(env, db, locationId, await store(entries), now);
@@ -192,6 +193,6 @@ function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 }
 
 /** R29: message.created of what this batch stored, to the events queue right after the commit. */
-function relayStored(env: Env, db: Database, locationId: string, stored: readonly StoredMessage[], now: number) {
-  return relayEvents(env, db, locationId, stored.flatMap((s) => (s.eventId ? [s.eventId] : [])), now);
+function relayStored(env: Env, db: Database, locationId: string, stored: readonly (StoredMessage | null)[], now: number) {
+  return relayEvents(env, db, locationId, stored.flatMap((s) => (s?.eventId ? [s.eventId] : [])), now);
 }

@@ -66,6 +66,7 @@ export async function sendMessage(
     const email = outgoingEmail(context, body, reply, { email: plan.mailboxAddress, name: context.user.name }, null);
     messageId = await sendViaGmail(env, {
       locationId,
+      userId: context.user.id,
       contactId: context.contact.id,
       mailboxAddress: plan.mailboxAddress,
       email,

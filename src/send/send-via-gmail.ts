@@ -19,6 +19,7 @@ export async function sendViaGmail(
   env: Pick<Env, "MAILBOX">,
   input: {
     locationId: string;
+    userId: string;
     contactId: string;
     mailboxAddress: string;
     email: OutgoingEmail;
@@ -35,6 +36,7 @@ export async function sendViaGmail(
   const partIds = email.attachments.map((_, i) => String(i + 1));
   const outcome = await mailboxStub(env, input.mailboxAddress).sendMail({
     locationId: input.locationId,
+    userId: input.userId,
     contactId: input.contactId,
     message: rawMessage(built.segments, built.length),
     messageIdHeader,
@@ -81,6 +83,12 @@ function messageIdOrThrow(outcome: GmailSendOutcome): string {
     case "mailbox_needs_reauth":
       return throwError(
         new AppError("mailbox_needs_reauth", "Your Gmail connection needs to be renewed: reconnect it, then send again.", {
+          mailbox: outcome.mailbox,
+        }),
+      );
+    case "mailbox_not_connected":
+      return throwError(
+        new AppError("mailbox_not_connected", "This user's Gmail is not connected in this location; connect it, then send again.", {
           mailbox: outcome.mailbox,
         }),
       );

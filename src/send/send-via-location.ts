@@ -26,16 +26,13 @@ export async function sendViaLocation(
       provider: provider.name,
     });
   }
-  const storageKeys = await Promise.all(
-    email.attachments.map(async (a, i) => {
-      const key = `crm/${locationId}/${result.messageIdHeader.replace(/[<>]/g, "")}/${i}`;
-      await env.ATTACHMENTS.put(key, attachmentBytes(a), { httpMetadata: { contentType: a.contentType } });
-      return key;
-    }),
-  );
+  const facts = factsOf(email, result.messageIdHeader, input.now);
+  // No mailbox holds a copy: the attachments' bytes are kept with the message (R2, content/layout.ts).
+  facts.attachments = facts.attachments.map((a, i) => ({ ...a, content: keptBytes(email, i) }));
   const db = await locationDb(env, locationId);
   const [stored] = await storeMessages(
     db,
+    env.ATTACHMENTS,
     [
       {
         locationId,
@@ -44,8 +41,7 @@ export async function sendViaLocation(
         source: "crm",
         provider: "location",
         status: "sent",
-        facts: factsOf(email, result.messageIdHeader, input.now),
-        attachmentStorageKeys: storageKeys,
+        facts,
       },
     ],
     input.now,
@@ -53,6 +49,12 @@ export async function sendViaLocation(
   if (!stored) throw new Error("sendViaLocation: the store returned no row");
   if (stored.eventId) await relayEvents(env, db, locationId, [stored.eventId], input.now);
   return stored.messageId;
+}
+
+function keptBytes(email: OutgoingEmail, index: number): Uint8Array {
+  const attachment = email.attachments[index];
+  if (!attachment) throw new Error(`sendViaLocation: no attachment ${index}`);
+  return attachmentBytes(attachment);
 }
 
 /** The stored shape of an outgoing email (the same for both providers). */

@@ -1,6 +1,7 @@
 import type { gmail_v1 } from "@googleapis/gmail";
 import { decodeWords } from "postal-mime";
 import { parseAddress, parseAddressList } from "../mail/address";
+import { isBulkMail } from "../mail/bulk-headers";
 import type { AttachmentFacts, MessageFacts } from "../mail/message-facts";
 import { decodeBase64Url, decodeText, headerParameter, unflowText } from "./gmail-body";
 import { MAX_MIME_ENTITIES } from "../mail/mime-entities";
@@ -16,14 +17,15 @@ export interface GmailMessage {
   labelIds: string[];
   /** Unix ms when Gmail received it (internalDate; 0 when missing): R2's start point is compared with it. */
   receivedAt: number;
+  /** R27: the top-level headers mark it as bulk mail (lists, auto-generated). */
+  bulk: boolean;
   facts: MessageFacts;
 }
 
 /*
- * D1 keeps rows of at most 2 MB: a pathological message (a 2 MB header block, a giant body) is stored
- * cut down rather than failing forever. Real mail is far below these limits.
+ * Header fields are bounded so that a pathological header block cannot make a row too large for D1; bodies
+ * are never cut (R31): the message store keeps a large one whole in R2.
  */
-export const MAX_BODY_CHARS = 400_000;
 export const MAX_SUBJECT_CHARS = 2_000;
 export const MAX_RECIPIENTS_PER_FIELD = 500;
 
@@ -53,7 +55,7 @@ export function toGmailMessage(message: gmail_v1.Schema$Message): GmailMessage |
     attachments: body.attachments,
   };
   const receivedAt = Number.isFinite(internalDate) ? internalDate : 0;
-  return { gmailMessageId: message.id, gmailThreadId: message.threadId, labelIds: message.labelIds ?? [], receivedAt, facts };
+  return { gmailMessageId: message.id, gmailThreadId: message.threadId, labelIds: message.labelIds ?? [], receivedAt, bulk: isBulkMail(headers), facts };
 }
 
 interface Walked {
@@ -147,7 +149,7 @@ function decodeHeaderText(value: string): string {
 
 function joinBodies(parts: string[]): string | null {
   if (parts.length === 0) return null;
-  return parts.join("\n").slice(0, MAX_BODY_CHARS);
+  return parts.join("\n");
 }
 
 

@@ -1,6 +1,6 @@
 import type { GmailMessage } from "./gmail-message";
 import { decideRoutes } from "./routing";
-import type { ActiveBinding, RouteDecision, RoutingContact } from "./routing-types";
+import type { ActiveBinding, RouteDecision, RoutingContact, RoutingPrivacy } from "./routing-types";
 
 /** What one location knows for routing a chunk of messages (loaded once per chunk). */
 export interface LocationRoutingData {
@@ -8,10 +8,14 @@ export interface LocationRoutingData {
   ownerUserId: string;
   userAddresses: ReadonlySet<string>;
   contactsByEmail: ReadonlyMap<string, RoutingContact>;
-  /** Gmail thread id → its active binding in this location (R11). */
-  bindings: ReadonlyMap<string, ActiveBinding>;
+  /** Gmail thread id → its active binding in this location (R11), and the Gmail message that made it. */
+  bindings: ReadonlyMap<string, ActiveBinding & { boundBy?: string | null }>;
   /** R2: the mailbox's start point (Unix ms). */
   startPoint: number;
+  /** R27: the location's lists with the mailbox owner's own never-log list. */
+  privacy: RoutingPrivacy;
+  /** R28: Gmail thread ids of the chunk un-logged from this location. */
+  unloggedThreads: ReadonlySet<string>;
 }
 
 export interface RoutedMessage {
@@ -32,11 +36,24 @@ export function routeChunk(
   locations: readonly LocationRoutingData[],
   ownerAddress: string,
 ): RoutedMessage[] {
-  const boundHere = new Map(locations.map((l) => [l.locationId, new Map(l.bindings)]));
+  // A binding made by a message of this very chunk is one a previous run of the chunk left behind (R22):
+  // the chunk commits database by database (R31), so a crash in between leaves it in some locations only.
+  // Routing as if it were not there yet gives the first run's answer again, and the chunk's own bindings
+  // are rebuilt below exactly as the first run made them.
+  const inChunk = new Set(messages.map((m) => m.gmailMessageId));
+  const boundHere = new Map(
+    locations.map((l) => [l.locationId, new Map([...l.bindings].filter(([, b]) => !b.boundBy || !inChunk.has(b.boundBy)))]),
+  );
   return messages.map((message) => {
     const { decisions } = decideRoutes({
       ownerAddress,
-      message: { ...message.facts, gmailThreadId: message.gmailThreadId, labelIds: message.labelIds, receivedAt: message.receivedAt },
+      message: {
+        ...message.facts,
+        gmailThreadId: message.gmailThreadId,
+        labelIds: message.labelIds,
+        receivedAt: message.receivedAt,
+        bulk: message.bulk,
+      },
       locations: locations.map((l) => ({
         locationId: l.locationId,
         ownerUserId: l.ownerUserId,
@@ -44,6 +61,8 @@ export function routeChunk(
         contactsByEmail: l.contactsByEmail,
         activeBinding: boundHere.get(l.locationId)?.get(message.gmailThreadId) ?? null,
         startPoint: l.startPoint,
+        privacy: l.privacy,
+        threadUnlogged: l.unloggedThreads.has(message.gmailThreadId),
       })),
     });
     const targets = decisions.filter((d): d is Extract<RouteDecision, { action: "sync" }> => d.action === "sync");

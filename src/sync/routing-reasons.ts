@@ -43,6 +43,12 @@ export const SKIP_REASONS = [
   "bound_elsewhere",
   /** R15/R21: the location already has this email (a CRM send's Sent copy, the same Message-ID). */
   "already_stored",
+  /** R27: the sender (inbound) or every non-user recipient (outbound) matches a never-log entry. */
+  "never_log",
+  /** R27: inbound bulk mail while the location's skipBulkMail is on. */
+  "bulk_mail",
+  /** R28: the thread was un-logged from the location. */
+  "unlogged_thread",
 ] as const;
 
 export type SkipReason = (typeof SKIP_REASONS)[number];
@@ -56,6 +62,9 @@ export const SKIP_REASON_RULES = {
   before_connect: "R2",
   bound_elsewhere: "R14",
   already_stored: "R15",
+  never_log: "R27",
+  bulk_mail: "R27",
+  unlogged_thread: "R28",
 } as const satisfies Record<SkipReason, RuleId>;
 
 /** The rule that made a decision (explain's `rule`). */

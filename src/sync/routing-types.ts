@@ -1,4 +1,5 @@
 import type { Address } from "../mail/message-facts";
+import type { NeverLogList } from "../privacy/entries";
 import type { SkipReason, SyncReason } from "./routing-reasons";
 
 export type { SkipReason, SyncReason } from "./routing-reasons";
@@ -17,6 +18,17 @@ export interface RoutingMessage {
   labelIds: readonly string[];
   /** Unix ms when Gmail received the message (its internalDate): R2 compares it with the start point. */
   receivedAt: number;
+  /** R27: its headers mark it as bulk mail (mail/bulk-headers.ts). */
+  bulk: boolean;
+}
+
+/** R27: what a location's privacy settings and the mailbox owner's own list say, ready for lookups. */
+export interface RoutingPrivacy {
+  /** The location's never-log entries and the mailbox owner's own, together. */
+  neverLog: NeverLogList;
+  /** Every address of these domains counts as a user of the location (R7, R10). */
+  internalDomains: ReadonlySet<string>;
+  skipBulkMail: boolean;
 }
 
 /** The first-created contact of an address in one location (R12); a ContactRow fits. */
@@ -45,6 +57,9 @@ export interface RoutingLocation {
   activeBinding: ActiveBinding | null;
   /** R2: Unix ms of the mailbox's start point; a message Gmail received before it is never imported. */
   startPoint: number;
+  privacy: RoutingPrivacy;
+  /** R28: the message's thread was un-logged from this location. */
+  threadUnlogged: boolean;
 }
 
 export interface RoutingInput {

@@ -1,3 +1,4 @@
+import { isInInternalDomain, matchesNeverLog } from "../privacy/entries";
 import { isSyncableLabels } from "./labels";
 import type {
   Direction,
@@ -41,13 +42,18 @@ export function decideRoutes(input: RoutingInput): RoutingResult {
   const decisions = locations.map((location): RouteDecision => {
     // R2 before any binding: an old message moved into INBOX later is never imported, whatever its thread.
     if (message.receivedAt < location.startPoint - START_POINT_GRACE_MS) return skip(location, direction, "before_connect");
+    // R28: an un-logged thread never comes back here, whatever its binding elsewhere or its senders.
+    if (location.threadUnlogged) return skip(location, direction, "unlogged_thread");
     if (bound) return routeBound(message, ownerAddress, location, direction);
     return direction === "inbound" ? routeInbound(message, location) : routeOutbound(message, ownerAddress, location);
   });
   return { direction, decisions };
 }
 
-/** R11: the binding wins over senders and recipients; R7 still keeps internal mail out. */
+/**
+ * R11: the binding wins over senders and recipients; R7 still keeps internal mail out, and R27's choices
+ * (never-log, bulk mail) still keep theirs out: privacy the user asked for outranks thread continuity.
+ */
 function routeBound(
   message: RoutingMessage,
   ownerAddress: string,
@@ -56,11 +62,13 @@ function routeBound(
 ): RouteDecision {
   const binding = location.activeBinding;
   if (binding === null) return skip(location, direction, "bound_elsewhere");
-  if (direction === "inbound" && message.from !== null && location.userAddresses.has(message.from.email)) {
-    return skip(location, direction, "internal");
+  if (direction === "inbound" && message.from !== null) {
+    const refused = refuseInboundSender(message, message.from.email, location);
+    if (refused !== null) return skip(location, direction, refused);
   }
-  if (direction === "outbound" && externalRecipients(message, ownerAddress, location).length === 0) {
-    return skip(location, direction, "internal");
+  if (direction === "outbound") {
+    const refused = refuseRecipients(externalRecipients(message, ownerAddress, location), location);
+    if (refused !== null) return skip(location, direction, refused);
   }
   return {
     action: "sync",
@@ -73,10 +81,11 @@ function routeBound(
   };
 }
 
-/** R7, R8, R9: only the sender can own an inbound message; Cc and Bcc never do. */
+/** R7, R8, R9: only the sender can own an inbound message; Cc and Bcc never do. R27 can refuse the sender. */
 function routeInbound(message: RoutingMessage, location: RoutingLocation): RouteDecision {
   if (message.from === null) return skip(location, "inbound", "not_a_contact");
-  if (location.userAddresses.has(message.from.email)) return skip(location, "inbound", "internal");
+  const refused = refuseInboundSender(message, message.from.email, location);
+  if (refused !== null) return skip(location, "inbound", refused);
   const contact = location.contactsByEmail.get(message.from.email);
   if (contact === undefined) return skip(location, "inbound", "not_a_contact");
   if (!assignedToOwnerOrNobody(contact, location)) return skip(location, "inbound", "assigned_elsewhere");
@@ -85,8 +94,11 @@ function routeInbound(message: RoutingMessage, location: RoutingLocation): Route
 
 /** R10 (with R7): first recipient in To, then Cc, then Bcc that is a contact, no user, and passes R8's check. */
 function routeOutbound(message: RoutingMessage, ownerAddress: string, location: RoutingLocation): RouteDecision {
-  const candidates = externalRecipients(message, ownerAddress, location);
-  if (candidates.length === 0) return skip(location, "outbound", "internal");
+  const external = externalRecipients(message, ownerAddress, location);
+  const refused = refuseRecipients(external, location);
+  if (refused !== null) return skip(location, "outbound", refused);
+  // R27: a never-log recipient is skipped exactly like a user.
+  const candidates = external.filter((email) => !matchesNeverLog(email, location.privacy.neverLog));
   let assignedElsewhere = false;
   for (const email of candidates) {
     const contact = location.contactsByEmail.get(email);
@@ -97,10 +109,36 @@ function routeOutbound(message: RoutingMessage, ownerAddress: string, location: 
   return skip(location, "outbound", assignedElsewhere ? "assigned_elsewhere" : "no_contact_recipient");
 }
 
-/** Recipients in R10 order, without the owner and the location's users (R7), first occurrence kept. */
+/**
+ * Why an inbound sender keeps the message out, if it does: a user of the location or an address of one of
+ * its internal domains (R7, R27), a never-log entry (R27), bulk headers while the location skips them (R27).
+ */
+function refuseInboundSender(message: RoutingMessage, sender: string, location: RoutingLocation): SkipReason | null {
+  if (isUser(sender, location)) return "internal";
+  if (matchesNeverLog(sender, location.privacy.neverLog)) return "never_log";
+  if (message.bulk && location.privacy.skipBulkMail) return "bulk_mail";
+  return null;
+}
+
+/**
+ * Why an outbound message's recipients keep it out, if they do: none outside the location's users (R7), or
+ * every one outside them matches a never-log entry (R27: skipped like users, no candidate left).
+ */
+function refuseRecipients(external: readonly string[], location: RoutingLocation): SkipReason | null {
+  if (external.length === 0) return "internal";
+  if (external.every((email) => matchesNeverLog(email, location.privacy.neverLog))) return "never_log";
+  return null;
+}
+
+/** R7 with R27: a user's address, a connected mailbox of one, or any address of an internal domain. */
+function isUser(email: string, location: RoutingLocation): boolean {
+  return location.userAddresses.has(email) || isInInternalDomain(email, location.privacy.internalDomains);
+}
+
+/** Recipients in R10 order, without the owner and the location's users (R7, R27), first occurrence kept. */
 function externalRecipients(message: RoutingMessage, ownerAddress: string, location: RoutingLocation): string[] {
   const all = [...message.to, ...message.cc, ...message.bcc].map((a) => a.email);
-  return [...new Set(all)].filter((email) => email !== ownerAddress && !location.userAddresses.has(email));
+  return [...new Set(all)].filter((email) => email !== ownerAddress && !isUser(email, location));
 }
 
 function assignedToOwnerOrNobody(contact: RoutingContact, location: RoutingLocation): boolean {

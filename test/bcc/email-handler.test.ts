@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { insertContact } from "../../src/db/contacts";
+import { locationPrefix } from "../../src/content/layout";
 import { locationDb } from "../../src/db/database";
 import { storeMessages } from "../../src/db/messages/store";
 import { parseRawMessage } from "../../src/mail/parse-raw";
@@ -187,7 +188,7 @@ describe("email handler: once (R21, R22)", () => {
 
     const snap = await snapshotLocation(p.locationId);
     expect(snap.attachments).toHaveLength(1);
-    const listed = await env.ATTACHMENTS.list({ prefix: `bcc/${p.locationId}/` });
+    const listed = await env.ATTACHMENTS.list({ prefix: locationPrefix(p.locationId) });
     expect(listed.objects.map((o) => o.key)).toEqual([snap.attachments[0]?.storageKey]);
   });
 
@@ -199,6 +200,7 @@ describe("email handler: once (R21, R22)", () => {
     if (!parsed.ok) throw new Error(parsed.reason);
     const [synced] = await storeMessages(
       await locationDb(env, p.locationId),
+      env.ATTACHMENTS,
       [{ locationId: p.locationId, contactId: contact.id, direction: "outbound", source: "gmail", provider: null, status: "received",
         facts: parsed.message.facts, gmail: { mailbox: "owner@agency.example", messageId: "g-o4", threadId: "t-o4" } }],
       NOW,
@@ -220,6 +222,7 @@ describe("email handler: once (R21, R22)", () => {
 
     const [imported] = await storeMessages(
       await locationDb(env, p.locationId),
+      env.ATTACHMENTS,
       [{ locationId: p.locationId, contactId: before.contacts[0]?.id ?? "", direction: "outbound", source: "gmail", provider: null,
         status: "received", facts: parsed.message.facts, gmail: { mailbox: "owner@agency.example", messageId: "g-o5", threadId: "t-o5" } }],
       NOW,
@@ -237,3 +240,42 @@ async function fetchAttachment(locationId: string, messageId: string, attachment
   const res = await fetchApi("GET", `/v1/locations/${locationId}/messages/${messageId}/attachments/${attachmentId}`, { token: await adminToken() });
   return { status: res.status, contentType: res.headers.get("content-type"), body: new Uint8Array(await res.arrayBuffer()) };
 }
+
+describe("email handler: privacy lists (R27 with R19)", () => {
+  const putPrivacy = (locationId: string, body: Record<string, unknown>) => api("PUT", `/v1/locations/${locationId}/privacy`, { body });
+
+  it("R27/R19: a contact candidate matching the location's never-log list is rejected with a reason; nothing stored", async () => {
+    const p = await provision("pv1");
+    await putPrivacy(p.locationId, { neverLog: ["@private.example"] });
+    const { rejections } = await deliver(plainEmail({ to: "Dr Who <who@Private.example>" }), { to: p.bccAddress });
+    expect(rejections).toEqual([expect.stringContaining("never-log")]);
+    const snap = await snapshotLocation(p.locationId);
+    expect([snap.contacts, snap.messages]).toEqual([[], []]);
+  });
+
+  it("R27/R19: the logging user's own never-log list applies too; another user's does not", async () => {
+    const p = await provision("pv2");
+    await api("PUT", `/v1/locations/${p.locationId}/users/${p.user.id}/privacy`, { body: { neverLog: ["mum@home.example"] } });
+    await api("PUT", `/v1/locations/${p.locationId}/users/${p.colleague.id}/privacy`, { body: { neverLog: ["client@client.example"] } });
+    expect((await deliver(plainEmail({ to: "mum@home.example" }), { to: p.bccAddress })).rejections).toEqual([expect.stringContaining("never-log")]);
+    expect((await deliver(plainEmail({ to: "client@client.example" }), { to: p.bccAddress })).rejections).toEqual([]);
+    expect((await snapshotLocation(p.locationId)).contacts.map((c) => c.email)).toEqual(["client@client.example"]);
+  });
+
+  it("R27/R19: an internal-domain To recipient is skipped like a user; the next outside recipient is the contact", async () => {
+    const p = await provision("pv3");
+    await putPrivacy(p.locationId, { internalDomains: ["ours.example"] });
+    const { rejections } = await deliver(plainEmail({ to: "pal@ours.example, Carla <carla@client.example>" }), { to: p.bccAddress });
+    expect(rejections).toEqual([]);
+    expect((await snapshotLocation(p.locationId)).contacts.map((c) => c.email)).toEqual(["carla@client.example"]);
+    const onlyInternal = await deliver(plainEmail({ to: "pal@ours.example" }), { to: p.bccAddress });
+    expect(onlyInternal.rejections).toEqual([expect.stringContaining("No To recipient")]);
+  });
+
+  it("R27/R19: the never-log check is on the contact candidate: a never-log Cc does not stop the logging", async () => {
+    const p = await provision("pv4");
+    await putPrivacy(p.locationId, { neverLog: ["@private.example"] });
+    const { rejections } = await deliver(plainEmail({ to: "carla@client.example", cc: "x@private.example" }), { to: p.bccAddress });
+    expect(rejections).toEqual([]);
+  });
+});

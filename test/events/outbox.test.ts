@@ -165,8 +165,8 @@ describe("R29 outbox", () => {
         attachments: [],
       },
     };
-    const [first] = await storeMessages(db, [item], NOW);
-    const [again] = await storeMessages(db, [item], NOW + 1);
+    const [first] = await storeMessages(db, env.ATTACHMENTS, [item], NOW);
+    const [again] = await storeMessages(db, env.ATTACHMENTS, [item], NOW + 1);
     expect(again).toMatchObject({ created: false, eventId: null });
     const rows = await db.select().from(events).where(eq(events.locationId, loc)).all();
     expect(rows.map((r) => [r.id, r.type, JSON.parse(r.dataJson).messageId])).toEqual([

@@ -1,6 +1,7 @@
 import type { Address } from "../../src/mail/message-facts";
 import { decideRoutes } from "../../src/sync/routing";
-import type { RoutingContact, RoutingLocation, RoutingMessage } from "../../src/sync/routing-types";
+import { toNeverLogList } from "../../src/privacy/entries";
+import type { RoutingContact, RoutingLocation, RoutingMessage, RoutingPrivacy } from "../../src/sync/routing-types";
 
 /** Fixtures for the routing table tests: one mailbox owner, a colleague, and a few contacts. */
 export const OWNER = "owner@gmail.test";
@@ -35,13 +36,24 @@ export function loc(locationId: string, over: Partial<RoutingLocation> = {}): Ro
     contactsByEmail: L1_CONTACTS,
     activeBinding: null,
     startPoint: START_POINT,
+    privacy: privacy(),
+    threadUnlogged: false,
     ...over,
+  };
+}
+
+/** R27 settings as routing reads them: the location's never-log list and the owner's own, merged. */
+export function privacy(over: { neverLog?: string[]; ownerNeverLog?: string[]; internalDomains?: string[]; skipBulkMail?: boolean } = {}): RoutingPrivacy {
+  return {
+    neverLog: toNeverLogList(over.neverLog ?? [], over.ownerNeverLog ?? []),
+    internalDomains: new Set(over.internalDomains ?? []),
+    skipBulkMail: over.skipBulkMail ?? false,
   };
 }
 
 export function msg(over: Partial<RoutingMessage> = {}): RoutingMessage {
   return { from: a("alice@client.test"), to: [a(OWNER)], cc: [], bcc: [], gmailThreadId: "t1", labelIds: ["INBOX"],
-    receivedAt: START_POINT + 3_600_000, ...over };
+    receivedAt: START_POINT + 3_600_000, bulk: false, ...over };
 }
 
 /** Decisions as short strings, so a table row reads like the rule it proves. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { decideRoutes, START_POINT_GRACE_MS } from "../../src/sync/routing";
 import { ruleOf, SKIP_REASON_RULES, SKIP_REASONS, type SkipReason } from "../../src/sync/routing-reasons";
 import type { RouteDecision, RoutingLocation, RoutingMessage } from "../../src/sync/routing-types";
-import { COLLEAGUE_CRM, COLLEAGUE_GMAIL, OWNER, OWNER_CRM, START_POINT, a, loc, msg, route } from "./routing-fixtures";
+import { COLLEAGUE_CRM, COLLEAGUE_GMAIL, OWNER, OWNER_CRM, START_POINT, a, loc, msg, privacy, route } from "./routing-fixtures";
 
 const bound = (id: string, contactId = "ct_alice") => loc(id, { activeBinding: { conversationId: `cv_${id}`, contactId } });
 const sent = (over: Partial<RoutingMessage>) => msg({ from: a(OWNER), labelIds: ["SENT"], to: [], ...over });
@@ -176,6 +176,9 @@ describe("R30 every decision names its reason and rule", () => {
     ["ignored_label", msg({ labelIds: ["TRASH"] }), [loc("L1")]],
     ["before_connect", msg({ receivedAt: old }), [loc("L1")]],
     ["bound_elsewhere", msg(), [loc("L1"), bound("L2")]],
+    ["never_log", msg(), [loc("L1", { privacy: privacy({ neverLog: ["@client.test"] }) })]],
+    ["bulk_mail", msg({ bulk: true }), [loc("L1", { privacy: privacy({ skipBulkMail: true }) })]],
+    ["unlogged_thread", msg(), [loc("L1", { threadUnlogged: true })]],
   ];
 
   it.each(cases)("R30: routing answers %s with its rule", (reason, message, locations) => {

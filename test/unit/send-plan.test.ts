@@ -73,6 +73,8 @@ describe("decideOnHeldKey (R25)", () => {
     responseBody: null,
     createdAt: NOW - 1000,
     expiresAt: NOW + 1000,
+    messageId: null,
+    contactId: null,
     ...over,
   });
   it.each<[string, IdempotencyKeyRow | undefined, KeyVerdict]>([

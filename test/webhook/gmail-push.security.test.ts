@@ -1,3 +1,5 @@
+import { listDurableObjectIds } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { exportJWK, generateKeyPair, SignJWT, type JWTPayload } from "jose";
 import { describe, expect, it } from "vitest";
 import { GOOGLE_ORIGIN, uniqueEmail } from "../support/google";
@@ -85,6 +87,13 @@ describe("POST /webhooks/gmail: the push token", () => {
     expect((await post(await googleSigned(validClaims()), pushBody(address, "123"))).status).toBe(204);
     const internals = await syncInternals(address);
     expect(internals.state).toMatchObject({ notified_history_id: null, wanted: 0 });
+  });
+
+  it("R23: an authenticated push for an unknown address creates no persisted Durable Object", async () => {
+    const address = uniqueEmail("stranger");
+    expect((await post(await googleSigned(validClaims()), pushBody(address, "77"))).status).toBe(204);
+    const id = env.MAILBOX.idFromName(address).toString();
+    expect((await listDurableObjectIds(env.MAILBOX)).map((stored) => stored.toString())).not.toContain(id);
   });
 
   it("records a push for a connected mailbox, whatever the case of the address and the type of historyId", async () => {

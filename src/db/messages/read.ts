@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, or } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, or, sql } from "drizzle-orm";
 import type { PageAfter } from "../conversations";
 import type { Database } from "../database";
 import { attachments, messages } from "../schema";
@@ -6,6 +6,13 @@ import { attachments, messages } from "../schema";
 export type MessageRow = typeof messages.$inferSelect;
 export type AttachmentRow = typeof attachments.$inferSelect;
 export type MessageWithAttachments = MessageRow & { attachments: AttachmentRow[] };
+
+/**
+ * R28: a message is readable only while its conversation exists. An erasure removes the conversation in its
+ * first batch and the messages in bounded steps after it: none of them is readable in between.
+ */
+const inLiveConversation = sql`EXISTS (SELECT 1 FROM conversations c WHERE c.location_id = ${messages.locationId}
+  AND c.id = ${messages.conversationId})`;
 
 export async function getMessage(
   db: Database,
@@ -15,7 +22,7 @@ export async function getMessage(
   const row = await db
     .select()
     .from(messages)
-    .where(and(eq(messages.locationId, locationId), eq(messages.id, messageId)))
+    .where(and(eq(messages.locationId, locationId), eq(messages.id, messageId), inLiveConversation))
     .get();
   if (!row) return undefined;
   return { ...row, attachments: (await attachmentsOf(db, locationId, [messageId])).get(messageId) ?? [] };
@@ -52,13 +59,20 @@ export async function getAttachment(
   messageId: string,
   attachmentId: string,
 ): Promise<AttachmentRow | undefined> {
-  return db
-    .select()
+  const row = await db
+    .select({ attachment: attachments })
     .from(attachments)
+    .innerJoin(messages, and(eq(messages.locationId, attachments.locationId), eq(messages.id, attachments.messageId)))
     .where(
-      and(eq(attachments.locationId, locationId), eq(attachments.messageId, messageId), eq(attachments.id, attachmentId)),
+      and(
+        eq(attachments.locationId, locationId),
+        eq(attachments.messageId, messageId),
+        eq(attachments.id, attachmentId),
+        inLiveConversation,
+      ),
     )
     .get();
+  return row?.attachment;
 }
 
 /** Attachments of several messages in their part order, chunked under D1's 100 bound parameters. */

@@ -1,4 +1,6 @@
 import { and, eq, type SQL } from "drizzle-orm";
+import { messagePrefix } from "../../content/layout";
+import { discardContent, keepMessageContent, type KeptContent } from "../../content/message-content";
 import type { MessageFacts } from "../../mail/message-facts";
 import type { Database } from "../database";
 import { recordMessageEvents } from "../../events/outbox";
@@ -6,6 +8,7 @@ import { newId } from "../ids";
 import { runBatch } from "../run-batch";
 import { messages } from "../schema";
 import {
+  admitMessage,
   bindThread,
   insertAttachments,
   insertConversation,
@@ -36,8 +39,6 @@ export interface StoreMessageInput extends MessageClass {
   bindThread?: { mailbox: string; threadId: string; takeOver?: boolean } | null;
   /** R26: Gmail's UNREAD label at fetch time (synced mail only; everything else starts read). */
   unread?: boolean;
-  /** Where each attachment's content is kept (R2 key), index for index with facts.attachments. */
-  attachmentStorageKeys?: readonly (string | null)[];
 }
 
 export interface StoredMessage {
@@ -52,19 +53,24 @@ export interface StoredMessage {
 }
 
 /**
- * The one writer of messages (Gmail sync, BCC logging, CRM sends). All items go in one D1 batch, which
- * D1 runs as one transaction, and every statement is idempotent: the conversation is created on first
- * use, a message hitting a unique index (Gmail id R15, Message-ID R21) is not stored again and neither
- * are its attachments, counters are recounted from the rows. Running the same call twice changes nothing.
- * All items must belong to one location: one call writes one location's database. Each message stored
- * gets its message.created event in the same batch (R29): the caller relays `eventId`s after the call.
+ * The one writer of messages (Gmail sync, BCC logging, CRM sends). Content that does not belong in a row
+ * (large bodies, attachments we keep) goes to R2 first (content/message-content.ts, R31); then all items
+ * go in one D1 batch, which D1 runs as one transaction, and every statement is idempotent: the conversation
+ * is created on first use, a message hitting a unique index (Gmail id R15, Message-ID R21) is not stored
+ * again and neither are its attachments, counters are recounted from the rows. Running the same call twice
+ * changes nothing; a duplicate's R2 objects are removed again. All items must belong to one location: one
+ * call writes one location's database. Each message stored gets its message.created event in the same
+ * batch (R29): the caller relays `eventId`s after the call.
+ * An item answers null when R28 holds it back: its Gmail thread was un-logged from the location, or its
+ * contact was erased, at any moment before this batch.
  */
 export async function storeMessages(
   db: Database,
+  bucket: R2Bucket,
   items: readonly StoreMessageInput[],
   now: number,
   options: { alsoInBatch?: readonly SQL[] } = {},
-): Promise<StoredMessage[]> {
+): Promise<(StoredMessage | null)[]> {
   // Statements that must commit with the rows, run after them (R30: the sync's decisions about them).
   const alsoInBatch = options.alsoInBatch ?? [];
   const locationId = items[0]?.locationId;
@@ -81,14 +87,20 @@ export async function storeMessages(
     messageIdHeader: item.facts.messageIdHeader,
     gmail: item.gmail ? { mailbox: item.gmail.mailbox, messageId: item.gmail.messageId } : null,
   }));
+  // Content first, rows second: a row never points at content that is not there.
+  const kept = await Promise.all(
+    items.map((item, i) => keepMessageContent(bucket, messagePrefix(locationId, item.contactId, keys[i]?.newId ?? ""), item.facts)),
+  );
 
   const writes: SQL[] = [];
   items.forEach((item, i) => {
     const key = keys[i] as MessageKey;
+    const content = kept[i] as KeptContent;
+    const admit = admitMessage(locationId, item.source, item.gmail ?? null);
     writes.push(
-      insertConversation(key, item.contactId, newId("cv"), now),
-      insertMessage(key, { ...item, gmailThreadId: item.gmail?.threadId ?? null }, now),
-      ...insertAttachments(key, item.facts.attachments, item.attachmentStorageKeys ?? [], () => newId("att")),
+      insertConversation(key, item.contactId, newId("cv"), now, admit),
+      insertMessage(key, { ...item, gmailThreadId: item.gmail?.threadId ?? null, bodies: content }, now, admit),
+      ...insertAttachments(key, item.facts.attachments, content.attachmentKeys, () => newId("att")),
     );
   });
   items.forEach((item, i) => {
@@ -106,13 +118,17 @@ export async function storeMessages(
   const results = await runBatch(db, [...writes, ...keys.map(selectStoredCopy)]);
   const copies = results.slice(writes.length);
 
-  return keys.map((key, i) => {
+  const stored = keys.map((key, i) => {
     const row = copies[i]?.results[0] as { id: string; conversationId: string; contactId: string } | undefined;
-    if (!row) throw new Error(`storeMessages: message ${key.newId} is neither stored nor a duplicate`);
+    // Neither stored nor a duplicate: R28 held it back (its thread was un-logged, its contact erased).
+    if (!row) return null;
     const isNew = row.id === key.newId;
     const eventId = isNew ? (created.eventIds[i] ?? null) : null;
     return { messageId: row.id, conversationId: row.conversationId, contactId: row.contactId, created: isNew, eventId };
   });
+  // Objects are named after the row they were written for: a duplicate's point at no row.
+  await discardContent(bucket, stored.flatMap((s, i) => (s?.created ? [] : (kept[i]?.written ?? []))));
+  return stored;
 }
 
 /**

@@ -5,6 +5,8 @@ import { conversations, threadBindings } from "../schema";
 export interface ActiveThreadBinding {
   conversationId: string;
   contactId: string;
+  /** The Gmail message whose storing made the binding, when known. */
+  boundBy: string | null;
 }
 
 // Two parameters are the location and the mailbox; the rest of the statement's room is thread ids.
@@ -24,7 +26,12 @@ export async function findActiveThreadBindings(
   const unique = [...new Set(threadIds)];
   for (let i = 0; i < unique.length; i += THREADS_PER_QUERY) {
     const rows = await db
-      .select({ threadId: threadBindings.gmailThreadId, conversationId: conversations.id, contactId: conversations.contactId })
+      .select({
+        threadId: threadBindings.gmailThreadId,
+        conversationId: conversations.id,
+        contactId: conversations.contactId,
+        boundBy: threadBindings.boundByGmailMessageId,
+      })
       .from(threadBindings)
       .innerJoin(
         conversations,
@@ -39,7 +46,9 @@ export async function findActiveThreadBindings(
         ),
       )
       .all();
-    for (const row of rows) found.set(row.threadId, { conversationId: row.conversationId, contactId: row.contactId });
+    for (const row of rows) {
+      found.set(row.threadId, { conversationId: row.conversationId, contactId: row.contactId, boundBy: row.boundBy });
+    }
   }
   return found;
 }

@@ -3,6 +3,7 @@ import { getContact, insertContact, listContacts, updateContact } from "../../db
 import { locationDb, type Database } from "../../db/database";
 import { isMember } from "../../db/members";
 import { AppError } from "../../errors";
+import { eraseContact } from "../../privacy/erase-contact";
 import { toPage } from "../cursor";
 import { JSON_BODY_LIMIT_BYTES, limitBody } from "../middleware/body-limit";
 import { presentContact } from "../present";
@@ -115,5 +116,26 @@ contactRoutes.openapi(
     const row = await updateContact(db, locationId, contactId, patch);
     if (!row) throw new AppError("not_found", `Contact ${contactId} does not exist in location ${locationId}.`);
     return c.json({ contact: presentContact(row) }, 200);
+  },
+);
+
+contactRoutes.openapi(
+  createRoute({
+    method: "delete",
+    path: "/{contactId}",
+    summary: "Erase a contact (R28): the contact, its conversation, messages, attachments and stored bytes",
+    description:
+      "Final. Every id of theirs answers 404 at once; a very large conversation's messages are removed in bounded " +
+      "steps that continue in the background: GET …/privacy/erasures/{contactId} says when it is done.",
+    security: BEARER_AUTH,
+    request: { params: ContactParams },
+    responses: { 204: { description: "Erased (or being erased)" }, ...errorResponses(400, 401, 403, 404) },
+  }),
+  async (c) => {
+    const { locationId, contactId } = c.req.valid("param");
+    if ((await eraseContact(c.env, locationId, contactId, Date.now())) === "not_found") {
+      throw new AppError("not_found", `Contact ${contactId} does not exist in location ${locationId}.`);
+    }
+    return c.body(null, 204);
   },
 );

@@ -4,7 +4,8 @@ import { locationDb } from "../../db/database";
 import { listMessages } from "../../db/messages/read";
 import { AppError } from "../../errors";
 import { toPage } from "../cursor";
-import { presentConversation, presentMessage } from "../present";
+import { answerMessages, rowsWithinBodyBudget } from "../message-answer";
+import { presentConversation } from "../present";
 import { newRouter } from "../router";
 import { BEARER_AUTH, errorResponses, jsonContent, PageQuery } from "../schemas/common";
 import { Conversation, ConversationParams, ListConversationsQuery, Message } from "../schemas/messages";
@@ -78,7 +79,7 @@ conversationRoutes.openapi(
     const db = await locationDb(c.env, locationId);
     if (!(await getConversation(db, locationId, conversationId))) throw notFound(locationId, conversationId);
     const rows = await listMessages(db, locationId, conversationId, { after: cursor, limit: limit + 1 });
-    const page = toPage(rows, limit, (row) => ({ at: row.sentAt, id: row.id }));
-    return c.json({ messages: page.items.map(presentMessage), nextCursor: page.nextCursor }, 200);
+    const page = toPage(rows, rowsWithinBodyBudget(rows, limit), (row) => ({ at: row.sentAt, id: row.id }));
+    return c.json({ messages: await answerMessages(c.env, page.items), nextCursor: page.nextCursor }, 200);
   },
 );

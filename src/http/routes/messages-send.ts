@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import type { Config } from "../../config";
 import { locationDb } from "../../db/database";
+import { getMessage } from "../../db/messages/read";
 import { AppError } from "../../errors";
 import { canonicalJson, withIdempotencyKey, type IdempotentAnswer, type KeyClaim } from "../../send/idempotency";
 import { sha256Hex, sha256HexOfText } from "../../util/sha256";
@@ -9,10 +10,10 @@ import { sendMessage, type SendRequest } from "../../send/send-message";
 import { formDataBoundary } from "../../util/form-data-stream";
 import { stageForm } from "../multipart/stage-form";
 import type { AppEnv } from "../context";
+import { answerMessage } from "../message-answer";
 import { limitBody } from "../middleware/body-limit";
 import { newRouter } from "../router";
 import { BEARER_AUTH, errorResponses, jsonContent } from "../schemas/common";
-import { presentMessage } from "../present";
 import { Message } from "../schemas/messages";
 import { LocationIdParam } from "../schemas/provisioning";
 import { base64DecodedSize, IdempotencyKeyHeader, SendMessageBody } from "../schemas/send";
@@ -57,7 +58,7 @@ const multipartSend: MiddlewareHandler<AppEnv> = async (c, next) => {
   try {
     const body = { ...form.message, attachments: form.attachments };
     const answer = await answerSend(c.env, config, { locationId, body, key, requestHash: async () => form.requestHash });
-    return c.json(JSON.parse(answer.body) as { message: z.infer<typeof Message> }, 201);
+    return c.json(await sentMessage(c.env, locationId, answer), 201);
   } finally {
     await form.discard();
   }
@@ -111,10 +112,22 @@ sendRoutes.openapi(
     const config = c.var.config;
     checkAttachmentsSize(body, config.MAX_ATTACHMENT_BYTES);
     const answer = await answerSend(c.env, config, { locationId, body, key, requestHash: () => requestHash(body) });
-    // Only a send's 201 is ever stored (failures release the key), so a replay is that same answer.
-    return c.json(JSON.parse(answer.body) as { message: z.infer<typeof Message> }, 201);
+    return c.json(await sentMessage(c.env, locationId, answer), 201);
   },
 );
+
+/**
+ * Only a send's 201 is ever stored (failures release the key), so a replay answers that same message, unless
+ * it was removed since (R28 un-log, purge, erasure): the stored answer was then redacted to a 404.
+ */
+async function sentMessage(env: AppEnv["Bindings"], locationId: string, answer: IdempotentAnswer) {
+  const removed = "The message this request sent was removed from the CRM; it was sent and is not sent again.";
+  if (answer.status === 404) throw new AppError("not_found", removed);
+  const { messageId } = JSON.parse(answer.body) as { messageId: string };
+  const row = await getMessage(await locationDb(env, locationId), locationId, messageId);
+  if (!row) throw new AppError("not_found", removed);
+  return { message: await answerMessage(env, row) };
+}
 
 /** The send, once per Idempotency-Key and request hash when a key is given (R25). */
 async function answerSend(
@@ -125,7 +138,8 @@ async function answerSend(
   const { locationId, body, key } = input;
   const run = async (claim: KeyClaim | null): Promise<IdempotentAnswer> => {
     const stored = await sendMessage(env, config, { locationId, body, claim, now: Date.now() });
-    return { status: 201, body: JSON.stringify({ message: presentMessage(stored) }) };
+    // The key keeps the stored message's id, not the answer: a 2 MB html answer would not fit a D1 row (R31).
+    return { status: 201, body: JSON.stringify({ messageId: stored.id }) };
   };
   if (key === undefined) return run(null);
   const db = await locationDb(env, locationId);

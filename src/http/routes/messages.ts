@@ -4,7 +4,7 @@ import { getAttachment, getMessage } from "../../db/messages/read";
 import { AppError } from "../../errors";
 import { readAttachmentContent } from "../attachment-content";
 import { attachmentDisposition, safeContentType } from "../content-disposition";
-import { presentMessage } from "../present";
+import { answerMessage } from "../message-answer";
 import { newRouter } from "../router";
 import { BEARER_AUTH, errorResponses, jsonContent } from "../schemas/common";
 import { setMessageUnread } from "../../messages/set-unread";
@@ -26,7 +26,7 @@ messageRoutes.openapi(
     const { locationId, messageId } = c.req.valid("param");
     const row = await getMessage(await locationDb(c.env, locationId), locationId, messageId);
     if (!row) throw new AppError("not_found", `Message ${messageId} does not exist in location ${locationId}.`);
-    return c.json({ message: presentMessage(row) }, 200);
+    return c.json({ message: await answerMessage(c.env, row) }, 200);
   },
 );
 
@@ -48,7 +48,7 @@ messageRoutes.openapi(
   async (c) => {
     const { locationId, messageId } = c.req.valid("param");
     const row = await setMessageUnread(c.env, locationId, messageId, c.req.valid("json").unread);
-    return c.json({ message: presentMessage(row) }, 200);
+    return c.json({ message: await answerMessage(c.env, row) }, 200);
   },
 );
 

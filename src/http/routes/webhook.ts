@@ -1,10 +1,12 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { directoryDb } from "../../db/database";
+import { getMailboxRow } from "../../db/mailboxes/directory";
 import { countIgnoredPush, type IgnoredPushReason } from "../../db/webhook-ignored";
 import { AppError } from "../../errors";
 import { verifyPushToken, bearerToken } from "../../google/push-token";
 import { log } from "../../log";
+import { normalizeEmail } from "../../mail/address";
 import { parsePushBody } from "../../sync/push-notification";
 import { readCappedBody } from "../read-capped-body";
 import { newRouter } from "../router";
@@ -47,6 +49,11 @@ webhookRoutes.openapi(pushRoute, async (c) => {
     return c.body(null, 204);
   }
   const { emailAddress, historyId } = parsed.notification;
+  // An address the directory has never seen gets no Durable Object: naming one would create it, storage and all.
+  if (!(await getMailboxRow(directoryDb(c.env), normalizeEmail(emailAddress)))) {
+    countIgnored(c, "unknown_mailbox", emailAddress);
+    return c.body(null, 204);
+  }
   const outcome = await c.env.MAILBOX.getByName(emailAddress).notify(historyId);
   if (outcome !== "recorded") countIgnored(c, outcome, emailAddress);
   return c.body(null, 204);
