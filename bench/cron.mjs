@@ -23,7 +23,10 @@ export async function benchCron({ fleet = Number(process.env.BENCH_FLEET ?? 10_0
     outbound: () => new Response("no Google in this bench", { status: 599 }),
     dbName: "bench-cron-db",
     queues: {
-      MAILBOX_TASKS: { queue: "crm-gmail-sync-mailbox-tasks", consumer: { maxBatchSize: 100, maxBatchTimeout: 1, maxRetries: 5 } },
+      MAILBOX_TASKS: {
+        queue: "crm-gmail-sync-mailbox-tasks",
+        consumer: { maxBatchSize: 100, maxBatchTimeout: 1, maxRetries: 5 },
+      },
     },
   });
   try {
@@ -34,7 +37,11 @@ export async function benchCron({ fleet = Number(process.env.BENCH_FLEET ?? 10_0
         const expires = now + 6 * DAY_MS + Math.floor((j / fleet) * DAY_MS);
         rows.push(`('fleet${String(j).padStart(6, "0")}@gmail.com', 'u${j}', 'active', NULL, ${expires}, ${now})`);
       }
-      await db.prepare(`INSERT INTO mailboxes (address, owner_user_id, status, last_synced_at, watch_expires_at, updated_at) VALUES ${rows.join(",")}`).run();
+      await db
+        .prepare(
+          `INSERT INTO mailboxes (address, owner_user_id, status, last_synced_at, watch_expires_at, updated_at) VALUES ${rows.join(",")}`,
+        )
+        .run();
     }
     await mf.dispatchFetch(`${SERVICE}/__bench/d1-stats`, { method: "DELETE" });
     const worker = await mf.getWorker();
@@ -45,11 +52,12 @@ export async function benchCron({ fleet = Number(process.env.BENCH_FLEET ?? 10_0
     let stats = await (await mf.dispatchFetch(`${SERVICE}/__bench/queue-stats`)).json();
     const sent = stats.sent;
     while (stats.messages < sent) {
-      if (performance.now() - started > 20 * 60_000) throw new Error(`bench: ${stats.messages} of ${sent} tasks done after 20 minutes`);
+      if (performance.now() - started > 20 * 60_000)
+        throw new Error(`bench: ${stats.messages} of ${sent} tasks done after 20 minutes`);
       await sleep(250);
       stats = await (await mf.dispatchFetch(`${SERVICE}/__bench/queue-stats`)).json();
     }
-    const drainedMs = stats.lastDoneAt - (Date.now() - (performance.now() - started)) ;
+    const drainedMs = stats.lastDoneAt - (Date.now() - (performance.now() - started));
     const catchUpSpreadMs = 4 * 60_000;
     return {
       mailboxes: fleet,
@@ -61,7 +69,11 @@ export async function benchCron({ fleet = Number(process.env.BENCH_FLEET ?? 10_0
         queueSendBatches: stats.sendBatchCalls,
         limit: "1,000 subrequests (paid plan), 15 min wall for a cron",
       },
-      consumers: { invocations: stats.invocations, maxMessagesPerInvocation: stats.maxMessages, maxWallMsPerInvocation: stats.maxWallMs },
+      consumers: {
+        invocations: stats.invocations,
+        maxMessagesPerInvocation: stats.maxMessages,
+        maxWallMsPerInvocation: stats.maxWallMs,
+      },
       allTasksDoneAfterSeconds: round(drainedMs / 1000, 1),
       lastCatchUpRunsWithinMinutes: round((drainedMs + catchUpSpreadMs) / 60_000, 1),
       targetMinutes: 15,

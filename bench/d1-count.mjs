@@ -8,7 +8,16 @@
 const KEY = Symbol.for("bench.d1Stats");
 
 function fresh() {
-  return { statements: 0, single: 0, batches: 0, inBatches: 0, exec: 0, byKind: {}, byDatabase: {}, r2: { put: 0, get: 0, head: 0, delete: 0, list: 0 } };
+  return {
+    statements: 0,
+    single: 0,
+    batches: 0,
+    inBatches: 0,
+    exec: 0,
+    byKind: {},
+    byDatabase: {},
+    r2: { put: 0, get: 0, head: 0, delete: 0, list: 0 },
+  };
 }
 
 function stats() {
@@ -21,7 +30,13 @@ function stats() {
 
 export function readD1Stats() {
   const { isolate, counts } = stats();
-  return { isolate, ...counts, byKind: { ...counts.byKind }, byDatabase: { ...counts.byDatabase }, r2: { ...counts.r2 } };
+  return {
+    isolate,
+    ...counts,
+    byKind: { ...counts.byKind },
+    byDatabase: { ...counts.byDatabase },
+    r2: { ...counts.r2 },
+  };
 }
 
 export function resetD1Stats() {
@@ -93,10 +108,12 @@ const wrappedEnvs = new WeakMap();
 
 /** R2 operations on the message content bucket (R31: large bodies, kept attachments), by kind. */
 function wrapBucket(bucket) {
-  const count = (kind, call) => (...args) => {
-    stats().counts.r2[kind] += 1;
-    return call(...args);
-  };
+  const count =
+    (kind, call) =>
+    (...args) => {
+      stats().counts.r2[kind] += 1;
+      return call(...args);
+    };
   return new Proxy(bucket, {
     get: (target, prop) => {
       const value = Reflect.get(target, prop);
@@ -111,10 +128,17 @@ function wrapBucket(bucket) {
 export function countingEnv(env) {
   let wrapped = wrappedEnvs.get(env);
   if (!wrapped) {
-    const names = new Set(["DB", ...String(env.LOCATION_DATABASES ?? "DB").split(",").map((n) => n.trim())]);
+    const names = new Set([
+      "DB",
+      ...String(env.LOCATION_DATABASES ?? "DB")
+        .split(",")
+        .map((n) => n.trim()),
+    ]);
     const counted = new Map([...names].map((name) => [name, wrapDatabase(env[name], name)]));
     counted.set("ATTACHMENTS", wrapBucket(env.ATTACHMENTS));
-    wrapped = new Proxy(env, { get: (target, prop) => (counted.has(prop) ? counted.get(prop) : Reflect.get(target, prop)) });
+    wrapped = new Proxy(env, {
+      get: (target, prop) => (counted.has(prop) ? counted.get(prop) : Reflect.get(target, prop)),
+    });
     wrappedEnvs.set(env, wrapped);
   }
   return wrapped;

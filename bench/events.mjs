@@ -40,7 +40,12 @@ async function scenario(script, count, failFirstAttempt) {
     script,
     dbName: `bench-events-${failFirstAttempt ? "flaky" : "ok"}`,
     settings: { GMAIL_USER_QUOTA_PER_MINUTE: "15000" },
-    queues: { EVENTS_QUEUE: { queue: "crm-gmail-sync-events", consumer: { maxBatchSize: 25, maxBatchTimeout: 1, maxRetries: 100 } } },
+    queues: {
+      EVENTS_QUEUE: {
+        queue: "crm-gmail-sync-events",
+        consumer: { maxBatchSize: 25, maxBatchTimeout: 1, maxRetries: 100 },
+      },
+    },
     outbound: (request) => (new URL(request.url).hostname === HOOKS ? hook.fetch(request) : outbound(request)),
   });
   try {
@@ -62,7 +67,11 @@ async function scenario(script, count, failFirstAttempt) {
       distinctEventsDelivered: delivered(),
       lost: count - delivered(),
       eventsPerSecond: round(delivered() / ((last - started) / 1000), 1),
-      commitToReceiptMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: Math.max(...latencies) },
+      commitToReceiptMs: {
+        p50: percentile(latencies, 50),
+        p99: percentile(latencies, 99),
+        max: Math.max(...latencies),
+      },
     };
   } finally {
     await mf.dispose();

@@ -13,7 +13,11 @@ export const ROOT = fileURLToPath(new URL("..", import.meta.url));
 export const SERVICE = "http://service.test";
 export const GOOGLE = "http://google.test";
 export const SECRET = "bench-api-jwt-secret-0123456789abcdef";
-export const CLIENT = { clientId: "bench-client.apps.googleusercontent.com", clientSecret: "bench-secret", redirectUri: `${SERVICE}/oauth/google/callback` };
+export const CLIENT = {
+  clientId: "bench-client.apps.googleusercontent.com",
+  clientSecret: "bench-secret",
+  redirectUri: `${SERVICE}/oauth/google/callback`,
+};
 export const TOPIC = "projects/bench/topics/gmail";
 export const AUDIENCE = `${SERVICE}/webhooks/gmail`;
 export const PUSH_ACCOUNT = "push@bench.iam.gserviceaccount.com";
@@ -40,32 +44,50 @@ export async function bundle(entry) {
  */
 export async function startWorker({ script, outbound, dbName, settings = {}, queues = {} }) {
   // Miniflare 5 takes a new option shape; the v4 one (documented everywhere) converts.
-  const mf = new Miniflare(convertV4MiniflareOptions({
-    modules: true,
-    script,
-    compatibilityDate: "2026-11-01",
-    compatibilityFlags: ["nodejs_compat"],
-    d1Databases: { DB: dbName, DB_2: `${dbName}-2` },
-    r2Buckets: ["ATTACHMENTS"],
-    durableObjects: { MAILBOX: { className: "Mailbox", useSQLite: true } },
-    email: { send_email: [{ name: "EMAIL" }] },
-    // The queues of wrangler.toml a bench needs, real under Miniflare: { BINDING: { queue, consumer? } }.
-    queueProducers: Object.fromEntries(Object.entries(queues).map(([binding, q]) => [binding, q.queue])),
-    queueConsumers: Object.fromEntries(Object.values(queues).filter((q) => q.consumer).map((q) => [q.queue, q.consumer])),
-    bindings: {
-      GOOGLE_CLIENT_ID: CLIENT.clientId, GOOGLE_CLIENT_SECRET: CLIENT.clientSecret, OAUTH_REDIRECT_URL: CLIENT.redirectUri,
-      GOOGLE_AUTH_URL: `${GOOGLE}/o/oauth2/v2/auth`, GOOGLE_TOKEN_URL: `${GOOGLE}/token`, GOOGLE_REVOKE_URL: `${GOOGLE}/revoke`,
-      GOOGLE_CERTS_URL: `${GOOGLE}/oauth2/v3/certs`, GMAIL_API_URL: GOOGLE, PUBSUB_TOPIC: TOPIC, PUBSUB_AUDIENCE: AUDIENCE,
-      PUBSUB_SERVICE_ACCOUNT: PUSH_ACCOUNT, API_JWT_SECRET: SECRET,
-      TOKEN_ENCRYPTION_KEY: "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=", BCC_DOMAIN: "log.bench.test",
-      ALLOWED_RETURN_ORIGINS: "https://app.bench.test", LOCATION_DATABASES: "DB,DB_2",
-      ...settings,
-    },
-    outboundService: outbound,
-  }));
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      modules: true,
+      script,
+      compatibilityDate: "2026-11-01",
+      compatibilityFlags: ["nodejs_compat"],
+      d1Databases: { DB: dbName, DB_2: `${dbName}-2` },
+      r2Buckets: ["ATTACHMENTS"],
+      durableObjects: { MAILBOX: { className: "Mailbox", useSQLite: true } },
+      email: { send_email: [{ name: "EMAIL" }] },
+      // The queues of wrangler.toml a bench needs, real under Miniflare: { BINDING: { queue, consumer? } }.
+      queueProducers: Object.fromEntries(Object.entries(queues).map(([binding, q]) => [binding, q.queue])),
+      queueConsumers: Object.fromEntries(
+        Object.values(queues)
+          .filter((q) => q.consumer)
+          .map((q) => [q.queue, q.consumer]),
+      ),
+      bindings: {
+        GOOGLE_CLIENT_ID: CLIENT.clientId,
+        GOOGLE_CLIENT_SECRET: CLIENT.clientSecret,
+        OAUTH_REDIRECT_URL: CLIENT.redirectUri,
+        GOOGLE_AUTH_URL: `${GOOGLE}/o/oauth2/v2/auth`,
+        GOOGLE_TOKEN_URL: `${GOOGLE}/token`,
+        GOOGLE_REVOKE_URL: `${GOOGLE}/revoke`,
+        GOOGLE_CERTS_URL: `${GOOGLE}/oauth2/v3/certs`,
+        GMAIL_API_URL: GOOGLE,
+        PUBSUB_TOPIC: TOPIC,
+        PUBSUB_AUDIENCE: AUDIENCE,
+        PUBSUB_SERVICE_ACCOUNT: PUSH_ACCOUNT,
+        API_JWT_SECRET: SECRET,
+        TOKEN_ENCRYPTION_KEY: "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+        BCC_DOMAIN: "log.bench.test",
+        ALLOWED_RETURN_ORIGINS: "https://app.bench.test",
+        LOCATION_DATABASES: "DB,DB_2",
+        ...settings,
+      },
+      outboundService: outbound,
+    }),
+  );
   const db = await mf.getD1Database("DB");
   const db2 = await mf.getD1Database("DB_2");
-  for (const file of readdirSync(`${ROOT}/migrations`).filter((f) => f.endsWith(".sql")).sort()) {
+  for (const file of readdirSync(`${ROOT}/migrations`)
+    .filter((f) => f.endsWith(".sql"))
+    .sort()) {
     for (const statement of readFileSync(`${ROOT}/migrations/${file}`, "utf8").split("--> statement-breakpoint")) {
       if (!statement.trim()) continue;
       await db.prepare(statement).run();
@@ -81,29 +103,49 @@ export async function startWorker({ script, outbound, dbName, settings = {}, que
  * emulator's control caller and the contact.
  */
 export async function connectBenchMailbox(mf, google, account) {
-  const token = await new SignJWT({ role: "admin" }).setProtectedHeader({ alg: "HS256" }).setExpirationTime("2h").sign(new TextEncoder().encode(SECRET));
+  const token = await new SignJWT({ role: "admin" })
+    .setProtectedHeader({ alg: "HS256" })
+    .setExpirationTime("2h")
+    .sign(new TextEncoder().encode(SECRET));
   const call = async (method, path, body) => {
-    const res = await mf.dispatchFetch(`${SERVICE}${path}`, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await mf.dispatchFetch(`${SERVICE}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await res.text();
     if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text}`);
     return JSON.parse(text);
   };
   const control = async (method, path, body) => {
-    const res = await google.fetch(new Request(`${GOOGLE}/__emulator${path}`, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) }));
+    const res = await google.fetch(
+      new Request(`${GOOGLE}/__emulator${path}`, {
+        method,
+        headers: { "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }),
+    );
     return res.json();
   };
   await call("PUT", "/v1/locations/bench", { name: "Bench" });
   await call("PUT", "/v1/users/u1", { email: "u1@crm.bench.test", name: "Bench User" });
   await call("PUT", "/v1/locations/bench/members/u1", {});
-  const { contact } = await call("POST", "/v1/locations/bench/contacts", { email: "contact@client.bench.test", name: "Contact" });
+  const { contact } = await call("POST", "/v1/locations/bench/contacts", {
+    email: "contact@client.bench.test",
+    name: "Contact",
+  });
   await control("POST", "/accounts", { email: account });
   const { authorizationUrl } = await call("POST", "/v1/locations/bench/users/u1/mailbox/connect", {});
   // R32: the connect link sets a cookie and sends on to Google; the callback needs that cookie back.
   const start = await mf.dispatchFetch(authorizationUrl, { redirect: "manual" });
   const cookie = (start.headers.get("set-cookie") ?? "").split(";")[0];
-  const { redirectUrl } = await control("POST", "/oauth/consent", { authorizationUrl: start.headers.get("location"), account });
+  const { redirectUrl } = await control("POST", "/oauth/consent", {
+    authorizationUrl: start.headers.get("location"),
+    account,
+  });
   const callback = await mf.dispatchFetch(redirectUrl, { redirect: "manual", headers: { cookie } });
-  if (!String(callback.headers.get("location") ?? (await callback.text())).includes("connected")) throw new Error("bench: connect failed");
+  if (!String(callback.headers.get("location") ?? (await callback.text())).includes("connected"))
+    throw new Error("bench: connect failed");
   return { token, call, control, contact };
 }
 

@@ -52,7 +52,7 @@ export async function benchParsers() {
       "10KB_ms": Number(times[0].toFixed(4)),
       "100KB_ms": Number(times[1].toFixed(4)),
       "1MB_ms": Number(times[2].toFixed(4)),
-      "ratio_100KB_to_10KB": Number((times[1] / times[0]).toFixed(1)),
+      ratio_100KB_to_10KB: Number((times[1] / times[0]).toFixed(1)),
     };
   }
   return rows;

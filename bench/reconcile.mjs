@@ -52,7 +52,15 @@ async function reconcileScenario(world, count, hidden) {
   await sleep(61_000);
   const clean = await reconcileOnce(world, async () => true);
   for (let i = 0; i < hidden; i++) {
-    deliver({ from: { email: contact.email, name: "Contact" }, to: ACCOUNT, subject: `Hidden ${i}`, text: "Never in history.\n" }, { hideFromHistory: true });
+    deliver(
+      {
+        from: { email: contact.email, name: "Contact" },
+        to: ACCOUNT,
+        subject: `Hidden ${i}`,
+        text: "Never in history.\n",
+      },
+      { hideFromHistory: true },
+    );
   }
   const healed = await reconcileOnce(world, async () => (await countRows(db)) === count + hidden);
   return {

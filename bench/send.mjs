@@ -16,15 +16,32 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { tsImport } from "tsx/esm/api";
-import { AUDIENCE, bundle, CLIENT, connectBenchMailbox, percentile, PUSH_ACCOUNT, SERVICE, startWorker, TOPIC } from "./harness.mjs";
-
+import {
+  AUDIENCE,
+  bundle,
+  CLIENT,
+  connectBenchMailbox,
+  percentile,
+  PUSH_ACCOUNT,
+  SERVICE,
+  startWorker,
+  TOPIC,
+} from "./harness.mjs";
 
 /** The emulator, with every Google call's handling time added to `timer.ms`. */
 async function startGoogle(timer) {
   const { createGoogleEmulator } = await tsImport("../emulator/index.ts", import.meta.url);
   const google = createGoogleEmulator({
     clients: [{ clientId: CLIENT.clientId, clientSecret: CLIENT.clientSecret, redirectUris: [CLIENT.redirectUri] }],
-    subscriptions: [{ name: "projects/bench/subscriptions/s", topic: TOPIC, endpoint: AUDIENCE, audience: AUDIENCE, serviceAccountEmail: PUSH_ACCOUNT }],
+    subscriptions: [
+      {
+        name: "projects/bench/subscriptions/s",
+        topic: TOPIC,
+        endpoint: AUDIENCE,
+        audience: AUDIENCE,
+        serviceAccountEmail: PUSH_ACCOUNT,
+      },
+    ],
     quotaPerMinute: 10_000_000,
     dailySendLimit: 1_000_000,
   });
@@ -42,7 +59,10 @@ async function startGoogle(timer) {
 function workerdPids() {
   const children = (pid) => {
     try {
-      return execFileSync("pgrep", ["-P", String(pid)], { encoding: "utf8" }).split("\n").filter(Boolean).map(Number);
+      return execFileSync("pgrep", ["-P", String(pid)], { encoding: "utf8" })
+        .split("\n")
+        .filter(Boolean)
+        .map(Number);
     } catch {
       return [];
     }
@@ -54,7 +74,9 @@ function workerdPids() {
     queue.push(...children(pid));
     try {
       if (readFileSync(`/proc/${pid}/comm`, "utf8").trim().startsWith("workerd")) out.push(pid);
-    } catch { /* exited */ }
+    } catch {
+      /* exited */
+    }
   }
   return out;
 }
@@ -65,11 +87,12 @@ function rssBytes(pids) {
     try {
       const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
       if (match) total += Number(match[1]) * 1024;
-    } catch { /* exited */ }
+    } catch {
+      /* exited */
+    }
   }
   return total;
 }
-
 
 async function measure(api, timer, body, count) {
   const overhead = [];
@@ -85,7 +108,12 @@ async function measure(api, timer, body, count) {
     emulator.push(timer.ms);
   }
   const round = (n) => Math.round(n * 10) / 10;
-  return { sends: count, overheadP50Ms: round(percentile(overhead, 50)), overheadP99Ms: round(percentile(overhead, 99)), emulatorP50Ms: round(percentile(emulator, 50)) };
+  return {
+    sends: count,
+    overheadP50Ms: round(percentile(overhead, 50)),
+    overheadP99Ms: round(percentile(overhead, 99)),
+    emulatorP50Ms: round(percentile(emulator, 50)),
+  };
 }
 
 const MAX_SEND_BYTES = 25 * 1024 * 1024;
@@ -97,7 +125,12 @@ const MAX_SEND_BYTES = 25 * 1024 * 1024;
 async function benchMaxSend(form) {
   const timer = { ms: 0 };
   const { google, timed } = await startGoogle(timer);
-  const { mf } = await startWorker({ script: await bundle("src/index.ts"), outbound: timed, dbName: `bench-max-${form}`, settings: { DAILY_SEND_LIMIT: "1000000", GMAIL_USER_QUOTA_PER_MINUTE: "10000000" } });
+  const { mf } = await startWorker({
+    script: await bundle("src/index.ts"),
+    outbound: timed,
+    dbName: `bench-max-${form}`,
+    settings: { DAILY_SEND_LIMIT: "1000000", GMAIL_USER_QUOTA_PER_MINUTE: "10000000" },
+  });
   try {
     const { token, contact } = await connectBenchMailbox(mf, google, `bench.max.${form}@gmail.com`);
     const file = Buffer.alloc(MAX_SEND_BYTES);
@@ -106,16 +139,43 @@ async function benchMaxSend(form) {
     const headers = { authorization: `Bearer ${token}` };
     const send = async () => {
       if (form === "json") {
-        const body = JSON.stringify({ userId: "u1", contactId: contact.id, subject: "25 MB", text: "big", attachments: [{ filename: "big.bin", contentType: "application/octet-stream", contentBase64: file.toString("base64") }] });
-        return mf.dispatchFetch(url, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body });
+        const body = JSON.stringify({
+          userId: "u1",
+          contactId: contact.id,
+          subject: "25 MB",
+          text: "big",
+          attachments: [
+            { filename: "big.bin", contentType: "application/octet-stream", contentBase64: file.toString("base64") },
+          ],
+        });
+        return mf.dispatchFetch(url, {
+          method: "POST",
+          headers: { ...headers, "content-type": "application/json" },
+          body,
+        });
       }
       const data = new FormData();
-      data.append("message", JSON.stringify({ userId: "u1", contactId: contact.id, subject: "25 MB", text: "big", attachments: [{ filename: "big.bin", contentType: "application/octet-stream", part: "file", size: file.length }] }));
+      data.append(
+        "message",
+        JSON.stringify({
+          userId: "u1",
+          contactId: contact.id,
+          subject: "25 MB",
+          text: "big",
+          attachments: [
+            { filename: "big.bin", contentType: "application/octet-stream", part: "file", size: file.length },
+          ],
+        }),
+      );
       data.append("file", new Blob([file], { type: "application/octet-stream" }), "big.bin");
       // Serialized here (Miniflare's dispatchFetch drops a FormData body's content type): Node holds it, not workerd.
       const encoded = new Response(data);
       const contentType = encoded.headers.get("content-type");
-      return mf.dispatchFetch(url, { method: "POST", headers: { ...headers, "content-type": contentType }, body: Buffer.from(await encoded.arrayBuffer()) });
+      return mf.dispatchFetch(url, {
+        method: "POST",
+        headers: { ...headers, "content-type": contentType },
+        body: Buffer.from(await encoded.arrayBuffer()),
+      });
     };
     const pids = workerdPids();
     const baseline = rssBytes(pids);
@@ -128,7 +188,12 @@ async function benchMaxSend(form) {
     clearInterval(sampler);
     if (res.status !== 201) throw new Error(`bench: 25 MB ${form} send answered ${res.status} ${text.slice(0, 200)}`);
     const mb = (n) => Math.round((n / 1024 / 1024) * 10) / 10;
-    return { workerdBaselineRssMB: mb(baseline), workerdPeakRssMB: mb(peak), workerdRssRiseMB: mb(peak - baseline), wallMs: Math.round(wallMs) };
+    return {
+      workerdBaselineRssMB: mb(baseline),
+      workerdPeakRssMB: mb(peak),
+      workerdRssRiseMB: mb(peak - baseline),
+      wallMs: Math.round(wallMs),
+    };
   } finally {
     await mf.dispose();
     google.close();
@@ -138,22 +203,43 @@ async function benchMaxSend(form) {
 export async function benchSend({ smallCount = 100, largeCount = 5 } = {}) {
   const multipart = await benchMaxSend("multipart");
   const json = await benchMaxSend("json");
-  const max25MB = { multipart, json, target: "multipart rise < 64 MB", multipartWithinTarget: multipart.workerdRssRiseMB < 64 };
+  const max25MB = {
+    multipart,
+    json,
+    target: "multipart rise < 64 MB",
+    multipartWithinTarget: multipart.workerdRssRiseMB < 64,
+  };
   return { max25MB, ...(await benchSendSeries({ smallCount, largeCount })) };
 }
 
 async function benchSendSeries({ smallCount, largeCount }) {
   const timer = { ms: 0 };
   const { google, timed } = await startGoogle(timer);
-  const { mf } = await startWorker({ script: await bundle("src/index.ts"), outbound: timed, dbName: "bench-db", settings: { DAILY_SEND_LIMIT: "1000000", GMAIL_USER_QUOTA_PER_MINUTE: "10000000" } });
+  const { mf } = await startWorker({
+    script: await bundle("src/index.ts"),
+    outbound: timed,
+    dbName: "bench-db",
+    settings: { DAILY_SEND_LIMIT: "1000000", GMAIL_USER_QUOTA_PER_MINUTE: "10000000" },
+  });
   try {
     const { token, contact } = await connectBenchMailbox(mf, google, "bench.owner@gmail.com");
-    const api = { send: (body) => mf.dispatchFetch(`${SERVICE}/v1/locations/bench/messages`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ userId: "u1", contactId: contact.id, ...body }) }) };
+    const api = {
+      send: (body) =>
+        mf.dispatchFetch(`${SERVICE}/v1/locations/bench/messages`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+          body: JSON.stringify({ userId: "u1", contactId: contact.id, ...body }),
+        }),
+    };
     const pids = workerdPids();
     if (pids.length === 0) throw new Error("bench: no workerd process found under this one");
     const small = await measure(api, timer, { subject: "10 KB", text: "x".repeat(10 * 1024) }, smallCount);
     const big = Buffer.alloc(20 * 1024 * 1024, 7).toString("base64");
-    const largeBody = { subject: "20 MB", text: "big", attachments: [{ filename: "big.bin", contentType: "application/octet-stream", contentBase64: big }] };
+    const largeBody = {
+      subject: "20 MB",
+      text: "big",
+      attachments: [{ filename: "big.bin", contentType: "application/octet-stream", contentBase64: big }],
+    };
     const baseline = rssBytes(pids);
     let peak = baseline;
     const sampler = setInterval(() => (peak = Math.max(peak, rssBytes(pids))), 5);
@@ -165,7 +251,13 @@ async function benchSendSeries({ smallCount, largeCount }) {
     const mb = (n) => Math.round((n / 1024 / 1024) * 10) / 10;
     return {
       small10KB: small,
-      large20MB: { ...large, workerdBaselineRssMB: mb(baseline), workerdRssRiseFirstSendMB: mb(firstPeak - baseline), workerdPeakRssMB: mb(peak), workerdRssRiseMB: mb(peak - baseline) },
+      large20MB: {
+        ...large,
+        workerdBaselineRssMB: mb(baseline),
+        workerdRssRiseFirstSendMB: mb(firstPeak - baseline),
+        workerdPeakRssMB: mb(peak),
+        workerdRssRiseMB: mb(peak - baseline),
+      },
     };
   } finally {
     await mf.dispose();
@@ -176,6 +268,8 @@ async function benchSendSeries({ smallCount, largeCount }) {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   // `node bench/send.mjs max` runs only the 25 MB figures.
   const onlyMax = process.argv.includes("max");
-  const figures = onlyMax ? { max25MB: { multipart: await benchMaxSend("multipart"), json: await benchMaxSend("json") } } : await benchSend();
+  const figures = onlyMax
+    ? { max25MB: { multipart: await benchMaxSend("multipart"), json: await benchMaxSend("json") } }
+    : await benchSend();
   console.log(JSON.stringify({ send: figures }, null, 2));
 }

@@ -45,9 +45,13 @@ async function connectSecondLocation(mf, world) {
   const { authorizationUrl } = await call("POST", "/v1/locations/bench2/users/u1/mailbox/connect", {});
   const start = await mf.dispatchFetch(authorizationUrl, { redirect: "manual" });
   const cookie = (start.headers.get("set-cookie") ?? "").split(";")[0];
-  const { redirectUrl } = await control("POST", "/oauth/consent", { authorizationUrl: start.headers.get("location"), account: ACCOUNT });
+  const { redirectUrl } = await control("POST", "/oauth/consent", {
+    authorizationUrl: start.headers.get("location"),
+    account: ACCOUNT,
+  });
   const callback = await mf.dispatchFetch(redirectUrl, { redirect: "manual", headers: { cookie } });
-  if (!String(callback.headers.get("location") ?? (await callback.text())).includes("connected")) throw new Error("bench: second connect failed");
+  if (!String(callback.headers.get("location") ?? (await callback.text())).includes("connected"))
+    throw new Error("bench: second connect failed");
   const { location } = await call("GET", "/v1/locations/bench2");
   return location;
 }
@@ -68,7 +72,8 @@ async function scenario(world, { count, body, locations }) {
   const want = before + count * locations;
   let stored = before;
   while (stored < want) {
-    if (performance.now() - started > 600_000) throw new Error(`bench: ${stored - before} of ${count * locations} rows after 10 minutes`);
+    if (performance.now() - started > 600_000)
+      throw new Error(`bench: ${stored - before} of ${count * locations} rows after 10 minutes`);
     await sleep(50);
     stored = (await rowsIn(db)) + (await rowsIn(db2));
   }
@@ -83,7 +88,9 @@ async function scenario(world, { count, body, locations }) {
     messagesPerSecond: round(count / seconds, 1),
     rowsPerSecond: round((count * locations) / seconds, 1),
     d1StatementsPerMessage: perMessage(c.statements),
-    d1StatementsPerMessageByDatabase: Object.fromEntries(Object.entries(c.byDatabase).map(([k, n]) => [k, perMessage(n)])),
+    d1StatementsPerMessageByDatabase: Object.fromEntries(
+      Object.entries(c.byDatabase).map(([k, n]) => [k, perMessage(n)]),
+    ),
     r2OperationsPerMessage: perMessage(Object.values(c.r2).reduce((a, b) => a + b, 0)),
     r2: c.r2,
   };
@@ -98,12 +105,27 @@ export async function benchStorage({ small = 200, large = 5, twoDatabases = 300 
   const script = await bundle("bench/worker-entry.mjs");
   const results = {};
   await withWorld(script, QUOTA, async (world) => {
-    results.small10KB = await scenario(world, { count: small, locations: 1, body: (i) => ({ text: filler(5_000, `s${i}`), html: `<p>${filler(5_000, `h${i}`)}</p>` }) });
-    results.large3MB = await scenario(world, { count: large, locations: 1, body: (i) => ({ text: filler(3 * 1024 * 1024, `l${i}`) }) });
+    results.small10KB = await scenario(world, {
+      count: small,
+      locations: 1,
+      body: (i) => ({ text: filler(5_000, `s${i}`), html: `<p>${filler(5_000, `h${i}`)}</p>` }),
+    });
+    results.large3MB = await scenario(world, {
+      count: large,
+      locations: 1,
+      body: (i) => ({ text: filler(3 * 1024 * 1024, `l${i}`) }),
+    });
   });
   await withWorld(script, QUOTA, async (world) => {
     const second = await connectSecondLocation(world.mf, world);
-    results.twoDatabases10KB = { ...(await scenario(world, { count: twoDatabases, locations: 2, body: (i) => ({ text: filler(5_000, `d${i}`), html: `<p>${filler(5_000, `e${i}`)}</p>` }) })), secondLocationId: second.id };
+    results.twoDatabases10KB = {
+      ...(await scenario(world, {
+        count: twoDatabases,
+        locations: 2,
+        body: (i) => ({ text: filler(5_000, `d${i}`), html: `<p>${filler(5_000, `e${i}`)}</p>` }),
+      })),
+      secondLocationId: second.id,
+    };
   });
   return results;
 }

@@ -23,7 +23,18 @@
  */
 import { fileURLToPath } from "node:url";
 import { tsImport } from "tsx/esm/api";
-import { AUDIENCE, bundle, CLIENT, connectBenchMailbox, percentile, PUSH_ACCOUNT, round, SERVICE, startWorker, TOPIC } from "./harness.mjs";
+import {
+  AUDIENCE,
+  bundle,
+  CLIENT,
+  connectBenchMailbox,
+  percentile,
+  PUSH_ACCOUNT,
+  round,
+  SERVICE,
+  startWorker,
+  TOPIC,
+} from "./harness.mjs";
 
 export const ACCOUNT = "bench.sync@gmail.com";
 
@@ -35,7 +46,15 @@ export async function startGoogle(stats, quotaPerMinute) {
   const emulator = await tsImport("./emulator.mjs", import.meta.url);
   const google = emulator.createGoogleEmulator({
     clients: [{ clientId: CLIENT.clientId, clientSecret: CLIENT.clientSecret, redirectUris: [CLIENT.redirectUri] }],
-    subscriptions: [{ name: "projects/bench/subscriptions/s", topic: TOPIC, endpoint: AUDIENCE, audience: AUDIENCE, serviceAccountEmail: PUSH_ACCOUNT }],
+    subscriptions: [
+      {
+        name: "projects/bench/subscriptions/s",
+        topic: TOPIC,
+        endpoint: AUDIENCE,
+        audience: AUDIENCE,
+        serviceAccountEmail: PUSH_ACCOUNT,
+      },
+    ],
     quotaPerMinute,
   });
   const outbound = async (request) => {
@@ -57,7 +76,10 @@ export async function startGoogle(stats, quotaPerMinute) {
   /** Delivers inbound mail straight into the emulator's state: the control API's path, minus HTTP and JSON. */
   const deliver = (mail, options = {}) => {
     const account = emulator.findAccount(google.state, ACCOUNT);
-    const raw = emulator.composeFromFields({ cc: [], bcc: [], replyTo: [], headers: {}, attachments: [], ...mail }, google.state.clock.of(account));
+    const raw = emulator.composeFromFields(
+      { cc: [], bcc: [], replyTo: [], headers: {}, attachments: [], ...mail },
+      google.state.clock.of(account),
+    );
     // `options.hideFromHistory`: history.list never reports it (R30's reconciliation bench).
     emulator.deliverInbound(google.state, account, raw, undefined, options);
   };
@@ -84,7 +106,15 @@ export async function d1Stats(mf, method) {
   const sum = (key) => (sameIsolate ? worker[key] : worker[key] + mailbox[key]);
   const byKind = { ...worker.byKind };
   if (!sameIsolate) for (const [kind, n] of Object.entries(mailbox.byKind)) byKind[kind] = (byKind[kind] ?? 0) + n;
-  return { sameIsolate, statements: sum("statements"), batches: sum("batches"), inBatches: sum("inBatches"), single: sum("single"), exec: sum("exec"), byKind };
+  return {
+    sameIsolate,
+    statements: sum("statements"),
+    batches: sum("batches"),
+    inBatches: sum("inBatches"),
+    single: sum("single"),
+    exec: sum("exec"),
+    byKind,
+  };
 }
 
 /** The most units the emulator charged within any 60 s, from the running totals noted after each answer. */
@@ -115,7 +145,12 @@ function busiestWindow(samples, windowMs) {
 export async function withWorld(script, quotaPerMinute, run) {
   const stats = { requests: 0, batches: 0, rateLimited: [], units: [] };
   const { google, outbound, deliver, markRead, messageIds } = await startGoogle(stats, quotaPerMinute);
-  const { mf, db, db2 } = await startWorker({ script, outbound, dbName: "bench-sync-db", settings: { GMAIL_USER_QUOTA_PER_MINUTE: String(quotaPerMinute) } });
+  const { mf, db, db2 } = await startWorker({
+    script,
+    outbound,
+    dbName: "bench-sync-db",
+    settings: { GMAIL_USER_QUOTA_PER_MINUTE: String(quotaPerMinute) },
+  });
   try {
     const { contact, control, call } = await connectBenchMailbox(mf, google, ACCOUNT);
     return await run({ mf, db, db2, stats, contact, control, call, deliver, markRead, messageIds, quotaPerMinute });
@@ -132,7 +167,12 @@ export async function withWorld(script, quotaPerMinute, run) {
 export async function syncScenario(world, count, pollMs) {
   const { mf, db, stats, contact, control, deliver, quotaPerMinute } = world;
   for (let i = 0; i < count; i++) {
-    deliver({ from: { email: contact.email, name: "Contact" }, to: ACCOUNT, subject: `Burst ${i}`, text: `Message ${i} of the burst.\n`.repeat(20) });
+    deliver({
+      from: { email: contact.email, name: "Contact" },
+      to: ACCOUNT,
+      subject: `Burst ${i}`,
+      text: `Message ${i} of the burst.\n`.repeat(20),
+    });
   }
   const { deliveries } = await control("POST", "/pubsub/pull", { account: ACCOUNT });
   const last = deliveries.at(-1);
@@ -147,7 +187,8 @@ export async function syncScenario(world, count, pollMs) {
   let stored = 0;
   const timeline = [];
   while (stored < count) {
-    if (performance.now() - started > 600_000) throw new Error(`bench: only ${stored} of ${count} stored after 10 minutes`);
+    if (performance.now() - started > 600_000)
+      throw new Error(`bench: only ${stored} of ${count} stored after 10 minutes`);
     await sleep(pollMs);
     stored = await countRows(db);
     // Rows stored at each 10 s mark: where the pacer held the sync back.
@@ -175,9 +216,15 @@ export async function syncScenario(world, count, pollMs) {
     gmailUnitsByMethod: used.units,
     busiestMinuteUnits: busiestMinute(stats.units),
     busiestSecondUnits: busiestSecond(stats.units),
-    limits: { perMinute: quotaPerMinute, perSecond: quotaPerMinute / 60, emulatorAveragePer2s: (quotaPerMinute / 60) * 2 },
+    limits: {
+      perMinute: quotaPerMinute,
+      perSecond: quotaPerMinute / 60,
+      emulatorAveragePer2s: (quotaPerMinute / 60) * 2,
+    },
     rateLimited429Total: stats.rateLimited.reduce((n, r) => n + r.count, 0),
-    rateLimited429AfterFirstSecond: stats.rateLimited.filter((r) => r.atMs - started > 1000).reduce((n, r) => n + r.count, 0),
+    rateLimited429AfterFirstSecond: stats.rateLimited
+      .filter((r) => r.atMs - started > 1000)
+      .reduce((n, r) => n + r.count, 0),
     storedAtEach10s: timeline,
     d1StatementsPerMessage: round(d1.statements / count, 3),
     d1StatementsPerMessageEstimate: round(estimate / count, 3),
@@ -189,13 +236,33 @@ async function webhookLatency(world, pushes) {
   const { mf, control } = world;
   // Google-signed pushes for the mailbox at its current history id: recorded, nothing to fetch.
   const now = Math.floor(Date.now() / 1000);
-  const { token } = await control("POST", "/keys/sign", { claims: { iss: "https://accounts.google.com", aud: AUDIENCE, email: PUSH_ACCOUNT, email_verified: true, sub: "1", iat: now, exp: now + 3600 } });
+  const { token } = await control("POST", "/keys/sign", {
+    claims: {
+      iss: "https://accounts.google.com",
+      aud: AUDIENCE,
+      email: PUSH_ACCOUNT,
+      email_verified: true,
+      sub: "1",
+      iat: now,
+      exp: now + 3600,
+    },
+  });
   const { historyId } = await control("GET", `/accounts/${ACCOUNT}`);
-  const body = JSON.stringify({ message: { data: Buffer.from(JSON.stringify({ emailAddress: ACCOUNT, historyId })).toString("base64"), messageId: "1" }, subscription: "projects/bench/subscriptions/s" });
+  const body = JSON.stringify({
+    message: {
+      data: Buffer.from(JSON.stringify({ emailAddress: ACCOUNT, historyId })).toString("base64"),
+      messageId: "1",
+    },
+    subscription: "projects/bench/subscriptions/s",
+  });
   const latencies = [];
   for (let i = 0; i < pushes; i++) {
     const t = performance.now();
-    const res = await mf.dispatchFetch(AUDIENCE, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body });
+    const res = await mf.dispatchFetch(AUDIENCE, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body,
+    });
     await res.arrayBuffer();
     latencies.push(performance.now() - t);
     if (res.status !== 204) throw new Error(`bench: push ${i} answered ${res.status}`);
@@ -208,7 +275,11 @@ async function webhookLatency(world, pushes) {
  * a 300-message burst and a sustained BENCH_SUSTAINED-message run, each against the quota bound, with the
  * busiest second and minute of units charged. The issue 5 burst of 1,000 and the webhook latency at 15,000.
  */
-export async function benchSync({ burst = 1000, pushes = 500, sustained = Number(process.env.BENCH_SUSTAINED ?? 6000) } = {}) {
+export async function benchSync({
+  burst = 1000,
+  pushes = 500,
+  sustained = Number(process.env.BENCH_SUSTAINED ?? 6000),
+} = {}) {
   const script = await bundle("bench/worker-entry.mjs");
   const results = {};
   await withWorld(script, 15_000, async (world) => {

@@ -12,7 +12,8 @@ import { ACCOUNT, countRows, sleep, withWorld } from "./sync.mjs";
 export async function benchTrailingRead() {
   const script = await bundle("bench/worker-entry.mjs");
   return withWorld(script, 15_000, async ({ mf, db, contact, control, deliver }) => {
-    const mail = (subject) => deliver({ from: { email: contact.email, name: "Contact" }, to: ACCOUNT, subject, text: subject });
+    const mail = (subject) =>
+      deliver({ from: { email: contact.email, name: "Contact" }, to: ACCOUNT, subject, text: subject });
     const before = await countRows(db);
     mail("First");
     const { deliveries } = await control("POST", "/pubsub/pull", { account: ACCOUNT });
@@ -26,7 +27,8 @@ export async function benchTrailingRead() {
     const arrived = performance.now();
     const dropped = (await control("POST", "/pubsub/pull", { account: ACCOUNT })).deliveries.length;
     while ((await countRows(db)) < before + 2) {
-      if (performance.now() - arrived > 120_000) throw new Error("bench: the second mail was not synced within 2 minutes");
+      if (performance.now() - arrived > 120_000)
+        throw new Error("bench: the second mail was not synced within 2 minutes");
       await sleep(100);
     }
     const syncedAfterS = (performance.now() - arrived) / 1000;

@@ -35,7 +35,15 @@ async function benchStats(request, env) {
  */
 const QUEUE_KEY = Symbol.for("bench.queueStats");
 function queueStats() {
-  globalThis[QUEUE_KEY] ??= { invocations: 0, messages: 0, maxMessages: 0, maxWallMs: 0, lastDoneAt: 0, sendBatchCalls: 0, sent: 0 };
+  globalThis[QUEUE_KEY] ??= {
+    invocations: 0,
+    messages: 0,
+    maxMessages: 0,
+    maxWallMs: 0,
+    lastDoneAt: 0,
+    sendBatchCalls: 0,
+    sent: 0,
+  };
   return globalThis[QUEUE_KEY];
 }
 

@@ -44,6 +44,8 @@ export function buildApp(state: EmulatorState): Hono {
   app.route(CONTROL_PREFIX, pubsubRoutes(state));
   app.route(CONTROL_PREFIX, oauthControlRoutes(state));
   app.get(`${CONTROL_PREFIX}/health`, (c) => c.json({ ok: true }));
-  app.notFound((c) => (c.req.path.startsWith(CONTROL_PREFIX) ? c.json({ error: "no such control endpoint" }, 404) : errors.notFound()));
+  app.notFound((c) =>
+    c.req.path.startsWith(CONTROL_PREFIX) ? c.json({ error: "no such control endpoint" }, 404) : errors.notFound(),
+  );
   return app;
 }

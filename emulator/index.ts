@@ -47,7 +47,9 @@ export function createGoogleEmulator(options: EmulatorOptions = {}): GoogleEmula
     }),
   };
   const app = buildApp(state);
-  const stop = options.pushDelivery ? startDeliverer(state.outbox, options.pushDelivery.fetch, options.pushDelivery.intervalMs) : () => {};
+  const stop = options.pushDelivery
+    ? startDeliverer(state.outbox, options.pushDelivery.fetch, options.pushDelivery.intervalMs)
+    : () => {};
   return {
     fetch: async (request) => app.fetch(request),
     close: stop,

@@ -25,7 +25,13 @@ export const TEST_QUOTA_PER_MINUTE = 15_000;
 export function testEmulatorOptions(): EmulatorOptions {
   return {
     quotaPerMinute: TEST_QUOTA_PER_MINUTE,
-    clients: [{ clientId: TEST_GOOGLE.clientId, clientSecret: TEST_GOOGLE.clientSecret, redirectUris: [TEST_GOOGLE.redirectUri] }],
+    clients: [
+      {
+        clientId: TEST_GOOGLE.clientId,
+        clientSecret: TEST_GOOGLE.clientSecret,
+        redirectUris: [TEST_GOOGLE.redirectUri],
+      },
+    ],
     subscriptions: [
       {
         name: TEST_GOOGLE.subscription,

@@ -20,7 +20,16 @@ const google = `http://localhost:${GOOGLE_PORT}`;
 const stateDir = join(root, ".wrangler", "browser-walk");
 const shots = join(root, "docs", "screenshots");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
 const steps = [];
 const startsWith = (prefix) => (url) => url.href.startsWith(prefix);
@@ -41,7 +50,12 @@ mkdirSync(shots, { recursive: true });
 function startStack() {
   const server = spawn(process.execPath, [join(root, "scripts", "start.mjs")], {
     cwd: root,
-    env: { ...process.env, SERVICE_PORT: String(SERVICE_PORT), GOOGLE_EMULATOR_PORT: String(GOOGLE_PORT), STATE_DIR: stateDir },
+    env: {
+      ...process.env,
+      SERVICE_PORT: String(SERVICE_PORT),
+      GOOGLE_EMULATOR_PORT: String(GOOGLE_PORT),
+      STATE_DIR: stateDir,
+    },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
@@ -79,9 +93,16 @@ try {
   await ready();
   const { readDevVars } = await import("./dev-vars.mjs");
   const secret = new TextEncoder().encode(readDevVars().API_JWT_SECRET);
-  const admin = await new SignJWT({ role: "admin" }).setProtectedHeader({ alg: "HS256" }).setExpirationTime("30m").sign(secret);
+  const admin = await new SignJWT({ role: "admin" })
+    .setProtectedHeader({ alg: "HS256" })
+    .setExpirationTime("30m")
+    .sign(secret);
   const call = async (method, path, body) => {
-    const res = await fetch(`${service}${path}`, { method, headers: { authorization: `Bearer ${admin}`, "content-type": "application/json" }, body: body && JSON.stringify(body) });
+    const res = await fetch(`${service}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${admin}`, "content-type": "application/json" },
+      body: body && JSON.stringify(body),
+    });
     return { status: res.status, body: await res.json() };
   };
   await call("PUT", "/v1/locations/walk", { name: "Acme Dental" });
@@ -100,16 +121,24 @@ try {
   const page = await context.newPage();
 
   await page.goto(settings);
-  check((await page.textContent("#status")) === "Not connected", "settings page opens: Not connected, Connect Gmail offered");
+  check(
+    (await page.textContent("#status")) === "Not connected",
+    "settings page opens: Not connected, Connect Gmail offered",
+  );
   await page.screenshot({ path: join(shots, "1-settings.png") });
 
   await page.click("text=Connect Gmail");
   await page.waitForURL(startsWith(`${google}/o/oauth2/v2/auth?`));
-  check(page.url().includes("code_challenge_method=S256"), "Connect goes through /oauth/google/start to the emulator's consent page");
+  check(
+    page.url().includes("code_challenge_method=S256"),
+    "Connect goes through /oauth/google/start to the emulator's consent page",
+  );
   await page.fill('input[name="newAccount"]', account);
   await page.screenshot({ path: join(shots, "2-consent.png") });
   await page.click('button[value="allow"]');
-  await page.waitForURL((url) => url.href.startsWith(`${service}/connect?`) && url.searchParams.get("gmail") === "connected");
+  await page.waitForURL(
+    (url) => url.href.startsWith(`${service}/connect?`) && url.searchParams.get("gmail") === "connected",
+  );
   check((await page.textContent("#status")) === "Connected and syncing", "back on the settings page, connected");
   check((await page.textContent("#address")) === account, "the page shows the connected address");
   await page.screenshot({ path: join(shots, "3-connected.png") });
@@ -123,7 +152,12 @@ try {
   const delivered = await fetch(`${google}/__emulator/accounts/${account}/messages`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ from: "Ann <ann@client.test>", to: account, subject: "After the restart", text: "Still syncing?" }),
+    body: JSON.stringify({
+      from: "Ann <ann@client.test>",
+      to: account,
+      subject: "After the restart",
+      text: "Still syncing?",
+    }),
   });
   check(delivered.ok, "npm start restarted: the emulator still knows the connected account");
   let synced = 0;
@@ -134,10 +168,15 @@ try {
   }
   check(synced === 1, "npm start restarted: mail delivered after the restart reached the contact's conversation");
   await page.reload();
-  check((await page.textContent("#status")) === "Connected and syncing", "after the restart the page still shows the mailbox connected");
+  check(
+    (await page.textContent("#status")) === "Connected and syncing",
+    "after the restart the page still shows the mailbox connected",
+  );
 
   await page.click("text=Disconnect");
-  await page.waitForURL((url) => url.href.startsWith(`${service}/connect?`) && url.searchParams.get("done") === "disconnected");
+  await page.waitForURL(
+    (url) => url.href.startsWith(`${service}/connect?`) && url.searchParams.get("done") === "disconnected",
+  );
   check((await page.textContent("#status")) === "Disconnected", "Disconnect: the page shows the mailbox disconnected");
   await page.screenshot({ path: join(shots, "4-disconnected.png") });
 
@@ -152,7 +191,10 @@ try {
   await stranger.click('button[value="allow"]');
   await stranger.waitForURL(startsWith(`${service}/oauth/google/callback?`));
   const refused = await stranger.textContent("body");
-  check(refused.includes('"invalid_state"'), "R32: the link finished in a second browser context is refused 400 invalid_state");
+  check(
+    refused.includes('"invalid_state"'),
+    "R32: the link finished in a second browser context is refused 400 invalid_state",
+  );
   await stranger.screenshot({ path: join(shots, "5-other-browser-refused.png") });
   const mailbox = (await call("GET", "/v1/locations/walk/users/sam/mailbox")).body.mailbox;
   check(mailbox.status === "disconnected" && mailbox.emailAddress === account, "R32: nothing was connected by it");
@@ -160,21 +202,33 @@ try {
 
   await page.goto(`${service}/docs`);
   await page.waitForSelector(".swagger-ui .info .title");
-  check((await page.textContent(".swagger-ui .info .title")).includes("crm-gmail-sync"), "/docs renders the API reference from /openapi.json");
+  check(
+    (await page.textContent(".swagger-ui .info .title")).includes("crm-gmail-sync"),
+    "/docs renders the API reference from /openapi.json",
+  );
   await page.screenshot({ path: join(shots, "6-docs.png") });
   await page.click("button.authorize");
   await page.fill(".auth-container input", admin);
   await page.click(".auth-btn-wrapper button.authorize");
   await page.click("button.btn-done");
-  const op = page.locator("#operations-default-get_v1_locations__locationId__users__userId__mailbox, [id^='operations-'][id$='get_v1_locations__locationId__users__userId__mailbox']").first();
+  const op = page
+    .locator(
+      "#operations-default-get_v1_locations__locationId__users__userId__mailbox, [id^='operations-'][id$='get_v1_locations__locationId__users__userId__mailbox']",
+    )
+    .first();
   await op.locator(".opblock-summary").click();
   await op.locator("button.try-out__btn").click();
   await op.locator("input[placeholder='locationId']").fill("walk");
   await op.locator("input[placeholder='userId']").fill("sam");
   await op.locator("button.execute").click();
   await op.locator(".responses-wrapper .live-responses-table .response-col_status").first().waitFor();
-  const status = (await op.locator(".live-responses-table .response .response-col_status").first().textContent()).trim();
-  await op.locator(".live-responses-table").first().screenshot({ path: join(shots, "7-docs-try-it.png") });
+  const status = (
+    await op.locator(".live-responses-table .response .response-col_status").first().textContent()
+  ).trim();
+  await op
+    .locator(".live-responses-table")
+    .first()
+    .screenshot({ path: join(shots, "7-docs-try-it.png") });
   check(status === "200", "/docs: Authorize with a bearer token, then Try it out on GET …/mailbox answers 200");
   console.log(`browser walk: ${steps.length} checks passed (chromium ${browser.version()}, node ${process.version})`);
 } catch (error) {

@@ -20,7 +20,8 @@ const deployedD1 = bindings(section?.d1_databases);
 for (const db of local.d1_databases ?? []) {
   const got = deployedD1.get(db.binding);
   if (!got) problems.push(`D1 binding ${db.binding} missing`);
-  else if (got.database_name !== `${db.database_name}-${env}`) problems.push(`D1 ${db.binding} is not named for ${env}`);
+  else if (got.database_name !== `${db.database_name}-${env}`)
+    problems.push(`D1 ${db.binding} is not named for ${env}`);
   else if (!got.database_id) problems.push(`D1 ${db.binding} has no database_id`);
 }
 const deployedR2 = bindings(section?.r2_buckets);
@@ -29,14 +30,16 @@ for (const b of local.r2_buckets ?? []) {
 }
 const deployedProducers = bindings(section?.queues?.producers);
 for (const p of local.queues?.producers ?? []) {
-  if (deployedProducers.get(p.binding)?.queue !== `${p.queue}-${env}`) problems.push(`Queue producer ${p.binding} missing`);
+  if (deployedProducers.get(p.binding)?.queue !== `${p.queue}-${env}`)
+    problems.push(`Queue producer ${p.binding} missing`);
 }
 const consumers = new Set((section?.queues?.consumers ?? []).map((c) => c.queue));
 for (const c of local.queues?.consumers ?? []) {
   if (!consumers.has(`${c.queue}-${env}`)) problems.push(`Queue consumer of ${c.queue} missing`);
 }
 for (const key of REQUIRED_VARS) if (!section?.vars?.[key]) problems.push(`var ${key} missing`);
-for (const { name } of SECRETS) if (section?.vars?.[name] !== undefined) problems.push(`secret ${name} written as a var`);
+for (const { name } of SECRETS)
+  if (section?.vars?.[name] !== undefined) problems.push(`secret ${name} written as a var`);
 for (const [key, value] of Object.entries(section?.vars ?? {})) {
   if (/localhost|127\.0\.0\.1|\.test\b/.test(String(value))) problems.push(`var ${key} points at a local address`);
 }
@@ -47,4 +50,6 @@ if (problems.length) {
   console.error(`deploy dry run: ${problems.length} problem(s):\n  - ${problems.join("\n  - ")}`);
   process.exit(1);
 }
-console.log(`deploy dry run: [env.${env}] binds every resource of wrangler.toml, every setting present, no secret, compiled`);
+console.log(
+  `deploy dry run: [env.${env}] binds every resource of wrangler.toml, every setting present, no secret, compiled`,
+);

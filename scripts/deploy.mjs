@@ -29,11 +29,14 @@ const { values: opts } = parseArgs({
 });
 const env = opts.env;
 const dryRun = opts["dry-run"];
-if (!ENV_NAME.test(env)) fail(`--env "${env}" must be lower-case letters, digits and dashes (e.g. staging, production)`);
+if (!ENV_NAME.test(env))
+  fail(`--env "${env}" must be lower-case letters, digits and dashes (e.g. staging, production)`);
 
 const settingsPath = opts.settings ?? join("deploy", `${env}.json`);
 if (!existsSync(join(root, settingsPath))) {
-  fail(`${settingsPath} not found: copy deploy/example.json to ${settingsPath} and fill in your values (docs/deploy.md, step 3)`);
+  fail(
+    `${settingsPath} not found: copy deploy/example.json to ${settingsPath} and fill in your values (docs/deploy.md, step 3)`,
+  );
 }
 const settings = JSON.parse(readFileSync(join(root, settingsPath), "utf8"));
 const problems = checkSettings(settings);
@@ -55,9 +58,15 @@ try {
   console.log("1. Resources");
   const existing = readExisting();
   const missing = missingResources(names, existing);
-  for (const db of missing.d1) runner.run(WRANGLER, ["d1", "create", db.name], { tolerate: /already exists/i, note: `binding ${db.binding}` });
-  for (const b of missing.r2) runner.run(WRANGLER, ["r2", "bucket", "create", b.name], { tolerate: /already exists|already own/i, note: `binding ${b.binding}` });
-  for (const q of missing.queues) runner.run(WRANGLER, ["queues", "create", q.name], { tolerate: /already (exists|taken)/i });
+  for (const db of missing.d1)
+    runner.run(WRANGLER, ["d1", "create", db.name], { tolerate: /already exists/i, note: `binding ${db.binding}` });
+  for (const b of missing.r2)
+    runner.run(WRANGLER, ["r2", "bucket", "create", b.name], {
+      tolerate: /already exists|already own/i,
+      note: `binding ${b.binding}`,
+    });
+  for (const q of missing.queues)
+    runner.run(WRANGLER, ["queues", "create", q.name], { tolerate: /already (exists|taken)/i });
   if (!missing.d1.length && !missing.r2.length && !missing.queues.length) console.log("  every resource exists");
 
   console.log(`\n2. Configuration: ${configFile} [env.${env}]`);
@@ -84,16 +93,16 @@ try {
   }
   console.log("\n6. Email Routing for the BCC address (R19)");
   routeBccDomain();
-  console.log(`\nDone. Next: ${dryRun ? "run without --dry-run" : `npm run smoke -- https://<your host>`} (docs/deploy.md).`);
+  console.log(
+    `\nDone. Next: ${dryRun ? "run without --dry-run" : `npm run smoke -- https://<your host>`} (docs/deploy.md).`,
+  );
 } catch (error) {
   fail(error.message);
 }
 
 /** What the account already has, by name (and D1 ids). A dry run knows only what wrangler.deploy.toml recorded. */
 function readExisting() {
-  const recorded = new Map(
-    (previous?.env?.[env]?.d1_databases ?? []).map((db) => [db.database_name, db.database_id]),
-  );
+  const recorded = new Map((previous?.env?.[env]?.d1_databases ?? []).map((db) => [db.database_name, db.database_id]));
   if (dryRun) {
     runner.read(WRANGLER, ["d1", "list", "--json"]);
     runner.read(WRANGLER, ["r2", "bucket", "list"]);
@@ -149,7 +158,9 @@ function missingSecretsFile() {
       if (!dryRun) values[secret.name] = generate(secret.generate);
       generated.push(secret.name);
     } else if (dryRun) {
-      console.log(`  ${secret.name}: missing; a real run needs it in the environment (${secret.name}=… npm run deploy)`);
+      console.log(
+        `  ${secret.name}: missing; a real run needs it in the environment (${secret.name}=… npm run deploy)`,
+      );
     } else {
       throw new Error(`${secret.name} is not set on the Worker: run again with ${secret.name} in the environment`);
     }
@@ -182,8 +193,17 @@ function routeBccDomain() {
   runner.run(WRANGLER, ["email", "routing", "enable", domain], { tolerate: /already/i });
   runner.run(WRANGLER, ["email", "routing", "dns", "get", domain], { note: "the MX and SPF records to set" });
   runner.run(WRANGLER, [
-    "email", "routing", "rules", "update", domain, "catch-all",
-    "--action-type", "worker", "--action-value", worker, "--enabled",
+    "email",
+    "routing",
+    "rules",
+    "update",
+    domain,
+    "catch-all",
+    "--action-type",
+    "worker",
+    "--action-value",
+    worker,
+    "--enabled",
   ]);
 }
 

@@ -10,7 +10,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const from = join(root, "node_modules", "swagger-ui-dist");
 const to = join(root, "public", "docs");
 if (!existsSync(from)) {
-  console.warn("docs-assets: swagger-ui-dist is not installed (npm install --omit=dev?); GET /docs will have no renderer");
+  console.warn(
+    "docs-assets: swagger-ui-dist is not installed (npm install --omit=dev?); GET /docs will have no renderer",
+  );
   process.exit(0);
 }
 mkdirSync(to, { recursive: true });

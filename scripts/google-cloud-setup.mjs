@@ -22,8 +22,10 @@ const { values: opts } = parseArgs({
 });
 const project = opts.project;
 const host = opts.host?.replace(/^https:\/\//, "").replace(/\/+$/, "");
-if (!project || !/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(project)) fail("--project <Google Cloud project id> is required");
-if (!host || !/^[a-z0-9.-]+(:\d+)?$/i.test(host)) fail("--host <the service's public host, e.g. sync.example.com> is required");
+if (!project || !/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(project))
+  fail("--project <Google Cloud project id> is required");
+if (!host || !/^[a-z0-9.-]+(:\d+)?$/i.test(host))
+  fail("--host <the service's public host, e.g. sync.example.com> is required");
 
 const runner = createRunner({ dryRun: opts["dry-run"] });
 const GMAIL_PUBLISHER = "serviceAccount:gmail-api-push@system.gserviceaccount.com";
@@ -35,28 +37,77 @@ const endpoint = `https://${host}/webhooks/gmail`;
 const audience = endpoint;
 const p = [`--project=${project}`];
 
-console.log(`${runner.dryRun ? "Dry run of the" : "The"} Google Cloud setup of project ${project} for https://${host}\n`);
+console.log(
+  `${runner.dryRun ? "Dry run of the" : "The"} Google Cloud setup of project ${project} for https://${host}\n`,
+);
 try {
   console.log("1. APIs");
-  runner.run("gcloud", ["services", "enable", "gmail.googleapis.com", "pubsub.googleapis.com", "iam.googleapis.com", ...p]);
+  runner.run("gcloud", [
+    "services",
+    "enable",
+    "gmail.googleapis.com",
+    "pubsub.googleapis.com",
+    "iam.googleapis.com",
+    ...p,
+  ]);
 
   console.log("\n2. Topics (Gmail publishes to the first; undeliverable pushes end in the second)");
   for (const name of [topic, deadLetter]) {
-    if (!exists(["pubsub", "topics", "describe", name])) runner.run("gcloud", ["pubsub", "topics", "create", name, ...p]);
+    if (!exists(["pubsub", "topics", "describe", name]))
+      runner.run("gcloud", ["pubsub", "topics", "create", name, ...p]);
   }
-  runner.run("gcloud", ["pubsub", "topics", "add-iam-policy-binding", topic, `--member=${GMAIL_PUBLISHER}`,
-    "--role=roles/pubsub.publisher", ...p], { note: "Gmail's watch publishes as this account" });
+  runner.run(
+    "gcloud",
+    [
+      "pubsub",
+      "topics",
+      "add-iam-policy-binding",
+      topic,
+      `--member=${GMAIL_PUBLISHER}`,
+      "--role=roles/pubsub.publisher",
+      ...p,
+    ],
+    { note: "Gmail's watch publishes as this account" },
+  );
 
   console.log("\n3. The service account that signs each push's OIDC token");
   if (!exists(["iam", "service-accounts", "describe", pushSigner])) {
-    runner.run("gcloud", ["iam", "service-accounts", "create", opts["service-account"],
-      "--display-name=Gmail push to crm-gmail-sync", ...p]);
+    runner.run("gcloud", [
+      "iam",
+      "service-accounts",
+      "create",
+      opts["service-account"],
+      "--display-name=Gmail push to crm-gmail-sync",
+      ...p,
+    ]);
   }
   const agent = `serviceAccount:service-${projectNumber()}@gcp-sa-pubsub.iam.gserviceaccount.com`;
-  runner.run("gcloud", ["iam", "service-accounts", "add-iam-policy-binding", pushSigner, `--member=${agent}`,
-    "--role=roles/iam.serviceAccountTokenCreator", ...p], { note: "Pub/Sub mints the push token as it" });
-  runner.run("gcloud", ["pubsub", "topics", "add-iam-policy-binding", deadLetter, `--member=${agent}`,
-    "--role=roles/pubsub.publisher", ...p], { note: "Pub/Sub forwards undeliverable pushes" });
+  runner.run(
+    "gcloud",
+    [
+      "iam",
+      "service-accounts",
+      "add-iam-policy-binding",
+      pushSigner,
+      `--member=${agent}`,
+      "--role=roles/iam.serviceAccountTokenCreator",
+      ...p,
+    ],
+    { note: "Pub/Sub mints the push token as it" },
+  );
+  runner.run(
+    "gcloud",
+    [
+      "pubsub",
+      "topics",
+      "add-iam-policy-binding",
+      deadLetter,
+      `--member=${agent}`,
+      "--role=roles/pubsub.publisher",
+      ...p,
+    ],
+    { note: "Pub/Sub forwards undeliverable pushes" },
+  );
 
   console.log("\n4. The push subscription");
   const settings = [
@@ -72,9 +123,27 @@ try {
     ...p,
   ];
   const verb = exists(["pubsub", "subscriptions", "describe", subscription]) ? "update" : "create";
-  runner.run("gcloud", ["pubsub", "subscriptions", verb, subscription, ...(verb === "create" ? [`--topic=${topic}`] : []), ...settings]);
-  runner.run("gcloud", ["pubsub", "subscriptions", "add-iam-policy-binding", subscription, `--member=${agent}`,
-    "--role=roles/pubsub.subscriber", ...p], { note: "needed for dead-lettering" });
+  runner.run("gcloud", [
+    "pubsub",
+    "subscriptions",
+    verb,
+    subscription,
+    ...(verb === "create" ? [`--topic=${topic}`] : []),
+    ...settings,
+  ]);
+  runner.run(
+    "gcloud",
+    [
+      "pubsub",
+      "subscriptions",
+      "add-iam-policy-binding",
+      subscription,
+      `--member=${agent}`,
+      "--role=roles/pubsub.subscriber",
+      ...p,
+    ],
+    { note: "needed for dead-lettering" },
+  );
 
   console.log(`\nPut these in deploy/<env>.json "vars" (then npm run deploy):
   "PUBSUB_TOPIC": "projects/${project}/topics/${topic}",
@@ -94,7 +163,8 @@ function exists(args) {
 function projectNumber() {
   const result = runner.read("gcloud", ["projects", "describe", project, "--format=value(projectNumber)"]);
   if (result === null) return "<PROJECT_NUMBER>";
-  if (result.status !== 0) throw new Error(`cannot read project ${project}: ${result.stderr.trim()} (gcloud auth login?)`);
+  if (result.status !== 0)
+    throw new Error(`cannot read project ${project}: ${result.stderr.trim()} (gcloud auth login?)`);
   return result.stdout.trim();
 }
 

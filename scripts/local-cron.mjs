@@ -22,7 +22,9 @@ export function startCron({ root, service }) {
           (error) => `failed (${error.cause?.code ?? error.message})`,
         );
         const next = job.nextRun()?.toISOString().slice(11, 16) ?? "-";
-        console.log(`[cron] ${expression}: scheduled handler ${outcome} in ${Date.now() - started} ms; next ${next} UTC`);
+        console.log(
+          `[cron] ${expression}: scheduled handler ${outcome} in ${Date.now() - started} ms; next ${next} UTC`,
+        );
       }),
   );
   for (const expression of readCrons(root)) console.log(`[cron] ${expression} (wrangler.toml) runs locally`);

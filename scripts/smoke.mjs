@@ -36,7 +36,11 @@ for (const [name, check] of checks) {
     console.log(`FAIL  ${name}\n      ${error.message}`);
   }
 }
-console.log(failed ? `\n${failed} of ${checks.length} checks failed at ${base}` : `\nall ${checks.length} checks passed at ${base}`);
+console.log(
+  failed
+    ? `\n${failed} of ${checks.length} checks failed at ${base}`
+    : `\nall ${checks.length} checks passed at ${base}`,
+);
 process.exit(failed ? 1 : 0);
 
 async function call(path, init = {}) {
@@ -44,7 +48,9 @@ async function call(path, init = {}) {
   try {
     response = await fetch(`${base}${path}`, { redirect: "manual", signal: AbortSignal.timeout(15_000), ...init });
   } catch (error) {
-    throw new Error(`${base}${path} could not be reached (${error.cause?.code ?? error.message}): is the host right, is the Worker deployed and its route or custom domain set?`);
+    throw new Error(
+      `${base}${path} could not be reached (${error.cause?.code ?? error.message}): is the host right, is the Worker deployed and its route or custom domain set?`,
+    );
   }
   const text = await response.text();
   let json = null;
@@ -57,9 +63,12 @@ async function call(path, init = {}) {
 async function checkHealth() {
   const r = await call("/healthz");
   if (r.status === 500 && r.json?.error?.code === "misconfigured") {
-    throw new Error(`the service is misconfigured: ${r.json.error.message}. Set it in deploy/<env>.json (a var) or with \`wrangler secret put\` (a secret), then deploy again.`);
+    throw new Error(
+      `the service is misconfigured: ${r.json.error.message}. Set it in deploy/<env>.json (a var) or with \`wrangler secret put\` (a secret), then deploy again.`,
+    );
   }
-  if (r.status !== 200 || r.json?.ok !== true) throw new Error(`expected 200 {"ok":true}, got ${r.status} ${r.text.slice(0, 200)}`);
+  if (r.status !== 200 || r.json?.ok !== true)
+    throw new Error(`expected 200 {"ok":true}, got ${r.status} ${r.text.slice(0, 200)}`);
 }
 
 async function checkOpenApi() {
@@ -73,7 +82,9 @@ async function checkOpenApi() {
 async function checkDocs() {
   const r = await call("/docs");
   if (r.status !== 200 || !/html/i.test(r.headers.get("content-type") ?? "")) {
-    throw new Error(`expected an HTML page, got ${r.status} ${r.headers.get("content-type")}: were the static assets deployed with the Worker?`);
+    throw new Error(
+      `expected an HTML page, got ${r.status} ${r.headers.get("content-type")}: were the static assets deployed with the Worker?`,
+    );
   }
 }
 
@@ -93,7 +104,10 @@ async function checkForgedPush() {
     headers: { authorization: `Bearer ${forged}`, "content-type": "application/json" },
     body: JSON.stringify({ message: { data, messageId: "smoke" }, subscription: "projects/x/subscriptions/y" }),
   });
-  if (r.status !== 401) throw new Error(`a forged push was answered ${r.status}, not 401: the push token check is not working. Do not route Pub/Sub here until it is.`);
+  if (r.status !== 401)
+    throw new Error(
+      `a forged push was answered ${r.status}, not 401: the push token check is not working. Do not route Pub/Sub here until it is.`,
+    );
 }
 
 async function checkUnauthenticated() {
@@ -105,12 +119,19 @@ async function checkUnauthenticated() {
 
 async function checkLocationRoundTrip() {
   const token = await adminToken();
-  if (!token) throw new Error("no admin token: pass --admin-token, set SMOKE_ADMIN_TOKEN, or API_JWT_SECRET to mint one");
+  if (!token)
+    throw new Error("no admin token: pass --admin-token, set SMOKE_ADMIN_TOKEN, or API_JWT_SECRET to mint one");
   const auth = { authorization: `Bearer ${token}`, "content-type": "application/json" };
   const name = `Smoke check ${new Date().toISOString()}`;
   const put = await call("/v1/locations/smoke-check", { method: "PUT", headers: auth, body: JSON.stringify({ name }) });
-  if (put.status === 401) throw new Error("the admin token was refused (401): it is not signed with this deployment's API_JWT_SECRET, or it expired");
-  if (put.status !== 200) throw new Error(`PUT /v1/locations/smoke-check answered ${put.status} ${put.text.slice(0, 300)}: check the D1 databases and their migrations (npm run deploy applies them)`);
+  if (put.status === 401)
+    throw new Error(
+      "the admin token was refused (401): it is not signed with this deployment's API_JWT_SECRET, or it expired",
+    );
+  if (put.status !== 200)
+    throw new Error(
+      `PUT /v1/locations/smoke-check answered ${put.status} ${put.text.slice(0, 300)}: check the D1 databases and their migrations (npm run deploy applies them)`,
+    );
   const got = await call("/v1/locations/smoke-check", { headers: auth });
   if (got.status !== 200 || got.json?.location?.name !== name) {
     throw new Error(`the location written was not read back (${got.status} ${got.text.slice(0, 200)})`);

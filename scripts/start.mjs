@@ -48,7 +48,13 @@ const devVars = {
 
 const varsFile = join(root, ".dev.vars");
 if (!existsSync(varsFile)) {
-  writeFileSync(varsFile, `${Object.entries(devVars).map(([k, v]) => `${k}=${v}`).join("\n")}\n`, { mode: 0o600 });
+  writeFileSync(
+    varsFile,
+    `${Object.entries(devVars)
+      .map(([k, v]) => `${k}=${v}`)
+      .join("\n")}\n`,
+    { mode: 0o600 },
+  );
   console.log("Wrote .dev.vars (local secrets and the Google emulator's URLs).");
 }
 
@@ -66,11 +72,15 @@ const persist = ["--persist-to", join(STATE_DIR, "state")];
 
 // Every D1 database of wrangler.toml gets every migration: the directory (DB) and each location database (R31).
 for (const binding of d1Bindings(readFileSync(join(root, "wrangler.toml"), "utf8"))) {
-  const migrate = spawnSync(process.execPath, [bin("wrangler"), "d1", "migrations", "apply", binding, "--local", ...persist], {
-    cwd: root,
-    stdio: "inherit",
-    env: { ...wranglerEnv, CI: "true" },
-  });
+  const migrate = spawnSync(
+    process.execPath,
+    [bin("wrangler"), "d1", "migrations", "apply", binding, "--local", ...persist],
+    {
+      cwd: root,
+      stdio: "inherit",
+      env: { ...wranglerEnv, CI: "true" },
+    },
+  );
   if (migrate.status !== 0) process.exit(migrate.status ?? 1);
 }
 
@@ -85,10 +95,14 @@ function d1Bindings(toml) {
 
 // The URLs follow the ports of this run, whatever .dev.vars says (it is written once, for the defaults):
 // .dev.vars with this run's URLs over it, handed to wrangler as its env file (which then skips .dev.vars).
-const lines = readFileSync(varsFile, "utf8").split("\n").filter((line) => line.includes("=") && !(line.split("=")[0] in urls));
+const lines = readFileSync(varsFile, "utf8")
+  .split("\n")
+  .filter((line) => line.includes("=") && !(line.split("=")[0] in urls));
 mkdirSync(STATE_DIR, { recursive: true });
 const envFile = join(STATE_DIR, "dev.vars");
-writeFileSync(envFile, `${[...lines, ...Object.entries(urls).map(([k, v]) => `${k}=${v}`)].join("\n")}\n`, { mode: 0o600 });
+writeFileSync(envFile, `${[...lines, ...Object.entries(urls).map(([k, v]) => `${k}=${v}`)].join("\n")}\n`, {
+  mode: 0o600,
+});
 const children = [
   run("tsx", ["emulator/node/serve.ts"], {
     cwd: root,

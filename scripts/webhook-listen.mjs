@@ -48,7 +48,11 @@ await new Promise((resolve) => server.listen(port, "localhost", resolve));
 
 let created;
 try {
-  created = await api("POST", "/webhooks", { url: `http://localhost:${port}/events`, events: types.length ? types : ["*"], description: "webhook-listen.mjs" });
+  created = await api("POST", "/webhooks", {
+    url: `http://localhost:${port}/events`,
+    events: types.length ? types : ["*"],
+    description: "webhook-listen.mjs",
+  });
 } catch {
   console.error(`Cannot reach ${service}: is npm start running?`);
   process.exit(1);
@@ -59,7 +63,9 @@ if (created.status !== 201) {
   process.exit(1);
 }
 verifier = new Webhook(answer.webhook.secret);
-console.log(`Listening on http://localhost:${port}/events as webhook ${answer.webhook.id} of ${locationId} (${answer.webhook.events.join(", ")}); Ctrl-C to stop.`);
+console.log(
+  `Listening on http://localhost:${port}/events as webhook ${answer.webhook.id} of ${locationId} (${answer.webhook.events.join(", ")}); Ctrl-C to stop.`,
+);
 
 process.on("SIGINT", async () => {
   await api("DELETE", `/webhooks/${answer.webhook.id}`).catch(() => {});

@@ -16,10 +16,16 @@ const encryptionKey = required.refine((value) => {
 }, "must be base64 of exactly 32 bytes");
 
 /** HS256 needs a key at least as long as its hash (RFC 7518 §3.2): a short one can be guessed offline. */
-const jwtSecret = required.refine((value) => new TextEncoder().encode(value).byteLength >= 32, "must be at least 32 bytes");
+const jwtSecret = required.refine(
+  (value) => new TextEncoder().encode(value).byteLength >= 32,
+  "must be at least 32 bytes",
+);
 
 const origins = required.transform((value, ctx) => {
-  const list = value.split(",").map((o) => o.trim()).filter(Boolean);
+  const list = value
+    .split(",")
+    .map((o) => o.trim())
+    .filter(Boolean);
   for (const origin of list) {
     if (!URL.canParse(origin) || new URL(origin).origin !== origin) {
       ctx.addIssue({ code: "custom", message: `"${origin}" is not an origin (scheme://host[:port])` });
@@ -34,10 +40,14 @@ const bindingNames = z
   .trim()
   .default("DB")
   .transform((value, ctx) => {
-    const list = value.split(",").map((name) => name.trim()).filter(Boolean);
+    const list = value
+      .split(",")
+      .map((name) => name.trim())
+      .filter(Boolean);
     if (list.length === 0) ctx.addIssue({ code: "custom", message: "names no D1 binding" });
     for (const name of list) {
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) ctx.addIssue({ code: "custom", message: `"${name}" is not a binding name` });
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+        ctx.addIssue({ code: "custom", message: `"${name}" is not a binding name` });
     }
     if (new Set(list).size !== list.length) ctx.addIssue({ code: "custom", message: "names a binding twice" });
     return list;
@@ -78,7 +88,12 @@ export const ConfigSchema = z.object({
   WEBHOOK_ALLOWED_HTTP_ORIGINS: origins.optional(),
   /** R29: deadline of one delivery attempt in ms (API.md: an answer within 10 seconds). */
   WEBHOOK_TIMEOUT_MS: positiveInt(10_000),
-  LOCATION_SENDER_ADDRESS: z.string().trim().toLowerCase().pipe(z.email({ message: "must be an email address" })).optional(),
+  LOCATION_SENDER_ADDRESS: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.email({ message: "must be an email address" }))
+    .optional(),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -106,9 +121,13 @@ export function loadConfig(env: object): Config {
     const result = ConfigSchema.safeParse(withoutEmpty(env as Record<string, unknown>));
     parsed = result.success
       ? result.data
-      : new AppError("misconfigured", `Setting ${result.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}.`, {
-          settings: [...new Set(result.error.issues.map((i) => i.path.join(".")))],
-        });
+      : new AppError(
+          "misconfigured",
+          `Setting ${result.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}.`,
+          {
+            settings: [...new Set(result.error.issues.map((i) => i.path.join(".")))],
+          },
+        );
     cache.set(env, parsed);
   }
   if (parsed instanceof AppError) throw parsed;

@@ -9,7 +9,18 @@ import { randomInt } from "../util/random";
 import { composeFromFields, rawFromText } from "./compose";
 import { controlError, readInput } from "./input";
 import { viewMailbox, viewMessage } from "./mailbox-view";
-import { ClockInput, CreateAccountInput, DeliverInput, FaultInput, FloorInput, HideInput, LabelsInput, LoseAnswerInput, QuotaInput, RevokeInput } from "./schemas";
+import {
+  ClockInput,
+  CreateAccountInput,
+  DeliverInput,
+  FaultInput,
+  FloorInput,
+  HideInput,
+  LabelsInput,
+  LoseAnswerInput,
+  QuotaInput,
+  RevokeInput,
+} from "./schemas";
 import { ownerActionRoutes } from "./owner-actions";
 import { ownerSendRoutes } from "./owner-send";
 
@@ -21,10 +32,17 @@ export function accountRoutes(state: EmulatorState): Hono<{ Variables: { account
     const input = await readInput(c, CreateAccountInput);
     if (!input.ok) return input.response;
     const account = createAccount(state, input.data);
-    return c.json({ email: account.email, name: account.name, sub: account.sub, historyId: String(account.mailbox.historyId) });
+    return c.json({
+      email: account.email,
+      name: account.name,
+      sub: account.sub,
+      historyId: String(account.mailbox.historyId),
+    });
   });
 
-  app.get("/accounts", (c) => c.json({ accounts: [...state.accounts.values()].map((a) => ({ email: a.email, name: a.name })) }));
+  app.get("/accounts", (c) =>
+    c.json({ accounts: [...state.accounts.values()].map((a) => ({ email: a.email, name: a.name })) }),
+  );
 
   app.use("/accounts/:email/*", async (c, next) => {
     const account = findAccount(state, c.req.param("email"));
@@ -34,7 +52,9 @@ export function accountRoutes(state: EmulatorState): Hono<{ Variables: { account
   });
   app.get("/accounts/:email", (c) => {
     const account = findAccount(state, c.req.param("email"));
-    return account ? c.json(viewMailbox(account, state.clock.of(account))) : controlError(404, `no account ${c.req.param("email")}`);
+    return account
+      ? c.json(viewMailbox(account, state.clock.of(account)))
+      : controlError(404, `no account ${c.req.param("email")}`);
   });
 
   app.post("/accounts/:email/messages", async (c) => {
@@ -47,7 +67,10 @@ export function accountRoutes(state: EmulatorState): Hono<{ Variables: { account
     else if ("rawBase64" in mail) raw = fromBase64(mail.rawBase64);
     else raw = composeFromFields(mail, state.clock.of(account));
     if (!raw) return controlError(400, "rawBase64 is not base64");
-    const options = { hideFromHistory: mail.hideFromHistory ?? false, ...(mail.internalDate ? { internalDate: Date.parse(mail.internalDate) } : {}) };
+    const options = {
+      hideFromHistory: mail.hideFromHistory ?? false,
+      ...(mail.internalDate ? { internalDate: Date.parse(mail.internalDate) } : {}),
+    };
     const message = deliverInbound(state, account, raw, mail.labelIds ?? INBOUND_LABELS, options);
     return c.json({ message: viewMessage(message) });
   });
@@ -76,7 +99,9 @@ export function accountRoutes(state: EmulatorState): Hono<{ Variables: { account
   app.post("/accounts/:email/revoke", async (c) => {
     const input = await readInput(c, RevokeInput);
     if (!input.ok) return input.response;
-    const grants = [...state.grants.values()].filter((g) => g.email === c.var.account.email && (!input.data.clientId || g.clientId === input.data.clientId));
+    const grants = [...state.grants.values()].filter(
+      (g) => g.email === c.var.account.email && (!input.data.clientId || g.clientId === input.data.clientId),
+    );
     for (const grant of grants) revokeGrant(state, grant);
     return c.json({ revoked: grants.length });
   });
@@ -90,9 +115,14 @@ export function accountRoutes(state: EmulatorState): Hono<{ Variables: { account
     const input = await readInput(c, FaultInput);
     if (!input.ok) return input.response;
     const { method, count, status, reason, hangMs } = input.data;
-    if ((status === undefined) === (hangMs === undefined)) return controlError(400, "give exactly one of status or hangMs");
+    if ((status === undefined) === (hangMs === undefined))
+      return controlError(400, "give exactly one of status or hangMs");
     if (reason !== undefined && status !== 403) return controlError(400, "reason domainPolicy goes with status 403");
-    c.var.account.faults.push({ method, remaining: count, kind: hangMs !== undefined ? { hangMs } : { status: status!, ...(reason ? { reason } : {}) } });
+    c.var.account.faults.push({
+      method,
+      remaining: count,
+      kind: hangMs !== undefined ? { hangMs } : { status: status!, ...(reason ? { reason } : {}) },
+    });
     return c.json({ faults: c.var.account.faults });
   });
 
@@ -104,7 +134,8 @@ export function accountRoutes(state: EmulatorState): Hono<{ Variables: { account
   app.post("/accounts/:email/lose-next-send-answer", async (c) => {
     const input = await readInput(c, LoseAnswerInput);
     if (!input.ok) return input.response;
-    c.var.account.loseNextSendAnswer = input.data.mode === "hang" ? { mode: "hang", hangMs: input.data.hangMs } : { mode: "error" };
+    c.var.account.loseNextSendAnswer =
+      input.data.mode === "hang" ? { mode: "hang", hangMs: input.data.hangMs } : { mode: "error" };
     return c.json({ armed: input.data.mode });
   });
 
@@ -133,7 +164,10 @@ export function accountRoutes(state: EmulatorState): Hono<{ Variables: { account
     const input = await readInput(c, ClockInput);
     if (!input.ok) return input.response;
     c.var.account.clockOffsetMs += input.data.advanceMs;
-    return c.json({ clockOffsetMs: c.var.account.clockOffsetMs, now: new Date(state.clock.of(c.var.account)).toISOString() });
+    return c.json({
+      clockOffsetMs: c.var.account.clockOffsetMs,
+      now: new Date(state.clock.of(c.var.account)).toISOString(),
+    });
   });
 
   app.post("/accounts/:email/quota", async (c) => {
@@ -142,7 +176,10 @@ export function accountRoutes(state: EmulatorState): Hono<{ Variables: { account
     if (input.data.perMinute !== undefined) c.var.account.quotaPerMinute = input.data.perMinute;
     if (input.data.burstSeconds !== undefined) c.var.account.quotaBurstSeconds = input.data.burstSeconds;
     if (input.data.dailySendLimit !== undefined) c.var.account.dailySendLimit = input.data.dailySendLimit;
-    return c.json({ perMinute: c.var.account.quotaPerMinute ?? state.options.quotaPerMinute, dailySendLimit: c.var.account.dailySendLimit });
+    return c.json({
+      perMinute: c.var.account.quotaPerMinute ?? state.options.quotaPerMinute,
+      dailySendLimit: c.var.account.dailySendLimit,
+    });
   });
 
   app.get("/accounts/:email/counters", (c) => c.json(c.var.account.counters));

@@ -8,7 +8,10 @@ export function controlError(status: number, message: string, issues?: unknown):
 }
 
 /** Parses a control request's JSON body with its schema; a bad body is a 400 naming the issues. */
-export async function readInput<S extends z.ZodType>(c: Context, schema: S): Promise<{ ok: true; data: z.infer<S> } | { ok: false; response: Response }> {
+export async function readInput<S extends z.ZodType>(
+  c: Context,
+  schema: S,
+): Promise<{ ok: true; data: z.infer<S> } | { ok: false; response: Response }> {
   let json: unknown = {};
   const text = await c.req.text();
   if (text.trim() !== "") {

@@ -46,7 +46,9 @@ export function viewMessage(message: StoredMessage) {
 export type MessageView = ReturnType<typeof viewMessage>;
 
 export function viewMailbox(account: Account, now: number) {
-  const messages = [...account.mailbox.messages.values()].sort((a, b) => a.internalDate - b.internalDate || (a.id < b.id ? -1 : 1));
+  const messages = [...account.mailbox.messages.values()].sort(
+    (a, b) => a.internalDate - b.internalDate || (a.id < b.id ? -1 : 1),
+  );
   return {
     email: account.email,
     name: account.name,

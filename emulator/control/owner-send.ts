@@ -29,17 +29,22 @@ export function ownerSendRoutes(state: EmulatorState): Hono<{ Variables: { accou
       const fields = { ...mail, from: { email: account.email, name: account.name } };
       if (original) {
         threadId = original.threadId;
-        const references = [...(original.mime.headers.find((h) => h.name.toLowerCase() === "references")?.value.match(/<[^<>\s]+>/g) ?? [])];
+        const references = [
+          ...(original.mime.headers.find((h) => h.name.toLowerCase() === "references")?.value.match(/<[^<>\s]+>/g) ??
+            []),
+        ];
         if (original.messageIdHeader) references.push(original.messageIdHeader);
         fields.inReplyTo ??= original.messageIdHeader ?? undefined;
         fields.references ??= references;
-        if (!fields.subject) fields.subject = /^re:/i.test(original.subject) ? original.subject : `Re: ${original.subject}`;
+        if (!fields.subject)
+          fields.subject = /^re:/i.test(original.subject) ? original.subject : `Re: ${original.subject}`;
       }
       raw = composeFromFields(fields, state.clock.of(account));
     }
     const result = commitSend(state, account, raw, threadId);
     if ("kind" in result) {
-      if (result.kind === "sendingLimit") return controlError(429, `sending limit reached until ${new Date(result.retryAt).toISOString()}`);
+      if (result.kind === "sendingLimit")
+        return controlError(429, `sending limit reached until ${new Date(result.retryAt).toISOString()}`);
       if (result.kind === "threadNotFound") return controlError(404, "threadId is not in this mailbox");
       return controlError(400, result.message);
     }

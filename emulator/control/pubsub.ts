@@ -23,14 +23,18 @@ export function pubsubRoutes(state: EmulatorState): Hono {
     const input = await readInput(c, PullInput);
     if (!input.ok) return input.response;
     const account = input.data.account ? normalizeEmail(input.data.account) : undefined;
-    const deliveries = await state.outbox.pull({ ...(account ? { account } : {}), ...(input.data.max ? { max: input.data.max } : {}) });
+    const deliveries = await state.outbox.pull({
+      ...(account ? { account } : {}),
+      ...(input.data.max ? { max: input.data.max } : {}),
+    });
     return c.json({ deliveries });
   });
 
   app.post("/pubsub/ack", async (c) => {
     const input = await readInput(c, AckInput);
     if (!input.ok) return input.response;
-    if (!state.outbox.ack(input.data.deliveryId, input.data.status)) return controlError(404, "no delivery in flight with that id");
+    if (!state.outbox.ack(input.data.deliveryId, input.data.status))
+      return controlError(404, "no delivery in flight with that id");
     return c.json({ ok: true });
   });
 

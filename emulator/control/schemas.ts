@@ -2,7 +2,10 @@ import { z } from "zod";
 
 /** Control-API inputs. Loose where a test benefits (addresses as strings or objects), strict on the rest. */
 
-export const AddressInput = z.union([z.string().min(3), z.object({ email: z.string().min(3), name: z.string().optional() })]);
+export const AddressInput = z.union([
+  z.string().min(3),
+  z.object({ email: z.string().min(3), name: z.string().optional() }),
+]);
 export type AddressInput = z.infer<typeof AddressInput>;
 
 const AddressList = z.union([AddressInput, z.array(AddressInput)]);
@@ -61,11 +64,18 @@ export const FaultInput = z.object({
   hangMs: z.number().int().positive().max(600_000).optional(),
 });
 
-export const LoseAnswerInput = z.object({ mode: z.enum(["error", "hang"]).default("error"), hangMs: z.number().int().positive().max(600_000).default(30_000) });
+export const LoseAnswerInput = z.object({
+  mode: z.enum(["error", "hang"]).default("error"),
+  hangMs: z.number().int().positive().max(600_000).default(30_000),
+});
 export const HideInput = z.object({ messageIds: z.array(z.string().min(1)).min(1) });
 export const FloorInput = z.object({ historyId: z.union([z.string(), z.number()]).optional() });
 export const ClockInput = z.object({ advanceMs: z.number().int().nonnegative() });
-export const QuotaInput = z.object({ perMinute: z.number().int().positive().nullable().optional(), burstSeconds: z.number().positive().nullable().optional(), dailySendLimit: z.number().int().nonnegative().optional() });
+export const QuotaInput = z.object({
+  perMinute: z.number().int().positive().nullable().optional(),
+  burstSeconds: z.number().positive().nullable().optional(),
+  dailySendLimit: z.number().int().nonnegative().optional(),
+});
 export const LabelsInput = z.object({ add: z.array(z.string()).default([]), remove: z.array(z.string()).default([]) });
 export const RevokeInput = z.object({ clientId: z.string().optional() });
 
@@ -76,7 +86,11 @@ export const ConsentInput = z.object({
   grantScopes: z.array(z.string()).optional(),
 });
 
-export const ClientInput = z.object({ clientId: z.string().min(1), clientSecret: z.string().min(1), redirectUris: z.array(z.string().url()).min(1) });
+export const ClientInput = z.object({
+  clientId: z.string().min(1),
+  clientSecret: z.string().min(1),
+  redirectUris: z.array(z.string().url()).min(1),
+});
 
 export const SubscriptionInput = z.object({
   name: z.string().regex(/^projects\/[^/]+\/subscriptions\/[^/]+$/),
@@ -86,7 +100,10 @@ export const SubscriptionInput = z.object({
   serviceAccountEmail: z.string().min(3),
 });
 
-export const PullInput = z.object({ account: z.string().optional(), max: z.number().int().positive().max(1000).optional() });
+export const PullInput = z.object({
+  account: z.string().optional(),
+  max: z.number().int().positive().max(1000).optional(),
+});
 export const AckInput = z.object({ deliveryId: z.string().min(1), status: z.number().int().min(0).max(599) });
 export const PushFaultInput = z.object({
   account: z.string().min(3),

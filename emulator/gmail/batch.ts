@@ -24,7 +24,11 @@ function parseInner(text: string, origin: string, outer: Headers): Request | nul
   for (const h of parseHeaderBlock(headerLines.join("\r\n"))) headers.set(h.name, h.value);
   const url = new URL(m[2]!, origin);
   const method = m[1]!;
-  return new Request(url, { method, headers, body: method === "GET" || method === "DELETE" || body === "" ? undefined : binaryToBytes(body) });
+  return new Request(url, {
+    method,
+    headers,
+    body: method === "GET" || method === "DELETE" || body === "" ? undefined : binaryToBytes(body),
+  });
 }
 
 async function renderPart(contentId: string | null, response: Response): Promise<string> {
@@ -33,7 +37,10 @@ async function renderPart(contentId: string | null, response: Response): Promise
     lines.push(`${name}: ${value}`);
   });
   const body = bytesToBinary(new Uint8Array(await response.arrayBuffer()));
-  const head = ["Content-Type: application/http", ...(contentId ? [`Content-ID: <response-${contentId.replace(/^<|>$/g, "")}>`] : [])];
+  const head = [
+    "Content-Type: application/http",
+    ...(contentId ? [`Content-ID: <response-${contentId.replace(/^<|>$/g, "")}>`] : []),
+  ];
   return `${head.join("\r\n")}\r\n\r\n${lines.join("\r\n")}\r\n\r\n${body}`;
 }
 
@@ -45,11 +52,13 @@ export function batchRoutes(inner: { fetch(request: Request): Response | Promise
   const app = new Hono();
   app.on("POST", [`/${BATCH_PATH}`, `/${GMAIL_BATCH_PATH}`], async (c) => {
     const type = c.req.header("content-type") ?? "";
-    if (!/^multipart\/mixed/i.test(type) || !/boundary=/i.test(type)) return errors.badRequest("Batch requests must be multipart/mixed with a boundary.");
+    if (!/^multipart\/mixed/i.test(type) || !/boundary=/i.test(type))
+      return errors.badRequest("Batch requests must be multipart/mixed with a boundary.");
     const bytes = new Uint8Array(await c.req.raw.arrayBuffer());
     const envelope = parseMime(binaryToBytes(`Content-Type: ${type}\r\n\r\n${bytesToBinary(bytes)}`));
     if (envelope.parts.length === 0) return errors.badRequest("Invalid multipart request with 0 mime parts.");
-    if (envelope.parts.length > MAX_BATCH_CALLS) return errors.badRequest(`Too many requests in batch: ${envelope.parts.length} (at most ${MAX_BATCH_CALLS}).`);
+    if (envelope.parts.length > MAX_BATCH_CALLS)
+      return errors.badRequest(`Too many requests in batch: ${envelope.parts.length} (at most ${MAX_BATCH_CALLS}).`);
     const origin = new URL(c.req.url).origin;
     const calls: Array<InnerCall | null> = envelope.parts.map((part) => {
       const request = parseInner(bytesToBinary(part.body), origin, c.req.raw.headers);
@@ -67,7 +76,10 @@ export function batchRoutes(inner: { fetch(request: Request): Response | Promise
       rendered.push(await renderPart(call.contentId, response));
     }
     const body = `${rendered.map((p) => `--${boundary}\r\n${p}\r\n`).join("")}--${boundary}--\r\n`;
-    return new Response(binaryToBytes(body), { status: 200, headers: { "Content-Type": `multipart/mixed; boundary=${boundary}` } });
+    return new Response(binaryToBytes(body), {
+      status: 200,
+      headers: { "Content-Type": `multipart/mixed; boundary=${boundary}` },
+    });
   });
   return app;
 }

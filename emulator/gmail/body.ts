@@ -1,7 +1,9 @@
 import { errors } from "./errors";
 
 /** Reads a JSON request body the way Google's front end does: malformed JSON is a 400 with its wording. */
-export async function readJsonBody(request: Request): Promise<{ ok: true; body: Record<string, unknown> } | { ok: false; response: Response }> {
+export async function readJsonBody(
+  request: Request,
+): Promise<{ ok: true; body: Record<string, unknown> } | { ok: false; response: Response }> {
   const text = await request.text();
   if (text.trim() === "") return { ok: true, body: {} };
   try {
@@ -9,6 +11,9 @@ export async function readJsonBody(request: Request): Promise<{ ok: true; body: 
     if (body === null || typeof body !== "object" || Array.isArray(body)) throw new Error("not an object");
     return { ok: true, body: body as Record<string, unknown> };
   } catch {
-    return { ok: false, response: errors.badRequest(`Invalid JSON payload received. Unexpected token.\n${text.slice(0, 40)}\n^`) };
+    return {
+      ok: false,
+      response: errors.badRequest(`Invalid JSON payload received. Unexpected token.\n${text.slice(0, 40)}\n^`),
+    };
   }
 }

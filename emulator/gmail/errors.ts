@@ -25,18 +25,36 @@ export interface GoogleErrorBody {
   error: { code: number; message: string; errors: GoogleErrorItem[]; status: string };
 }
 
-export function googleErrorBody(code: number, reason: string, message: string, extra: Partial<GoogleErrorItem> = {}): GoogleErrorBody {
+export function googleErrorBody(
+  code: number,
+  reason: string,
+  message: string,
+  extra: Partial<GoogleErrorItem> = {},
+): GoogleErrorBody {
   return {
     error: {
       code,
       message,
-      errors: [{ message: extra.message ?? message, domain: extra.domain ?? "global", reason, ...(extra.location ? { location: extra.location, locationType: extra.locationType ?? "parameter" } : {}) }],
+      errors: [
+        {
+          message: extra.message ?? message,
+          domain: extra.domain ?? "global",
+          reason,
+          ...(extra.location ? { location: extra.location, locationType: extra.locationType ?? "parameter" } : {}),
+        },
+      ],
       status: STATUS_NAMES[code] ?? "UNKNOWN",
     },
   };
 }
 
-export function googleError(code: number, reason: string, message: string, extra: Partial<GoogleErrorItem> = {}, headers: Record<string, string> = {}): Response {
+export function googleError(
+  code: number,
+  reason: string,
+  message: string,
+  extra: Partial<GoogleErrorItem> = {},
+  headers: Record<string, string> = {},
+): Response {
   return new Response(JSON.stringify(googleErrorBody(code, reason, message, extra), null, 2), {
     status: code,
     headers: { "Content-Type": "application/json; charset=UTF-8", Vary: "Origin, X-Origin, Referer", ...headers },
@@ -73,9 +91,15 @@ export const errors = {
       { "WWW-Authenticate": 'Bearer realm="https://accounts.google.com/"' },
     ),
   insufficientScope: () =>
-    googleError(403, "insufficientPermissions", "Request had insufficient authentication scopes.", { message: "Insufficient Permission" }, {
-      "WWW-Authenticate": 'Bearer realm="https://accounts.google.com/", error="insufficient_scope"',
-    }),
+    googleError(
+      403,
+      "insufficientPermissions",
+      "Request had insufficient authentication scopes.",
+      { message: "Insufficient Permission" },
+      {
+        "WWW-Authenticate": 'Bearer realm="https://accounts.google.com/", error="insufficient_scope"',
+      },
+    ),
   /** The Workspace admin has disabled Gmail apps (API access) for the user's domain. */
   domainPolicy: () => googleError(403, "domainPolicy", "The domain administrators have disabled Gmail apps."),
   delegationDenied: (userId: string) => googleError(403, "forbidden", `Delegation denied for ${userId}`),
@@ -88,10 +112,16 @@ export const errors = {
       { domain: "usageLimits" },
     ),
   /** The older shape some Google front ends still answer for the same limit. */
-  userRateLimited: () => googleError(403, "userRateLimitExceeded", "User Rate Limit Exceeded", { domain: "usageLimits" }),
+  userRateLimited: () =>
+    googleError(403, "userRateLimitExceeded", "User Rate Limit Exceeded", { domain: "usageLimits" }),
   /** Gmail's mail-sending limit: 429 with the time sending becomes possible again. */
   sendingLimit: (retryAt: Date) =>
-    googleError(429, "rateLimitExceeded", `User-rate limit exceeded.  Retry after ${retryAt.toISOString()} (Mail sending)`, { domain: "usageLimits" }),
+    googleError(
+      429,
+      "rateLimitExceeded",
+      `User-rate limit exceeded.  Retry after ${retryAt.toISOString()} (Mail sending)`,
+      { domain: "usageLimits" },
+    ),
   backendError: () => googleError(500, "backendError", "Backend Error"),
   unavailable: () => googleError(503, "backendError", "The service is currently unavailable."),
 };

@@ -78,7 +78,13 @@ export function gmailCall(state: EmulatorState, method: MethodName): MiddlewareH
     counters.requests[method] = (counters.requests[method] ?? 0) + 1;
     counters.totalRequests += 1;
     const limit = account.quotaPerMinute ?? state.options.quotaPerMinute;
-    const spent = spendQuota(account.quotaSpent, state.clock.of(account), spec.cost, limit, account.quotaBurstSeconds ?? state.options.quotaBurstSeconds);
+    const spent = spendQuota(
+      account.quotaSpent,
+      state.clock.of(account),
+      spec.cost,
+      limit,
+      account.quotaBurstSeconds ?? state.options.quotaBurstSeconds,
+    );
     account.quotaSpent = spent.spent;
     if (!spent.ok) {
       counters.rateLimited += 1;
@@ -91,7 +97,13 @@ export function gmailCall(state: EmulatorState, method: MethodName): MiddlewareH
     if (fault) return faultResponse(fault, c.req.raw.signal);
 
     const readScopes = spec.scopes.filter((s) => s !== METADATA);
-    c.set("call", { method, account, token, query: parsed.values, metadataOnly: !hasAnyScope(token.scopes, readScopes) });
+    c.set("call", {
+      method,
+      account,
+      token,
+      query: parsed.values,
+      metadataOnly: !hasAnyScope(token.scopes, readScopes),
+    });
     await next();
   };
 }

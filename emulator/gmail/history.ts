@@ -13,10 +13,14 @@ export function historyRoutes(app: Hono<GmailEnv>, state: EmulatorState): void {
     const mailbox = account.mailbox;
     const start = query.string("startHistoryId");
     if (start === undefined) {
-      return googleError(400, "required", "Required parameter: startHistoryId", { location: "startHistoryId", locationType: "parameter" });
+      return googleError(400, "required", "Required parameter: startHistoryId", {
+        location: "startHistoryId",
+        locationType: "parameter",
+      });
     }
     const startHistoryId = Number(start);
-    if (startHistoryId < historyFloor(mailbox, state.clock.of(account), state.options.historyRetentionMs)) return errors.notFound();
+    if (startHistoryId < historyFloor(mailbox, state.clock.of(account), state.options.historyRetentionMs))
+      return errors.notFound();
     const labelId = query.string("labelId");
     const types = query.list("historyTypes") as HistoryType[];
     const scope = `history:${startHistoryId}:${labelId ?? ""}:${types.join(",")}`;
@@ -25,7 +29,13 @@ export function historyRoutes(app: Hono<GmailEnv>, state: EmulatorState): void {
     if (after === null) return errors.invalidArgument("Invalid pageToken");
     const hidden = mailbox.hiddenFromHistory;
     const records = hidden.size === 0 ? mailbox.records : mailbox.records.filter((r) => !hidden.has(r.messageId));
-    const page = queryHistory(records, { startHistoryId, after, labelId, types, maxResults: query.int("maxResults") || 100 });
+    const page = queryHistory(records, {
+      startHistoryId,
+      after,
+      labelId,
+      types,
+      maxResults: query.int("maxResults") || 100,
+    });
     const answer: gmail_v1.Schema$ListHistoryResponse = { historyId: String(mailbox.historyId) };
     if (page.history.length > 0) answer.history = page.history;
     if (page.next !== null) answer.nextPageToken = encodePageToken(page.next, scope);

@@ -13,9 +13,15 @@ import { parseSearch } from "./search";
 /** Gmail ids are hexadecimal; anything else is a 400, not a 404. */
 export const GMAIL_ID = /^[0-9a-f]{1,16}$/i;
 
-function listMessages(all: Iterable<StoredMessage>, labelIds: string[], q: string | undefined, includeSpamTrash: boolean): StoredMessage[] {
+function listMessages(
+  all: Iterable<StoredMessage>,
+  labelIds: string[],
+  q: string | undefined,
+  includeSpamTrash: boolean,
+): StoredMessage[] {
   const search = q ? parseSearch(q) : null;
-  const spamTrashAllowed = includeSpamTrash || labelIds.includes("SPAM") || labelIds.includes("TRASH") || (search?.includesSpamTrash ?? false);
+  const spamTrashAllowed =
+    includeSpamTrash || labelIds.includes("SPAM") || labelIds.includes("TRASH") || (search?.includesSpamTrash ?? false);
   return [...all]
     .filter((m) => spamTrashAllowed || !m.labelIds.some((l) => l === "SPAM" || l === "TRASH"))
     .filter((m) => labelIds.every((l) => m.labelIds.includes(l)))
@@ -27,7 +33,8 @@ export function messageRoutes(app: Hono<GmailEnv>, state: EmulatorState): void {
   app.get("/gmail/v1/users/:userId/messages", gmailCall(state, "users.messages.list"), (c) => {
     const { account, query, metadataOnly } = c.var.call;
     const q = query.string("q");
-    if (q !== undefined && metadataOnly) return googleError(403, "forbidden", "Metadata scope does not support 'q' parameter");
+    if (q !== undefined && metadataOnly)
+      return googleError(403, "forbidden", "Metadata scope does not support 'q' parameter");
     const labelIds = query.list("labelIds");
     const scope = `messages:${labelIds.join(",")}:${q ?? ""}:${query.bool("includeSpamTrash")}`;
     const pageToken = query.string("pageToken");
@@ -47,31 +54,37 @@ export function messageRoutes(app: Hono<GmailEnv>, state: EmulatorState): void {
     const id = c.req.param("id");
     if (!GMAIL_ID.test(id)) return errors.invalidArgument("Invalid id value");
     const format = (query.string("format") ?? "full") as MessageFormat;
-    if (metadataOnly && (format === "full" || format === "raw")) return googleError(403, "forbidden", `Metadata scope doesn't allow format ${format.toUpperCase()}`);
+    if (metadataOnly && (format === "full" || format === "raw"))
+      return googleError(403, "forbidden", `Metadata scope doesn't allow format ${format.toUpperCase()}`);
     const message = account.mailbox.messages.get(id.toLowerCase());
     if (!message) return errors.notFound();
     return gmailJson(renderMessage(message, format, query.list("metadataHeaders")));
   });
 
-  app.get("/gmail/v1/users/:userId/messages/:messageId/attachments/:id", gmailCall(state, "users.messages.attachments.get"), (c) => {
-    const { account } = c.var.call;
-    const messageId = c.req.param("messageId");
-    if (!GMAIL_ID.test(messageId)) return errors.invalidArgument("Invalid id value");
-    const message = account.mailbox.messages.get(messageId.toLowerCase());
-    if (!message) return errors.notFound();
-    const ref = parseAttachmentId(c.req.param("id"));
-    const part = ref && ref.messageId === message.id ? findPart(message.mime, ref.partId) : null;
-    if (!part || !isAttachmentPart(part)) return errors.invalidArgument("Invalid attachment token");
-    const answer: gmail_v1.Schema$MessagePartBody = { size: part.body.length, data: toBase64Url(part.body) };
-    return gmailJson(answer);
-  });
+  app.get(
+    "/gmail/v1/users/:userId/messages/:messageId/attachments/:id",
+    gmailCall(state, "users.messages.attachments.get"),
+    (c) => {
+      const { account } = c.var.call;
+      const messageId = c.req.param("messageId");
+      if (!GMAIL_ID.test(messageId)) return errors.invalidArgument("Invalid id value");
+      const message = account.mailbox.messages.get(messageId.toLowerCase());
+      if (!message) return errors.notFound();
+      const ref = parseAttachmentId(c.req.param("id"));
+      const part = ref && ref.messageId === message.id ? findPart(message.mime, ref.partId) : null;
+      if (!part || !isAttachmentPart(part)) return errors.invalidArgument("Invalid attachment token");
+      const answer: gmail_v1.Schema$MessagePartBody = { size: part.body.length, data: toBase64Url(part.body) };
+      return gmailJson(answer);
+    },
+  );
 
   app.get("/gmail/v1/users/:userId/threads/:id", gmailCall(state, "users.threads.get"), (c) => {
     const { account, query, metadataOnly } = c.var.call;
     const id = c.req.param("id");
     if (!GMAIL_ID.test(id)) return errors.invalidArgument("Invalid id value");
     const format = (query.string("format") ?? "full") as MessageFormat;
-    if (metadataOnly && format === "full") return googleError(403, "forbidden", "Metadata scope doesn't allow format FULL");
+    if (metadataOnly && format === "full")
+      return googleError(403, "forbidden", "Metadata scope doesn't allow format FULL");
     const ids = account.mailbox.threads.get(id.toLowerCase());
     if (!ids) return errors.notFound();
     const messages = ids

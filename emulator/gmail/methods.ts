@@ -53,8 +53,22 @@ export const METHODS = {
     scopes: [MAIL, `${G}compose`, `${G}metadata`, `${G}modify`, `${G}readonly`],
     cost: 1,
   },
-  "users.watch": { id: "gmail.users.watch", httpMethod: "POST", path: "gmail/v1/users/{userId}/watch", parameters: { userId }, scopes: READ, cost: 100 },
-  "users.stop": { id: "gmail.users.stop", httpMethod: "POST", path: "gmail/v1/users/{userId}/stop", parameters: { userId }, scopes: READ, cost: 50 },
+  "users.watch": {
+    id: "gmail.users.watch",
+    httpMethod: "POST",
+    path: "gmail/v1/users/{userId}/watch",
+    parameters: { userId },
+    scopes: READ,
+    cost: 100,
+  },
+  "users.stop": {
+    id: "gmail.users.stop",
+    httpMethod: "POST",
+    path: "gmail/v1/users/{userId}/stop",
+    parameters: { userId },
+    scopes: READ,
+    cost: 50,
+  },
   "users.labels.list": {
     id: "gmail.users.labels.list",
     httpMethod: "GET",
@@ -70,7 +84,12 @@ export const METHODS = {
     parameters: {
       userId,
       startHistoryId: { location: "query", type: "string", format: "uint64" },
-      historyTypes: { location: "query", type: "string", repeated: true, enum: ["messageAdded", "messageDeleted", "labelAdded", "labelRemoved"] },
+      historyTypes: {
+        location: "query",
+        type: "string",
+        repeated: true,
+        enum: ["messageAdded", "messageDeleted", "labelAdded", "labelRemoved"],
+      },
       labelId: { location: "query", type: "string" },
       maxResults,
       pageToken: { location: "query", type: "string" },
@@ -110,8 +129,18 @@ export const METHODS = {
     id: "gmail.users.messages.attachments.get",
     httpMethod: "GET",
     path: "gmail/v1/users/{userId}/messages/{messageId}/attachments/{id}",
-    parameters: { userId, messageId: { location: "path", type: "string", required: true }, id: { location: "path", type: "string", required: true } },
-    scopes: [MAIL, `${G}addons.current.message.action`, `${G}addons.current.message.readonly`, `${G}modify`, `${G}readonly`],
+    parameters: {
+      userId,
+      messageId: { location: "path", type: "string", required: true },
+      id: { location: "path", type: "string", required: true },
+    },
+    scopes: [
+      MAIL,
+      `${G}addons.current.message.action`,
+      `${G}addons.current.message.readonly`,
+      `${G}modify`,
+      `${G}readonly`,
+    ],
     cost: 5,
   },
   "users.threads.get": {
@@ -181,7 +210,19 @@ export const METHODS = {
 export type MethodName = keyof typeof METHODS;
 
 /** Query parameters every Google API method accepts (the discovery document's top-level `parameters`). */
-export const GLOBAL_PARAMETERS = ["$.xgafv", "access_token", "alt", "callback", "fields", "key", "oauth_token", "prettyPrint", "quotaUser", "uploadType", "upload_protocol"] as const;
+export const GLOBAL_PARAMETERS = [
+  "$.xgafv",
+  "access_token",
+  "alt",
+  "callback",
+  "fields",
+  "key",
+  "oauth_token",
+  "prettyPrint",
+  "quotaUser",
+  "uploadType",
+  "upload_protocol",
+] as const;
 
 /** The batch endpoint's path, from the discovery document's `batchPath`; Gmail's batch guide uses the second. */
 export const BATCH_PATH = "batch";

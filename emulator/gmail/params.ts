@@ -10,13 +10,17 @@ export interface QueryValues {
 }
 
 const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-const invalidValue = (name: string, type: string, value: string) => errors.invalidArgument(`Invalid value at '${snake(name)}' (${type}), "${value}"`);
+const invalidValue = (name: string, type: string, value: string) =>
+  errors.invalidArgument(`Invalid value at '${snake(name)}' (${type}), "${value}"`);
 
 /**
  * Google's front end refuses unknown query parameters and values of the wrong type before the method runs.
  * Values above a documented maximum are clamped, as Gmail does (maxResults=1000 returns 500).
  */
-export function parseQuery(spec: MethodSpec, url: URL): { ok: true; values: QueryValues } | { ok: false; response: Response } {
+export function parseQuery(
+  spec: MethodSpec,
+  url: URL,
+): { ok: true; values: QueryValues } | { ok: false; response: Response } {
   const strings = new Map<string, string>();
   const lists = new Map<string, string[]>();
   const ints = new Map<string, number>();
@@ -27,7 +31,9 @@ export function parseQuery(spec: MethodSpec, url: URL): { ok: true; values: Quer
       if ((GLOBAL_PARAMETERS as readonly string[]).includes(name)) continue;
       return {
         ok: false,
-        response: errors.badRequest(`Invalid JSON payload received. Unknown name "${name}": Cannot bind query parameter. Field '${name}' could not be found in request message.`),
+        response: errors.badRequest(
+          `Invalid JSON payload received. Unknown name "${name}": Cannot bind query parameter. Field '${name}' could not be found in request message.`,
+        ),
       };
     }
     let normalized = value;
@@ -37,7 +43,8 @@ export function parseQuery(spec: MethodSpec, url: URL): { ok: true; values: Quer
       normalized = match;
     }
     if (param.type === "integer") {
-      if (!/^\d+$/.test(value) || Number(value) > 0xffffffff) return { ok: false, response: invalidValue(name, "TYPE_UINT32", value) };
+      if (!/^\d+$/.test(value) || Number(value) > 0xffffffff)
+        return { ok: false, response: invalidValue(name, "TYPE_UINT32", value) };
       ints.set(name, Math.min(Number(value), param.maximum ?? Infinity));
     } else if (param.type === "boolean") {
       if (value !== "true" && value !== "false") return { ok: false, response: invalidValue(name, "TYPE_BOOL", value) };
@@ -48,7 +55,8 @@ export function parseQuery(spec: MethodSpec, url: URL): { ok: true; values: Quer
     if (param.repeated) lists.set(name, [...(lists.get(name) ?? []), normalized]);
     else if (!strings.has(name)) strings.set(name, normalized);
   }
-  const defaults = (name: string) => (spec.parameters[name as keyof typeof spec.parameters] as MethodSpec["parameters"][string] | undefined)?.default;
+  const defaults = (name: string) =>
+    (spec.parameters[name as keyof typeof spec.parameters] as MethodSpec["parameters"][string] | undefined)?.default;
   return {
     ok: true,
     values: {

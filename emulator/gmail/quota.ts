@@ -26,6 +26,7 @@ export function spendQuota(
   const windowMs = averageSeconds * 1000;
   const short = recent.filter(([at]) => at > now - windowMs).reduce((sum, [, units]) => sum + units, 0);
   // A single call larger than the short window's share passes only into an empty window.
-  if (short > 0 && short + cost > (limit / 60) * averageSeconds) return { ok: false, spent: recent, refused: "per_second" };
+  if (short > 0 && short + cost > (limit / 60) * averageSeconds)
+    return { ok: false, spent: recent, refused: "per_second" };
   return { ok: true, spent: [...recent, [now, cost]] };
 }

@@ -38,11 +38,18 @@ export function parseAttachmentId(attachmentId: string): { messageId: string; pa
 
 function headersOf(node: MimeNode, only?: string[]): gmail_v1.Schema$MessagePartHeader[] {
   const wanted = only?.map((h) => h.toLowerCase());
-  return node.headers.filter((h) => !wanted || wanted.includes(h.name.toLowerCase())).map((h) => ({ name: h.name, value: decodeHeaderValue(h.value) }));
+  return node.headers
+    .filter((h) => !wanted || wanted.includes(h.name.toLowerCase()))
+    .map((h) => ({ name: h.name, value: decodeHeaderValue(h.value) }));
 }
 
 function partOf(node: MimeNode, messageId: string): gmail_v1.Schema$MessagePart {
-  const part: gmail_v1.Schema$MessagePart = { partId: node.partId, mimeType: node.mimeType, filename: node.filename, headers: headersOf(node) };
+  const part: gmail_v1.Schema$MessagePart = {
+    partId: node.partId,
+    mimeType: node.mimeType,
+    filename: node.filename,
+    headers: headersOf(node),
+  };
   if (node.parts.length > 0) {
     part.body = { size: 0 };
     part.parts = node.parts.map((child) => partOf(child, messageId));
@@ -55,7 +62,11 @@ function partOf(node: MimeNode, messageId: string): gmail_v1.Schema$MessagePart 
 }
 
 /** A stored message as users.messages.get answers it in the given format. */
-export function renderMessage(message: StoredMessage, format: MessageFormat, metadataHeaders: string[] = []): gmail_v1.Schema$Message {
+export function renderMessage(
+  message: StoredMessage,
+  format: MessageFormat,
+  metadataHeaders: string[] = [],
+): gmail_v1.Schema$Message {
   const base: gmail_v1.Schema$Message = {
     id: message.id,
     threadId: message.threadId,
@@ -68,7 +79,13 @@ export function renderMessage(message: StoredMessage, format: MessageFormat, met
   if (format === "minimal") return base;
   if (format === "raw") return { ...base, raw: toBase64Url(message.raw) };
   if (format === "metadata") {
-    return { ...base, payload: { mimeType: message.mime.mimeType, headers: headersOf(message.mime, metadataHeaders.length > 0 ? metadataHeaders : undefined) } };
+    return {
+      ...base,
+      payload: {
+        mimeType: message.mime.mimeType,
+        headers: headersOf(message.mime, metadataHeaders.length > 0 ? metadataHeaders : undefined),
+      },
+    };
   }
   return { ...base, payload: partOf(message.mime, message.id) };
 }

@@ -5,7 +5,17 @@ import type { StoredMessage } from "../state/types";
 /** One term of Gmail's search syntax that the emulator understands. */
 type Term = (m: StoredMessage) => boolean;
 
-const IN_LABELS: Record<string, string> = { inbox: "INBOX", sent: "SENT", spam: "SPAM", trash: "TRASH", draft: "DRAFT", drafts: "DRAFT", chat: "CHAT", starred: "STARRED", important: "IMPORTANT" };
+const IN_LABELS: Record<string, string> = {
+  inbox: "INBOX",
+  sent: "SENT",
+  spam: "SPAM",
+  trash: "TRASH",
+  draft: "DRAFT",
+  drafts: "DRAFT",
+  chat: "CHAT",
+  starred: "STARRED",
+  important: "IMPORTANT",
+};
 
 /** after:/before: take seconds since the epoch or a YYYY/MM/DD date (read as UTC midnight here; Gmail uses PST). */
 function parseDate(value: string): number | null {
@@ -53,9 +63,12 @@ function term(token: string): Term | { spamTrash: true; term: Term } {
     case "subject":
       return (m) => m.subject.toLowerCase().includes(lower);
     case "has":
-      return lower === "attachment" ? (m) => /filename/i.test(JSON.stringify(m.mime.headers)) || m.mime.parts.some((p) => p.filename !== "") : () => false;
+      return lower === "attachment"
+        ? (m) => /filename/i.test(JSON.stringify(m.mime.headers)) || m.mime.parts.some((p) => p.filename !== "")
+        : () => false;
     default:
-      return (m) => `${m.subject} ${header(m, "from")} ${header(m, "to")} ${bodyText(m.mime)}`.toLowerCase().includes(lower);
+      return (m) =>
+        `${m.subject} ${header(m, "from")} ${header(m, "to")} ${bodyText(m.mime)}`.toLowerCase().includes(lower);
   }
 }
 

@@ -13,9 +13,19 @@ import { readUpload } from "./upload";
 const RAW_REQUIRED = "'raw' RFC822 payload message string or uploading message via /upload/* URL required";
 export const MAX_MESSAGE_BYTES = METHODS["users.messages.send"].upload.maxSize;
 
-async function send(c: Context<GmailEnv>, state: EmulatorState, raw: Uint8Array, threadId: string | null): Promise<Response> {
+async function send(
+  c: Context<GmailEnv>,
+  state: EmulatorState,
+  raw: Uint8Array,
+  threadId: string | null,
+): Promise<Response> {
   const { account } = c.var.call;
-  if (raw.length > MAX_MESSAGE_BYTES) return googleError(413, "uploadTooLarge", `Message too large: ${raw.length} bytes exceeds the limit of ${MAX_MESSAGE_BYTES} bytes.`);
+  if (raw.length > MAX_MESSAGE_BYTES)
+    return googleError(
+      413,
+      "uploadTooLarge",
+      `Message too large: ${raw.length} bytes exceeds the limit of ${MAX_MESSAGE_BYTES} bytes.`,
+    );
   const result = commitSend(state, account, raw, threadId);
   if ("kind" in result) {
     if (result.kind === "sendingLimit") return errors.sendingLimit(new Date(result.retryAt));
@@ -40,7 +50,10 @@ export function sendRoutes(app: Hono<GmailEnv>, state: EmulatorState): void {
     const body = read.body as gmail_v1.Schema$Message;
     if (typeof body.raw !== "string" || body.raw === "") return errors.invalidArgument(RAW_REQUIRED);
     const raw = fromBase64(body.raw);
-    if (!raw) return errors.invalidArgument(`Invalid value at 'message.raw' (TYPE_BYTES), Base64 decoding failed for "${body.raw.slice(0, 20)}"`);
+    if (!raw)
+      return errors.invalidArgument(
+        `Invalid value at 'message.raw' (TYPE_BYTES), Base64 decoding failed for "${body.raw.slice(0, 20)}"`,
+      );
     return send(c, state, raw, typeof body.threadId === "string" && body.threadId !== "" ? body.threadId : null);
   });
 

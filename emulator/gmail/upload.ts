@@ -4,9 +4,12 @@ import { parseMime } from "../mime/parse";
 import { binaryToBytes, bytesToBinary } from "../util/base64";
 import { errors, googleError } from "./errors";
 
-export type Upload = { ok: true; raw: Uint8Array; metadata: gmail_v1.Schema$Message } | { ok: false; response: Response };
+export type Upload =
+  | { ok: true; raw: Uint8Array; metadata: gmail_v1.Schema$Message }
+  | { ok: false; response: Response };
 
-const tooLarge = (max: number) => googleError(413, "uploadTooLarge", `Media upload too large: the limit is ${max} bytes.`);
+const tooLarge = (max: number) =>
+  googleError(413, "uploadTooLarge", `Media upload too large: the limit is ${max} bytes.`);
 
 /** Media must be message/* (the discovery document's `accept` for messages.send). */
 function acceptsMedia(type: string | null): boolean {
@@ -25,16 +28,26 @@ export async function readUpload(request: Request, maxSize: number): Promise<Upl
   if (length > maxSize + 65536) return { ok: false, response: tooLarge(maxSize) };
   const bytes = new Uint8Array(await request.arrayBuffer());
   if (uploadType === "media") {
-    if (!acceptsMedia(contentType)) return { ok: false, response: errors.badRequest(`Media type '${contentType ?? ""}' is not supported. Valid media types: [message/*]`) };
+    if (!acceptsMedia(contentType))
+      return {
+        ok: false,
+        response: errors.badRequest(
+          `Media type '${contentType ?? ""}' is not supported. Valid media types: [message/*]`,
+        ),
+      };
     if (bytes.length > maxSize) return { ok: false, response: tooLarge(maxSize) };
     return { ok: true, raw: bytes, metadata: {} };
   }
   if (uploadType === "multipart") {
-    if (!contentType || !/^multipart\/related/i.test(contentType)) return { ok: false, response: errors.badRequest("Invalid multipart request with 0 mime parts.") };
+    if (!contentType || !/^multipart\/related/i.test(contentType))
+      return { ok: false, response: errors.badRequest("Invalid multipart request with 0 mime parts.") };
     const envelope = parseMime(binaryToBytes(`Content-Type: ${contentType}\r\n\r\n${bytesToBinary(bytes)}`));
     const [meta, media] = envelope.parts;
     if (!meta || !media || envelope.parts.length !== 2) {
-      return { ok: false, response: errors.badRequest(`Invalid multipart request with ${envelope.parts.length} mime parts.`) };
+      return {
+        ok: false,
+        response: errors.badRequest(`Invalid multipart request with ${envelope.parts.length} mime parts.`),
+      };
     }
     let metadata: gmail_v1.Schema$Message;
     try {
@@ -43,10 +56,22 @@ export async function readUpload(request: Request, maxSize: number): Promise<Upl
       return { ok: false, response: errors.badRequest("Invalid JSON payload received in the metadata part.") };
     }
     if (!acceptsMedia(headerValue(media.headers, "content-type"))) {
-      return { ok: false, response: errors.badRequest(`Media type '${headerValue(media.headers, "content-type") ?? ""}' is not supported. Valid media types: [message/*]`) };
+      return {
+        ok: false,
+        response: errors.badRequest(
+          `Media type '${headerValue(media.headers, "content-type") ?? ""}' is not supported. Valid media types: [message/*]`,
+        ),
+      };
     }
     if (media.body.length > maxSize) return { ok: false, response: tooLarge(maxSize) };
     return { ok: true, raw: media.body, metadata };
   }
-  return { ok: false, response: errors.badRequest(uploadType ? `Invalid uploadType: ${uploadType}` : "Upload requests must include an uploadType URL parameter and a URL-encoded media type.") };
+  return {
+    ok: false,
+    response: errors.badRequest(
+      uploadType
+        ? `Invalid uploadType: ${uploadType}`
+        : "Upload requests must include an uploadType URL parameter and a URL-encoded media type.",
+    ),
+  };
 }

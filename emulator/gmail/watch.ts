@@ -22,15 +22,24 @@ export function watchRoutes(app: Hono<GmailEnv>, state: EmulatorState): void {
     }
     // Gmail publishes a test message on watch; a topic it cannot publish to fails the watch.
     if (![...state.subscriptions.values()].some((s) => s.topic === body.topicName)) {
-      return googleError(403, "forbidden", `Error sending test message to Cloud PubSub ${body.topicName} : User not authorized to perform this action.`);
+      return googleError(
+        403,
+        "forbidden",
+        `Error sending test message to Cloud PubSub ${body.topicName} : User not authorized to perform this action.`,
+      );
     }
     const behavior = body.labelFilterBehavior ?? body.labelFilterAction ?? "include";
-    if (behavior !== "include" && behavior !== "exclude") return errors.invalidArgument(`Invalid value for labelFilterBehavior: ${String(behavior)}`);
+    if (behavior !== "include" && behavior !== "exclude")
+      return errors.invalidArgument(`Invalid value for labelFilterBehavior: ${String(behavior)}`);
     const labelIds = body.labelIds ?? [];
-    if (!Array.isArray(labelIds) || labelIds.some((l) => typeof l !== "string")) return errors.invalidArgument("Invalid labelIds");
+    if (!Array.isArray(labelIds) || labelIds.some((l) => typeof l !== "string"))
+      return errors.invalidArgument("Invalid labelIds");
     const expiration = state.clock.of(account) + WATCH_TTL_MS;
     account.watch = { topicName: body.topicName, labelIds, behavior, expiration, clientId: token.clientId };
-    const answer: gmail_v1.Schema$WatchResponse = { historyId: String(account.mailbox.historyId), expiration: String(expiration) };
+    const answer: gmail_v1.Schema$WatchResponse = {
+      historyId: String(account.mailbox.historyId),
+      expiration: String(expiration),
+    };
     return gmailJson(answer);
   });
 

@@ -6,7 +6,13 @@ import type { Account, HistoryRecord, HistoryType, StoredMessage } from "../stat
 import { randomHex, randomInt } from "../util/random";
 
 /** History ids grow with random gaps, as Gmail's do: a client must never assume id + 1. */
-function recordChange(state: EmulatorState, account: Account, message: StoredMessage, type: HistoryType, changed: string[]): HistoryRecord {
+function recordChange(
+  state: EmulatorState,
+  account: Account,
+  message: StoredMessage,
+  type: HistoryType,
+  changed: string[],
+): HistoryRecord {
   const mailbox = account.mailbox;
   mailbox.historyId += randomInt(1, 9);
   message.historyId = mailbox.historyId;
@@ -35,7 +41,13 @@ function newMessageId(account: Account, now: number): string {
 export function addMessage(
   state: EmulatorState,
   account: Account,
-  input: { raw: Uint8Array; labelIds: string[]; threadId: string | null; internalDate?: number; hideFromHistory?: boolean },
+  input: {
+    raw: Uint8Array;
+    labelIds: string[];
+    threadId: string | null;
+    internalDate?: number;
+    hideFromHistory?: boolean;
+  },
 ): StoredMessage {
   const now = state.clock.of(account);
   const mime = parseMime(input.raw);
@@ -61,7 +73,13 @@ export function addMessage(
 }
 
 /** Adds and removes labels; each effective change is its own history record, as Gmail reports them. */
-export function changeLabels(state: EmulatorState, account: Account, message: StoredMessage, add: string[], remove: string[]): void {
+export function changeLabels(
+  state: EmulatorState,
+  account: Account,
+  message: StoredMessage,
+  add: string[],
+  remove: string[],
+): void {
   const added = add.filter((l) => !message.labelIds.includes(l));
   const removed = remove.filter((l) => message.labelIds.includes(l));
   if (added.length > 0) {

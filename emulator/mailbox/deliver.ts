@@ -12,7 +12,10 @@ export const INBOUND_LABELS = ["INBOX", "UNREAD", "CATEGORY_PERSONAL"];
 export function referencedIds(raw: Uint8Array): { referenced: string[]; subject: string } {
   const { headers } = splitMessage(raw);
   return {
-    referenced: [...parseMessageIds(headerValue(headers, "references")), ...parseMessageIds(headerValue(headers, "in-reply-to"))],
+    referenced: [
+      ...parseMessageIds(headerValue(headers, "references")),
+      ...parseMessageIds(headerValue(headers, "in-reply-to")),
+    ],
     subject: decodeHeaderValue(headerValue(headers, "subject") ?? ""),
   };
 }

@@ -24,7 +24,10 @@ export interface HistoryQuery {
 
 function render(record: HistoryRecord, types: HistoryType[]): gmail_v1.Schema$History {
   const message = { id: record.messageId, threadId: record.threadId, labelIds: record.labelIds };
-  const out: gmail_v1.Schema$History = { id: String(record.id), messages: [{ id: record.messageId, threadId: record.threadId }] };
+  const out: gmail_v1.Schema$History = {
+    id: String(record.id),
+    messages: [{ id: record.messageId, threadId: record.threadId }],
+  };
   if (types.length > 0 && !types.includes(record.type)) return out;
   if (record.type === "messageAdded") out.messagesAdded = [{ message }];
   if (record.type === "messageDeleted") out.messagesDeleted = [{ message }];
@@ -34,7 +37,10 @@ function render(record: HistoryRecord, types: HistoryType[]): gmail_v1.Schema$Hi
 }
 
 /** One page of history after the start id, oldest first; `next` is the last id returned when more remain. */
-export function queryHistory(records: HistoryRecord[], query: HistoryQuery): { history: gmail_v1.Schema$History[]; next: number | null } {
+export function queryHistory(
+  records: HistoryRecord[],
+  query: HistoryQuery,
+): { history: gmail_v1.Schema$History[]; next: number | null } {
   const matching = records.filter(
     (r) =>
       r.id > query.startHistoryId &&

@@ -23,16 +23,24 @@ export function sendingBlockedUntil(account: Account, now: number): number | nul
 }
 
 /** Gmail's own rewrites of an outgoing message: From is the account, Message-ID and Date exist. */
-function prepare(account: Account, raw: Uint8Array, now: number): { raw: Uint8Array; recipients: string[] } | SendFailure {
+function prepare(
+  account: Account,
+  raw: Uint8Array,
+  now: number,
+): { raw: Uint8Array; recipients: string[] } | SendFailure {
   let { headers, body } = splitMessage(raw);
   const to = headerValue(headers, "to");
-  if (to !== null && to.trim() !== "" && parseAddressList(to).length === 0) return { kind: "invalid", message: "Invalid To header" };
+  if (to !== null && to.trim() !== "" && parseAddressList(to).length === 0)
+    return { kind: "invalid", message: "Invalid To header" };
   const recipients = ["to", "cc", "bcc"].flatMap((h) => parseAddressList(headerValue(headers, h))).map((a) => a.email);
   if (recipients.length === 0) return { kind: "invalid", message: "Recipient address required" };
   const [from] = parseAddressList(headerValue(headers, "from"));
-  if (!from || from.email !== account.email) headers = setHeader(headers, "From", formatAddress({ email: account.email, name: from?.name || account.name }));
-  if (!headerValue(headers, "message-id")) headers = setHeader(headers, "Message-ID", `<CA${randomHex(32)}@mail.gmail.com>`);
-  if (!headerValue(headers, "date")) headers = setHeader(headers, "Date", new Date(now).toUTCString().replace("GMT", "+0000"));
+  if (!from || from.email !== account.email)
+    headers = setHeader(headers, "From", formatAddress({ email: account.email, name: from?.name || account.name }));
+  if (!headerValue(headers, "message-id"))
+    headers = setHeader(headers, "Message-ID", `<CA${randomHex(32)}@mail.gmail.com>`);
+  if (!headerValue(headers, "date"))
+    headers = setHeader(headers, "Date", new Date(now).toUTCString().replace("GMT", "+0000"));
   return { raw: joinMessage(headers, body), recipients };
 }
 
@@ -40,7 +48,12 @@ function prepare(account: Account, raw: Uint8Array, now: number): { raw: Uint8Ar
  * Sends as the account: stores the Sent copy (in the requested thread only when Gmail's threading rules
  * allow), and hands a copy without Bcc to every recipient that is an emulated account.
  */
-export function commitSend(state: EmulatorState, account: Account, raw: Uint8Array, threadId: string | null): StoredMessage | SendFailure {
+export function commitSend(
+  state: EmulatorState,
+  account: Account,
+  raw: Uint8Array,
+  threadId: string | null,
+): StoredMessage | SendFailure {
   const now = state.clock.of(account);
   const blocked = sendingBlockedUntil(account, now);
   if (blocked !== null) return { kind: "sendingLimit", retryAt: blocked };
@@ -53,7 +66,11 @@ export function commitSend(state: EmulatorState, account: Account, raw: Uint8Arr
     if (canJoinThread(account.mailbox, threadId.toLowerCase(), referenced, subject)) thread = threadId.toLowerCase();
   }
   const toSelf = prepared.recipients.includes(account.email);
-  const sent = addMessage(state, account, { raw: prepared.raw, labelIds: toSelf ? ["SENT", "INBOX", "UNREAD"] : ["SENT"], threadId: thread });
+  const sent = addMessage(state, account, {
+    raw: prepared.raw,
+    labelIds: toSelf ? ["SENT", "INBOX", "UNREAD"] : ["SENT"],
+    threadId: thread,
+  });
   account.sendTimes.push(now);
   const { headers, body } = splitMessage(prepared.raw);
   const delivered = joinMessage(removeHeader(headers, "bcc"), body);

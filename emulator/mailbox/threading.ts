@@ -32,6 +32,11 @@ export function canJoinThread(mailbox: Mailbox, threadId: string, referenced: st
   const wanted = normalizeSubject(subject);
   return ids.some((id) => {
     const message = mailbox.messages.get(id);
-    return message !== undefined && message.messageIdHeader !== null && referenced.includes(message.messageIdHeader) && normalizeSubject(message.subject) === wanted;
+    return (
+      message !== undefined &&
+      message.messageIdHeader !== null &&
+      referenced.includes(message.messageIdHeader) &&
+      normalizeSubject(message.subject) === wanted
+    );
   });
 }

@@ -106,7 +106,9 @@ function decode2231(pieces: string[]): string {
         text = m[2]!;
       }
     }
-    const chunk = encoded ? text.replace(/%([0-9A-Fa-f]{2})/g, (_x, h: string) => String.fromCharCode(parseInt(h, 16))) : text;
+    const chunk = encoded
+      ? text.replace(/%([0-9A-Fa-f]{2})/g, (_x, h: string) => String.fromCharCode(parseInt(h, 16)))
+      : text;
     for (const ch of chunk) bytes.push(ch.charCodeAt(0) & 0xff);
   });
   return decodeCharset(new Uint8Array(bytes), charset);

@@ -103,7 +103,8 @@ export function isAttachmentPart(node: MimeNode): boolean {
 /** The first text/plain leaf (else text/html stripped of tags): the source of Gmail's snippet. */
 export function bodyText(root: MimeNode): string {
   const leaves = walkMime(root).filter((n) => n.parts.length === 0 && !isAttachmentPart(n));
-  const charsetOf = (n: MimeNode) => parseParams(headerValue(n.headers, "content-type") ?? "").params.charset ?? "utf-8";
+  const charsetOf = (n: MimeNode) =>
+    parseParams(headerValue(n.headers, "content-type") ?? "").params.charset ?? "utf-8";
   const decode = (n: MimeNode) => {
     try {
       return new TextDecoder(charsetOf(n)).decode(n.body);
@@ -114,5 +115,9 @@ export function bodyText(root: MimeNode): string {
   const plain = leaves.find((n) => n.mimeType === "text/plain");
   if (plain) return decode(plain);
   const html = leaves.find((n) => n.mimeType === "text/html");
-  return html ? decode(html).replace(/<style[\s\S]*?<\/style>/gi, "").replace(/<[^>]+>/g, " ") : "";
+  return html
+    ? decode(html)
+        .replace(/<style[\s\S]*?<\/style>/gi, "")
+        .replace(/<[^>]+>/g, " ")
+    : "";
 }

@@ -17,7 +17,9 @@ export function setHeader(headers: RawHeader[], name: string, value: string): Ra
   const lower = name.toLowerCase();
   const index = headers.findIndex((h) => h.name.toLowerCase() === lower);
   if (index === -1) return [{ name, value }, ...headers];
-  return headers.map((h, i) => (i === index ? { name: h.name, value } : h)).filter((h, i) => i === index || h.name.toLowerCase() !== lower);
+  return headers
+    .map((h, i) => (i === index ? { name: h.name, value } : h))
+    .filter((h, i) => i === index || h.name.toLowerCase() !== lower);
 }
 
 export function removeHeader(headers: RawHeader[], name: string): RawHeader[] {

@@ -12,7 +12,13 @@ const pushEndpoint = process.env.GOOGLE_EMULATOR_PUSH_ENDPOINT ?? LOCAL_GOOGLE.p
 const quota = process.env.GOOGLE_EMULATOR_QUOTA_PER_MINUTE;
 
 const google = createGoogleEmulator({
-  clients: [{ clientId: LOCAL_GOOGLE.clientId, clientSecret: LOCAL_GOOGLE.clientSecret, redirectUris: [process.env.GOOGLE_EMULATOR_REDIRECT_URI ?? LOCAL_GOOGLE.redirectUri] }],
+  clients: [
+    {
+      clientId: LOCAL_GOOGLE.clientId,
+      clientSecret: LOCAL_GOOGLE.clientSecret,
+      redirectUris: [process.env.GOOGLE_EMULATOR_REDIRECT_URI ?? LOCAL_GOOGLE.redirectUri],
+    },
+  ],
   subscriptions: [
     {
       name: LOCAL_GOOGLE.subscription,
@@ -29,12 +35,22 @@ const google = createGoogleEmulator({
 
 // Only `npm start` names a state file; bench and tests keep an in-memory Google.
 const stateFile = process.env.GOOGLE_EMULATOR_STATE_FILE;
-if (stateFile) console.log(`Google emulator state: ${stateFile} (${loadStateFile(google, stateFile)} accounts restored)`);
+if (stateFile)
+  console.log(`Google emulator state: ${stateFile} (${loadStateFile(google, stateFile)} accounts restored)`);
 const stopSaving = stateFile ? keepStateFile(google, stateFile) : () => {};
 
-const server = serve({ fetch: google.fetch, port, ...(process.env.GOOGLE_EMULATOR_HOST ? { hostname: process.env.GOOGLE_EMULATOR_HOST } : {}) }, (info) => {
-  console.log(`Google emulator on http://localhost:${info.port} (control API: /__emulator, pushes to ${pushEndpoint})`);
-});
+const server = serve(
+  {
+    fetch: google.fetch,
+    port,
+    ...(process.env.GOOGLE_EMULATOR_HOST ? { hostname: process.env.GOOGLE_EMULATOR_HOST } : {}),
+  },
+  (info) => {
+    console.log(
+      `Google emulator on http://localhost:${info.port} (control API: /__emulator, pushes to ${pushEndpoint})`,
+    );
+  },
+);
 
 function shutdown(): void {
   google.close();

@@ -13,20 +13,37 @@ export function authorizeRoutes(state: EmulatorState): Hono {
   app.get("/o/oauth2/v2/auth", (c) => {
     const url = new URL(c.req.url);
     const parsed = parseAuthRequest(state, url.searchParams);
-    if (!parsed.ok) return "page" in parsed ? oauthErrorPage(parsed.page.status, parsed.page.error, parsed.page.description) : c.redirect(parsed.redirect, 302);
-    return consentPage(parsed.request, url.search.slice(1), [...state.accounts.values()], state.options.autoCreateAccounts);
+    if (!parsed.ok)
+      return "page" in parsed
+        ? oauthErrorPage(parsed.page.status, parsed.page.error, parsed.page.description)
+        : c.redirect(parsed.redirect, 302);
+    return consentPage(
+      parsed.request,
+      url.search.slice(1),
+      [...state.accounts.values()],
+      state.options.autoCreateAccounts,
+    );
   });
 
   app.post("/o/oauth2/v2/auth/consent", async (c) => {
     const form = await c.req.parseBody({ all: true });
     const parsed = parseAuthRequest(state, new URLSearchParams(String(form.query ?? "")));
-    if (!parsed.ok) return "page" in parsed ? oauthErrorPage(parsed.page.status, parsed.page.error, parsed.page.description) : c.redirect(parsed.redirect, 302);
+    if (!parsed.ok)
+      return "page" in parsed
+        ? oauthErrorPage(parsed.page.status, parsed.page.error, parsed.page.description)
+        : c.redirect(parsed.redirect, 302);
     const typed = String(form.newAccount ?? "").trim();
     const account = typed || String(form.account ?? "");
     // A person who clicked Allow without picking or typing an address gets the page again, not an account "".
     if (form.decision === "allow" && !/^[^@\s]+@[^@\s]+$/.test(account)) {
       const again = "Choose an account or type an email address.";
-      return consentPage(parsed.request, String(form.query ?? ""), [...state.accounts.values()], state.options.autoCreateAccounts, again);
+      return consentPage(
+        parsed.request,
+        String(form.query ?? ""),
+        [...state.accounts.values()],
+        state.options.autoCreateAccounts,
+        again,
+      );
     }
     const ticked = [form.scope ?? []].flat().map(String);
     const result = decideConsent(state, parsed.request, {

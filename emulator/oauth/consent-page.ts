@@ -39,7 +39,10 @@ function accountFieldset(request: AuthRequest, accounts: Account[], autoCreate: 
     : accounts.length === 0
       ? `<label>Email address of the Gmail account to connect (created on the fly):<br><input type="email" name="newAccount" value="${typedValue}" placeholder="me@gmail.com" required autofocus></label>`
       : `<label>Or type another address (used instead of the one picked above; created on the fly):<br><input type="email" name="newAccount" value="${typedValue}" placeholder="another@gmail.com"></label>`;
-  const none = accounts.length === 0 && !autoCreate ? "<p>No accounts yet: create one with <code>POST /__emulator/accounts</code>.</p>" : "";
+  const none =
+    accounts.length === 0 && !autoCreate
+      ? "<p>No accounts yet: create one with <code>POST /__emulator/accounts</code>.</p>"
+      : "";
   return `<fieldset><legend>Account</legend>${radios}${none}${typed}</fieldset>`;
 }
 
@@ -58,7 +61,13 @@ function scopeFieldset(request: AuthRequest): string {
  * The plain consent screen served under `npm start`: pick (or type) an account, untick scopes, Allow or Deny.
  * The form posts back the original query string, so the decision is checked against the same request.
  */
-export function consentPage(request: AuthRequest, query: string, accounts: Account[], autoCreate: boolean, error?: string): Response {
+export function consentPage(
+  request: AuthRequest,
+  query: string,
+  accounts: Account[],
+  autoCreate: boolean,
+  error?: string,
+): Response {
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>Sign in - Google Accounts (emulator)</title><style>${STYLE}</style></head>

@@ -33,7 +33,10 @@ export function decideConsent(state: EmulatorState, request: AuthRequest, decisi
   if (!account) return { ok: false, status: 404, message: `No Google account ${decision.account}` };
   const existing = state.grants.get(grantKey(account.email, request.clientId));
   if (request.prompt.includes("none") && !existing) {
-    return { ok: true, redirectUrl: redirect(request.redirectUri, { error: "consent_required", state: request.state }) };
+    return {
+      ok: true,
+      redirectUrl: redirect(request.redirectUri, { error: "consent_required", state: request.state }),
+    };
   }
   let scopes = grantedScopes(request.scopes, decision.grantScopes);
   if (request.includeGrantedScopes && existing) scopes = [...new Set([...existing.scopes, ...scopes])];
@@ -54,6 +57,12 @@ export function decideConsent(state: EmulatorState, request: AuthRequest, decisi
   });
   return {
     ok: true,
-    redirectUrl: redirect(request.redirectUri, { state: request.state, code, scope: scopes.join(" "), authuser: "0", prompt: "consent" }),
+    redirectUrl: redirect(request.redirectUri, {
+      state: request.state,
+      code,
+      scope: scopes.join(" "),
+      authuser: "0",
+      prompt: "consent",
+    }),
   };
 }

@@ -13,7 +13,14 @@ async function atHash(accessToken: string): Promise<string> {
 
 export async function signIdToken(
   keys: KeyRing,
-  input: { account: Account; clientId: string; accessToken: string; nonce: string | null; nowMs: number; withProfile: boolean },
+  input: {
+    account: Account;
+    clientId: string;
+    accessToken: string;
+    nonce: string | null;
+    nowMs: number;
+    withProfile: boolean;
+  },
 ): Promise<string> {
   const iat = Math.floor(input.nowMs / 1000);
   return keys.sign({

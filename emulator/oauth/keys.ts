@@ -22,7 +22,11 @@ async function newKey(): Promise<SigningKey> {
   const { privateKey, publicKey } = await generateKeyPair("RS256", { modulusLength: 2048, extractable: true });
   const kid = randomHex(40);
   const jwk = await exportJWK(publicKey);
-  return { kid, privateKey: privateKey as CryptoKey, publicJwk: { kid, e: jwk.e, n: jwk.n, alg: "RS256", kty: "RSA", use: "sig" } };
+  return {
+    kid,
+    privateKey: privateKey as CryptoKey,
+    publicJwk: { kid, e: jwk.e, n: jwk.n, alg: "RS256", kty: "RSA", use: "sig" },
+  };
 }
 
 export function createKeyRing(): KeyRing {

@@ -23,7 +23,12 @@ export type AuthRequestResult =
   | { ok: false; page: { status: number; error: string; description: string } }
   | { ok: false; redirect: string };
 
-function redirectError(redirectUri: string, error: string, description: string, state: string | null): AuthRequestResult {
+function redirectError(
+  redirectUri: string,
+  error: string,
+  description: string,
+  state: string | null,
+): AuthRequestResult {
   const url = new URL(redirectUri);
   url.searchParams.set("error", error);
   url.searchParams.set("error_description", description);
@@ -31,7 +36,10 @@ function redirectError(redirectUri: string, error: string, description: string, 
   return { ok: false, redirect: url.toString() };
 }
 
-const page = (status: number, error: string, description: string): AuthRequestResult => ({ ok: false, page: { status, error, description } });
+const page = (status: number, error: string, description: string): AuthRequestResult => ({
+  ok: false,
+  page: { status, error, description },
+});
 
 /** Checks an authorization request the way Google's authorization endpoint does, in its order. */
 export function parseAuthRequest(state: EmulatorState, query: URLSearchParams): AuthRequestResult {
@@ -43,27 +51,44 @@ export function parseAuthRequest(state: EmulatorState, query: URLSearchParams): 
   if (!redirectUri) return page(400, "invalid_request", "Missing required parameter: redirect_uri");
   // Exact string match, as Google requires: no prefix, no trailing-slash or case leniency.
   if (!client.redirectUris.includes(redirectUri)) {
-    return page(400, "redirect_uri_mismatch", `You can't sign in to this app because it doesn't comply with Google's OAuth 2.0 policy. redirect_uri=${redirectUri}`);
+    return page(
+      400,
+      "redirect_uri_mismatch",
+      `You can't sign in to this app because it doesn't comply with Google's OAuth 2.0 policy. redirect_uri=${redirectUri}`,
+    );
   }
   const stateParam = query.get("state");
   const responseType = query.get("response_type");
   if (!responseType) return page(400, "invalid_request", "Required parameter is missing: response_type");
-  if (responseType !== "code") return redirectError(redirectUri, "unsupported_response_type", `Invalid response_type: ${responseType}`, stateParam);
+  if (responseType !== "code")
+    return redirectError(
+      redirectUri,
+      "unsupported_response_type",
+      `Invalid response_type: ${responseType}`,
+      stateParam,
+    );
   const scope = query.get("scope");
   if (!scope?.trim()) return page(400, "invalid_request", "Missing required parameter: scope");
   const { scopes, invalid } = parseScopes(scope);
-  if (invalid.length > 0) return page(400, "invalid_scope", `Some requested scopes were invalid. {invalid=[${invalid.join(", ")}]}`);
+  if (invalid.length > 0)
+    return page(400, "invalid_scope", `Some requested scopes were invalid. {invalid=[${invalid.join(", ")}]}`);
   const accessType = query.get("access_type") ?? "online";
-  if (accessType !== "online" && accessType !== "offline") return page(400, "invalid_request", `Invalid access_type: ${accessType}`);
+  if (accessType !== "online" && accessType !== "offline")
+    return page(400, "invalid_request", `Invalid access_type: ${accessType}`);
   const prompt = (query.get("prompt") ?? "").split(" ").filter(Boolean);
-  if (prompt.some((p) => !["none", "consent", "select_account"].includes(p)) || (prompt.includes("none") && prompt.length > 1)) {
+  if (
+    prompt.some((p) => !["none", "consent", "select_account"].includes(p)) ||
+    (prompt.includes("none") && prompt.length > 1)
+  ) {
     return page(400, "invalid_request", `Invalid prompt: ${query.get("prompt")}`);
   }
   const codeChallenge = query.get("code_challenge");
   const method = query.get("code_challenge_method") ?? (codeChallenge ? "plain" : null);
-  if (method !== null && method !== "S256" && method !== "plain") return page(400, "invalid_request", `Invalid code_challenge_method: ${method}`);
+  if (method !== null && method !== "S256" && method !== "plain")
+    return page(400, "invalid_request", `Invalid code_challenge_method: ${method}`);
   if (method !== null && !codeChallenge) return page(400, "invalid_request", "Missing code_challenge.");
-  if (codeChallenge !== null && !PKCE_PATTERN.test(codeChallenge)) return page(400, "invalid_request", "Invalid code_challenge.");
+  if (codeChallenge !== null && !PKCE_PATTERN.test(codeChallenge))
+    return page(400, "invalid_request", "Invalid code_challenge.");
   return {
     ok: true,
     request: {

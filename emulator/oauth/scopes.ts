@@ -9,7 +9,18 @@ const KNOWN = new Set([
   USERINFO_EMAIL,
   USERINFO_PROFILE,
   "https://mail.google.com/",
-  ...["readonly", "modify", "compose", "send", "insert", "labels", "metadata", "settings.basic", "settings.sharing", "addons.current.action.compose"].map((s) => GMAIL + s),
+  ...[
+    "readonly",
+    "modify",
+    "compose",
+    "send",
+    "insert",
+    "labels",
+    "metadata",
+    "settings.basic",
+    "settings.sharing",
+    "addons.current.action.compose",
+  ].map((s) => GMAIL + s),
 ]);
 
 /** Scopes the consent screen never lets a user untick. */

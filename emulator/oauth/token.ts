@@ -28,7 +28,9 @@ function basicCredentials(header: string | null): { id: string; secret: string }
   try {
     const decoded = atob(header.slice(6));
     const colon = decoded.indexOf(":");
-    return colon < 0 ? null : { id: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) };
+    return colon < 0
+      ? null
+      : { id: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) };
   } catch {
     return null;
   }
@@ -81,7 +83,14 @@ export function tokenRoutes(state: EmulatorState): Hono {
       const key = grantKey(account.email, clientId);
       let grant: Grant | undefined = state.grants.get(key);
       if (!grant) {
-        grant = { id: randomHex(16), email: account.email, clientId, scopes: code.scopes, refreshTokens: new Set(), passwordGeneration: account.passwordGeneration };
+        grant = {
+          id: randomHex(16),
+          email: account.email,
+          clientId,
+          scopes: code.scopes,
+          refreshTokens: new Set(),
+          passwordGeneration: account.passwordGeneration,
+        };
         state.grants.set(key, grant);
       }
       grant.scopes = code.scopes;

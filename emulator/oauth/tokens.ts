@@ -34,7 +34,12 @@ export async function mintTokens(
     scopes: grant.scopes,
     expiresAt: now + ACCESS_TOKEN_TTL_MS,
   });
-  const answer: TokenAnswer = { access_token: accessToken, expires_in: REPORTED_EXPIRES_IN_S, scope: grant.scopes.join(" "), token_type: "Bearer" };
+  const answer: TokenAnswer = {
+    access_token: accessToken,
+    expires_in: REPORTED_EXPIRES_IN_S,
+    scope: grant.scopes.join(" "),
+    token_type: "Bearer",
+  };
   if (options.refreshToken) answer.refresh_token = options.refreshToken;
   if (grant.scopes.includes("openid")) {
     answer.id_token = await signIdToken(state.keys, {

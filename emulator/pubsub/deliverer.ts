@@ -5,7 +5,11 @@ import type { Outbox } from "./outbox";
  * back into the outbox, so retries and backoff are the ones the tests exercise. A network error counts as a
  * failed attempt.
  */
-export function startDeliverer(outbox: Outbox, send: (request: Request) => Promise<Response>, intervalMs = 250): () => void {
+export function startDeliverer(
+  outbox: Outbox,
+  send: (request: Request) => Promise<Response>,
+  intervalMs = 250,
+): () => void {
   let busy = false;
   const timer = setInterval(async () => {
     if (busy) return;
@@ -14,7 +18,9 @@ export function startDeliverer(outbox: Outbox, send: (request: Request) => Promi
       for (const push of await outbox.pull({ max: 50 })) {
         let status = 0;
         try {
-          const response = await send(new Request(push.url, { method: push.method, headers: push.headers, body: push.body }));
+          const response = await send(
+            new Request(push.url, { method: push.method, headers: push.headers, body: push.body }),
+          );
           status = response.status;
           await response.body?.cancel();
         } catch {

@@ -67,7 +67,10 @@ interface Deps {
 export class Outbox {
   #entries: Entry[] = [];
   #seq = 0;
-  #faults = new Map<string, { drop: number; duplicate: number; delay: { count: number; ms: number } | null; reorder: number; held: Entry[] }>();
+  #faults = new Map<
+    string,
+    { drop: number; duplicate: number; delay: { count: number; ms: number } | null; reorder: number; held: Entry[] }
+  >();
   constructor(private readonly deps: Deps) {}
 
   setFaults(email: string, faults: PushFaults): void {
@@ -86,7 +89,21 @@ export class Outbox {
     const messageId = randomDigits(16);
     const publishTime = new Date(now).toISOString();
     for (const subscription of this.deps.subscriptionsFor(topic)) {
-      const entry: Entry = { id: `${messageId}-${this.#seq}`, account: email, subscription, messageId, publishTime, data, failures: 0, statuses: [], dueAt: now, seq: this.#seq++, state: "pending", inflightUntil: 0, publishedAt: now };
+      const entry: Entry = {
+        id: `${messageId}-${this.#seq}`,
+        account: email,
+        subscription,
+        messageId,
+        publishTime,
+        data,
+        failures: 0,
+        statuses: [],
+        dueAt: now,
+        seq: this.#seq++,
+        state: "pending",
+        inflightUntil: 0,
+        publishedAt: now,
+      };
       this.#enqueue(entry);
     }
   }
@@ -143,7 +160,13 @@ export class Outbox {
     entry.inflightUntil = now + ACK_DEADLINE_MS;
     const token = await signPushToken(this.deps.keys, entry.subscription, now);
     const body = {
-      message: { data: entry.data, messageId: entry.messageId, message_id: entry.messageId, publishTime: entry.publishTime, publish_time: entry.publishTime },
+      message: {
+        data: entry.data,
+        messageId: entry.messageId,
+        message_id: entry.messageId,
+        publishTime: entry.publishTime,
+        publish_time: entry.publishTime,
+      },
       subscription: entry.subscription.name,
     };
     return {
@@ -185,7 +208,10 @@ export class Outbox {
   snapshot(): OutboxEntrySnapshot[] {
     return this.#entries
       .filter((e) => e.state === "pending" || e.state === "inflight")
-      .map(({ subscription, state: _state, inflightUntil: _until, ...entry }) => ({ ...entry, subscription: subscription.name }));
+      .map(({ subscription, state: _state, inflightUntil: _until, ...entry }) => ({
+        ...entry,
+        subscription: subscription.name,
+      }));
   }
 
   restore(entries: OutboxEntrySnapshot[], subscriptionNamed: (name: string) => PushSubscription | null): void {

@@ -32,15 +32,20 @@ type GrantSnapshot = Omit<Grant, "refreshTokens"> & { refreshTokens: string[] };
 export function takeSnapshot(state: EmulatorState): EmulatorSnapshot {
   return {
     version: 1,
-    accounts: [...state.accounts.values()].map(({ faults: _faults, loseNextSendAnswer: _lose, mailbox, ...account }) => ({
-      ...account,
-      mailbox: {
-        ...mailbox,
-        messages: [...mailbox.messages.values()].map(({ mime: _mime, raw, ...message }) => ({ ...message, raw: toBase64(raw) })),
-        threads: [...mailbox.threads],
-        hiddenFromHistory: [...mailbox.hiddenFromHistory],
-      },
-    })),
+    accounts: [...state.accounts.values()].map(
+      ({ faults: _faults, loseNextSendAnswer: _lose, mailbox, ...account }) => ({
+        ...account,
+        mailbox: {
+          ...mailbox,
+          messages: [...mailbox.messages.values()].map(({ mime: _mime, raw, ...message }) => ({
+            ...message,
+            raw: toBase64(raw),
+          })),
+          threads: [...mailbox.threads],
+          hiddenFromHistory: [...mailbox.hiddenFromHistory],
+        },
+      }),
+    ),
     grants: [...state.grants.values()].map((grant) => ({ ...grant, refreshTokens: [...grant.refreshTokens] })),
     accessTokens: [...state.accessTokens.values()],
     outbox: state.outbox.snapshot(),
@@ -58,7 +63,12 @@ export function restoreSnapshot(state: EmulatorState, snapshot: EmulatorSnapshot
     }
     const restored: Account = {
       ...account,
-      mailbox: { ...mailbox, messages, threads: new Map(mailbox.threads), hiddenFromHistory: new Set(mailbox.hiddenFromHistory) },
+      mailbox: {
+        ...mailbox,
+        messages,
+        threads: new Map(mailbox.threads),
+        hiddenFromHistory: new Set(mailbox.hiddenFromHistory),
+      },
       faults: [],
       loseNextSendAnswer: null,
     };

@@ -5,7 +5,10 @@ export function randomBytes(length: number): Uint8Array {
 }
 
 export function randomHex(length: number): string {
-  return [...randomBytes(Math.ceil(length / 2))].map((b) => b.toString(16).padStart(2, "0")).join("").slice(0, length);
+  return [...randomBytes(Math.ceil(length / 2))]
+    .map((b) => b.toString(16).padStart(2, "0"))
+    .join("")
+    .slice(0, length);
 }
 
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -15,7 +18,10 @@ export function randomToken(length: number): string {
 }
 
 export function randomDigits(length: number): string {
-  return [...randomBytes(length)].map((b) => String(b % 10)).join("").replace(/^0/, "1");
+  return [...randomBytes(length)]
+    .map((b) => String(b % 10))
+    .join("")
+    .replace(/^0/, "1");
 }
 
 /** A uniformly random integer in [min, max]. */

@@ -36,7 +36,9 @@ export function createRunner({ dryRun }) {
     dryRun,
     /** A step that changes the account. Fails the script (with wrangler's own words) when it fails. */
     run(command, args, options = {}) {
-      console.log(`${dryRun ? "  would run" : "  running"}: ${shown(command, args)}${options.note ? `  (${options.note})` : ""}`);
+      console.log(
+        `${dryRun ? "  would run" : "  running"}: ${shown(command, args)}${options.note ? `  (${options.note})` : ""}`,
+      );
       if (dryRun) return { status: 0, stdout: "", stderr: "" };
       const result = exec(command, args, options);
       if (result.status !== 0 && options.tolerate?.test(result.stderr)) {

@@ -82,7 +82,8 @@ function nextSemicolon(tokens: readonly Token[], from: number): number {
 /** One resinfo: `method[/version] = result [reason = value] (ptype.property = pvalue)*`, or null. */
 function readResult(tokens: readonly Token[]): MethodResult | null {
   const [method, equals, result] = tokens;
-  if (method?.kind !== "word" || equals?.kind !== "=" || (result?.kind !== "word" && result?.kind !== "quoted")) return null;
+  if (method?.kind !== "word" || equals?.kind !== "=" || (result?.kind !== "word" && result?.kind !== "quoted"))
+    return null;
   const name = /^([a-z0-9_-]+)(?:\/\d+)?$/i.exec(method.text)?.[1];
   if (name === undefined) return null;
   const properties: Record<string, string> = {};
@@ -129,20 +130,28 @@ function readValue(tokens: readonly Token[], from: number): { text: string; end:
  */
 export function decideSenderAuthentication(results: AuthenticationResults | null, fromDomain: string): SenderVerdict {
   if (results === null) {
-    return { ok: false, reason: "No sender authentication results from the receiving server; the message cannot be trusted." };
+    return {
+      ok: false,
+      reason: "No sender authentication results from the receiving server; the message cannot be trusted.",
+    };
   }
   const domain = fromDomain.toLowerCase();
   const of = (method: string) => results.results.filter((r) => r.method === method);
   // One DMARC and one SPF evaluation per message: a second one is not ours, so nothing here is trusted.
   if (of("dmarc").length > 1 || of("spf").length > 1) {
-    return { ok: false, reason: "The receiving server's results name DMARC or SPF twice: the message cannot be trusted." };
+    return {
+      ok: false,
+      reason: "The receiving server's results name DMARC or SPF twice: the message cannot be trusted.",
+    };
   }
   if (of("dmarc").some((r) => r.result === "fail")) {
     return { ok: false, reason: `DMARC failed for ${domain}: the From address may be forged.` };
   }
   const passed = (method: string) => of(method).filter((r) => r.result === "pass");
-  if (passed("dmarc").some((r) => sameDomain(r.properties["header.from"], domain))) return { ok: true, method: "dmarc" };
-  if (passed("spf").some((r) => aligned(domainPart(r.properties["smtp.mailfrom"]), domain))) return { ok: true, method: "spf" };
+  if (passed("dmarc").some((r) => sameDomain(r.properties["header.from"], domain)))
+    return { ok: true, method: "dmarc" };
+  if (passed("spf").some((r) => aligned(domainPart(r.properties["smtp.mailfrom"]), domain)))
+    return { ok: true, method: "spf" };
   const dkimDomain = (r: MethodResult) => r.properties["header.d"] ?? domainPart(r.properties["header.i"]);
   if (passed("dkim").some((r) => aligned(dkimDomain(r), domain))) return { ok: true, method: "dkim" };
   const seen = ["dmarc", "spf", "dkim"].map((m) => `${m}=${of(m)[0]?.result ?? "none"}`).join(", ");

@@ -42,7 +42,10 @@ export async function logBccMessage(ctx: LogContext, location: LocationRow, raw:
   const { from, headers } = head.value;
   if (from === null) return rejected("The message has no readable From address.");
 
-  const verdict = decideSenderAuthentication(findTrustedResults(headers, ctx.config.BCC_AUTHSERV_ID), domainOf(from.email));
+  const verdict = decideSenderAuthentication(
+    findTrustedResults(headers, ctx.config.BCC_AUTHSERV_ID),
+    domainOf(from.email),
+  );
   if (!verdict.ok) return rejected(verdict.reason);
 
   const db = await locationDb(ctx.env, location.id);
@@ -56,11 +59,14 @@ export async function logBccMessage(ctx: LogContext, location: LocationRow, raw:
   const { facts } = parsed.message;
   const privacy = await getLocationPrivacy(db, location.id);
   const recipient = pickContactRecipient(facts.to, users, ctx.config.BCC_DOMAIN, new Set(privacy.internalDomains));
-  if (recipient === null) return rejected("No To recipient is outside the location's users: there is no contact to log this email for.");
+  if (recipient === null)
+    return rejected("No To recipient is outside the location's users: there is no contact to log this email for.");
   // R27: the location's never-log list and the logging user's own apply to the contact candidate.
   const neverLog = toNeverLogList(privacy.neverLog, await getUserNeverLog(db, location.id, loggingUserId));
   if (matchesNeverLog(recipient.email, neverLog)) {
-    return rejected("The contact this email would be logged for matches a never-log entry of the location or of the sender: it is not logged.");
+    return rejected(
+      "The contact this email would be logged for matches a never-log entry of the location or of the sender: it is not logged.",
+    );
   }
 
   const messageIdHeader = facts.messageIdHeader ?? (await syntheticMessageId(raw, ctx.config.BCC_DOMAIN));
@@ -100,7 +106,11 @@ async function findOrCreateContact(
 ): Promise<ContactRow> {
   const existing = await findFirstContactByEmail(db, locationId, recipient.email);
   if (existing) return existing;
-  const created = await insertContactWithEvent(db, { locationId, email: recipient.email, name: recipient.name, assignedUserId }, ctx.now);
+  const created = await insertContactWithEvent(
+    db,
+    { locationId, email: recipient.email, name: recipient.name, assignedUserId },
+    ctx.now,
+  );
   await relayEvents(ctx.env, db, locationId, [created.eventId], ctx.now);
   return created.contact;
 }

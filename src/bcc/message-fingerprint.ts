@@ -31,7 +31,13 @@ export function withoutTraceHeaders(raw: Uint8Array): Uint8Array {
   const kept: string[] = [];
   let keep = true;
   for (const line of head.split(/(?<=\n)/)) {
-    if (!/^[ \t]/.test(line)) keep = !TRACE_HEADERS.has(line.slice(0, Math.max(0, line.indexOf(":"))).trim().toLowerCase());
+    if (!/^[ \t]/.test(line))
+      keep = !TRACE_HEADERS.has(
+        line
+          .slice(0, Math.max(0, line.indexOf(":")))
+          .trim()
+          .toLowerCase(),
+      );
     if (keep) kept.push(line);
   }
   const keptHead = Uint8Array.from(kept.join(""), (c) => c.charCodeAt(0) & 0xff);

@@ -17,7 +17,11 @@ export function bccTokenOf(envelopeTo: string, bccDomain: string): string | null
 }
 
 /** The location whose logging address received the mail, or null for an unknown address. */
-export async function resolveLocation(directory: Database, envelopeTo: string, bccDomain: string): Promise<LocationRow | null> {
+export async function resolveLocation(
+  directory: Database,
+  envelopeTo: string,
+  bccDomain: string,
+): Promise<LocationRow | null> {
   const token = bccTokenOf(envelopeTo, bccDomain);
   if (token === null) return null;
   return (await findLocationByBccToken(directory, token)) ?? null;

@@ -75,7 +75,10 @@ export async function withWholeBodies<T extends BodyColumns>(bucket: R2Bucket, r
   return Promise.all(
     rows.map(async (row) => {
       if (row.textKey === null && row.htmlKey === null) return row;
-      const [text, html] = await Promise.all([readBody(bucket, row.textKey, row.text), readBody(bucket, row.htmlKey, row.html)]);
+      const [text, html] = await Promise.all([
+        readBody(bucket, row.textKey, row.text),
+        readBody(bucket, row.htmlKey, row.html),
+      ]);
       return { ...row, text, html };
     }),
   );

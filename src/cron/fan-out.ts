@@ -30,9 +30,13 @@ export async function enqueueDueMailboxTasks(env: Env, now: number): Promise<Fan
   const db = directoryDb(env);
   const tally: FanOutTally = { renewals: 0, catchUps: 0, subrequests: 0 };
   const horizon = renewalHorizon(now);
-  tally.renewals = await fanOut(env, tally, "renew_watch", now, (after) => pageMailboxesDueForWatchRenewal(db, horizon, after, DUE_PAGE_SIZE));
+  tally.renewals = await fanOut(env, tally, "renew_watch", now, (after) =>
+    pageMailboxesDueForWatchRenewal(db, horizon, after, DUE_PAGE_SIZE),
+  );
   const syncedBefore = now - CATCH_UP_AFTER_MS;
-  tally.catchUps = await fanOut(env, tally, "catch_up", now, (after) => pageMailboxesDueForCatchUp(db, syncedBefore, after, DUE_PAGE_SIZE));
+  tally.catchUps = await fanOut(env, tally, "catch_up", now, (after) =>
+    pageMailboxesDueForCatchUp(db, syncedBefore, after, DUE_PAGE_SIZE),
+  );
   if (tally.renewals + tally.catchUps > 0) log.info("cron_fan_out", { ...tally });
   return tally;
 }
@@ -53,7 +57,9 @@ async function fanOut(
     tally.subrequests += 1;
     for (let i = 0; i < page.addresses.length && sent < MAX_TASKS_PER_KIND; i += TASKS_PER_SEND) {
       const chunk = page.addresses.slice(i, Math.min(i + TASKS_PER_SEND, i + MAX_TASKS_PER_KIND - sent));
-      await env.MAILBOX_TASKS.sendBatch(chunk.map((address) => ({ body: { kind, address, at } satisfies MailboxTask })));
+      await env.MAILBOX_TASKS.sendBatch(
+        chunk.map((address) => ({ body: { kind, address, at } satisfies MailboxTask })),
+      );
       tally.subrequests += 1;
       sent += chunk.length;
     }

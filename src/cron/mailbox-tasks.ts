@@ -22,5 +22,9 @@ export function isMailboxTaskQueue(queueName: string): boolean {
 export function isMailboxTask(value: unknown): value is MailboxTask {
   if (typeof value !== "object" || value === null) return false;
   const task = value as Record<string, unknown>;
-  return (task.kind === "renew_watch" || task.kind === "catch_up") && typeof task.address === "string" && typeof task.at === "number";
+  return (
+    (task.kind === "renew_watch" || task.kind === "catch_up") &&
+    typeof task.address === "string" &&
+    typeof task.at === "number"
+  );
 }

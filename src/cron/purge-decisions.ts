@@ -16,7 +16,9 @@ const PURGE_ROWS_PER_LOCATION = 5_000;
  */
 export async function purgeExpiredDecisions(env: Env, now: number): Promise<number> {
   const slice = Math.floor(now / TICK_MS) % PURGE_SLICES;
-  const ids = await directoryDb(env).all<{ id: string }>(sql`SELECT id FROM locations WHERE rowid % ${PURGE_SLICES} = ${slice}`);
+  const ids = await directoryDb(env).all<{ id: string }>(
+    sql`SELECT id FROM locations WHERE rowid % ${PURGE_SLICES} = ${slice}`,
+  );
   let purged = 0;
   for (const { id } of ids) {
     try {

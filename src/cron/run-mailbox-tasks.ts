@@ -17,20 +17,27 @@ export async function runMailboxTasks(batch: MessageBatch<unknown>, env: Env): P
   const messages = batch.messages;
   for (let i = 0; i < messages.length; i += TASK_CONCURRENCY) {
     const slice = messages.slice(i, i + TASK_CONCURRENCY);
-    await Promise.all(slice.map(async (message) => {
-      if (!isMailboxTask(message.body)) {
-        log.warn("mailbox_task_malformed", { id: message.id });
-        message.ack();
-        return;
-      }
-      try {
-        await runTask(env, message.body);
-        message.ack();
-      } catch (error) {
-        log.error("mailbox_task_failed", { kind: message.body.kind, address: message.body.address, attempts: message.attempts, error });
-        message.retry({ delaySeconds: TASK_RETRY_DELAY_S });
-      }
-    }));
+    await Promise.all(
+      slice.map(async (message) => {
+        if (!isMailboxTask(message.body)) {
+          log.warn("mailbox_task_malformed", { id: message.id });
+          message.ack();
+          return;
+        }
+        try {
+          await runTask(env, message.body);
+          message.ack();
+        } catch (error) {
+          log.error("mailbox_task_failed", {
+            kind: message.body.kind,
+            address: message.body.address,
+            attempts: message.attempts,
+            error,
+          });
+          message.retry({ delaySeconds: TASK_RETRY_DELAY_S });
+        }
+      }),
+    );
   }
 }
 

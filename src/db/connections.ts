@@ -8,7 +8,11 @@ export type ConnectionRow = typeof connections.$inferSelect;
 export type ConnectionStatus = ConnectionRow["status"];
 
 /** The user's connection in this location ("Settings > My Profile > Email"), whatever its status. */
-export async function getConnection(db: Database, locationId: string, userId: string): Promise<ConnectionRow | undefined> {
+export async function getConnection(
+  db: Database,
+  locationId: string,
+  userId: string,
+): Promise<ConnectionRow | undefined> {
   return db
     .select()
     .from(connections)
@@ -51,7 +55,13 @@ function statusEvent(change: StatusChange, now: number, rowMustExist: boolean) {
  * caller relays the returned event ids.
  */
 export async function upsertConnection(db: Database, row: ConnectionRow, reason: StatusReason): Promise<string[]> {
-  const change = { locationId: row.locationId, userId: row.userId, mailbox: row.mailboxAddress, status: row.status, reason };
+  const change = {
+    locationId: row.locationId,
+    userId: row.userId,
+    mailbox: row.mailboxAddress,
+    status: row.status,
+    reason,
+  };
   const event = statusEvent(change, row.updatedAt, false);
   await runBatch(db, [
     ...event.statements,
@@ -77,12 +87,17 @@ export async function setConnectionStatus(
   now: number,
 ): Promise<string[]> {
   if (userIds.length === 0) return [];
-  const events = userIds.map((userId) => statusEvent({ locationId, userId, mailbox: mailboxAddress, ...change }, now, true));
+  const events = userIds.map((userId) =>
+    statusEvent({ locationId, userId, mailbox: mailboxAddress, ...change }, now, true),
+  );
   await runBatch(db, [
     ...events.flatMap((event) => event.statements),
     sql`UPDATE connections SET status = ${change.status}, updated_at = ${now}
       WHERE location_id = ${locationId} AND mailbox_address = ${mailboxAddress}
-        AND user_id IN (${sql.join(userIds.map((id) => sql`${id}`), sql`, `)})`,
+        AND user_id IN (${sql.join(
+          userIds.map((id) => sql`${id}`),
+          sql`, `,
+        )})`,
   ]);
   return events.flatMap((event) => event.eventIds);
 }

@@ -96,7 +96,9 @@ export async function listContacts(
       and(
         eq(contacts.locationId, locationId),
         options.email === undefined ? undefined : eq(contacts.email, options.email),
-        after ? or(gt(contacts.createdAt, after.at), and(eq(contacts.createdAt, after.at), gt(contacts.id, after.id))) : undefined,
+        after
+          ? or(gt(contacts.createdAt, after.at), and(eq(contacts.createdAt, after.at), gt(contacts.id, after.id)))
+          : undefined,
       ),
     )
     .orderBy(asc(contacts.createdAt), asc(contacts.id))

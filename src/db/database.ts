@@ -33,7 +33,10 @@ export function directoryDb(env: Pick<Env, "DB">): Database {
 
 /** Every location database, in LOCATION_DATABASES order (migrations, operators' checks, tests). */
 export function allLocationDatabases(env: Env): { binding: string; db: Database }[] {
-  return loadConfig(env).LOCATION_DATABASES.map((binding) => ({ binding, db: drizzle(locationBinding(env, binding), { schema }) }));
+  return loadConfig(env).LOCATION_DATABASES.map((binding) => ({
+    binding,
+    db: drizzle(locationBinding(env, binding), { schema }),
+  }));
 }
 
 /**
@@ -56,9 +59,13 @@ function locationBinding(env: Env, binding: string): D1Database {
   // Bound by a name the settings give, so looked up by name (the generated Env lists no such key).
   const db = (env as unknown as Record<string, unknown>)[binding];
   if (!listed.includes(binding) || !isD1(db)) {
-    throw new AppError("misconfigured", `Setting LOCATION_DATABASES must list ${binding} and wrangler.toml must bind it as D1.`, {
-      settings: ["LOCATION_DATABASES"],
-    });
+    throw new AppError(
+      "misconfigured",
+      `Setting LOCATION_DATABASES must list ${binding} and wrangler.toml must bind it as D1.`,
+      {
+        settings: ["LOCATION_DATABASES"],
+      },
+    );
   }
   return db;
 }

@@ -87,7 +87,11 @@ export async function releaseIdempotencyKey(db: Database, locationId: string, ke
     .update(idempotencyKeys)
     .set({ responseStatus: FAILED_ATTEMPT })
     .where(
-      and(eq(idempotencyKeys.locationId, locationId), eq(idempotencyKeys.key, key), eq(idempotencyKeys.state, "in_progress")),
+      and(
+        eq(idempotencyKeys.locationId, locationId),
+        eq(idempotencyKeys.key, key),
+        eq(idempotencyKeys.state, "in_progress"),
+      ),
     )
     .run();
 }

@@ -32,7 +32,11 @@ export async function loadLocationUserAddresses(
   const addresses = new Map<string, string>();
   for (let i = 0; i < userIds.length; i += USER_IDS_PER_QUERY) {
     const chunk = userIds.slice(i, i + USER_IDS_PER_QUERY);
-    const found = await directory.select({ id: users.id, email: users.email }).from(users).where(inArray(users.id, chunk)).all();
+    const found = await directory
+      .select({ id: users.id, email: users.email })
+      .from(users)
+      .where(inArray(users.id, chunk))
+      .all();
     for (const user of found) setFirst(addresses, user.email, user.id);
   }
   for (let i = 0; i < userIds.length; i += USER_IDS_PER_QUERY) {

@@ -202,7 +202,9 @@ export const messages = sqliteTable(
     /** R26: Gmail's UNREAD label on this message in its mailbox; false where Gmail was not involved. */
     unread: integer("unread", { mode: "boolean" }).notNull().default(false),
     /** R26: where the message stands in Gmail; meaningful only with gmail_message_id (null in the API otherwise). */
-    gmailState: text("gmail_state", { enum: ["present", "trashed", "deleted"] }).notNull().default("present"),
+    gmailState: text("gmail_state", { enum: ["present", "trashed", "deleted"] })
+      .notNull()
+      .default("present"),
     createdAt: createdAt(),
   },
   (t) => [

@@ -34,7 +34,12 @@ export type DecisionInput =
  * stored that has no row at all was held back by the store (R28): its thread was un-logged after routing
  * (`unlogged_thread`), or its contact erased (`not_a_contact`: the contact is no more).
  */
-export function recordDecisions(locationId: string, mailbox: string, decisions: readonly DecisionInput[], now: number): SQL {
+export function recordDecisions(
+  locationId: string,
+  mailbox: string,
+  decisions: readonly DecisionInput[],
+  now: number,
+): SQL {
   const rows = decisions.map((d) => ({
     g: d.gmailMessageId,
     k: d.kind,
@@ -88,7 +93,12 @@ export function parkedDecisionsInsert(locationId: string, mailbox: string, ids: 
 
 export type DecisionRow = typeof syncDecisions.$inferSelect;
 
-export async function findDecision(db: Database, locationId: string, mailbox: string, gmailMessageId: string): Promise<DecisionRow | undefined> {
+export async function findDecision(
+  db: Database,
+  locationId: string,
+  mailbox: string,
+  gmailMessageId: string,
+): Promise<DecisionRow | undefined> {
   return db
     .select()
     .from(syncDecisions)
@@ -114,7 +124,12 @@ export interface DecisionCount {
 const DAY_MS = 86_400_000;
 
 /** Decisions of one mailbox in one location since `since`, counted per UTC day, decision, reason and healed. */
-export async function countDecisionsByDay(db: Database, locationId: string, mailbox: string, since: number): Promise<DecisionCount[]> {
+export async function countDecisionsByDay(
+  db: Database,
+  locationId: string,
+  mailbox: string,
+  since: number,
+): Promise<DecisionCount[]> {
   // A literal divisor: D1 binds JS numbers as REAL, which would make the day a fraction.
   const day = sql<number>`${syncDecisions.decidedAt} / ${sql.raw(String(DAY_MS))}`;
   const rows = await db

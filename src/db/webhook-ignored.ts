@@ -16,7 +16,10 @@ export async function countIgnoredPush(db: Database, reason: IgnoredPushReason, 
   await db
     .insert(webhookIgnored)
     .values({ reason, count: 1, lastAt: now })
-    .onConflictDoUpdate({ target: webhookIgnored.reason, set: { count: sql`${webhookIgnored.count} + 1`, lastAt: now } })
+    .onConflictDoUpdate({
+      target: webhookIgnored.reason,
+      set: { count: sql`${webhookIgnored.count} + 1`, lastAt: now },
+    })
     .run();
 }
 

@@ -76,12 +76,21 @@ export class GmailClient {
       answer = await this.#send(spec, await this.options.accessToken({ forceRefresh: true }), what);
     }
     if (!answer.ok) {
-      const failure = classifyGoogleFailure({ call: spec.call ?? "gmail", status: answer.status, body: answer.text, afterRefresh: refreshed });
+      const failure = classifyGoogleFailure({
+        call: spec.call ?? "gmail",
+        status: answer.status,
+        body: answer.text,
+        afterRefresh: refreshed,
+      });
       throw new GmailError(failure, answer.headers.get("retry-after"), what);
     }
     const parsed = spec.schema.safeParse(answer.text === "" ? undefined : parseJson(answer.text));
     if (!parsed.success) {
-      throw new GmailError({ kind: "retry", status: answer.status, reason: "malformed_answer", retryAt: null }, null, what);
+      throw new GmailError(
+        { kind: "retry", status: answer.status, reason: "malformed_answer", retryAt: null },
+        null,
+        what,
+      );
     }
     return parsed.data;
   }
@@ -103,12 +112,22 @@ export class GmailClient {
       body = JSON.stringify(spec.body);
       headers.set("content-type", "application/json");
     }
-    const bytes = spec.openBody ? (spec.openBodyBytes ?? 0) : typeof body === "string" ? body.length : body instanceof Uint8Array ? body.byteLength : 0;
+    const bytes = spec.openBody
+      ? (spec.openBodyBytes ?? 0)
+      : typeof body === "string"
+        ? body.length
+        : body instanceof Uint8Array
+          ? body.byteLength
+          : 0;
     try {
       if (spec.openBody) body = await spec.openBody();
       return await fetchText(url, { method: spec.method, headers, body }, this.options.timeoutMs, bytes);
     } catch (error) {
-      const failure = classifyGoogleFailure({ call: spec.call ?? "gmail", status: null, timedOut: error instanceof DeadlineExceeded });
+      const failure = classifyGoogleFailure({
+        call: spec.call ?? "gmail",
+        status: null,
+        timedOut: error instanceof DeadlineExceeded,
+      });
       throw new GmailError(failure, null, what);
     }
   }

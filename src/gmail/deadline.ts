@@ -32,9 +32,18 @@ export interface FetchedText {
  * then the body must keep coming, no gap between chunks over `baseMs`: a large download (an attachment)
  * is not cut short by its size, a stalled one is. Throws DeadlineExceeded, or fetch's own errors.
  */
-export async function fetchText(url: URL | string, init: RequestInit, baseMs: number, requestBytes = 0): Promise<FetchedText> {
+export async function fetchText(
+  url: URL | string,
+  init: RequestInit,
+  baseMs: number,
+  requestBytes = 0,
+): Promise<FetchedText> {
   const controller = new AbortController();
-  const response = await within(fetch(url, { ...init, signal: controller.signal }), answerDeadlineMs(baseMs, requestBytes), controller);
+  const response = await within(
+    fetch(url, { ...init, signal: controller.signal }),
+    answerDeadlineMs(baseMs, requestBytes),
+    controller,
+  );
   const answer = { status: response.status, ok: response.ok, headers: response.headers };
   const reader = response.body?.getReader();
   if (!reader) return { ...answer, text: "" };

@@ -55,7 +55,11 @@ export async function batchGetMessages(
 ): Promise<FetchedMessage[]> {
   if (ids.length === 0) return [];
   const boundary = `batch_${crypto.randomUUID().replace(/-/g, "")}`;
-  const items = ids.map((id, i) => ({ id: `m${i}`, method: "GET" as const, path: `/gmail/v1/users/me/messages/${encodeURIComponent(id)}?format=${format}` }));
+  const items = ids.map((id, i) => ({
+    id: `m${i}`,
+    method: "GET" as const,
+    path: `/gmail/v1/users/me/messages/${encodeURIComponent(id)}?format=${format}`,
+  }));
   const answer = await client.request({
     method: "POST",
     path: "/batch/gmail/v1",
@@ -68,7 +72,12 @@ export async function batchGetMessages(
   return ids.map((id, i): FetchedMessage => {
     const item = byItem.get(`m${i}`);
     if (item === undefined) {
-      return { id, ok: false, failure: { kind: "retry", status: null, reason: "missing_from_batch", retryAt: null }, retryAfter: null };
+      return {
+        id,
+        ok: false,
+        failure: { kind: "retry", status: null, reason: "missing_from_batch", retryAt: null },
+        retryAfter: null,
+      };
     }
     const body = parseJson(item.body);
     if (item.status === 200 && typeof body === "object" && body !== null && "id" in body) {
@@ -113,7 +122,11 @@ export function modifyMessage(
 const AttachmentBody = z.object({ data: z.string().optional(), size: z.number().optional() });
 
 /** users.messages.attachments.get (5 units): one part's content as base64url. */
-export function getAttachmentData(client: GmailClient, messageId: string, attachmentId: string): Promise<z.infer<typeof AttachmentBody>> {
+export function getAttachmentData(
+  client: GmailClient,
+  messageId: string,
+  attachmentId: string,
+): Promise<z.infer<typeof AttachmentBody>> {
   return client.request({
     method: "GET",
     path: `/gmail/v1/users/me/messages/${encodeURIComponent(messageId)}/attachments/${encodeURIComponent(attachmentId)}`,

@@ -37,7 +37,8 @@ export function retryDelayMs(input: RetryDelayInput): number | null {
     case "retry":
     case "rate_limited": {
       // Past a hint, spread callers by up to a second so they do not all return in one burst.
-      if (hint !== null) return Math.min(hint, RETRY_HINT_CAP_MS) + Math.floor(clampUnit(input.random()) * RETRY_BASE_MS);
+      if (hint !== null)
+        return Math.min(hint, RETRY_HINT_CAP_MS) + Math.floor(clampUnit(input.random()) * RETRY_BASE_MS);
       const ceiling = Math.min(RETRY_BACKOFF_CAP_MS, RETRY_BASE_MS * 2 ** Math.max(0, Math.min(input.attempt, 30)));
       return Math.floor(clampUnit(input.random()) * ceiling);
     }

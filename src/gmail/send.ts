@@ -32,7 +32,11 @@ const SEND_UNITS = 100;
 const LIST_UNITS = 5;
 
 /** Sends one RFC 822 message; `threadId` puts it in the replied thread (R13). */
-export async function sendRawMessage(client: GmailClient, message: RawMessage, threadId: string | null): Promise<SentMessage> {
+export async function sendRawMessage(
+  client: GmailClient,
+  message: RawMessage,
+  threadId: string | null,
+): Promise<SentMessage> {
   if (message.kind === "stream") {
     const upload = multipartUpload(message, threadId);
     return client.request({

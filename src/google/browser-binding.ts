@@ -63,7 +63,13 @@ export async function isBindingValid(keys: TokenKeys, stateId: string, value: st
 
 /** Set-Cookie for the binding: HttpOnly, SameSite=Lax (Google's redirect back is a top-level GET), Path=/. */
 export function setBindingCookie(cookie: BindingCookie, maxAgeSeconds: number, secure: boolean): string {
-  const attributes = [`${cookie.name}=${cookie.value}`, `Max-Age=${maxAgeSeconds}`, "Path=/", "HttpOnly", "SameSite=Lax"];
+  const attributes = [
+    `${cookie.name}=${cookie.value}`,
+    `Max-Age=${maxAgeSeconds}`,
+    "Path=/",
+    "HttpOnly",
+    "SameSite=Lax",
+  ];
   if (secure) attributes.push("Secure");
   return attributes.join("; ");
 }

@@ -34,6 +34,7 @@ export async function verifyIdToken(
   const email = payload.email;
   if (typeof email !== "string" || email.trim() === "") return { ok: false, reason: "no_email" };
   // Google sends a boolean; some libraries saw the string "true" in older tokens.
-  if (payload.email_verified !== true && payload.email_verified !== "true") return { ok: false, reason: "email_not_verified" };
+  if (payload.email_verified !== true && payload.email_verified !== "true")
+    return { ok: false, reason: "email_not_verified" };
   return { ok: true, email: normalizeEmail(email), subject: payload.sub ?? "" };
 }

@@ -73,7 +73,8 @@ export async function openState(keys: TokenKeys, token: string, now: number): Pr
         requiredClaims: ["jti", "sub", "exp", "loc", "cv"],
       });
       const { jti, sub, exp, loc, rt, cv } = payload;
-      if (typeof jti !== "string" || typeof sub !== "string" || typeof exp !== "number") return { ok: false, reason: "forged" };
+      if (typeof jti !== "string" || typeof sub !== "string" || typeof exp !== "number")
+        return { ok: false, reason: "forged" };
       if (typeof loc !== "string" || typeof cv !== "string" || !(rt === null || typeof rt === "string")) {
         return { ok: false, reason: "forged" };
       }

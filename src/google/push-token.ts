@@ -40,6 +40,7 @@ export async function verifyPushToken(
   if (typeof payload.email !== "string" || normalizeEmail(payload.email) !== config.PUBSUB_SERVICE_ACCOUNT) {
     return { ok: false, reason: "wrong_email" };
   }
-  if (payload.email_verified !== true && payload.email_verified !== "true") return { ok: false, reason: "email_not_verified" };
+  if (payload.email_verified !== true && payload.email_verified !== "true")
+    return { ok: false, reason: "email_not_verified" };
   return { ok: true };
 }

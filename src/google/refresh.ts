@@ -12,7 +12,10 @@ export type RefreshResult =
   | { ok: true; accessToken: string; expiresInSec: number }
   | { ok: false; failure: GoogleFailure; retryAfter: string | null };
 
-type RefreshConfig = Pick<Config, "GOOGLE_TOKEN_URL" | "GOOGLE_CLIENT_ID" | "GOOGLE_CLIENT_SECRET" | "GOOGLE_TIMEOUT_MS">;
+type RefreshConfig = Pick<
+  Config,
+  "GOOGLE_TOKEN_URL" | "GOOGLE_CLIENT_ID" | "GOOGLE_CLIENT_SECRET" | "GOOGLE_TIMEOUT_MS"
+>;
 
 /** One refresh-token grant. The caller decides about retries (mailbox/access-token.ts). */
 export async function refreshAccessToken(config: RefreshConfig, refreshToken: string): Promise<RefreshResult> {
@@ -21,7 +24,11 @@ export async function refreshAccessToken(config: RefreshConfig, refreshToken: st
   const parsed = RefreshAnswer.safeParse(answer.body);
   // An unreadable 200 is Google misbehaving, not a revoked grant: try again later.
   if (!parsed.success) {
-    return { ok: false, failure: { kind: "retry", status: 200, reason: "malformed_answer", retryAt: null }, retryAfter: null };
+    return {
+      ok: false,
+      failure: { kind: "retry", status: 200, reason: "malformed_answer", retryAt: null },
+      retryAfter: null,
+    };
   }
   return { ok: true, accessToken: parsed.data.access_token, expiresInSec: parsed.data.expires_in };
 }

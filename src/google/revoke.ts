@@ -7,11 +7,18 @@ export type RevokeResult = { ok: true } | { ok: false; status: number };
  * Revokes a grant at Google (R5). Revoking the refresh token ends the whole grant, access tokens
  * included. Google answers 400 `invalid_token` for a grant that is already gone: that is success too.
  */
-export async function revokeToken(config: Pick<Config, "GOOGLE_REVOKE_URL" | "GOOGLE_TIMEOUT_MS">, token: string): Promise<RevokeResult> {
+export async function revokeToken(
+  config: Pick<Config, "GOOGLE_REVOKE_URL" | "GOOGLE_TIMEOUT_MS">,
+  token: string,
+): Promise<RevokeResult> {
   try {
     const response = await fetchText(
       config.GOOGLE_REVOKE_URL,
-      { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ token }) },
+      {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ token }),
+      },
       config.GOOGLE_TIMEOUT_MS,
     );
     if (response.ok) return { ok: true };

@@ -23,12 +23,20 @@ export async function postTokenForm(config: TokenConfig, params: Record<string, 
   try {
     response = await fetchText(
       config.GOOGLE_TOKEN_URL,
-      { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" }, body: form },
+      {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+        body: form,
+      },
       config.GOOGLE_TIMEOUT_MS,
     );
   } catch (error) {
     // No answer (network, or our deadline): transient, never a revocation (R6).
-    const failure = classifyGoogleFailure({ call: "oauth_token", status: null, timedOut: error instanceof DeadlineExceeded });
+    const failure = classifyGoogleFailure({
+      call: "oauth_token",
+      status: null,
+      timedOut: error instanceof DeadlineExceeded,
+    });
     return { ok: false, failure, retryAfter: null };
   }
   if (response.ok) return { ok: true, body: parseJson(response.text) };

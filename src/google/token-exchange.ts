@@ -21,12 +21,24 @@ export interface GrantedTokens {
 
 export type ExchangeResult =
   | { ok: true; tokens: GrantedTokens }
-  | { ok: false; reason: "exchange_refused" | "no_refresh_token" | "no_id_token" | "malformed_answer"; status?: number; error?: string };
+  | {
+      ok: false;
+      reason: "exchange_refused" | "no_refresh_token" | "no_id_token" | "malformed_answer";
+      status?: number;
+      error?: string;
+    };
 
-type ExchangeConfig = Pick<Config, "GOOGLE_TOKEN_URL" | "GOOGLE_CLIENT_ID" | "GOOGLE_CLIENT_SECRET" | "GOOGLE_TIMEOUT_MS" | "OAUTH_REDIRECT_URL">;
+type ExchangeConfig = Pick<
+  Config,
+  "GOOGLE_TOKEN_URL" | "GOOGLE_CLIENT_ID" | "GOOGLE_CLIENT_SECRET" | "GOOGLE_TIMEOUT_MS" | "OAUTH_REDIRECT_URL"
+>;
 
 /** Authorization code → tokens, proving the PKCE verifier. One try: a code is single-use at Google too. */
-export async function exchangeCode(config: ExchangeConfig, code: string, codeVerifier: string): Promise<ExchangeResult> {
+export async function exchangeCode(
+  config: ExchangeConfig,
+  code: string,
+  codeVerifier: string,
+): Promise<ExchangeResult> {
   const answer = await postTokenForm(config, {
     grant_type: "authorization_code",
     code,
@@ -34,7 +46,12 @@ export async function exchangeCode(config: ExchangeConfig, code: string, codeVer
     redirect_uri: config.OAUTH_REDIRECT_URL,
   });
   if (!answer.ok) {
-    return { ok: false, reason: "exchange_refused", status: answer.failure.status ?? 0, error: answer.failure.reason ?? "unknown" };
+    return {
+      ok: false,
+      reason: "exchange_refused",
+      status: answer.failure.status ?? 0,
+      error: answer.failure.reason ?? "unknown",
+    };
   }
   const parsed = CodeExchangeAnswer.safeParse(answer.body);
   if (!parsed.success) return { ok: false, reason: "malformed_answer" };
@@ -44,6 +61,12 @@ export async function exchangeCode(config: ExchangeConfig, code: string, codeVer
   if (!id_token) return { ok: false, reason: "no_id_token" };
   return {
     ok: true,
-    tokens: { accessToken: access_token, expiresInSec: expires_in, refreshToken: refresh_token, idToken: id_token, scope },
+    tokens: {
+      accessToken: access_token,
+      expiresInSec: expires_in,
+      refreshToken: refresh_token,
+      idToken: id_token,
+      scope,
+    },
   };
 }

@@ -73,20 +73,29 @@ export function createApp(): OpenAPIHono<AppEnv> {
     type: "http",
     scheme: "bearer",
     bearerFormat: "JWT",
-    description: "HS256 JWT signed with API_JWT_SECRET; exp required; role \"admin\" or loc \"<locationId>\".",
+    description: 'HS256 JWT signed with API_JWT_SECRET; exp required; role "admin" or loc "<locationId>".',
   });
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
-    info: { title: "crm-gmail-sync", version: "1.0.0", description: "Gmail two-way sync for the CRM: the API of docs/api.md." },
+    info: {
+      title: "crm-gmail-sync",
+      version: "1.0.0",
+      description: "Gmail two-way sync for the CRM: the API of docs/api.md.",
+    },
   });
 
   app.notFound((c) => {
     const allow = allowedMethods(app.routes, c.req.path);
     if (allow.length > 0) {
       return errorResponse(
-        new AppError("method_not_allowed", `${c.req.method} is not allowed here; use ${allow.join(", ")}.`, { allow }, {
-          Allow: allow.join(", "),
-        }),
+        new AppError(
+          "method_not_allowed",
+          `${c.req.method} is not allowed here; use ${allow.join(", ")}.`,
+          { allow },
+          {
+            Allow: allow.join(", "),
+          },
+        ),
       );
     }
     return errorResponse(new AppError("not_found", "No such route."));

@@ -25,7 +25,11 @@ export async function readAttachmentContent(
     return object ? { body: object.body, size: object.size } : null;
   }
   if (attachment.gmailPartId === null) return null;
-  const message = await getMessageGmailRef(await locationDb(env, attachment.locationId), attachment.locationId, attachment.messageId);
+  const message = await getMessageGmailRef(
+    await locationDb(env, attachment.locationId),
+    attachment.locationId,
+    attachment.messageId,
+  );
   if (!message) return null;
   const part = await mailboxStub(env, message.mailbox).readGmailPart({
     locationId: attachment.locationId,
@@ -33,7 +37,11 @@ export async function readAttachmentContent(
     partId: attachment.gmailPartId,
   });
   if (!part.ok) {
-    if (part.reason === "gmail_error") throw new AppError("gmail_error", "Gmail did not hand over the attachment; try again.", { status: 502, reason: "attachment_unavailable" });
+    if (part.reason === "gmail_error")
+      throw new AppError("gmail_error", "Gmail did not hand over the attachment; try again.", {
+        status: 502,
+        reason: "attachment_unavailable",
+      });
     return null;
   }
   const bytes = part.bytes;

@@ -8,7 +8,10 @@ export function attachmentDisposition(filename: string): string {
   const cleaned = filename.replace(/[\u0000-\u001f\u007f]/g, "").trim() || "attachment";
   const fallback = cleaned.replace(/[^\x20-\x7e]/g, "_").replace(/["\\%]/g, "_");
   // encodeURIComponent leaves ' ( ) * unescaped; RFC 5987's attr-char does not allow them.
-  const encoded = encodeURIComponent(cleaned).replace(/['()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
+  const encoded = encodeURIComponent(cleaned).replace(
+    /['()*]/g,
+    (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
   return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
 }
 

@@ -39,9 +39,7 @@ export function presentMailbox(
     connectedAt: iso(connection.connectedAt),
     lastSyncedAt: iso(ownedByUser ? live.lastSyncedAt : null),
     watchExpiresAt: iso(inUse ? live.watchExpiresAt : null),
-    sendQuota: ownedByUser
-      ? { ...live.sendQuota, nextAvailableAt: iso(live.sendQuota.nextAvailableAt) }
-      : quotaDefault,
+    sendQuota: ownedByUser ? { ...live.sendQuota, nextAvailableAt: iso(live.sendQuota.nextAvailableAt) } : quotaDefault,
     parkedMessages: ownedByUser ? live.parkedMessages : 0,
     watchRenewal: inUse
       ? { state: live.watchRenewal.state, failures: live.watchRenewal.failures, lastError: live.watchRenewal.lastError }

@@ -10,7 +10,11 @@ export const validationHook: Hook<unknown, AppEnv, string, undefined> = (result)
   if (result.success) return;
   throw new AppError("invalid_request", `The request ${result.target} is invalid; see details.issues.`, {
     target: result.target,
-    issues: result.error.issues.map((issue) => ({ path: issue.path.map(String), code: issue.code, message: issue.message })),
+    issues: result.error.issues.map((issue) => ({
+      path: issue.path.map(String),
+      code: issue.code,
+      message: issue.message,
+    })),
   });
 };
 

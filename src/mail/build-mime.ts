@@ -11,7 +11,7 @@ import { mimeLength, renderMime, type MimeSegment } from "./mime-segments";
 import { attachmentBase64, type OutgoingAttachment, type OutgoingMessage } from "./outgoing-message";
 import { validateOutgoingMessage, type OutgoingProblem } from "./validate-outgoing";
 
-export type {  OutgoingMessage } from "./outgoing-message";
+export type { OutgoingMessage } from "./outgoing-message";
 
 /*
  * Our own builder rather than the `mimetext` package (checked: v3.0.28). Its default entry imports
@@ -63,7 +63,9 @@ export function planMime(message: OutgoingMessage): MimePlan {
     unstructuredHeader("Subject", message.subject),
     `Message-ID: ${message.messageId}`,
     ...(message.inReplyTo ? [`In-Reply-To: ${message.inReplyTo}`] : []),
-    ...(message.references && message.references.length > 0 ? [messageIdListHeader("References", message.references)] : []),
+    ...(message.references && message.references.length > 0
+      ? [messageIdListHeader("References", message.references)]
+      : []),
     "MIME-Version: 1.0",
   ];
   const root = rootPart(message);

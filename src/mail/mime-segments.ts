@@ -91,7 +91,10 @@ function asciiBytes(text: string): Uint8Array {
 }
 
 /** The chunks as a byte stream, made as the reader pulls (one chunk ahead at most). */
-export function mimeStream(segments: readonly MimeSegment[], chunkBytes = MIME_CHUNK_BYTES): ReadableStream<Uint8Array> {
+export function mimeStream(
+  segments: readonly MimeSegment[],
+  chunkBytes = MIME_CHUNK_BYTES,
+): ReadableStream<Uint8Array> {
   const chunks = mimePieces(segments, chunkBytes);
   // Staged bytes are read through a base64 wrapper as the upload pulls them, one chunk at a time.
   let staged: ReadableStreamDefaultReader<Uint8Array> | null = null;

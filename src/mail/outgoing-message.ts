@@ -57,7 +57,9 @@ export function attachmentBase64(attachment: OutgoingAttachment): string {
 /** Decoded bytes (R17 counts these), without decoding base64 content. */
 export function attachmentSize(attachment: OutgoingAttachment): number {
   if (attachment.staged) return attachment.staged.size;
-  return attachment.contentBase64 === undefined ? attachment.content.byteLength : base64DecodedSize(attachment.contentBase64);
+  return attachment.contentBase64 === undefined
+    ? attachment.content.byteLength
+    : base64DecodedSize(attachment.contentBase64);
 }
 
 /** The bytes, for providers and stores that take bytes (the location's provider, R2). */

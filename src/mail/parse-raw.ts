@@ -24,7 +24,11 @@ const MAX_RECIPIENTS_PER_FIELD = 500;
  * The size is checked before anything is parsed. Never throws: unreadable input is an error value.
  * `fallbackSentAt` stands in for a missing or unreadable Date header (the time of receipt).
  */
-export async function parseRawMessage(raw: Uint8Array, maxBytes: number, fallbackSentAt: number): Promise<ParseRawResult> {
+export async function parseRawMessage(
+  raw: Uint8Array,
+  maxBytes: number,
+  fallbackSentAt: number,
+): Promise<ParseRawResult> {
   if (raw.byteLength > maxBytes) {
     return { ok: false, reason: `The message is ${raw.byteLength} bytes; at most ${maxBytes} are accepted.` };
   }
@@ -59,7 +63,8 @@ export async function parseRawMessage(raw: Uint8Array, maxBytes: number, fallbac
 }
 
 function toAttachment(part: Attachment): AttachmentFacts {
-  const content = typeof part.content === "string" ? new TextEncoder().encode(part.content) : new Uint8Array(part.content);
+  const content =
+    typeof part.content === "string" ? new TextEncoder().encode(part.content) : new Uint8Array(part.content);
   const contentId = part.contentId?.trim().replace(/^<|>$/g, "").slice(0, MAX_ID_CHARS) || null;
   return {
     filename: (part.filename ?? fallbackName(part.mimeType)).slice(0, 255),
@@ -87,6 +92,3 @@ function recipients(headers: RawMessage["headers"], key: string): MessageFacts["
   const values = headers.filter((h) => h.key === key).map((h) => h.value);
   return parseAddressList(capHeaderValue(values.join(", "))).slice(0, MAX_RECIPIENTS_PER_FIELD);
 }
-
-
-

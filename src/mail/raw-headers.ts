@@ -29,7 +29,10 @@ export async function readRawHeaders(raw: Uint8Array): Promise<ReadRawHeadersRes
     const headers = email.headers.map((h) => ({ key: h.key, value: capHeaderValue(h.value) }));
     return { ok: true, value: { headers, from: parseAddress(headers.find((h) => h.key === "from")?.value) } };
   } catch (error) {
-    return { ok: false, reason: `The message's headers could not be read: ${error instanceof Error ? error.message : "unreadable"}.` };
+    return {
+      ok: false,
+      reason: `The message's headers could not be read: ${error instanceof Error ? error.message : "unreadable"}.`,
+    };
   }
 }
 

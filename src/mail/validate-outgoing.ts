@@ -11,9 +11,7 @@ export type OutgoingProblem =
   | "invalid_message_id"
   | "no_body";
 
-export type OutgoingValidation =
-  | { ok: true }
-  | { ok: false; field: string; problem: OutgoingProblem; message: string };
+export type OutgoingValidation = { ok: true } | { ok: false; field: string; problem: OutgoingProblem; message: string };
 
 // Header injection guard: CR, LF, NUL and every other C0 control but TAB, DEL, the C1 controls (NEL
 // among them) and the Unicode line and paragraph separators. Each could end a header line somewhere.
@@ -61,15 +59,21 @@ export function validateOutgoingMessage(message: OutgoingMessage): OutgoingValid
 }
 
 function checkAddresses(message: OutgoingMessage): OutgoingValidation | null {
-  if (!isValidEmail(message.from.email)) return fail("from.email", "invalid_address", "from is not a valid email address");
+  if (!isValidEmail(message.from.email))
+    return fail("from.email", "invalid_address", "from is not a valid email address");
   for (const list of ["to", "cc", "bcc"] as const) {
     const bad = message[list].findIndex((a) => !isValidEmail(a.email));
-    if (bad >= 0) return fail(`${list}[${bad}].email`, "invalid_address", `${list}[${bad}] is not a valid email address`);
+    if (bad >= 0)
+      return fail(`${list}[${bad}].email`, "invalid_address", `${list}[${bad}] is not a valid email address`);
   }
   if (message.to.length === 0) return fail("to", "no_recipient", "at least one To recipient is required");
   const total = message.to.length + message.cc.length + message.bcc.length;
   if (total > MAX_RECIPIENTS) {
-    return fail("recipients", "too_many_recipients", `at most ${MAX_RECIPIENTS} recipients (to, cc and bcc together), got ${total}`);
+    return fail(
+      "recipients",
+      "too_many_recipients",
+      `at most ${MAX_RECIPIENTS} recipients (to, cc and bcc together), got ${total}`,
+    );
   }
   return null;
 }
@@ -80,11 +84,19 @@ function checkParts(message: OutgoingMessage): OutgoingValidation | null {
   }
   for (const [i, attachment] of message.attachments.entries()) {
     if (!CONTENT_TYPE.test(attachment.contentType)) {
-      return fail(`attachments[${i}].contentType`, "invalid_content_type", `attachments[${i}].contentType must be "type/subtype"`);
+      return fail(
+        `attachments[${i}].contentType`,
+        "invalid_content_type",
+        `attachments[${i}].contentType must be "type/subtype"`,
+      );
     }
     const name = attachment.filename;
     if (name.trim() === "" || [...name].length > 255) {
-      return fail(`attachments[${i}].filename`, "invalid_filename", `attachments[${i}].filename must be 1 to 255 characters`);
+      return fail(
+        `attachments[${i}].filename`,
+        "invalid_filename",
+        `attachments[${i}].filename must be 1 to 255 characters`,
+      );
     }
   }
   return null;

@@ -37,7 +37,8 @@ export async function completeConnect(
 ): Promise<ConnectResult> {
   // RFC 9207: an authorization answer naming another issuer is a mix-up attempt; nothing is exchanged.
   if (params.iss !== undefined && params.iss !== GOOGLE_ISSUER) return fail("google_error", "unexpected_iss");
-  if (params.error !== undefined) return fail(params.error === "access_denied" ? "access_denied" : "google_error", params.error);
+  if (params.error !== undefined)
+    return fail(params.error === "access_denied" ? "access_denied" : "google_error", params.error);
   if (!params.code) return fail("google_error", "no_code");
 
   const exchanged = await exchangeCode(config, params.code, state.codeVerifier);
@@ -67,7 +68,11 @@ export async function completeConnect(
 
   if (previous && previous.mailboxAddress !== identity.email) {
     // R4: the old mailbox stops syncing here; the D1 row already names the new address for sends.
-    await mailboxStub(env, previous.mailboxAddress).disconnect({ locationId: state.locationId, userId: state.userId, now });
+    await mailboxStub(env, previous.mailboxAddress).disconnect({
+      locationId: state.locationId,
+      userId: state.userId,
+      now,
+    });
   }
   return { ok: true, address: identity.email, resumed: outcome.resumed };
 }

@@ -38,7 +38,11 @@ export async function connectAccount(
   const { sql, config } = host;
   if (takenBySomeoneElse(sql, input.userId)) return { ok: false, reason: "mailbox_taken" };
   const sealed = await sealGrant(tokenKeys(config), input.address, input.refreshToken);
-  const fresh = new GmailClient({ baseUrl: config.GMAIL_API_URL, accessToken: async () => input.accessToken, timeoutMs: config.GOOGLE_TIMEOUT_MS });
+  const fresh = new GmailClient({
+    baseUrl: config.GMAIL_API_URL,
+    accessToken: async () => input.accessToken,
+    timeoutMs: config.GOOGLE_TIMEOUT_MS,
+  });
   let watch: Awaited<ReturnType<typeof startWatch>>;
   try {
     watch = await startWatch(fresh, config.PUBSUB_TOPIC);
@@ -62,7 +66,13 @@ export async function connectAccount(
   await mirrorAccount(host.env, account);
   const reason = resumed ? "reconnected" : "connected";
   await mirrorConnection(host.env, account, connection, reason, input.now);
-  await mirrorConnectionStatus(host.env, account.address, listConnections(sql), { status: "active", reason }, input.now);
+  await mirrorConnectionStatus(
+    host.env,
+    account.address,
+    listConnections(sql),
+    { status: "active", reason },
+    input.now,
+  );
   log.info("mailbox_connected", { address: account.address, locationId: input.locationId, resumed });
   // R6: what arrived while paused is caught up from the saved cursor now, not at the next push.
   if (resumed) await requestSync(input.now);
@@ -70,7 +80,12 @@ export async function connectAccount(
 }
 
 /** Pure: the account row after a connect; `resumed` is the row a reconnect of the same owner keeps going from. */
-function connectedAccount(input: ConnectInput, grant: SealedToken, watch: { historyId: string; expiration: number }, resumed: Account | null): Account {
+function connectedAccount(
+  input: ConnectInput,
+  grant: SealedToken,
+  watch: { historyId: string; expiration: number },
+  resumed: Account | null,
+): Account {
   return {
     address: input.address,
     ownerUserId: input.userId,

@@ -21,7 +21,8 @@ export async function accessTokenFromGrant(host: MailboxHost, now: number): Prom
   if (opened.resealed) updateAccount(host.sql, { grant: opened.resealed });
   const refreshed = await refreshWithRetries(host.config, opened.refreshToken);
   if (refreshed.ok) return { token: refreshed.accessToken, expiresAt: now + refreshed.expiresInSec * 1000 };
-  if (refreshed.failure.kind === "auth_revoked") await markNeedsReauth(host, account, refreshed.failure.reason ?? "invalid_grant", now);
+  if (refreshed.failure.kind === "auth_revoked")
+    await markNeedsReauth(host, account, refreshed.failure.reason ?? "invalid_grant", now);
   throw new GmailError(refreshed.failure, refreshed.retryAfter, "refresh access token");
 }
 
@@ -37,7 +38,13 @@ export async function markNeedsReauth(host: MailboxHost, used: Account, reason: 
   host.tokens.clear();
   log.warn("mailbox_needs_reauth", { address: current.address, reason });
   if (next) await mirrorAccount(host.env, next);
-  await mirrorConnectionStatus(host.env, current.address, listConnections(host.sql), { status: "needs_reauth", reason }, now);
+  await mirrorConnectionStatus(
+    host.env,
+    current.address,
+    listConnections(host.sql),
+    { status: "needs_reauth", reason },
+    now,
+  );
 }
 
 function notUsable(reason: string): GmailError {

@@ -36,7 +36,9 @@ export async function loadRoutingData(
       const db = await locationDb(env, connection.locationId);
       const [users, contacts, bindings, privacy, ownerNeverLog, unloggedThreads] = await Promise.all([
         loadLocationUserAddresses(directory, db, connection.locationId),
-        addresses.length === 0 ? new Map<string, never>() : findFirstContactsByEmails(db, connection.locationId, addresses),
+        addresses.length === 0
+          ? new Map<string, never>()
+          : findFirstContactsByEmails(db, connection.locationId, addresses),
         findActiveThreadBindings(db, connection.locationId, mailbox, threadIds),
         getLocationPrivacy(db, connection.locationId),
         getUserNeverLog(db, connection.locationId, connection.userId),
@@ -52,7 +54,9 @@ export async function loadRoutingData(
         locationId: connection.locationId,
         ownerUserId: connection.userId,
         userAddresses,
-        contactsByEmail: new Map([...contacts].map(([email, c]) => [email, { id: c.id, assignedUserId: c.assignedUserId }])),
+        contactsByEmail: new Map(
+          [...contacts].map(([email, c]) => [email, { id: c.id, assignedUserId: c.assignedUserId }]),
+        ),
         bindings,
         startPoint,
         privacy: {

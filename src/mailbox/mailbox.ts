@@ -11,7 +11,14 @@ import type { MailboxHost } from "./mailbox-host";
 import { createQuotaGate } from "./quota-gate";
 import { sqlQuotaSpends } from "./quota-spends";
 import { renewWatch, type RenewOutcome } from "./renew-watch";
-import { readSendQuota, sendDepsFor, sendThroughGmail, SendsInFlight, type GmailSendCommand, type GmailSendOutcome } from "./send";
+import {
+  readSendQuota,
+  sendDepsFor,
+  sendThroughGmail,
+  SendsInFlight,
+  type GmailSendCommand,
+  type GmailSendOutcome,
+} from "./send";
 import { readProofStatus, requestReconciliation, type ProofStatus, type ReconcileRequestOutcome } from "./proof-verbs";
 import { readAccount } from "./state";
 import { setUnreadInGmail, type SetUnreadCommand, type SetUnreadOutcome } from "./set-unread";
@@ -21,7 +28,14 @@ import { migrateMailboxStorage } from "./storage-schema";
 import { syncHostFor } from "./sync-host";
 import type { SyncHost } from "./sync-run";
 import { countParked, ensureSyncStorage } from "./sync-state";
-import { notifySync, readGmailPart, requestSync, runSyncAlarm, type GmailPartOutcome, type NotifyOutcome } from "./sync-verbs";
+import {
+  notifySync,
+  readGmailPart,
+  requestSync,
+  runSyncAlarm,
+  type GmailPartOutcome,
+  type NotifyOutcome,
+} from "./sync-verbs";
 
 export type { ConnectInput, ConnectOutcome } from "./connect-account";
 export type { ProofStatus, ReconcileRequestOutcome } from "./proof-verbs";
@@ -56,7 +70,10 @@ export class Mailbox extends DurableObject<Env> {
         ensureSyncStorage(this.#sql);
       });
     });
-    this.quotaGate = createQuotaGate({ limitPerMinute: () => this.#config.GMAIL_USER_QUOTA_PER_MINUTE, spends: sqlQuotaSpends(this.#sql) });
+    this.quotaGate = createQuotaGate({
+      limitPerMinute: () => this.#config.GMAIL_USER_QUOTA_PER_MINUTE,
+      spends: sqlQuotaSpends(this.#sql),
+    });
     this.#tokens = new AccessTokenCache((now) => accessTokenFromGrant(this.#host, now));
     const config = () => this.#config;
     this.#host = {
@@ -135,7 +152,11 @@ export class Mailbox extends DurableObject<Env> {
   }
 
   /** R17: the bytes of one part of a synced Gmail message, read through Gmail on demand. */
-  async readGmailPart(input: { locationId: string; gmailMessageId: string; partId: string }): Promise<GmailPartOutcome> {
+  async readGmailPart(input: {
+    locationId: string;
+    gmailMessageId: string;
+    partId: string;
+  }): Promise<GmailPartOutcome> {
     const account = readAccount(this.#sql);
     if (account?.status !== "active") return { ok: false, reason: "not_active" };
     // Only for a location the mailbox is connected to now (its own list, not D1's copy of it).

@@ -31,14 +31,18 @@ export async function mirrorConnection(
   now: number,
 ): Promise<void> {
   const db = await locationDb(env, connection.locationId);
-  const eventIds = await upsertConnection(db, {
-    locationId: connection.locationId,
-    userId: connection.userId,
-    mailboxAddress: account.address,
-    status: account.status,
-    connectedAt: connection.connectedAt,
-    updatedAt: now,
-  }, reason);
+  const eventIds = await upsertConnection(
+    db,
+    {
+      locationId: connection.locationId,
+      userId: connection.userId,
+      mailboxAddress: account.address,
+      status: account.status,
+      connectedAt: connection.connectedAt,
+      updatedAt: now,
+    },
+    reason,
+  );
   await relayEvents(env, db, connection.locationId, eventIds, now);
 }
 

@@ -16,7 +16,10 @@ export type ReconcileRequestOutcome =
  * API.md: the next reconciliation starts within a minute; a request while one is queued or running
  * answers that one's time. The alarm is set no earlier than a sync backoff in force.
  */
-export async function requestReconciliation(host: SyncHost, storage: DurableObjectStorage): Promise<ReconcileRequestOutcome> {
+export async function requestReconciliation(
+  host: SyncHost,
+  storage: DurableObjectStorage,
+): Promise<ReconcileRequestOutcome> {
   const account = host.account();
   if (account === null || account.status === "disconnected") return { ok: false, reason: "not_connected" };
   if (account.status !== "active") return { ok: false, reason: "needs_reauth" };

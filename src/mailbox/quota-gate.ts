@@ -26,14 +26,23 @@ export function createQuotaGate(options: {
     for (;;) {
       const at = now();
       // Read and record with no await between: concurrent callers (sync and sends) never both take the last room.
-      const decision = paceQuotaCall({ spent: options.spends.live(at), limitPerMinute: options.limitPerMinute(), units, now: at });
+      const decision = paceQuotaCall({
+        spent: options.spends.live(at),
+        limitPerMinute: options.limitPerMinute(),
+        units,
+        now: at,
+      });
       if (decision.go) {
         options.spends.record({ at, units });
         return;
       }
       const wait = decision.waitUntil - at;
       if (wait > maxWait) {
-        throw new GmailError({ kind: "rate_limited", status: null, reason: LOCAL_QUOTA_PACING, retryAt: decision.waitUntil }, null, "quota gate");
+        throw new GmailError(
+          { kind: "rate_limited", status: null, reason: LOCAL_QUOTA_PACING, retryAt: decision.waitUntil },
+          null,
+          "quota gate",
+        );
       }
       await sleep(Math.max(1, wait));
     }

@@ -24,7 +24,10 @@ export function sqlQuotaSpends(sql: SqlStorage): QuotaSpendStore {
   return {
     live: (now) =>
       sql
-        .exec<{ last_at: number; units: number }>("SELECT last_at, units FROM quota_spend WHERE last_at > ? ORDER BY last_at", now - QUOTA_WINDOW_MS)
+        .exec<{ last_at: number; units: number }>(
+          "SELECT last_at, units FROM quota_spend WHERE last_at > ? ORDER BY last_at",
+          now - QUOTA_WINDOW_MS,
+        )
         .toArray()
         .map((row) => ({ at: row.last_at, units: row.units })),
     record: (spend) => {

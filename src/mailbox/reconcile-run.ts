@@ -50,7 +50,10 @@ export type ReconcileOutcome = { next: "idle" } | { next: "continue" } | { next:
  * mailbox never decided, lets history catch up, and queues what is still unknown like new mail (healed).
  * Google's refusals back off on the reconciliation's own clock: the sync of new mail is never delayed.
  */
-export async function runReconcileStep(host: ReconcileHost, account: { connectedAt: number }): Promise<ReconcileOutcome> {
+export async function runReconcileStep(
+  host: ReconcileHost,
+  account: { connectedAt: number },
+): Promise<ReconcileOutcome> {
   const { sql } = host;
   const now = host.now();
   let state = readReconcileState(sql);
@@ -68,7 +71,11 @@ export async function runReconcileStep(host: ReconcileHost, account: { connected
     case "wait":
       return { next: "at", at: step.until };
     case "start":
-      beginReconcileRun(sql, now, reconcileSince({ lastReconciledAt: state.lastReconciledAt, connectedAt: account.connectedAt, now }));
+      beginReconcileRun(
+        sql,
+        now,
+        reconcileSince({ lastReconciledAt: state.lastReconciledAt, connectedAt: account.connectedAt, now }),
+      );
       return { next: "continue" };
     case "list":
       return listPage(host, now);
@@ -86,15 +93,27 @@ async function listPage(host: ReconcileHost, now: number): Promise<ReconcileOutc
   const { sql } = host;
   const run = readReconcileState(sql).run;
   if (run === null) return { next: "continue" };
-  const wait = reconcileQuotaWait({ spent: host.quota.live(now), limitPerMinute: host.quota.limitPerMinute, units: MESSAGES_LIST_UNITS, now });
+  const wait = reconcileQuotaWait({
+    spent: host.quota.live(now),
+    limitPerMinute: host.quota.limitPerMinute,
+    units: MESSAGES_LIST_UNITS,
+    now,
+  });
   if (wait !== null) return retryAt(host, wait, false, null);
   let page: MessageList;
   try {
-    page = await listMessagesPage(host.client, { q: reconcileQuery(run.label, run.since), pageToken: run.pageToken, maxResults: RECONCILE_PAGE_SIZE });
+    page = await listMessagesPage(host.client, {
+      q: reconcileQuery(run.label, run.since),
+      pageToken: run.pageToken,
+      maxResults: RECONCILE_PAGE_SIZE,
+    });
   } catch (error) {
     if (!(error instanceof GmailError) || error.kind === "auth_revoked") throw error;
     if (error.reason === LOCAL_QUOTA_PACING && error.retryAt !== null) return retryAt(host, error.retryAt, false, null);
-    const hint = Math.max(parseRetryAfter(error.retryAfter, now) ?? 0, error.retryAt === null ? 0 : error.retryAt - now);
+    const hint = Math.max(
+      parseRetryAfter(error.retryAfter, now) ?? 0,
+      error.retryAt === null ? 0 : error.retryAt - now,
+    );
     const failures = readReconcileState(sql).failures + 1;
     log.warn("reconcile_list_failed", { mailbox: host.mailbox, failures, error: error.message });
     return retryAt(host, now + reconcileRetryDelayMs(failures, hint), true, error.message);
@@ -113,7 +132,11 @@ async function listPage(host: ReconcileHost, now: number): Promise<ReconcileOutc
 
 function retryAt(host: ReconcileHost, at: number, failed: boolean, error: string | null): ReconcileOutcome {
   const state = readReconcileState(host.sql);
-  setReconcileRetry(host.sql, { failures: state.failures + (failed ? 1 : 0), retryAt: at, lastError: error ?? state.lastError });
+  setReconcileRetry(host.sql, {
+    failures: state.failures + (failed ? 1 : 0),
+    retryAt: at,
+    lastError: error ?? state.lastError,
+  });
   return { next: "at", at };
 }
 
@@ -125,7 +148,11 @@ function heal(host: ReconcileHost, now: number): ReconcileOutcome {
   const missing = missingCandidates(sql);
   queueHealing(sql, missing);
   addPending(sql, missing);
-  finishReconcileRun(sql, { startedAt: run.startedAt, healed: missing.length, nextDueAt: nextReconcileAt(state.dueAt ?? now, now) });
+  finishReconcileRun(sql, {
+    startedAt: run.startedAt,
+    healed: missing.length,
+    nextDueAt: nextReconcileAt(state.dueAt ?? now, now),
+  });
   purgeSeen(sql, now);
   log.info("reconcile_done", { mailbox: host.mailbox, listed: run.listed, missing: missing.length, since: run.since });
   return { next: "continue" };

@@ -6,7 +6,14 @@ export interface ReconcileState {
   /** null until first computed from the start point (firstReconcileAt). */
   dueAt: number | null;
   requestedAt: number | null;
-  run: { startedAt: number; since: number; phase: "list" | "settle" | "heal"; label: ReconcileLabel; pageToken: string | null; listed: number } | null;
+  run: {
+    startedAt: number;
+    since: number;
+    phase: "list" | "settle" | "heal";
+    label: ReconcileLabel;
+    pageToken: string | null;
+    listed: number;
+  } | null;
   failures: number;
   retryAt: number | null;
   lastError: string | null;
@@ -70,7 +77,10 @@ export function beginReconcileRun(sql: SqlStorage, startedAt: number, since: num
 }
 
 /** After a listing page: where the listing continues (or that it moves on to the settle phase). */
-export function setReconcileCursor(sql: SqlStorage, next: { phase: "list" | "settle" | "heal"; label: ReconcileLabel; pageToken: string | null; listed: number }): void {
+export function setReconcileCursor(
+  sql: SqlStorage,
+  next: { phase: "list" | "settle" | "heal"; label: ReconcileLabel; pageToken: string | null; listed: number },
+): void {
   sql.exec(
     "UPDATE reconcile_state SET run_phase = ?, run_label = ?, run_page_token = ?, run_listed = run_listed + ?, failures = 0, retry_at = NULL, last_error = NULL WHERE id = 1",
     next.phase,
@@ -81,11 +91,22 @@ export function setReconcileCursor(sql: SqlStorage, next: { phase: "list" | "set
 }
 
 /** A failed or paced listing call: try again at `retryAt` (failures grow only for Google's refusals). */
-export function setReconcileRetry(sql: SqlStorage, retry: { failures: number; retryAt: number; lastError: string | null }): void {
-  sql.exec("UPDATE reconcile_state SET failures = ?, retry_at = ?, last_error = ? WHERE id = 1", retry.failures, retry.retryAt, retry.lastError);
+export function setReconcileRetry(
+  sql: SqlStorage,
+  retry: { failures: number; retryAt: number; lastError: string | null },
+): void {
+  sql.exec(
+    "UPDATE reconcile_state SET failures = ?, retry_at = ?, last_error = ? WHERE id = 1",
+    retry.failures,
+    retry.retryAt,
+    retry.lastError,
+  );
 }
 
-export function finishReconcileRun(sql: SqlStorage, run: { startedAt: number; healed: number; nextDueAt: number }): void {
+export function finishReconcileRun(
+  sql: SqlStorage,
+  run: { startedAt: number; healed: number; nextDueAt: number },
+): void {
   sql.exec("DELETE FROM reconcile_candidates");
   sql.exec(
     `UPDATE reconcile_state SET last_reconciled_at = ?, due_at = ?, requested_at = NULL, run_started_at = NULL,
@@ -115,10 +136,28 @@ export function resetReconciliation(sql: SqlStorage): void {
 export function keepUnknownIds(sql: SqlStorage, ids: readonly string[]): number {
   let kept = 0;
   for (const id of ids) {
-    const seen = sql.exec<{ seen_at: number; label_skipped: number }>("SELECT seen_at, label_skipped FROM sync_seen WHERE message_id = ?", id).toArray()[0];
+    const seen = sql
+      .exec<{ seen_at: number; label_skipped: number }>(
+        "SELECT seen_at, label_skipped FROM sync_seen WHERE message_id = ?",
+        id,
+      )
+      .toArray()[0];
     if (seen && seen.label_skipped === 0) continue;
-    if (sql.exec("SELECT 1 FROM sync_pending WHERE message_id = ? UNION ALL SELECT 1 FROM sync_parked WHERE message_id = ?", id, id).toArray().length > 0) continue;
-    sql.exec("INSERT INTO reconcile_candidates (message_id, seen_at) VALUES (?, ?) ON CONFLICT DO NOTHING", id, seen?.seen_at ?? null);
+    if (
+      sql
+        .exec(
+          "SELECT 1 FROM sync_pending WHERE message_id = ? UNION ALL SELECT 1 FROM sync_parked WHERE message_id = ?",
+          id,
+          id,
+        )
+        .toArray().length > 0
+    )
+      continue;
+    sql.exec(
+      "INSERT INTO reconcile_candidates (message_id, seen_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
+      id,
+      seen?.seen_at ?? null,
+    );
     kept += 1;
   }
   return kept;

@@ -15,7 +15,11 @@ export async function refreshWithRetries(
   sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 ): Promise<RefreshResult> {
   let result = await refreshAccessToken(config, refreshToken);
-  for (let attempt = 1; attempt < REFRESH_ATTEMPTS && !result.ok && result.failure.kind !== "auth_revoked"; attempt += 1) {
+  for (
+    let attempt = 1;
+    attempt < REFRESH_ATTEMPTS && !result.ok && result.failure.kind !== "auth_revoked";
+    attempt += 1
+  ) {
     await sleep(REFRESH_RETRY_DELAYS_MS[attempt - 1] ?? 1000);
     result = await refreshAccessToken(config, refreshToken);
   }

@@ -10,7 +10,10 @@ import { readAccount, updateAccount } from "./state";
 import type { MailboxStatus } from "./status";
 import { decideWatchRenewal, watchRetryDelayMs, WATCH_FAILURES_VISIBLE } from "../sync/watch-renewal";
 
-export type RenewOutcome = { result: "renewed" | "not_due" | "backing_off" | "not_active" | "failed"; status: MailboxStatus };
+export type RenewOutcome = {
+  result: "renewed" | "not_due" | "backing_off" | "not_active" | "failed";
+  status: MailboxStatus;
+};
 
 /** R3: renews the watch when due (sync/watch-renewal.ts decides); failures back off and show in the status, a refused grant pauses the mailbox (R6). Skips needs_reauth. */
 export async function renewWatch(host: MailboxHost, now: number): Promise<RenewOutcome> {
@@ -44,8 +47,18 @@ export async function renewWatch(host: MailboxHost, now: number): Promise<RenewO
     const failures = recordWatchFailure(sql, error, now);
     // Announced once per failing streak, when it becomes visible in the mailbox status.
     if (failures === WATCH_FAILURES_VISIBLE) {
-      const details = { failures, reason: readAccount(sql)?.watchError ?? null, watchExpiresAt: account.watchExpiresAt };
-      await reportSyncDegraded(host.env, account.address, listConnections(sql), { problem: "watch_renewal_failing", details }, now);
+      const details = {
+        failures,
+        reason: readAccount(sql)?.watchError ?? null,
+        watchExpiresAt: account.watchExpiresAt,
+      };
+      await reportSyncDegraded(
+        host.env,
+        account.address,
+        listConnections(sql),
+        { problem: "watch_renewal_failing", details },
+        now,
+      );
     }
     return { result: "failed", status: host.status(now) };
   }
@@ -56,8 +69,14 @@ function recordWatchFailure(sql: SqlStorage, error: unknown, now: number): numbe
   const account = readAccount(sql);
   if (account?.status !== "active") return 0;
   const failures = account.watchFailures + 1;
-  const reason = error instanceof GmailError ? `${error.kind}:${error.reason ?? error.status ?? "unknown"}` : "unexpected";
-  updateAccount(sql, { watchFailures: failures, watchNextAttemptAt: now + watchRetryDelayMs(failures), watchError: reason, updatedAt: now });
+  const reason =
+    error instanceof GmailError ? `${error.kind}:${error.reason ?? error.status ?? "unknown"}` : "unexpected";
+  updateAccount(sql, {
+    watchFailures: failures,
+    watchNextAttemptAt: now + watchRetryDelayMs(failures),
+    watchError: reason,
+    updatedAt: now,
+  });
   const fields = { address: account.address, failures, reason, watchExpiresAt: account.watchExpiresAt };
   if (failures >= WATCH_FAILURES_VISIBLE) log.error("watch_renewal_failing", fields);
   else log.warn("watch_renewal_failed", fields);

@@ -57,7 +57,10 @@ export function sendTimesSince(sql: SqlStorage, since: number, pruneBefore: numb
     .map((r) => r.reserved_at);
 }
 
-export function reserveSend(sql: SqlStorage, record: { messageIdHeader: string; locationId: string; now: number }): void {
+export function reserveSend(
+  sql: SqlStorage,
+  record: { messageIdHeader: string; locationId: string; now: number },
+): void {
   sql.exec(
     "INSERT INTO sends (message_id_header, reserved_at, state, location_id) VALUES (?, ?, 'reserved', ?)",
     record.messageIdHeader,
@@ -92,5 +95,8 @@ export function readSendBlock(sql: SqlStorage): number | null {
 }
 
 export function writeSendBlock(sql: SqlStorage, until: number): void {
-  sql.exec("INSERT INTO send_block (id, until) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET until = excluded.until", until);
+  sql.exec(
+    "INSERT INTO send_block (id, until) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET until = excluded.until",
+    until,
+  );
 }

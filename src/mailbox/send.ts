@@ -11,7 +11,15 @@ import { bindingsEndedBySend } from "../sync/thread-handoff";
 import { listConnections } from "./connections";
 import { markNeedsReauth } from "./grant-use";
 import type { MailboxHost } from "./mailbox-host";
-import { findSend, markSend, readSendBlock, releaseSend, reserveSend, sendTimesSince, writeSendBlock } from "./send-log";
+import {
+  findSend,
+  markSend,
+  readSendBlock,
+  releaseSend,
+  reserveSend,
+  sendTimesSince,
+  writeSendBlock,
+} from "./send-log";
 import { readAccount } from "./state";
 import { gmailSendBlockUntil, SEND_CAP_WINDOW_MS, sendCapAt } from "../sync/quota";
 import type { SendQuota } from "./status";
@@ -59,7 +67,12 @@ export interface SendDeps {
 export function readSendQuota(sql: SqlStorage, limit: number, now: number): SendQuota {
   // Rows are kept a second day: a retry of a send from late yesterday must still find its Message-ID (R25).
   const sendTimes = sendTimesSince(sql, now - SEND_CAP_WINDOW_MS, now - 2 * SEND_CAP_WINDOW_MS);
-  const { limit: l, used, remaining, nextAvailableAt } = sendCapAt({ limit, sendTimes, blockedUntil: readSendBlock(sql), now });
+  const {
+    limit: l,
+    used,
+    remaining,
+    nextAvailableAt,
+  } = sendCapAt({ limit, sendTimes, blockedUntil: readSendBlock(sql), now });
   return { limit: l, used, remaining, nextAvailableAt };
 }
 
@@ -139,7 +152,12 @@ async function refused(deps: SendDeps, command: GmailSendCommand, error: unknown
  * R15: stored with Gmail's ids before the Sent copy can be imported (the sync waits for sends in flight);
  * R14: the thread is bound to this location alone, its bindings elsewhere end.
  */
-async function store(deps: SendDeps, command: GmailSendCommand, sent: SentMessage, recovered: boolean): Promise<GmailSendOutcome> {
+async function store(
+  deps: SendDeps,
+  command: GmailSendCommand,
+  sent: SentMessage,
+  recovered: boolean,
+): Promise<GmailSendOutcome> {
   const now = deps.now();
   const gmail = { mailbox: deps.mailbox, messageId: sent.id, threadId: sent.threadId };
   const db = await locationDb(deps.env, command.locationId);
@@ -165,9 +183,19 @@ async function store(deps: SendDeps, command: GmailSendCommand, sent: SentMessag
   if (stored.eventId) await relayEvents(deps.env, db, command.locationId, [stored.eventId], now);
   const others = bindingsEndedBySend({ boundLocationIds: deps.locationIds(), sendingLocationId: command.locationId });
   for (const locationId of others) {
-    await endThreadBinding(await locationDb(deps.env, locationId), { locationId, mailbox: deps.mailbox, threadId: sent.threadId }, now);
+    await endThreadBinding(
+      await locationDb(deps.env, locationId),
+      { locationId, mailbox: deps.mailbox, threadId: sent.threadId },
+      now,
+    );
   }
-  return { kind: "sent", messageId: stored.messageId, gmailMessageId: sent.id, gmailThreadId: sent.threadId, recovered };
+  return {
+    kind: "sent",
+    messageId: stored.messageId,
+    gmailMessageId: sent.id,
+    gmailThreadId: sent.threadId,
+    recovered,
+  };
 }
 
 /**

@@ -1,5 +1,10 @@
 import { locationDb } from "../db/database";
-import { GMAIL_IDS_PER_QUERY, gmailStateStatements, readGmailStates, type GmailStateUpdate } from "../db/messages/state";
+import {
+  GMAIL_IDS_PER_QUERY,
+  gmailStateStatements,
+  readGmailStates,
+  type GmailStateUpdate,
+} from "../db/messages/state";
 import { runBatch } from "../db/run-batch";
 import type { Env } from "../env";
 import { recordMessageEvents } from "../events/outbox";

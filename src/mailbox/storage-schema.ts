@@ -45,7 +45,9 @@ export const MAILBOX_MIGRATIONS: readonly string[] = [
 ];
 
 export function migrateMailboxStorage(sql: SqlStorage): void {
-  sql.exec("CREATE TABLE IF NOT EXISTS schema_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)");
+  sql.exec(
+    "CREATE TABLE IF NOT EXISTS schema_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)",
+  );
   const row = sql.exec<{ version: number }>("SELECT version FROM schema_version WHERE id = 1").toArray()[0];
   const current = row?.version ?? 0;
   for (let version = current; version < MAILBOX_MIGRATIONS.length; version += 1) {

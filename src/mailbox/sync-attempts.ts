@@ -15,13 +15,19 @@ import { nextPending, type PendingMessage } from "./sync-state";
 /** Runs first in every sync run: what the previous run left open, the runtime ended. */
 export function settleKilledAttempts(sql: SqlStorage, mailbox: string, now: number): void {
   const open = sql
-    .exec<{ message_id: string; attempts: number }>("SELECT message_id, attempts FROM sync_pending WHERE open_attempt = 1")
+    .exec<{ message_id: string; attempts: number }>(
+      "SELECT message_id, attempts FROM sync_pending WHERE open_attempt = 1",
+    )
     .toArray();
   const error = "the runtime ended the import of this message (CPU or memory limit, or a reset)";
   for (const { message_id: id, attempts } of open) {
     if (attempts < MAX_MESSAGE_ATTEMPTS) {
       // No backoff: waiting heals an outage, not a message; being worked alone is what finds the culprit.
-      sql.exec("UPDATE sync_pending SET open_attempt = 0, suspect = 1, last_error = ?, next_attempt_at = NULL WHERE message_id = ?", error, id);
+      sql.exec(
+        "UPDATE sync_pending SET open_attempt = 0, suspect = 1, last_error = ?, next_attempt_at = NULL WHERE message_id = ?",
+        error,
+        id,
+      );
       continue;
     }
     sql.exec(
@@ -52,7 +58,8 @@ export function nextChunk(sql: SqlStorage, now: number, batchSize: number): Pend
 
 /** Counts an attempt for each message about to be worked on; written before any await. */
 export function openAttempts(sql: SqlStorage, ids: readonly string[]): void {
-  for (const id of ids) sql.exec("UPDATE sync_pending SET attempts = attempts + 1, open_attempt = 1 WHERE message_id = ?", id);
+  for (const id of ids)
+    sql.exec("UPDATE sync_pending SET attempts = attempts + 1, open_attempt = 1 WHERE message_id = ?", id);
 }
 
 /** Gives the attempt back: what stopped the work was not the message (Gmail unavailable, the run threw). */
@@ -62,6 +69,9 @@ export function returnAttempts(sql: SqlStorage, ids?: readonly string[]): void {
     return;
   }
   for (const id of ids) {
-    sql.exec("UPDATE sync_pending SET attempts = attempts - 1, open_attempt = 0 WHERE message_id = ? AND open_attempt = 1", id);
+    sql.exec(
+      "UPDATE sync_pending SET attempts = attempts - 1, open_attempt = 0 WHERE message_id = ? AND open_attempt = 1",
+      id,
+    );
   }
 }

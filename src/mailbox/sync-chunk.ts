@@ -49,15 +49,23 @@ export async function syncNextChunk(
   const { sql } = deps;
   // A batch fits one second of the quota (reading 9): 19 messages at 6,000 units/min, 48 at 15,000.
   const pending = nextChunk(sql, now, messagesPerBatch(loadConfig(deps.env).GMAIL_USER_QUOTA_PER_MINUTE));
-  openAttempts(sql, pending.map((p) => p.messageId)); // Reading 11: counted before the work, closed after.
-  const fetched = await batchGetMessages(deps.client, pending.map((p) => p.messageId));
+  openAttempts(
+    sql,
+    pending.map((p) => p.messageId),
+  ); // Reading 11: counted before the work, closed after.
+  const fetched = await batchGetMessages(
+    deps.client,
+    pending.map((p) => p.messageId),
+  );
   // The grant is refused for the whole mailbox (R6), not for a message: nothing counts an attempt.
   const revoked = fetched.find((item) => !item.ok && item.failure.kind === "auth_revoked");
   if (revoked && !revoked.ok) throw new GmailError(revoked.failure, revoked.retryAfter, "batch messages.get");
   const parsed: GmailMessage[] = [];
   let rateLimited: ChunkResult["rateLimited"] = null;
   // When no item came back, the outage is Gmail's, not the messages': no attempt counts, the run backs off.
-  const gmailDown = fetched.every((item) => !item.ok && (item.failure.kind === "retry" || item.failure.kind === "rate_limited"));
+  const gmailDown = fetched.every(
+    (item) => !item.ok && (item.failure.kind === "retry" || item.failure.kind === "rate_limited"),
+  );
   for (const item of fetched) {
     if (item.ok) {
       const message = toGmailMessage(item.message);
@@ -69,25 +77,39 @@ export async function syncNextChunk(
       rateLimited ??= { retryAfter: item.retryAfter, retryAt: item.failure.retryAt };
       returnAttempts(sql, [item.id]);
     } else {
-      fail(sql, item.id, `gmail ${item.failure.status ?? "no answer"} ${item.failure.reason ?? item.failure.kind}`, now);
+      fail(
+        sql,
+        item.id,
+        `gmail ${item.failure.status ?? "no answer"} ${item.failure.reason ?? item.failure.kind}`,
+        now,
+      );
     }
   }
   await deps.beforeStore();
   const routing = await loadRoutingData(deps.env, deps.mailbox, deps.connections, parsed, deps.startPoint);
   const routed = routeChunk(parsed, routing, deps.mailbox);
-  const healing = healingAmong(sql, parsed.map((m) => m.gmailMessageId));
+  const healing = healingAmong(
+    sql,
+    parsed.map((m) => m.gmailMessageId),
+  );
   const { failed, subrequests } = await storeRouted(deps.env, deps.mailbox, routed, healing, now);
   const decided: { id: string; labelSkipped: boolean }[] = [];
   for (const message of parsed) {
     const error = failed.get(message.gmailMessageId);
-    if (error === undefined) decided.push({ id: message.gmailMessageId, labelSkipped: !isSyncableLabels(message.labelIds) });
+    if (error === undefined)
+      decided.push({ id: message.gmailMessageId, labelSkipped: !isSyncableLabels(message.labelIds) });
     else fail(sql, message.gmailMessageId, error, now);
   }
   // With the rows and decisions committed, the queue lets go of them and R30's reconciliation knows them.
   markDecided(sql, decided, now);
   const parkedSubrequests = await recordParkedDecisions(deps, now);
   const stored = routed.filter((r) => r.targets.length > 0 && !failed.has(r.message.gmailMessageId)).length;
-  return { fetched: parsed.length, stored, subrequests: 1 + deps.connections.length * 7 + subrequests + parkedSubrequests, rateLimited };
+  return {
+    fetched: parsed.length,
+    stored,
+    subrequests: 1 + deps.connections.length * 7 + subrequests + parkedSubrequests,
+    rateLimited,
+  };
 }
 
 function fail(sql: SqlStorage, id: string, error: string, now: number): void {
@@ -99,7 +121,10 @@ function fail(sql: SqlStorage, id: string, error: string, now: number): void {
  * mailbox.sync_degraded in the same batch. Outside the rows' batch (a parked message has no rows); a failure
  * is retried with the next chunk, the DO's parked list staying the truth meanwhile (explain reads it too).
  */
-async function recordParkedDecisions(deps: { env: Env; sql: SqlStorage; mailbox: string; connections: readonly ActiveConnection[] }, now: number): Promise<number> {
+async function recordParkedDecisions(
+  deps: { env: Env; sql: SqlStorage; mailbox: string; connections: readonly ActiveConnection[] },
+  now: number,
+): Promise<number> {
   const ids = parkedNotRecorded(deps.sql);
   if (ids.length === 0) return 0;
   try {
@@ -142,7 +167,13 @@ async function storeRouted(
       pushTo(byLocation, target.locationId, { id: message.gmailMessageId, items: [item], decision });
     }
     for (const skip of skips) {
-      const decision: DecisionInput = { gmailMessageId: message.gmailMessageId, healed, kind: "skip", reason: skip.reason, rule: ruleOf(skip) };
+      const decision: DecisionInput = {
+        gmailMessageId: message.gmailMessageId,
+        healed,
+        kind: "skip",
+        reason: skip.reason,
+        rule: ruleOf(skip),
+      };
       pushTo(byLocation, skip.locationId, { id: message.gmailMessageId, items: [], decision });
     }
   }
@@ -151,7 +182,22 @@ async function storeRouted(
   for (const [locationId, entries] of byLocation) {
     const db = await locationDb(env, locationId);
     const store = (list: typeof entries) =>
-      storeMessages(db, env.ATTACHMENTS, list.flatMap((e) => e.items), now, { alsoInBatch: [recordDecisions(locationId, mailbox, list.map((e) => e.decision), now)] });
+      storeMessages(
+        db,
+        env.ATTACHMENTS,
+        list.flatMap((e) => e.items),
+        now,
+        {
+          alsoInBatch: [
+            recordDecisions(
+              locationId,
+              mailbox,
+              list.map((e) => e.decision),
+              now,
+            ),
+          ],
+        },
+      );
     subrequests += 1;
     try {
       await relayStored(env, db, locationId, await store(entries), now);
@@ -171,7 +217,11 @@ async function storeRouted(
   return { failed, subrequests };
 }
 
-function toStoreInput(mailbox: string, message: GmailMessage, target: RoutedMessage["targets"][number]): StoreMessageInput {
+function toStoreInput(
+  mailbox: string,
+  message: GmailMessage,
+  target: RoutedMessage["targets"][number],
+): StoreMessageInput {
   return {
     locationId: target.locationId,
     contactId: target.contactId,
@@ -193,6 +243,18 @@ function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 }
 
 /** R29: message.created of what this batch stored, to the events queue right after the commit. */
-function relayStored(env: Env, db: Database, locationId: string, stored: readonly (StoredMessage | null)[], now: number) {
-  return relayEvents(env, db, locationId, stored.flatMap((s) => (s?.eventId ? [s.eventId] : [])), now);
+function relayStored(
+  env: Env,
+  db: Database,
+  locationId: string,
+  stored: readonly (StoredMessage | null)[],
+  now: number,
+) {
+  return relayEvents(
+    env,
+    db,
+    locationId,
+    stored.flatMap((s) => (s?.eventId ? [s.eventId] : [])),
+    now,
+  );
 }

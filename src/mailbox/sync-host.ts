@@ -9,7 +9,12 @@ import type { StateLock } from "./state-lock";
 import type { SyncHost } from "./sync-run";
 
 /** What one sync run (sync-run.ts) gets from the mailbox; `beforeStore` waits for the CRM sends under way (R15). */
-export function syncHostFor(host: MailboxHost, beforeStore: () => Promise<void>, now: number, stateLock: StateLock): SyncHost {
+export function syncHostFor(
+  host: MailboxHost,
+  beforeStore: () => Promise<void>,
+  now: number,
+  stateLock: StateLock,
+): SyncHost {
   const { sql } = host;
   // The grant this run uses: a verdict about it must not pause a grant a reconnect stores meanwhile.
   const used = readAccount(sql);
@@ -30,7 +35,10 @@ export function syncHostFor(host: MailboxHost, beforeStore: () => Promise<void>,
       const current = readAccount(sql);
       if (!current) return;
       // Never backwards: a reconnect may have set a newer start point while the run was out.
-      const cursor = current.historyId !== null && compareHistoryIds(current.historyId, historyId) > 0 ? current.historyId : historyId;
+      const cursor =
+        current.historyId !== null && compareHistoryIds(current.historyId, historyId) > 0
+          ? current.historyId
+          : historyId;
       const next = updateAccount(sql, { historyId: cursor, lastSyncedAt: at, updatedAt: at });
       if (next) await mirrorAccount(host.env, next);
     },

@@ -26,7 +26,16 @@ import type { StateLock } from "./state-lock";
 import { countStateChanges, countStateRefresh, recordStateChanges } from "./state-queue";
 import { applyQueuedStates, queueRefreshAfterGap, refreshStates } from "./sync-states";
 import { syncNextChunk } from "./sync-chunk";
-import { addPending, pendingAt, readSyncState, removePending, setFailure, setScan, setScanTarget, setWanted } from "./sync-state";
+import {
+  addPending,
+  pendingAt,
+  readSyncState,
+  removePending,
+  setFailure,
+  setScan,
+  setScanTarget,
+  setWanted,
+} from "./sync-state";
 
 /** What the Durable Object lends one sync run. */
 export interface SyncHost {
@@ -110,7 +119,11 @@ export async function runSync(host: SyncHost): Promise<RunOutcome> {
 }
 
 /** One reconciliation step; a failure other than Google's refusals (handled inside) backs off like the sync. */
-async function reconcileOrBackOff(host: SyncHost, account: { connectedAt: number }, failures: number): Promise<RunOutcome | { next: "continue" }> {
+async function reconcileOrBackOff(
+  host: SyncHost,
+  account: { connectedAt: number },
+  failures: number,
+): Promise<RunOutcome | { next: "continue" }> {
   try {
     return await runReconcileStep(host, account);
   } catch (error) {
@@ -149,14 +162,25 @@ async function runStep(
     }
     case "list_messages": {
       const query = readSyncState(sql).scanQuery ?? "";
-      const page = await listMessagesPage(host.client, { q: query, pageToken: step.pageToken, maxResults: LIST_PAGE_SIZE });
-      addPending(sql, (page.messages ?? []).map((m) => m.id), "newest_first");
+      const page = await listMessagesPage(host.client, {
+        q: query,
+        pageToken: step.pageToken,
+        maxResults: LIST_PAGE_SIZE,
+      });
+      addPending(
+        sql,
+        (page.messages ?? []).map((m) => m.id),
+        "newest_first",
+      );
       setScan(sql, page.nextPageToken ? { kind: "list", pageToken: page.nextPageToken } : null);
       usage.subrequests += 1;
       return null;
     }
     case "fetch_pending": {
-      const chunk = syncNextChunk({ ...host, connections: host.connections(), startPoint: account.connectedAt }, host.now());
+      const chunk = syncNextChunk(
+        { ...host, connections: host.connections(), startPoint: account.connectedAt },
+        host.now(),
+      );
       const result = await chunk.catch((error: unknown) => {
         returnAttempts(sql); // The whole chunk failed (Gmail, D1): no message is to blame.
         throw error;
@@ -186,9 +210,19 @@ function stepCost(kind: SyncStep["kind"], locations: number): { subrequests: num
 function rateLimitedUntil(host: SyncHost, limited: { retryAfter: string | null; retryAt: number | null }): number {
   const failures = readSyncState(host.sql).failures;
   const delay =
-    retryDelayMs({ kind: "rate_limited", attempt: failures, retryAfterHeader: limited.retryAfter, retryAt: limited.retryAt, now: host.now(), random: host.random }) ??
-    1_000;
-  setFailure(host.sql, { failures: failures + 1, retryAt: host.now() + delay, lastError: "gmail rate limited or unavailable" });
+    retryDelayMs({
+      kind: "rate_limited",
+      attempt: failures,
+      retryAfterHeader: limited.retryAfter,
+      retryAt: limited.retryAt,
+      now: host.now(),
+      random: host.random,
+    }) ?? 1_000;
+  setFailure(host.sql, {
+    failures: failures + 1,
+    retryAt: host.now() + delay,
+    lastError: "gmail rate limited or unavailable",
+  });
   return host.now() + delay;
 }
 
@@ -242,7 +276,14 @@ function backOff(host: SyncHost, failures: number, error: unknown): number {
   }
   const kind = gmail?.kind === "rate_limited" ? "rate_limited" : "retry";
   const delay =
-    retryDelayMs({ kind, attempt: failures, retryAfterHeader: gmail?.retryAfter ?? null, retryAt: gmail?.retryAt ?? null, now, random: host.random }) ?? 60_000;
+    retryDelayMs({
+      kind,
+      attempt: failures,
+      retryAfterHeader: gmail?.retryAfter ?? null,
+      retryAt: gmail?.retryAt ?? null,
+      now,
+      random: host.random,
+    }) ?? 60_000;
   const lastError = gmail ? gmail.message : error instanceof Error ? error.message : String(error);
   setFailure(host.sql, { failures: failures + 1, retryAt: now + delay, lastError });
   log.warn("sync_run_failed", { mailbox: host.mailbox, failures: failures + 1, retryInMs: delay, error: lastError });

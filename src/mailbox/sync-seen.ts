@@ -52,7 +52,11 @@ export function healingAmong(sql: SqlStorage, ids: readonly string[]): Set<strin
 }
 
 /** Messages whose rows and decisions are committed: they leave the queue and are known from now on. */
-export function markDecided(sql: SqlStorage, decided: readonly { id: string; labelSkipped: boolean }[], now: number): void {
+export function markDecided(
+  sql: SqlStorage,
+  decided: readonly { id: string; labelSkipped: boolean }[],
+  now: number,
+): void {
   for (const { id, labelSkipped } of decided) {
     sql.exec("DELETE FROM sync_pending WHERE message_id = ?", id);
     sql.exec("DELETE FROM sync_healing WHERE message_id = ?", id);

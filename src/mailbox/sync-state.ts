@@ -48,13 +48,17 @@ export function ensureSyncStorage(sql: SqlStorage): void {
     );`);
   // Objects stored before per-message backoff have the table without the column.
   const columns = sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('sync_pending')").toArray();
-  if (!columns.some((c) => c.name === "next_attempt_at")) sql.exec("ALTER TABLE sync_pending ADD COLUMN next_attempt_at INTEGER");
+  if (!columns.some((c) => c.name === "next_attempt_at"))
+    sql.exec("ALTER TABLE sync_pending ADD COLUMN next_attempt_at INTEGER");
   // Reading 11 (sync-attempts.ts): an attempt under way, and a message whose import the runtime once cut.
-  if (!columns.some((c) => c.name === "open_attempt")) sql.exec("ALTER TABLE sync_pending ADD COLUMN open_attempt INTEGER NOT NULL DEFAULT 0");
-  if (!columns.some((c) => c.name === "suspect")) sql.exec("ALTER TABLE sync_pending ADD COLUMN suspect INTEGER NOT NULL DEFAULT 0");
+  if (!columns.some((c) => c.name === "open_attempt"))
+    sql.exec("ALTER TABLE sync_pending ADD COLUMN open_attempt INTEGER NOT NULL DEFAULT 0");
+  if (!columns.some((c) => c.name === "suspect"))
+    sql.exec("ALTER TABLE sync_pending ADD COLUMN suspect INTEGER NOT NULL DEFAULT 0");
   // Reading 15 (trailing-read.ts): when history is next read without a push.
   const stateColumns = sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('sync_state')").toArray();
-  if (!stateColumns.some((c) => c.name === "trailing_read_at")) sql.exec("ALTER TABLE sync_state ADD COLUMN trailing_read_at INTEGER");
+  if (!stateColumns.some((c) => c.name === "trailing_read_at"))
+    sql.exec("ALTER TABLE sync_state ADD COLUMN trailing_read_at INTEGER");
   ensureStateStorage(sql);
 }
 
@@ -104,9 +108,16 @@ export function readSyncState(sql: SqlStorage): SyncStateRow {
 /** notify(): remembers the highest pushed id and asks for a sync when it is beyond what is known. */
 export function recordNotification(sql: SqlStorage, historyId: string, known: string | null): boolean {
   const state = readSyncState(sql);
-  const highest = state.notifiedHistoryId === null || compareHistoryIds(historyId, state.notifiedHistoryId) > 0 ? historyId : state.notifiedHistoryId;
+  const highest =
+    state.notifiedHistoryId === null || compareHistoryIds(historyId, state.notifiedHistoryId) > 0
+      ? historyId
+      : state.notifiedHistoryId;
   const wanted = known === null || compareHistoryIds(historyId, known) > 0;
-  sql.exec("UPDATE sync_state SET notified_history_id = ?, wanted = CASE WHEN ? THEN 1 ELSE wanted END WHERE id = 1", highest, wanted ? 1 : 0);
+  sql.exec(
+    "UPDATE sync_state SET notified_history_id = ?, wanted = CASE WHEN ? THEN 1 ELSE wanted END WHERE id = 1",
+    highest,
+    wanted ? 1 : 0,
+  );
   return wanted;
 }
 
@@ -115,7 +126,11 @@ export function setWanted(sql: SqlStorage, wanted: boolean): void {
 }
 
 export function setScan(sql: SqlStorage, scan: SyncProgress["scan"], query?: string | null): void {
-  sql.exec("UPDATE sync_state SET scan_kind = ?, scan_page_token = ? WHERE id = 1", scan?.kind ?? null, scan?.pageToken ?? null);
+  sql.exec(
+    "UPDATE sync_state SET scan_kind = ?, scan_page_token = ? WHERE id = 1",
+    scan?.kind ?? null,
+    scan?.pageToken ?? null,
+  );
   if (query !== undefined) sql.exec("UPDATE sync_state SET scan_query = ? WHERE id = 1", query);
 }
 
@@ -123,8 +138,16 @@ export function setScanTarget(sql: SqlStorage, target: string | null): void {
   sql.exec("UPDATE sync_state SET scan_target = ? WHERE id = 1", target);
 }
 
-export function setFailure(sql: SqlStorage, failure: { failures: number; retryAt: number | null; lastError: string | null }): void {
-  sql.exec("UPDATE sync_state SET failures = ?, retry_at = ?, last_error = ? WHERE id = 1", failure.failures, failure.retryAt, failure.lastError);
+export function setFailure(
+  sql: SqlStorage,
+  failure: { failures: number; retryAt: number | null; lastError: string | null },
+): void {
+  sql.exec(
+    "UPDATE sync_state SET failures = ?, retry_at = ?, last_error = ? WHERE id = 1",
+    failure.failures,
+    failure.retryAt,
+    failure.lastError,
+  );
 }
 
 export interface PendingMessage {
@@ -137,7 +160,11 @@ export interface PendingMessage {
  * reports oldest first and goes after the queue; a catch-up listing reports newest first and goes
  * before it, each id older than the last, so the queue is always worked oldest first (R11's thread order).
  */
-export function addPending(sql: SqlStorage, ids: readonly string[], order: "oldest_first" | "newest_first" = "oldest_first"): void {
+export function addPending(
+  sql: SqlStorage,
+  ids: readonly string[],
+  order: "oldest_first" | "newest_first" = "oldest_first",
+): void {
   if (ids.length === 0) return;
   const step = order === "oldest_first" ? 1 : -1;
   const edge = order === "oldest_first" ? "coalesce(max(seq), 0)" : "coalesce(min(seq), 0)";
@@ -188,7 +215,12 @@ export function nextPending(sql: SqlStorage, limit: number, now: number): Pendin
  * its error) and leaves the queue. Returns true when it was parked.
  */
 export function recordFailure(sql: SqlStorage, id: string, error: string, now: number): boolean {
-  const row = sql.exec<{ attempts: number; open_attempt: number }>("SELECT attempts, open_attempt FROM sync_pending WHERE message_id = ?", id).toArray()[0];
+  const row = sql
+    .exec<{ attempts: number; open_attempt: number }>(
+      "SELECT attempts, open_attempt FROM sync_pending WHERE message_id = ?",
+      id,
+    )
+    .toArray()[0];
   // An attempt opened before the work (sync-attempts.ts) is already counted: it ends here.
   const attempts = (row?.attempts ?? 0) + (row?.open_attempt === 1 ? 0 : 1);
   const retryAt = nextMessageAttemptAt(attempts, now);

@@ -14,7 +14,11 @@ export type NotifyOutcome = "recorded" | "unknown_mailbox" | "not_active";
  */
 
 /** Gmail push: the id is recorded durably (before the RPC answers) and an alarm is set if it is news. */
-export async function notifySync(host: SyncHost, storage: DurableObjectStorage, historyId: string): Promise<NotifyOutcome> {
+export async function notifySync(
+  host: SyncHost,
+  storage: DurableObjectStorage,
+  historyId: string,
+): Promise<NotifyOutcome> {
   const account = host.account();
   if (account === null) return "unknown_mailbox";
   if (account.status !== "active") return "not_active";
@@ -25,7 +29,11 @@ export async function notifySync(host: SyncHost, storage: DurableObjectStorage, 
 }
 
 /** R22 catch-up from the cron: a sync at `at` (spread by the caller), push or no push. */
-export async function requestSync(host: SyncHost, storage: DurableObjectStorage, at: number): Promise<"scheduled" | "not_active"> {
+export async function requestSync(
+  host: SyncHost,
+  storage: DurableObjectStorage,
+  at: number,
+): Promise<"scheduled" | "not_active"> {
   const account = host.account();
   if (account === null || account.status !== "active") return "not_active";
   setWanted(host.sql, true);
@@ -65,7 +73,11 @@ export type GmailPartOutcome =
  * attachment id (which changes between reads). Small parts come inline in messages.get; others need
  * attachments.get with the attachment id of this read.
  */
-export async function readGmailPart(client: GmailClient, gmailMessageId: string, partId: string): Promise<GmailPartOutcome> {
+export async function readGmailPart(
+  client: GmailClient,
+  gmailMessageId: string,
+  partId: string,
+): Promise<GmailPartOutcome> {
   try {
     const message = await getGmailMessage(client, gmailMessageId);
     const part = findPart(message.payload, partId);

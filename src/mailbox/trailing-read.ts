@@ -20,7 +20,10 @@ export function planTrailingRead(cursorBefore: string | null, cursorAfter: strin
 }
 
 export function readTrailingRead(sql: SqlStorage): number | null {
-  return sql.exec<{ at: number | null }>("SELECT trailing_read_at AS at FROM sync_state WHERE id = 1").toArray()[0]?.at ?? null;
+  return (
+    sql.exec<{ at: number | null }>("SELECT trailing_read_at AS at FROM sync_state WHERE id = 1").toArray()[0]?.at ??
+    null
+  );
 }
 
 export function setTrailingRead(sql: SqlStorage, at: number | null): void {

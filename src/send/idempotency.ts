@@ -84,7 +84,10 @@ export async function withIdempotencyKey(
     const verdict = decideOnHeldKey(await getIdempotencyKey(db, locationId, key), requestHash, input.now());
     if (verdict.kind === "replay") return { status: verdict.status, body: verdict.body };
     if (verdict.kind === "reuse") {
-      throw new AppError("idempotency_key_reuse", "This Idempotency-Key was used with another request body; use a new key.");
+      throw new AppError(
+        "idempotency_key_reuse",
+        "This Idempotency-Key was used with another request body; use a new key.",
+      );
     }
     if (input.now() >= deadline) {
       throw new AppError("request_in_progress", "A request with this Idempotency-Key is still running; retry shortly.");
@@ -106,6 +109,11 @@ async function runClaimed(
     await releaseIdempotencyKey(db, locationId, claim.key);
     throw error;
   }
-  await completeIdempotencyKey(db, { locationId, key: claim.key, responseStatus: answer.status, responseBody: answer.body });
+  await completeIdempotencyKey(db, {
+    locationId,
+    key: claim.key,
+    responseStatus: answer.status,
+    responseBody: answer.body,
+  });
   return answer;
 }

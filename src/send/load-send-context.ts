@@ -30,8 +30,10 @@ export async function loadSendContext(
     getContact(db, locationId, request.contactId),
     getConnection(db, locationId, request.userId),
   ]);
-  if (!user || !member) throw new AppError("not_found", `User ${request.userId} is not a member of location ${locationId}.`);
-  if (!contact) throw new AppError("not_found", `Contact ${request.contactId} does not exist in location ${locationId}.`);
+  if (!user || !member)
+    throw new AppError("not_found", `User ${request.userId} is not a member of location ${locationId}.`);
+  if (!contact)
+    throw new AppError("not_found", `Contact ${request.contactId} does not exist in location ${locationId}.`);
   return {
     user,
     contact,
@@ -45,10 +47,15 @@ async function loadReply(env: Env, locationId: string, contactId: string, messag
   const db = await locationDb(env, locationId);
   const row = await getMessage(db, locationId, messageId);
   if (!row || row.contactId !== contactId) {
-    throw new AppError("not_found", `Message ${messageId} is not in this contact's conversation in location ${locationId}.`);
+    throw new AppError(
+      "not_found",
+      `Message ${messageId} is not in this contact's conversation in location ${locationId}.`,
+    );
   }
   const thread =
-    row.gmailMailbox !== null && row.gmailThreadId !== null ? { mailbox: row.gmailMailbox, threadId: row.gmailThreadId } : null;
+    row.gmailMailbox !== null && row.gmailThreadId !== null
+      ? { mailbox: row.gmailMailbox, threadId: row.gmailThreadId }
+      : null;
   const threadIds = thread ? await listThreadMessageIds(db, locationId, row.conversationId, thread, row.sentAt) : [];
   return {
     message: {

@@ -14,6 +14,10 @@ export async function messageIdForSend(input: {
   const unique =
     input.claim === null
       ? crypto.randomUUID().replaceAll("-", "")
-      : (await sha256Hex(`${input.locationId}\n${input.claim.key}\n${input.claim.createdAt}\n${input.claim.requestHash}`)).slice(0, 32);
+      : (
+          await sha256Hex(
+            `${input.locationId}\n${input.claim.key}\n${input.claim.createdAt}\n${input.claim.requestHash}`,
+          )
+        ).slice(0, 32);
   return `<crm.${unique}@${domain}>`;
 }

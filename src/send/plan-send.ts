@@ -66,7 +66,8 @@ export function planReply(input: {
 }): ReplyPlan {
   const { replied } = input;
   // Reading 14: ids a contact's mail carried that no outgoing header may hold are left out, not refused.
-  const repliedId = replied.messageIdHeader !== null && isOutgoingMessageId(replied.messageIdHeader) ? replied.messageIdHeader : null;
+  const repliedId =
+    replied.messageIdHeader !== null && isOutgoingMessageId(replied.messageIdHeader) ? replied.messageIdHeader : null;
   const ids = input.threadIds.filter(isOutgoingMessageId);
   const chain = [...new Set([...ids, ...(repliedId === null ? [] : [repliedId])])];
   const references = chain.length > MAX_REFERENCES ? [chain[0] ?? "", ...chain.slice(-(MAX_REFERENCES - 1))] : chain;

@@ -49,9 +49,13 @@ export async function sendMessage(
   const context = await loadSendContext(env, locationId, body);
   const plan = planProvider(body.kind, context.connection);
   if (!plan.ok) {
-    throw new AppError("mailbox_needs_reauth", "Your Gmail connection needs to be renewed: reconnect it, then send again.", {
-      mailbox: plan.mailboxAddress,
-    });
+    throw new AppError(
+      "mailbox_needs_reauth",
+      "Your Gmail connection needs to be renewed: reconnect it, then send again.",
+      {
+        mailbox: plan.mailboxAddress,
+      },
+    );
   }
   const reply = context.reply
     ? planReply({

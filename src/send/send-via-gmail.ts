@@ -29,7 +29,11 @@ export async function sendViaGmail(
   },
 ): Promise<string> {
   const { email } = input;
-  const messageIdHeader = await messageIdForSend({ fromAddress: input.mailboxAddress, locationId: input.locationId, claim: input.claim });
+  const messageIdHeader = await messageIdForSend({
+    fromAddress: input.mailboxAddress,
+    locationId: input.locationId,
+    claim: input.claim,
+  });
   const built = planMime({ ...email, messageId: messageIdHeader, date: new Date(input.now) });
   if (!built.ok) throw invalidHeader(built);
   // Attachments follow the text part(s) in multipart/mixed, so Gmail numbers them "1", "2", … (build-mime.ts).
@@ -52,7 +56,8 @@ export async function sendViaGmail(
  * whole message, and each attempt of the upload opens a fresh stream.
  */
 function rawMessage(segments: MimeSegment[], length: number): RawMessage {
-  if (length < UPLOAD_THRESHOLD_BYTES && !hasStagedSegment(segments)) return { kind: "inline", raw: renderMime(segments) };
+  if (length < UPLOAD_THRESHOLD_BYTES && !hasStagedSegment(segments))
+    return { kind: "inline", raw: renderMime(segments) };
   return { kind: "stream", length, open: () => mimeStream(segments) };
 }
 
@@ -82,15 +87,23 @@ function messageIdOrThrow(outcome: GmailSendOutcome): string {
     }
     case "mailbox_needs_reauth":
       return throwError(
-        new AppError("mailbox_needs_reauth", "Your Gmail connection needs to be renewed: reconnect it, then send again.", {
-          mailbox: outcome.mailbox,
-        }),
+        new AppError(
+          "mailbox_needs_reauth",
+          "Your Gmail connection needs to be renewed: reconnect it, then send again.",
+          {
+            mailbox: outcome.mailbox,
+          },
+        ),
       );
     case "mailbox_not_connected":
       return throwError(
-        new AppError("mailbox_not_connected", "This user's Gmail is not connected in this location; connect it, then send again.", {
-          mailbox: outcome.mailbox,
-        }),
+        new AppError(
+          "mailbox_not_connected",
+          "This user's Gmail is not connected in this location; connect it, then send again.",
+          {
+            mailbox: outcome.mailbox,
+          },
+        ),
       );
     case "gmail_error":
       return throwError(

@@ -5,7 +5,10 @@
 
 /** base64 or base64url (padded or not) → bytes; characters outside the alphabet are skipped. */
 export function decodeBase64Url(data: string): Uint8Array {
-  const clean = data.replace(/[^A-Za-z0-9+/_-]/g, "").replace(/-/g, "+").replace(/_/g, "/");
+  const clean = data
+    .replace(/[^A-Za-z0-9+/_-]/g, "")
+    .replace(/-/g, "+")
+    .replace(/_/g, "/");
   const usable = clean.length - (clean.length % 4 === 1 ? 1 : 0);
   const padded = clean.slice(0, usable) + "=".repeat((4 - (usable % 4)) % 4);
   const binary = atob(padded);
@@ -19,19 +22,22 @@ const utf8Lenient = new TextDecoder("utf-8");
 
 /** Labels mail clients write that the WHATWG encoding list knows under another name. */
 const ALIASES: Record<string, string> = {
-  "utf8": "utf-8",
-  "latin1": "windows-1252",
+  utf8: "utf-8",
+  latin1: "windows-1252",
   "iso8859-1": "windows-1252",
   "us-ascii": "windows-1252",
-  "ascii": "windows-1252",
+  ascii: "windows-1252",
   "ansi_x3.4-1968": "windows-1252",
-  "cp1252": "windows-1252",
+  cp1252: "windows-1252",
   "ks_c_5601-1987": "euc-kr",
   "unicode-1-1-utf-7": "utf-8",
 };
 
 function decoderFor(charset: string): TextDecoder | null {
-  const label = charset.trim().toLowerCase().replace(/^["']|["']$/g, "");
+  const label = charset
+    .trim()
+    .toLowerCase()
+    .replace(/^["']|["']$/g, "");
   for (const candidate of [label, ALIASES[label]]) {
     if (candidate === undefined || candidate === "") continue;
     try {

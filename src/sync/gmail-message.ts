@@ -5,7 +5,14 @@ import { isBulkMail } from "../mail/bulk-headers";
 import type { AttachmentFacts, MessageFacts } from "../mail/message-facts";
 import { decodeBase64Url, decodeText, headerParameter, unflowText } from "./gmail-body";
 import { MAX_MIME_ENTITIES } from "../mail/mime-entities";
-import { angleIds, capHeaderValue, firstAngleId, MAX_ID_CHARS, parseDateHeader, subjectText } from "../mail/header-values";
+import {
+  angleIds,
+  capHeaderValue,
+  firstAngleId,
+  MAX_ID_CHARS,
+  parseDateHeader,
+  subjectText,
+} from "../mail/header-values";
 
 type Part = gmail_v1.Schema$MessagePart;
 type Header = gmail_v1.Schema$MessagePartHeader;
@@ -55,7 +62,14 @@ export function toGmailMessage(message: gmail_v1.Schema$Message): GmailMessage |
     attachments: body.attachments,
   };
   const receivedAt = Number.isFinite(internalDate) ? internalDate : 0;
-  return { gmailMessageId: message.id, gmailThreadId: message.threadId, labelIds: message.labelIds ?? [], receivedAt, bulk: isBulkMail(headers), facts };
+  return {
+    gmailMessageId: message.id,
+    gmailThreadId: message.threadId,
+    labelIds: message.labelIds ?? [],
+    receivedAt,
+    bulk: isBulkMail(headers),
+    facts,
+  };
 }
 
 interface Walked {
@@ -107,7 +121,8 @@ function isAttachment(part: Part, mimeType: string, disposition: string | null):
 function toAttachment(part: Part, mimeType: string, disposition: string | null): AttachmentFacts {
   const headers = part.headers ?? [];
   const contentIdRaw = header(headers, "content-id") ?? header(headers, "x-attachment-id");
-  const contentId = contentIdRaw === null ? null : contentIdRaw.trim().replace(/^<|>$/g, "").slice(0, MAX_ID_CHARS) || null;
+  const contentId =
+    contentIdRaw === null ? null : contentIdRaw.trim().replace(/^<|>$/g, "").slice(0, MAX_ID_CHARS) || null;
   const inline = disposition !== null ? /^\s*inline/i.test(disposition) : contentId !== null;
   return {
     filename: decodeHeaderText(part.filename || fallbackName(headers, mimeType)).slice(0, 255),
@@ -151,6 +166,3 @@ function joinBodies(parts: string[]): string | null {
   if (parts.length === 0) return null;
   return parts.join("\n");
 }
-
-
-

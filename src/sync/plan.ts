@@ -92,7 +92,9 @@ export function decideNextStep(p: SyncProgress): SyncStep {
 /** R24: when a message that has failed `attempts` times is tried again; null once it is to be parked. */
 export function nextMessageAttemptAt(attempts: number, now: number): number | null {
   if (attempts >= MAX_MESSAGE_ATTEMPTS) return null;
-  const delay = MESSAGE_RETRY_DELAYS_MS[Math.min(Math.max(attempts, 1), MESSAGE_RETRY_DELAYS_MS.length) - 1] ?? MESSAGE_RETRY_DELAYS_MS[0];
+  const delay =
+    MESSAGE_RETRY_DELAYS_MS[Math.min(Math.max(attempts, 1), MESSAGE_RETRY_DELAYS_MS.length) - 1] ??
+    MESSAGE_RETRY_DELAYS_MS[0];
   return now + delay;
 }
 

@@ -11,11 +11,20 @@ export const PushEnvelope = z.object({
 /** Gmail's notification inside `message.data`: the address may come in any case, the id as string or number. */
 export const GmailNotification = z.object({
   emailAddress: z.string().trim().min(3).max(320).transform(normalizeEmail),
-  historyId: z.union([z.string().regex(/^\d{1,20}$/), z.number().int().nonnegative().transform((n) => String(n))]),
+  historyId: z.union([
+    z.string().regex(/^\d{1,20}$/),
+    z
+      .number()
+      .int()
+      .nonnegative()
+      .transform((n) => String(n)),
+  ]),
 });
 export type GmailNotification = z.infer<typeof GmailNotification>;
 
-export type ParsedPush = { ok: true; notification: GmailNotification } | { ok: false; reason: "bad_envelope" | "bad_data" | "bad_notification" };
+export type ParsedPush =
+  | { ok: true; notification: GmailNotification }
+  | { ok: false; reason: "bad_envelope" | "bad_data" | "bad_notification" };
 
 /** Pure: the raw body text of a push → the Gmail notification it carries, or why it carries none. */
 export function parsePushBody(body: string): ParsedPush {
@@ -24,7 +33,9 @@ export function parsePushBody(body: string): ParsedPush {
   let inner: unknown;
   try {
     // `data` may be base64 or base64url, padded or not.
-    inner = safeJson(new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(decodeBase64Url(envelope.data.message.data)));
+    inner = safeJson(
+      new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(decodeBase64Url(envelope.data.message.data)),
+    );
   } catch {
     return { ok: false, reason: "bad_data" };
   }

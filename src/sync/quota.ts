@@ -25,7 +25,10 @@ export function quotaLimits(limitPerMinute: number, safetyRatio = QUOTA_SAFETY_R
   return {
     minuteBudget: Math.max(1, Math.floor(limitPerMinute * safetyRatio)),
     secondBudget: Math.max(1, Math.floor(perSecond)),
-    shortWindows: QUOTA_SHORT_WINDOWS_MS.map((ms) => ({ ms, budget: Math.max(1, Math.floor((perSecond * ms) / 1000)) })),
+    shortWindows: QUOTA_SHORT_WINDOWS_MS.map((ms) => ({
+      ms,
+      budget: Math.max(1, Math.floor((perSecond * ms) / 1000)),
+    })),
   };
 }
 

@@ -55,7 +55,12 @@ export function nextReconcileLabel(label: ReconcileLabel): ReconcileLabel | null
 }
 
 /** null when a call of `units` may go now within reconciliation's share of the quota; else when it may. */
-export function reconcileQuotaWait(input: { spent: readonly QuotaSpend[]; limitPerMinute: number; units: number; now: number }): number | null {
+export function reconcileQuotaWait(input: {
+  spent: readonly QuotaSpend[];
+  limitPerMinute: number;
+  units: number;
+  now: number;
+}): number | null {
   const decision = paceQuotaCall({ ...input, safetyRatio: QUOTA_SAFETY_RATIO * RECONCILE_QUOTA_SHARE });
   return decision.go ? null : decision.waitUntil;
 }
@@ -97,6 +102,9 @@ const RECONCILE_RETRY_CAP_MS = 30 * 60_000;
  * mail does, a minute doubling to half an hour, and never sooner than Google asked.
  */
 export function reconcileRetryDelayMs(failures: number, hintMs: number | null): number {
-  const backoff = Math.min(RECONCILE_RETRY_CAP_MS, RECONCILE_RETRY_BASE_MS * 2 ** Math.min(Math.max(failures - 1, 0), 10));
+  const backoff = Math.min(
+    RECONCILE_RETRY_CAP_MS,
+    RECONCILE_RETRY_BASE_MS * 2 ** Math.min(Math.max(failures - 1, 0), 10),
+  );
   return Math.max(backoff, hintMs ?? 0);
 }

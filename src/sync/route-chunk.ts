@@ -42,7 +42,10 @@ export function routeChunk(
   // are rebuilt below exactly as the first run made them.
   const inChunk = new Set(messages.map((m) => m.gmailMessageId));
   const boundHere = new Map(
-    locations.map((l) => [l.locationId, new Map([...l.bindings].filter(([, b]) => !b.boundBy || !inChunk.has(b.boundBy)))]),
+    locations.map((l) => [
+      l.locationId,
+      new Map([...l.bindings].filter(([, b]) => !b.boundBy || !inChunk.has(b.boundBy))),
+    ]),
   );
   return messages.map((message) => {
     const { decisions } = decideRoutes({

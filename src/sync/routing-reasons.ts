@@ -68,6 +68,8 @@ export const SKIP_REASON_RULES = {
 } as const satisfies Record<SkipReason, RuleId>;
 
 /** The rule that made a decision (explain's `rule`). */
-export function ruleOf(decision: { action: "sync"; reason: SyncReason } | { action: "skip"; reason: SkipReason }): RuleId {
+export function ruleOf(
+  decision: { action: "sync"; reason: SyncReason } | { action: "skip"; reason: SkipReason },
+): RuleId {
   return decision.action === "sync" ? SYNC_REASON_RULES[decision.reason] : SKIP_REASON_RULES[decision.reason];
 }

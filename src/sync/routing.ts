@@ -41,7 +41,8 @@ export function decideRoutes(input: RoutingInput): RoutingResult {
   const bound = locations.some((l) => l.activeBinding !== null);
   const decisions = locations.map((location): RouteDecision => {
     // R2 before any binding: an old message moved into INBOX later is never imported, whatever its thread.
-    if (message.receivedAt < location.startPoint - START_POINT_GRACE_MS) return skip(location, direction, "before_connect");
+    if (message.receivedAt < location.startPoint - START_POINT_GRACE_MS)
+      return skip(location, direction, "before_connect");
     // R28: an un-logged thread never comes back here, whatever its binding elsewhere or its senders.
     if (location.threadUnlogged) return skip(location, direction, "unlogged_thread");
     if (bound) return routeBound(message, ownerAddress, location, direction);

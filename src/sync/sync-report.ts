@@ -77,7 +77,13 @@ export interface Explanation {
  */
 export function explainDecision(
   gmailMessageId: string,
-  recorded: { decision: "stored" | "skipped" | "parked"; reason: string | null; rule: string | null; messageId: string | null; decidedAt: number } | null,
+  recorded: {
+    decision: "stored" | "skipped" | "parked";
+    reason: string | null;
+    rule: string | null;
+    messageId: string | null;
+    decidedAt: number;
+  } | null,
   queueState: "pending" | "parked" | "seen" | "unknown" | null,
 ): Explanation {
   const none = { gmailMessageId, reason: null, rule: null, messageId: null, decidedAt: null };

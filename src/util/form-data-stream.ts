@@ -165,7 +165,11 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
 
 function indexOf(haystack: Uint8Array, needle: Uint8Array): number {
   const first = needle[0] ?? 0;
-  for (let at = haystack.indexOf(first); at >= 0 && at <= haystack.length - needle.length; at = haystack.indexOf(first, at + 1)) {
+  for (
+    let at = haystack.indexOf(first);
+    at >= 0 && at <= haystack.length - needle.length;
+    at = haystack.indexOf(first, at + 1)
+  ) {
     let i = 1;
     while (i < needle.length && haystack[at + i] === needle[i]) i++;
     if (i === needle.length) return at;

@@ -35,7 +35,11 @@ function toHex(digest: ArrayBuffer): string {
  * A pass-through that hashes and counts the bytes going by (a file part on its way to R2): `done()` gives
  * the digest and the count once the stream ended.
  */
-export function sha256Tap(): { stream: TransformStream<Uint8Array, Uint8Array>; bytes: () => number; done: () => Promise<string> } {
+export function sha256Tap(): {
+  stream: TransformStream<Uint8Array, Uint8Array>;
+  bytes: () => number;
+  done: () => Promise<string>;
+} {
   const digest = new crypto.DigestStream("SHA-256");
   const writer = digest.getWriter();
   let bytes = 0;

@@ -15,14 +15,27 @@ describe("R24: missing, malformed, expired, forged and alg:none tokens are 401 u
     ["no Authorization header", async () => null],
     ["a Basic header", async () => "Basic YWRtaW46YWRtaW4="],
     ["a bearer that is no JWT", async () => "Bearer not-a-token"],
-    ["an expired token", async () => `Bearer ${await signToken({ role: "admin" }, { expiresIn: Math.floor(Date.now() / 1000) - 60 })}`],
-    ["a token signed with another secret", async () => `Bearer ${await signToken({ role: "admin" }, { secret: "some-other-secret-0123456789abcdef" })}`],
-    ["alg:none", async () => `Bearer ${b64url({ alg: "none", typ: "JWT" })}.${b64url({ role: "admin", exp: inOneHour() })}.`],
+    [
+      "an expired token",
+      async () => `Bearer ${await signToken({ role: "admin" }, { expiresIn: Math.floor(Date.now() / 1000) - 60 })}`,
+    ],
+    [
+      "a token signed with another secret",
+      async () => `Bearer ${await signToken({ role: "admin" }, { secret: "some-other-secret-0123456789abcdef" })}`,
+    ],
+    [
+      "alg:none",
+      async () => `Bearer ${b64url({ alg: "none", typ: "JWT" })}.${b64url({ role: "admin", exp: inOneHour() })}.`,
+    ],
     [
       "HS512 with the right secret (only HS256 is accepted)",
-      async () => `Bearer ${await new SignJWT({ role: "admin" }).setProtectedHeader({ alg: "HS512" }).setExpirationTime("1h").sign(secret())}`,
+      async () =>
+        `Bearer ${await new SignJWT({ role: "admin" }).setProtectedHeader({ alg: "HS512" }).setExpirationTime("1h").sign(secret())}`,
     ],
-    ["a token without exp", async () => `Bearer ${await new SignJWT({ role: "admin" }).setProtectedHeader({ alg: "HS256" }).sign(secret())}`],
+    [
+      "a token without exp",
+      async () => `Bearer ${await new SignJWT({ role: "admin" }).setProtectedHeader({ alg: "HS256" }).sign(secret())}`,
+    ],
     [
       "a token with a tampered payload",
       async () => {
@@ -45,7 +58,9 @@ describe("R24: missing, malformed, expired, forged and alg:none tokens are 401 u
       const res = await exports.default.fetch(
         new Request(`http://service.test${path}`, {
           method,
-          headers: authorization ? { authorization, "content-type": "application/json" } : { "content-type": "application/json" },
+          headers: authorization
+            ? { authorization, "content-type": "application/json" }
+            : { "content-type": "application/json" },
           body: method === "PUT" ? JSON.stringify({ email: "x@example.com" }) : undefined,
         }),
       );
@@ -69,7 +84,10 @@ describe("R24: missing, malformed, expired, forged and alg:none tokens are 401 u
       for (const method of Object.keys(operations)) {
         const concrete = path.replace(/\{[^}]+\}/g, "x");
         const verb = method.toUpperCase();
-        const res = await api(verb, concrete, { token: null, body: verb === "GET" || verb === "DELETE" ? undefined : {} });
+        const res = await api(verb, concrete, {
+          token: null,
+          body: verb === "GET" || verb === "DELETE" ? undefined : {},
+        });
         expect(res.status, `${method} ${path}`).toBe(401);
         expect(res.body).toEqual(UNAUTHORIZED);
       }

@@ -11,7 +11,10 @@ async function fetchWith(overrides: Record<string, unknown>, path: string, init:
   const handBuilt = bindings as unknown as Env;
   const ctx = { waitUntil: () => {}, passThroughOnException: () => {}, props: {} } as unknown as ExecutionContext;
   const res = await worker.fetch(new Request(`http://service.test${path}`, init), handBuilt, ctx);
-  return { status: res.status, body: (await res.json()) as { error?: { code: string; message: string; details?: { settings: string[] } } } };
+  return {
+    status: res.status,
+    body: (await res.json()) as { error?: { code: string; message: string; details?: { settings: string[] } } },
+  };
 }
 
 describe("configuration fails closed: 500 misconfigured naming the setting, /healthz included (API_JWT_SECRET ≥ 32 bytes)", () => {
@@ -41,7 +44,10 @@ describe("configuration fails closed: 500 misconfigured naming the setting, /hea
   });
 
   it("answers normally when settings with a default are missing or empty (empty counts as missing)", async () => {
-    const res = await fetchWith({ GOOGLE_AUTH_URL: undefined, DAILY_SEND_LIMIT: undefined, GMAIL_API_URL: "" }, "/healthz");
+    const res = await fetchWith(
+      { GOOGLE_AUTH_URL: undefined, DAILY_SEND_LIMIT: undefined, GMAIL_API_URL: "" },
+      "/healthz",
+    );
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ ok: true });
   });

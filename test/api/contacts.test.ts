@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { api, createContact, createLocation, createUser, locationToken, uniqueId, type ContactJson } from "../support/api";
+import {
+  api,
+  createContact,
+  createLocation,
+  createUser,
+  locationToken,
+  uniqueId,
+  type ContactJson,
+} from "../support/api";
 
 type ContactList = { contacts: ContactJson[]; nextCursor: string | null };
 
@@ -37,7 +45,9 @@ describe("POST /v1/locations/{loc}/contacts", () => {
     const email = `${uniqueId("x")}@example.com`;
     const res = await api("POST", `/v1/locations/${loc}/contacts`, { body: { email, assignedUserId: outsider } });
     expect(res.status).toBe(400);
-    expect(res.body).toMatchObject({ error: { code: "invalid_request", details: { issues: [{ path: ["assignedUserId"] }] } } });
+    expect(res.body).toMatchObject({
+      error: { code: "invalid_request", details: { issues: [{ path: ["assignedUserId"] }] } },
+    });
     const list = await api<ContactList>("GET", `/v1/locations/${loc}/contacts?email=${email}`);
     expect(list.body.contacts).toEqual([]);
   });
@@ -73,7 +83,10 @@ describe("GET /v1/locations/{loc}/contacts", () => {
     let pages = 0;
     do {
       const query: string = cursor ? `limit=2&cursor=${cursor}` : "limit=2";
-      const res: { status: number; body: ContactList } = await api<ContactList>("GET", `/v1/locations/${loc}/contacts?${query}`);
+      const res: { status: number; body: ContactList } = await api<ContactList>(
+        "GET",
+        `/v1/locations/${loc}/contacts?${query}`,
+      );
       expect(res.status).toBe(200);
       expect(res.body.contacts.length).toBeLessThanOrEqual(2);
       seen.push(...res.body.contacts.map((c) => c.id));
@@ -96,7 +109,9 @@ describe("GET /v1/locations/{loc}/contacts", () => {
     const loc = await createLocation();
     const res = await api("GET", `/v1/locations/${loc}/contacts?cursor=${cursor}`);
     expect(res.status).toBe(400);
-    expect(res.body).toMatchObject({ error: { code: "invalid_request", details: { issues: [expect.objectContaining({ path: ["cursor"] })] } } });
+    expect(res.body).toMatchObject({
+      error: { code: "invalid_request", details: { issues: [expect.objectContaining({ path: ["cursor"] })] } },
+    });
   });
 
   it("defaults to 50 per page", async () => {
@@ -128,13 +143,17 @@ describe("GET and PATCH /v1/locations/{loc}/contacts/{contactId}", () => {
     const loc = await createLocation();
     const user = await createUser({ locationId: loc });
     const contact = await createContact(loc, { email: "p@example.com", name: "P" });
-    const assigned = await api("PATCH", `/v1/locations/${loc}/contacts/${contact.id}`, { body: { assignedUserId: user } });
+    const assigned = await api("PATCH", `/v1/locations/${loc}/contacts/${contact.id}`, {
+      body: { assignedUserId: user },
+    });
     expect(assigned.status).toBe(200);
     expect(assigned.body).toEqual({ contact: { ...contact, assignedUserId: user } });
     const changed = await api("PATCH", `/v1/locations/${loc}/contacts/${contact.id}`, {
       body: { email: "NEW@example.com", name: null, assignedUserId: null },
     });
-    expect(changed.body).toEqual({ contact: { ...contact, email: "new@example.com", name: null, assignedUserId: null } });
+    expect(changed.body).toEqual({
+      contact: { ...contact, email: "new@example.com", name: null, assignedUserId: null },
+    });
     const empty = await api("PATCH", `/v1/locations/${loc}/contacts/${contact.id}`, { body: {} });
     expect(empty.status).toBe(200);
     expect(empty.body).toEqual(changed.body);

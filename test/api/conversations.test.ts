@@ -18,7 +18,12 @@ describe("GET /v1/locations/{loc}/conversations", () => {
     const a = await createContact(loc, { email: "a@example.com" });
     const b = await createContact(loc, { email: "b@example.com" });
     const old = await insertConversation({ locationId: loc, contactId: a.id, createdAt: T0, lastMessageAt: T0 + 1000 });
-    const recent = await insertConversation({ locationId: loc, contactId: b.id, createdAt: T0, lastMessageAt: T0 + 5000 });
+    const recent = await insertConversation({
+      locationId: loc,
+      contactId: b.id,
+      createdAt: T0,
+      lastMessageAt: T0 + 5000,
+    });
     const empty = await insertConversation({ locationId: loc, contactId: uniqueId("ct"), createdAt: T0 + 3000 });
 
     const all = await api<{ conversations: { id: string }[]; nextCursor: string | null }>(
@@ -30,7 +35,10 @@ describe("GET /v1/locations/{loc}/conversations", () => {
     expect(all.body.conversations.map((c) => c.id)).toEqual([recent.id, empty.id, old.id]);
     expect(all.body.nextCursor).toBeNull();
 
-    const first = await api<{ conversations: { id: string }[]; nextCursor: string }>("GET", `/v1/locations/${loc}/conversations?limit=2`);
+    const first = await api<{ conversations: { id: string }[]; nextCursor: string }>(
+      "GET",
+      `/v1/locations/${loc}/conversations?limit=2`,
+    );
     expect(first.body.conversations.map((c) => c.id)).toEqual([recent.id, empty.id]);
     const second = await api<{ conversations: { id: string }[]; nextCursor: string | null }>(
       "GET",
@@ -163,7 +171,14 @@ describe("GET …/conversations/{id}/messages and …/messages/{id}", () => {
         unread: false,
         gmailState: "present",
         attachments: [
-          { id: attachment.id, filename: "logo.png", contentType: "image/png", size: 123, inline: true, contentId: "logo@x" },
+          {
+            id: attachment.id,
+            filename: "logo.png",
+            contentType: "image/png",
+            size: 123,
+            inline: true,
+            contentId: "logo@x",
+          },
         ],
       },
     });
@@ -171,14 +186,27 @@ describe("GET …/conversations/{id}/messages and …/messages/{id}", () => {
 
   it("presents a CRM send with its provider and a BCC-logged message without gmail", async () => {
     const { loc, contact, conversation } = await conversationFixture();
-    const base = { locationId: loc, conversationId: conversation.id, contactId: contact.id, direction: "outbound" as const };
+    const base = {
+      locationId: loc,
+      conversationId: conversation.id,
+      contactId: contact.id,
+      direction: "outbound" as const,
+    };
     const crm = await insertMessage({ ...base, source: "crm", provider: "location", status: "sent" });
     const bcc = await insertMessage({ ...base, source: "bcc" });
     expect((await api("GET", `/v1/locations/${loc}/messages/${crm.id}`)).body).toMatchObject({
       message: { source: "crm", provider: "location", gmail: null, unread: false, gmailState: null },
     });
     expect((await api("GET", `/v1/locations/${loc}/messages/${bcc.id}`)).body).toMatchObject({
-      message: { source: "bcc", provider: null, gmail: null, text: null, html: null, messageIdHeader: null, gmailState: null },
+      message: {
+        source: "bcc",
+        provider: null,
+        gmail: null,
+        text: null,
+        html: null,
+        messageIdHeader: null,
+        gmailState: null,
+      },
     });
   });
 
@@ -193,16 +221,28 @@ describe("GET …/conversations/{id}/messages and …/messages/{id}", () => {
 describe("GET …/messages/{messageId}/attachments/{attachmentId}", () => {
   async function storedAttachment(filename: string, contentType: string, bytes: Uint8Array) {
     const { loc, contact, conversation } = await conversationFixture();
-    const message = await insertMessage({ locationId: loc, conversationId: conversation.id, contactId: contact.id, source: "bcc" });
+    const message = await insertMessage({
+      locationId: loc,
+      conversationId: conversation.id,
+      contactId: contact.id,
+      source: "bcc",
+    });
     const storageKey = `${loc}/${uniqueId("blob")}`;
     await env.ATTACHMENTS.put(storageKey, bytes);
-    const attachment = await insertAttachment({ locationId: loc, messageId: message.id, filename, contentType, size: bytes.length, storageKey });
+    const attachment = await insertAttachment({
+      locationId: loc,
+      messageId: message.id,
+      filename,
+      contentType,
+      size: bytes.length,
+      storageKey,
+    });
     return { loc, message, attachment };
   }
 
   it("R17: serves the stored bytes with Content-Type and Content-Disposition: attachment", async () => {
     const bytes = new TextEncoder().encode("%PDF-1.7 hello");
-    const { loc, message, attachment } = await storedAttachment("Réunion \"Q4\".pdf", "application/pdf", bytes);
+    const { loc, message, attachment } = await storedAttachment('Réunion "Q4".pdf', "application/pdf", bytes);
     const res = await fetchApi("GET", `/v1/locations/${loc}/messages/${message.id}/attachments/${attachment.id}`, {
       token: await locationToken(loc),
     });
@@ -216,7 +256,11 @@ describe("GET …/messages/{messageId}/attachments/{attachmentId}", () => {
   });
 
   it("serves a malformed stored type as application/octet-stream", async () => {
-    const { loc, message, attachment } = await storedAttachment("x.html", "text/html\r\nSet-Cookie: a=b", new Uint8Array([1]));
+    const { loc, message, attachment } = await storedAttachment(
+      "x.html",
+      "text/html\r\nSet-Cookie: a=b",
+      new Uint8Array([1]),
+    );
     const res = await fetchApi("GET", `/v1/locations/${loc}/messages/${message.id}/attachments/${attachment.id}`, {
       token: await locationToken(loc),
     });
@@ -227,7 +271,11 @@ describe("GET …/messages/{messageId}/attachments/{attachmentId}", () => {
 
   it("answers 404 for an attachment of another message, a Gmail-held part (not served yet) and missing bytes", async () => {
     const { loc, message, attachment } = await storedAttachment("a.txt", "text/plain", new Uint8Array([65]));
-    const other = await insertMessage({ locationId: loc, conversationId: message.conversationId, contactId: message.contactId });
+    const other = await insertMessage({
+      locationId: loc,
+      conversationId: message.conversationId,
+      contactId: message.contactId,
+    });
     const gmailHeld = await insertAttachment({ locationId: loc, messageId: other.id, gmailPartId: "2" });
     const lost = await insertAttachment({ locationId: loc, messageId: other.id, storageKey: `${loc}/never-written` });
     for (const path of [

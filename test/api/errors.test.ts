@@ -20,7 +20,9 @@ describe("R24: every error is docs/api.md's JSON body", () => {
     const res = await api(method, path.replace("{loc}", loc), { body: method === "DELETE" ? undefined : {} });
     expect(res.status).toBe(405);
     expect(res.headers.get("allow")).toBe(allow);
-    expect(res.body).toEqual({ error: { code: "method_not_allowed", message: expect.any(String), details: { allow: allow.split(", ") } } });
+    expect(res.body).toEqual({
+      error: { code: "method_not_allowed", message: expect.any(String), details: { allow: allow.split(", ") } },
+    });
   });
 
   it.each(['{"name":', "not json", '{"name": "x"}}'])("malformed JSON %j → 400 invalid_request", async (body) => {
@@ -34,7 +36,9 @@ describe("R24: every error is docs/api.md's JSON body", () => {
     const loc = await createLocation();
     const res = await api("PUT", `/v1/locations/${loc}`, { body: { name: "x".repeat(1024 * 1024) } });
     expect(res.status).toBe(413);
-    expect(res.body).toEqual({ error: { code: "payload_too_large", message: expect.any(String), details: { maxBytes: 1048576 } } });
+    expect(res.body).toEqual({
+      error: { code: "payload_too_large", message: expect.any(String), details: { maxBytes: 1048576 } },
+    });
   });
 
   it("an oversized streamed body (no Content-Length) → 413 payload_too_large", async () => {
@@ -60,7 +64,10 @@ describe("R24: every error is docs/api.md's JSON body", () => {
 
   it("a body that is not JSON → 415 unsupported_media_type", async () => {
     const loc = await createLocation();
-    const res = await api("PUT", `/v1/locations/${loc}`, { body: "name=x", headers: { "content-type": "application/x-www-form-urlencoded" } });
+    const res = await api("PUT", `/v1/locations/${loc}`, {
+      body: "name=x",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
     expect(res.status).toBe(415);
     expect(res.body).toEqual({ error: { code: "unsupported_media_type", message: expect.any(String) } });
   });

@@ -9,7 +9,12 @@ describe("PUT /v1/locations/{locationId}", () => {
     const res = await api("PUT", `/v1/locations/${id}`, { body: { name: "Acme Dental" } });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
-      location: { id, name: "Acme Dental", bccAddress: expect.stringMatching(BCC_ADDRESS), createdAt: expect.any(String) },
+      location: {
+        id,
+        name: "Acme Dental",
+        bccAddress: expect.stringMatching(BCC_ADDRESS),
+        createdAt: expect.any(String),
+      },
     });
   });
 
@@ -18,16 +23,28 @@ describe("PUT /v1/locations/{locationId}", () => {
     const first = await api<{ location: { bccAddress: string; createdAt: string } }>("PUT", `/v1/locations/${id}`, {
       body: { name: "Old" },
     });
-    const second = await api<{ location: { name: string; bccAddress: string; createdAt: string } }>("PUT", `/v1/locations/${id}`, {
-      body: { name: "New" },
-    });
+    const second = await api<{ location: { name: string; bccAddress: string; createdAt: string } }>(
+      "PUT",
+      `/v1/locations/${id}`,
+      {
+        body: { name: "New" },
+      },
+    );
     expect(second.status).toBe(200);
-    expect(second.body.location).toMatchObject({ name: "New", bccAddress: first.body.location.bccAddress, createdAt: first.body.location.createdAt });
+    expect(second.body.location).toMatchObject({
+      name: "New",
+      bccAddress: first.body.location.bccAddress,
+      createdAt: first.body.location.createdAt,
+    });
   });
 
   it("gives every location its own BCC address", async () => {
-    const a = await api<{ location: { bccAddress: string } }>("PUT", `/v1/locations/${uniqueId("loc")}`, { body: { name: "A" } });
-    const b = await api<{ location: { bccAddress: string } }>("PUT", `/v1/locations/${uniqueId("loc")}`, { body: { name: "B" } });
+    const a = await api<{ location: { bccAddress: string } }>("PUT", `/v1/locations/${uniqueId("loc")}`, {
+      body: { name: "A" },
+    });
+    const b = await api<{ location: { bccAddress: string } }>("PUT", `/v1/locations/${uniqueId("loc")}`, {
+      body: { name: "B" },
+    });
     expect(a.body.location.bccAddress).not.toBe(b.body.location.bccAddress);
   });
 
@@ -38,7 +55,9 @@ describe("PUT /v1/locations/{locationId}", () => {
   ])("R24: refuses %s with 400 invalid_request", async (_, body) => {
     const res = await api("PUT", `/v1/locations/${uniqueId("loc")}`, { body });
     expect(res.status).toBe(400);
-    expect(res.body).toMatchObject({ error: { code: "invalid_request", details: { issues: [expect.objectContaining({ path: ["name"] })] } } });
+    expect(res.body).toMatchObject({
+      error: { code: "invalid_request", details: { issues: [expect.objectContaining({ path: ["name"] })] } },
+    });
   });
 
   it.each(["has space", "x".repeat(65), "semi;colon"])("R24: refuses the location id %j", async (id) => {
@@ -61,7 +80,9 @@ describe("GET /v1/locations/{locationId}", () => {
     for (const token of [undefined, await locationToken(id)]) {
       const res = await api("GET", `/v1/locations/${id}`, { token });
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ location: { id, name: "Readable", bccAddress: expect.stringMatching(BCC_ADDRESS) } });
+      expect(res.body).toMatchObject({
+        location: { id, name: "Readable", bccAddress: expect.stringMatching(BCC_ADDRESS) },
+      });
     }
   });
 

@@ -10,7 +10,10 @@ type Operation = {
 type Doc = {
   openapi: string;
   paths: Record<string, Record<string, Operation>>;
-  components: { schemas: Record<string, { properties?: Record<string, unknown> }>; securitySchemes: Record<string, unknown> };
+  components: {
+    schemas: Record<string, { properties?: Record<string, unknown> }>;
+    securitySchemes: Record<string, unknown>;
+  };
 };
 
 /** The routes of docs/api.md's sections Provisioning, Contacts, Conversations and messages, /healthz. */
@@ -61,11 +64,31 @@ describe("GET /openapi.json", () => {
 
   it("describes the request bodies and docs/api.md's shapes from the zod schemas", async () => {
     const doc = (await api<Doc>("GET", "/openapi.json", { token: null })).body;
-    expect(doc.paths["/v1/locations/{locationId}/contacts"]?.post?.requestBody?.content["application/json"]).toBeDefined();
+    expect(
+      doc.paths["/v1/locations/{locationId}/contacts"]?.post?.requestBody?.content["application/json"],
+    ).toBeDefined();
     expect(Object.keys(doc.components.schemas.Message?.properties ?? {}).sort()).toEqual(
       [
-        "id", "locationId", "conversationId", "contactId", "direction", "source", "provider", "from", "to", "cc", "bcc",
-        "subject", "text", "html", "sentAt", "messageIdHeader", "gmail", "unread", "gmailState", "attachments",
+        "id",
+        "locationId",
+        "conversationId",
+        "contactId",
+        "direction",
+        "source",
+        "provider",
+        "from",
+        "to",
+        "cc",
+        "bcc",
+        "subject",
+        "text",
+        "html",
+        "sentAt",
+        "messageIdHeader",
+        "gmail",
+        "unread",
+        "gmailState",
+        "attachments",
       ].sort(),
     );
     // R26: the message state route, with its body and docs/api.md's fields.

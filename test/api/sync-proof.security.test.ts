@@ -17,11 +17,17 @@ describe("R30 routes at the trust boundary", { timeout: 30_000 }, () => {
     expect((await syncReport(b)).emailAddress).toBe(b.address);
     expect(await explain(b, sent.id)).toMatchObject({ decision: "unknown", reason: null, rule: null, messageId: null });
 
-    const crossed = await api("GET", `/v1/locations/${b.locationId}/users/${b.userId}/mailbox/sync-report`, { token: await locationToken(a.locationId) });
+    const crossed = await api("GET", `/v1/locations/${b.locationId}/users/${b.userId}/mailbox/sync-report`, {
+      token: await locationToken(a.locationId),
+    });
     expect(crossed.status).toBe(403);
     expect(crossed.body).toMatchObject({ error: { code: "forbidden" } });
     // A's user is no member of B: asking B's location about A's user finds nobody.
-    const stranger = await api("GET", `/v1/locations/${b.locationId}/users/${a.userId}/mailbox/explain?gmailMessageId=${sent.id}`, { token: await locationToken(b.locationId) });
+    const stranger = await api(
+      "GET",
+      `/v1/locations/${b.locationId}/users/${a.userId}/mailbox/explain?gmailMessageId=${sent.id}`,
+      { token: await locationToken(b.locationId) },
+    );
     expect(stranger.status).toBe(404);
     expect(stranger.body).toMatchObject({ error: { code: "not_found" } });
   });
@@ -35,7 +41,12 @@ describe("R30 routes at the trust boundary", { timeout: 30_000 }, () => {
       expect(res.status).toBe(400);
       expect(res.body).toMatchObject({ error: { code: "invalid_request" } });
     }
-    for (const query of ["", "?gmailMessageId=", `?gmailMessageId=${encodeURIComponent("a b<script>")}`, `?gmailMessageId=${"a".repeat(200)}`]) {
+    for (const query of [
+      "",
+      "?gmailMessageId=",
+      `?gmailMessageId=${encodeURIComponent("a b<script>")}`,
+      `?gmailMessageId=${"a".repeat(200)}`,
+    ]) {
       const res = await api("GET", `${base}/explain${query}`, { token });
       expect(res.status).toBe(400);
       expect(res.body).toMatchObject({ error: { code: "invalid_request" } });

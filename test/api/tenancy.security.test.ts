@@ -10,7 +10,9 @@ type Doc = { paths: Record<string, Record<string, Operation>> };
 /** Every route of the document, as [METHOD, path template]. */
 async function routeTable(): Promise<[string, string][]> {
   const doc = await api<Doc>("GET", "/openapi.json", { token: null });
-  return Object.entries(doc.body.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => [m.toUpperCase(), path] as [string, string]));
+  return Object.entries(doc.body.paths).flatMap(([path, ops]) =>
+    Object.keys(ops).map((m) => [m.toUpperCase(), path] as [string, string]),
+  );
 }
 
 /** The other location's objects, by the path parameter that names them. */
@@ -41,7 +43,8 @@ async function otherLocationObjects() {
 function fill(template: string, params: Record<string, string>): string {
   return template.replace(/\{([^}]+)\}/g, (_, name: string) => {
     const value = params[name];
-    if (value === undefined) throw new Error(`R23 walk: no fixture id for {${name}} in ${template}; add one to otherLocationObjects()`);
+    if (value === undefined)
+      throw new Error(`R23 walk: no fixture id for {${name}} in ${template}; add one to otherLocationObjects()`);
     return value;
   });
 }
@@ -57,10 +60,12 @@ const VALID_BODY: Record<string, unknown> = {
   "POST /v1/locations/{locationId}/webhooks": { url: "https://a.hooks.test/events", events: ["*"] },
   "POST /v1/locations/{locationId}/webhooks/{webhookId}/replay": { since: new Date().toISOString() },
 };
-const bodyFor = (method: string, template: string) => (method === "GET" || method === "DELETE" ? undefined : (VALID_BODY[`${method} ${template}`] ?? {}));
+const bodyFor = (method: string, template: string) =>
+  method === "GET" || method === "DELETE" ? undefined : (VALID_BODY[`${method} ${template}`] ?? {});
 
 const OWN_PATH_EXEMPT: Record<string, string> = {
-  "PUT /v1/locations/{locationId}/members/{userId}": "users are global: adding any provisioned user to one's own location is allowed",
+  "PUT /v1/locations/{locationId}/members/{userId}":
+    "users are global: adding any provisioned user to one's own location is allowed",
 };
 
 describe("R23: tenants are walled off", () => {
@@ -80,7 +85,10 @@ describe("R23: tenants are walled off", () => {
     const routes = (await routeTable()).filter(([, path]) => path.startsWith("/v1/"));
     for (const [method, template] of routes) {
       const params = { ...other.params, locationId: other.locationId };
-      const res = await api(method, fill(template, params) + (REQUIRED_QUERY[`${method} ${template}`] ?? ""), { token, body: bodyFor(method, template) });
+      const res = await api(method, fill(template, params) + (REQUIRED_QUERY[`${method} ${template}`] ?? ""), {
+        token,
+        body: bodyFor(method, template),
+      });
       expect(res.status, `${method} ${template}`).toBe(403);
       expect(res.body, `${method} ${template}`).toEqual({ error: { code: "forbidden", message: expect.any(String) } });
     }
@@ -92,14 +100,20 @@ describe("R23: tenants are walled off", () => {
     const other = await otherLocationObjects();
     const routes = (await routeTable()).filter(
       ([method, path]) =>
-        path.startsWith("/v1/locations/{locationId}/") && /\{(?!locationId\})[^}]+\}/.test(path) && !OWN_PATH_EXEMPT[`${method} ${path}`],
+        path.startsWith("/v1/locations/{locationId}/") &&
+        /\{(?!locationId\})[^}]+\}/.test(path) &&
+        !OWN_PATH_EXEMPT[`${method} ${path}`],
     );
     expect(routes.length).toBeGreaterThanOrEqual(7);
     for (const [method, template] of routes) {
-      const res = await api(method, fill(template, { ...other.params, locationId: mine }) + (REQUIRED_QUERY[`${method} ${template}`] ?? ""), {
-        token,
-        body: bodyFor(method, template),
-      });
+      const res = await api(
+        method,
+        fill(template, { ...other.params, locationId: mine }) + (REQUIRED_QUERY[`${method} ${template}`] ?? ""),
+        {
+          token,
+          body: bodyFor(method, template),
+        },
+      );
       expect(res.status, `${method} ${template}`).toBe(404);
       expect(res.body, `${method} ${template}`).toMatchObject({ error: { code: "not_found" } });
     }
@@ -107,7 +121,10 @@ describe("R23: tenants are walled off", () => {
     expect(stillThere.body).toEqual({ contact: other.contact });
     const memberships: string[] = [];
     for (const { d1 } of allDatabases()) {
-      const rows = await d1.prepare("SELECT location_id FROM members WHERE user_id = ?").bind(other.params.userId ?? "").all<{ location_id: string }>();
+      const rows = await d1
+        .prepare("SELECT location_id FROM members WHERE user_id = ?")
+        .bind(other.params.userId ?? "")
+        .all<{ location_id: string }>();
       memberships.push(...rows.results.map((m) => m.location_id));
     }
     expect(memberships).toEqual([other.locationId]);
@@ -117,7 +134,14 @@ describe("R23: tenants are walled off", () => {
     const mine = await createLocation();
     const other = await otherLocationObjects();
     const token = await locationToken(mine);
-    for (const path of ["contacts", `contacts?email=${other.contact.email}`, "conversations", `conversations?contactId=${other.contact.id}`, "webhooks", "events"]) {
+    for (const path of [
+      "contacts",
+      `contacts?email=${other.contact.email}`,
+      "conversations",
+      `conversations?contactId=${other.contact.id}`,
+      "webhooks",
+      "events",
+    ]) {
       const res = await api<Record<string, unknown[]>>("GET", `/v1/locations/${mine}/${path}`, { token });
       expect(res.status, path).toBe(200);
       expect(Object.values(res.body).find(Array.isArray), path).toEqual([]);

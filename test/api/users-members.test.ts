@@ -6,7 +6,9 @@ describe("PUT /v1/users/{userId}", () => {
     const id = uniqueId("user");
     const created = await api("PUT", `/v1/users/${id}`, { body: { email: "  Ann.Lee@Example.COM ", name: "Ann Lee" } });
     expect(created.status).toBe(200);
-    expect(created.body).toEqual({ user: { id, email: "ann.lee@example.com", name: "Ann Lee", createdAt: expect.any(String) } });
+    expect(created.body).toEqual({
+      user: { id, email: "ann.lee@example.com", name: "Ann Lee", createdAt: expect.any(String) },
+    });
 
     const updated = await api("PUT", `/v1/users/${id}`, { body: { email: "ann@example.org" } });
     expect(updated.status).toBe(200);
@@ -20,12 +22,17 @@ describe("PUT /v1/users/{userId}", () => {
   ])("R24: refuses %s with 400 invalid_request", async (_, body) => {
     const res = await api("PUT", `/v1/users/${uniqueId("user")}`, { body });
     expect(res.status).toBe(400);
-    expect(res.body).toMatchObject({ error: { code: "invalid_request", details: { issues: [expect.objectContaining({ path: ["email"] })] } } });
+    expect(res.body).toMatchObject({
+      error: { code: "invalid_request", details: { issues: [expect.objectContaining({ path: ["email"] })] } },
+    });
   });
 
   it("is refused to location tokens (users are provisioned by admins)", async () => {
     const loc = await createLocation();
-    const res = await api("PUT", `/v1/users/${uniqueId("user")}`, { token: await locationToken(loc), body: { email: "a@example.com" } });
+    const res = await api("PUT", `/v1/users/${uniqueId("user")}`, {
+      token: await locationToken(loc),
+      body: { email: "a@example.com" },
+    });
     expect(res.status).toBe(403);
     expect(res.body).toMatchObject({ error: { code: "forbidden" } });
   });
@@ -63,7 +70,9 @@ describe("members", () => {
     expect(noUser.body).toMatchObject({ error: { code: "not_found", message: expect.stringContaining("User") } });
     const noLocation = await api("PUT", `/v1/locations/${uniqueId("ghost")}/members/${user}`, { body: {} });
     expect(noLocation.status).toBe(404);
-    expect(noLocation.body).toMatchObject({ error: { code: "not_found", message: expect.stringContaining("Location") } });
+    expect(noLocation.body).toMatchObject({
+      error: { code: "not_found", message: expect.stringContaining("Location") },
+    });
   });
 
   it("R24: refuses a body that is not an object", async () => {

@@ -19,7 +19,11 @@ describe("parseAuthenticationResults", () => {
     expect(parseAuthenticationResults(value, true)).toEqual({
       authservId: "mx.cloudflare.net",
       results: [
-        { method: "dkim", result: "pass", properties: { "header.d": "example.com", "header.s": "s1", "header.b": "AbC+/" } },
+        {
+          method: "dkim",
+          result: "pass",
+          properties: { "header.d": "example.com", "header.s": "s1", "header.b": "AbC+/" },
+        },
         { method: "dmarc", result: "pass", properties: { "header.from": "example.com", "policy.dmarc": "none" } },
         { method: "spf", result: "pass", properties: { "smtp.mailfrom": "bounce@example.com" } },
         { method: "arc", result: "none", properties: { "smtp.remote-ip": "192.0.2.1" } },
@@ -28,17 +32,39 @@ describe("parseAuthenticationResults", () => {
   });
 
   it.each<[string, string, boolean, { authservId: string; methods: string[] } | null]>([
-    ["a version after the service id", "MX.Example.NET 1; spf=pass smtp.mailfrom=x.org", false, { authservId: "mx.example.net", methods: ["spf=pass"] }],
+    [
+      "a version after the service id",
+      "MX.Example.NET 1; spf=pass smtp.mailfrom=x.org",
+      false,
+      { authservId: "mx.example.net", methods: ["spf=pass"] },
+    ],
     ["no results at all", "mx.cloudflare.net; none", false, { authservId: "mx.cloudflare.net", methods: [] }],
-    ["spaces around '=' and upper case", "mx.cloudflare.net; DKIM = PASS header.d = Example.com", false, { authservId: "mx.cloudflare.net", methods: ["dkim=pass"] }],
-    ["a quoted property value", 'mx.cloudflare.net; dkim=pass header.i="@example.com"', false, { authservId: "mx.cloudflare.net", methods: ["dkim=pass"] }],
-    ["a method version", "mx.cloudflare.net; spf/1=fail smtp.mailfrom=example.com", false, { authservId: "mx.cloudflare.net", methods: ["spf=fail"] }],
+    [
+      "spaces around '=' and upper case",
+      "mx.cloudflare.net; DKIM = PASS header.d = Example.com",
+      false,
+      { authservId: "mx.cloudflare.net", methods: ["dkim=pass"] },
+    ],
+    [
+      "a quoted property value",
+      'mx.cloudflare.net; dkim=pass header.i="@example.com"',
+      false,
+      { authservId: "mx.cloudflare.net", methods: ["dkim=pass"] },
+    ],
+    [
+      "a method version",
+      "mx.cloudflare.net; spf/1=fail smtp.mailfrom=example.com",
+      false,
+      { authservId: "mx.cloudflare.net", methods: ["spf=fail"] },
+    ],
     ["an empty value", "", false, null],
     ["an ARC header without its service id", "i=1;", true, null],
     ["a plain header that starts like ARC", "i=1; mx.cloudflare.net; dmarc=pass", false, null],
   ])("%s", (_label, value, isArc, expected) => {
     const parsed = parseAuthenticationResults(value, isArc);
-    expect(parsed && { authservId: parsed.authservId, methods: parsed.results.map((r) => `${r.method}=${r.result}`) }).toEqual(expected);
+    expect(
+      parsed && { authservId: parsed.authservId, methods: parsed.results.map((r) => `${r.method}=${r.result}`) },
+    ).toEqual(expected);
   });
 });
 
@@ -50,7 +76,9 @@ describe("findTrustedResults", () => {
       arc("i=1; mx.cloudflare.net; dmarc=fail header.from=victim.example"),
       ar("mx.cloudflare.net; dmarc=pass header.from=victim.example"),
     ];
-    expect(findTrustedResults(headers, CF)?.results).toEqual([{ method: "dmarc", result: "fail", properties: { "header.from": "victim.example" } }]);
+    expect(findTrustedResults(headers, CF)?.results).toEqual([
+      { method: "dmarc", result: "fail", properties: { "header.from": "victim.example" } },
+    ]);
   });
 
   it("R20: no header of our service id → null, whatever other servers claim", () => {
@@ -62,26 +90,76 @@ describe("findTrustedResults", () => {
 describe("decideSenderAuthentication", () => {
   const results = (line: string) => parseAuthenticationResults(`mx.cloudflare.net; ${line}`, false);
   it.each<[string, string, string, SenderVerdict]>([
-    ["dmarc=pass for the From domain", "dmarc=pass header.from=example.com", "example.com", { ok: true, method: "dmarc" }],
-    ["dmarc=pass, domain in another case", "dmarc=pass header.from=EXAMPLE.com", "example.com", { ok: true, method: "dmarc" }],
-    ["spf=pass with the From domain as mail-from", "spf=pass smtp.mailfrom=bounce@example.com", "example.com", { ok: true, method: "spf" }],
-    ["spf=pass from a subdomain of the From domain", "spf=pass smtp.mailfrom=mail.example.com", "example.com", { ok: true, method: "spf" }],
-    ["dkim=pass signed by the From domain", "dkim=pass header.d=example.com", "example.com", { ok: true, method: "dkim" }],
-    ["dkim=pass with only header.i", "dkim=pass header.i=@news.example.com", "example.com", { ok: true, method: "dkim" }],
-    ["the second DKIM signature aligns", "dkim=pass header.d=esp.example; dkim=pass header.d=example.com", "example.com", { ok: true, method: "dkim" }],
+    [
+      "dmarc=pass for the From domain",
+      "dmarc=pass header.from=example.com",
+      "example.com",
+      { ok: true, method: "dmarc" },
+    ],
+    [
+      "dmarc=pass, domain in another case",
+      "dmarc=pass header.from=EXAMPLE.com",
+      "example.com",
+      { ok: true, method: "dmarc" },
+    ],
+    [
+      "spf=pass with the From domain as mail-from",
+      "spf=pass smtp.mailfrom=bounce@example.com",
+      "example.com",
+      { ok: true, method: "spf" },
+    ],
+    [
+      "spf=pass from a subdomain of the From domain",
+      "spf=pass smtp.mailfrom=mail.example.com",
+      "example.com",
+      { ok: true, method: "spf" },
+    ],
+    [
+      "dkim=pass signed by the From domain",
+      "dkim=pass header.d=example.com",
+      "example.com",
+      { ok: true, method: "dkim" },
+    ],
+    [
+      "dkim=pass with only header.i",
+      "dkim=pass header.i=@news.example.com",
+      "example.com",
+      { ok: true, method: "dkim" },
+    ],
+    [
+      "the second DKIM signature aligns",
+      "dkim=pass header.d=esp.example; dkim=pass header.d=example.com",
+      "example.com",
+      { ok: true, method: "dkim" },
+    ],
   ])("R20 accepts: %s", (_label, line, domain, expected) => {
     expect(decideSenderAuthentication(results(line), domain)).toEqual(expected);
   });
 
   it.each<[string, string, string, RegExp]>([
-    ["dmarc=fail despite spf and dkim passing", "spf=pass smtp.mailfrom=example.com; dkim=pass header.d=example.com; dmarc=fail header.from=example.com", "example.com", /DMARC failed for example\.com/],
+    [
+      "dmarc=fail despite spf and dkim passing",
+      "spf=pass smtp.mailfrom=example.com; dkim=pass header.d=example.com; dmarc=fail header.from=example.com",
+      "example.com",
+      /DMARC failed for example\.com/,
+    ],
     ["dmarc=pass for another domain", "dmarc=pass header.from=attacker.example", "example.com", /did not pass/],
     ["dmarc=pass naming no domain", "dmarc=pass", "example.com", /did not pass/],
-    ["spf=pass for the attacker's mail-from", "spf=pass smtp.mailfrom=bounce@attacker.example", "example.com", /did not pass/],
+    [
+      "spf=pass for the attacker's mail-from",
+      "spf=pass smtp.mailfrom=bounce@attacker.example",
+      "example.com",
+      /did not pass/,
+    ],
     ["spf=pass for a look-alike suffix", "spf=pass smtp.mailfrom=evilexample.com", "example.com", /did not pass/],
     ["spf=pass for a parent domain only", "spf=pass smtp.mailfrom=example.com", "sub.example.com", /did not pass/],
     ["dkim=pass by a third party", "dkim=pass header.d=esp.example", "example.com", /did not pass/],
-    ["softfail, neutral and none", "spf=softfail smtp.mailfrom=example.com; dkim=neutral header.d=example.com; dmarc=none header.from=example.com", "example.com", /\(dmarc=none, spf=softfail, dkim=neutral\)/],
+    [
+      "softfail, neutral and none",
+      "spf=softfail smtp.mailfrom=example.com; dkim=neutral header.d=example.com; dmarc=none header.from=example.com",
+      "example.com",
+      /\(dmarc=none, spf=softfail, dkim=neutral\)/,
+    ],
     ["no results", "none", "example.com", /\(dmarc=none, spf=none, dkim=none\)/],
   ])("R20 refuses: %s", (_label, line, domain, reason) => {
     const verdict = decideSenderAuthentication(results(line), domain);
@@ -90,7 +168,10 @@ describe("decideSenderAuthentication", () => {
   });
 
   it("R20 refuses a message without any verdict of ours", () => {
-    expect(decideSenderAuthentication(null, "example.com")).toEqual({ ok: false, reason: expect.stringMatching(/No sender authentication results/) });
+    expect(decideSenderAuthentication(null, "example.com")).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/No sender authentication results/),
+    });
   });
 });
 
@@ -98,16 +179,25 @@ describe("parseAuthenticationResults: strict RFC 8601 (R20)", () => {
   const value = (line: string) => `mx.cloudflare.net; ${line}`;
 
   it("R20: a quoted local part ending in an escaped backslash cannot smuggle a result out of its quotes", () => {
-    const header = value('spf=pass smtp.mailfrom="a\\\\"b"; dmarc=pass header.from=victim.example; c"@attacker.example');
+    const header = value(
+      'spf=pass smtp.mailfrom="a\\\\"b"; dmarc=pass header.from=victim.example; c"@attacker.example',
+    );
     const parsed = parseAuthenticationResults(header, false);
     expect(parsed?.results).toEqual([
-      { method: "spf", result: "pass", properties: { "smtp.mailfrom": "a\\b; dmarc=pass header.from=victim.example; c@attacker.example" } },
+      {
+        method: "spf",
+        result: "pass",
+        properties: { "smtp.mailfrom": "a\\b; dmarc=pass header.from=victim.example; c@attacker.example" },
+      },
     ]);
     expect(decideSenderAuthentication(parsed, "victim.example").ok).toBe(false);
   });
 
   it("R20: a comment holding quotes and semicolons is skipped whole", () => {
-    const parsed = parseAuthenticationResults(value('spf=fail (domain of "x;dmarc=pass header.from=victim.example"@a) smtp.mailfrom=a.example'), false);
+    const parsed = parseAuthenticationResults(
+      value('spf=fail (domain of "x;dmarc=pass header.from=victim.example"@a) smtp.mailfrom=a.example'),
+      false,
+    );
     expect(parsed?.results).toEqual([{ method: "spf", result: "fail", properties: { "smtp.mailfrom": "a.example" } }]);
   });
 
@@ -117,15 +207,28 @@ describe("parseAuthenticationResults: strict RFC 8601 (R20)", () => {
   });
 
   it("R20: only known ptype.property keys are kept (smtp, header, body, policy), reason skipped", () => {
-    const parsed = parseAuthenticationResults(value('dkim=pass reason="good sig" header.d=example.com x.from=victim.example from=victim.example'), false);
+    const parsed = parseAuthenticationResults(
+      value('dkim=pass reason="good sig" header.d=example.com x.from=victim.example from=victim.example'),
+      false,
+    );
     expect(parsed?.results).toEqual([]);
-    const kept = parseAuthenticationResults(value('dkim=pass reason="good sig" header.d=example.com policy.x=y body.z=w'), false);
-    expect(kept?.results).toEqual([{ method: "dkim", result: "pass", properties: { "header.d": "example.com", "policy.x": "y", "body.z": "w" } }]);
+    const kept = parseAuthenticationResults(
+      value('dkim=pass reason="good sig" header.d=example.com policy.x=y body.z=w'),
+      false,
+    );
+    expect(kept?.results).toEqual([
+      { method: "dkim", result: "pass", properties: { "header.d": "example.com", "policy.x": "y", "body.z": "w" } },
+    ]);
   });
 
   it("R20: DMARC or SPF given twice is trusted for neither", () => {
-    const parsed = parseAuthenticationResults(value("dmarc=fail header.from=victim.example; dmarc=pass header.from=victim.example"), false);
-    expect(decideSenderAuthentication(parsed, "victim.example")).toEqual({ ok: false, reason: expect.stringMatching(/name DMARC or SPF twice/) });
+    const parsed = parseAuthenticationResults(
+      value("dmarc=fail header.from=victim.example; dmarc=pass header.from=victim.example"),
+      false,
+    );
+    expect(decideSenderAuthentication(parsed, "victim.example")).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/name DMARC or SPF twice/),
+    });
   });
 });
-

@@ -8,15 +8,28 @@ import { BCC_DOMAIN, deliver, mime, NOW, provision, snapshotLocation, trustedRes
 
 function email(headers: string[], from = "Olive Owner <owner@agency.example>", to = "client@client.example"): string {
   return mime(
-    [...headers, `From: ${from}`, `To: ${to}`, "Subject: Logged?", `Message-ID: <${crypto.randomUUID()}@agency.example>`, "Content-Type: text/plain"],
+    [
+      ...headers,
+      `From: ${from}`,
+      `To: ${to}`,
+      "Subject: Logged?",
+      `Message-ID: <${crypto.randomUUID()}@agency.example>`,
+      "Content-Type: text/plain",
+    ],
     "body",
   );
 }
 
 async function expectNothingStored(locationId: string) {
   const snap = await snapshotLocation(locationId);
-  expect({ contacts: snap.contacts.length, conversations: snap.conversations.length, messages: snap.messages.length }).toEqual({
-    contacts: 0, conversations: 0, messages: 0,
+  expect({
+    contacts: snap.contacts.length,
+    conversations: snap.conversations.length,
+    messages: snap.messages.length,
+  }).toEqual({
+    contacts: 0,
+    conversations: 0,
+    messages: 0,
   });
 }
 
@@ -43,9 +56,12 @@ describe("email handler: who may log (R20)", () => {
 
   it("R20: refuses a forged From of a user when DMARC fails, whatever SPF and DKIM say", async () => {
     const p = await provision("s3");
-    const verdict = "spf=pass smtp.mailfrom=agency.example; dkim=pass header.d=agency.example; dmarc=fail header.from=agency.example";
+    const verdict =
+      "spf=pass smtp.mailfrom=agency.example; dkim=pass header.d=agency.example; dmarc=fail header.from=agency.example";
     const raw = email([trustedResults("agency.example", verdict)]);
-    expect((await deliver(raw, { to: p.bccAddress })).rejections).toEqual(["DMARC failed for agency.example: the From address may be forged."]);
+    expect((await deliver(raw, { to: p.bccAddress })).rejections).toEqual([
+      "DMARC failed for agency.example: the From address may be forged.",
+    ]);
     await expectNothingStored(p.locationId);
   });
 
@@ -71,8 +87,14 @@ describe("email handler: who may log (R20)", () => {
 
   it.each([
     ["another receiving server", "Authentication-Results: mx.google.com; dmarc=pass header.from=agency.example"],
-    ["a look-alike service id", "Authentication-Results: mx.cloudflare.net.evil.example; dmarc=pass header.from=agency.example"],
-    ["an ARC set of another service", "ARC-Authentication-Results: i=1; mx.cloudflare.net-relay.example; dmarc=pass header.from=agency.example"],
+    [
+      "a look-alike service id",
+      "Authentication-Results: mx.cloudflare.net.evil.example; dmarc=pass header.from=agency.example",
+    ],
+    [
+      "an ARC set of another service",
+      "ARC-Authentication-Results: i=1; mx.cloudflare.net-relay.example; dmarc=pass header.from=agency.example",
+    ],
   ])("R20: a passing verdict under %s is ignored", async (_label, header) => {
     const p = await provision(`s6-${crypto.randomUUID().slice(0, 8)}`);
     expect((await deliver(email([header]), { to: p.bccAddress })).rejections).toEqual([
@@ -92,7 +114,11 @@ describe("email handler: who may log (R20)", () => {
     // The same bytes, trusted when the deployment names mx.ethereal.email as its receiving server.
     const location = await getLocation(directoryDb(env), p.locationId);
     if (!location) throw new Error("location missing");
-    const outcome = await logBccMessage({ env, config: { BCC_DOMAIN, BCC_AUTHSERV_ID: "mx.ethereal.email" }, now: NOW }, location, raw);
+    const outcome = await logBccMessage(
+      { env, config: { BCC_DOMAIN, BCC_AUTHSERV_ID: "mx.ethereal.email" }, now: NOW },
+      location,
+      raw,
+    );
     expect(outcome).toMatchObject({ status: "logged", created: true });
   });
 });
@@ -105,13 +131,19 @@ describe("email handler: addresses and sizes (R19, R20)", () => {
   ])("R19: refuses %s", async (_label, to) => {
     const p = await provision(`a1-${crypto.randomUUID().slice(0, 8)}`);
     const target = to ?? `${p.token}@elsewhere.example`;
-    expect((await deliver(email([trustedResults("agency.example")]), { to: target })).rejections).toEqual(["Unknown logging address."]);
+    expect((await deliver(email([trustedResults("agency.example")]), { to: target })).rejections).toEqual([
+      "Unknown logging address.",
+    ]);
     await expectNothingStored(p.locationId);
   });
 
   it("R19: refuses an email whose To holds only users and the logging address", async () => {
     const p = await provision("a2");
-    const raw = email([trustedResults("agency.example")], "owner@agency.example", `colleague@agency.example, ${p.bccAddress}`);
+    const raw = email(
+      [trustedResults("agency.example")],
+      "owner@agency.example",
+      `colleague@agency.example, ${p.bccAddress}`,
+    );
     expect((await deliver(raw, { to: p.bccAddress })).rejections).toEqual([
       "No To recipient is outside the location's users: there is no contact to log this email for.",
     ]);
@@ -120,7 +152,16 @@ describe("email handler: addresses and sizes (R19, R20)", () => {
 
   it("R19: a contact only in Cc is no reason to log", async () => {
     const p = await provision("a3");
-    const raw = mime([trustedResults("agency.example"), "From: owner@agency.example", "To: colleague@agency.example", "Cc: client@client.example", "Content-Type: text/plain"], "x");
+    const raw = mime(
+      [
+        trustedResults("agency.example"),
+        "From: owner@agency.example",
+        "To: colleague@agency.example",
+        "Cc: client@client.example",
+        "Content-Type: text/plain",
+      ],
+      "x",
+    );
     expect((await deliver(raw, { to: p.bccAddress })).rejections).toEqual([
       "No To recipient is outside the location's users: there is no contact to log this email for.",
     ]);
@@ -129,7 +170,10 @@ describe("email handler: addresses and sizes (R19, R20)", () => {
 
   it("R20: refuses a message declared over 25 MiB before reading it", async () => {
     const p = await provision("a4");
-    const { rejections } = await deliver(email([trustedResults("agency.example")]), { to: p.bccAddress, rawSize: 25 * 1024 * 1024 + 1 });
+    const { rejections } = await deliver(email([trustedResults("agency.example")]), {
+      to: p.bccAddress,
+      rawSize: 25 * 1024 * 1024 + 1,
+    });
     expect(rejections).toEqual(["Message too large: the logging address accepts at most 26214400 bytes (25 MiB)."]);
     await expectNothingStored(p.locationId);
   });
@@ -146,8 +190,13 @@ describe("email handler: addresses and sizes (R19, R20)", () => {
 
   it("R20: a message without a readable From is refused", async () => {
     const p = await provision("a6");
-    const raw = mime([trustedResults("agency.example"), "From: undisclosed", "To: client@client.example", "Content-Type: text/plain"], "x");
-    expect((await deliver(raw, { to: p.bccAddress })).rejections).toEqual(["The message has no readable From address."]);
+    const raw = mime(
+      [trustedResults("agency.example"), "From: undisclosed", "To: client@client.example", "Content-Type: text/plain"],
+      "x",
+    );
+    expect((await deliver(raw, { to: p.bccAddress })).rejections).toEqual([
+      "The message has no readable From address.",
+    ]);
     await expectNothingStored(p.locationId);
   });
 });
@@ -195,7 +244,9 @@ describe("email handler: the sender before the body (reading 13)", () => {
   it("reading 13: more than 1,000 MIME parts are refused with a reason; 1,000 are logged", async () => {
     const p = await provision("s13b");
     const over = mime(headers("owner@agency.example", "b"), manyParts(1_000));
-    expect((await deliver(over, { to: p.bccAddress })).rejections).toEqual(["The message has more than 1000 MIME parts, the most accepted."]);
+    expect((await deliver(over, { to: p.bccAddress })).rejections).toEqual([
+      "The message has more than 1000 MIME parts, the most accepted.",
+    ]);
     await expectNothingStored(p.locationId);
     const limit = mime(headers("owner@agency.example", "b"), manyParts(999));
     expect((await deliver(limit, { to: p.bccAddress })).rejections).toEqual([]);
@@ -205,7 +256,9 @@ describe("email handler: the sender before the body (reading 13)", () => {
   it("reading 13: 300,000 empty parts (2.6 MB) from a user are refused on their count, never built", async () => {
     const p = await provision("s13c");
     const raw = mime(headers("owner@agency.example", "b"), `${"--b\r\n\r\n".repeat(300_000)}--b--\r\n`);
-    expect((await deliver(raw, { to: p.bccAddress })).rejections).toEqual(["The message has more than 1000 MIME parts, the most accepted."]);
+    expect((await deliver(raw, { to: p.bccAddress })).rejections).toEqual([
+      "The message has more than 1000 MIME parts, the most accepted.",
+    ]);
     await expectNothingStored(p.locationId);
   });
 });

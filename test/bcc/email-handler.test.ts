@@ -8,10 +8,19 @@ import { parseRawMessage } from "../../src/mail/parse-raw";
 import { api } from "../support/api";
 import { base64Lines, deliver, mime, NOW, provision, snapshotLocation, trustedResults } from "./support";
 
-const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 1, 2, 3, 250]);
+const PNG = Uint8Array.from([
+  0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 1, 2, 3, 250,
+]);
 const PDF = new TextEncoder().encode("%PDF-1.4\n% a tiny test document\n%%EOF\n");
 
-function plainEmail(options: { from?: string; to: string; cc?: string; subject?: string; messageId?: string | null; extra?: string[] }) {
+function plainEmail(options: {
+  from?: string;
+  to: string;
+  cc?: string;
+  subject?: string;
+  messageId?: string | null;
+  extra?: string[];
+}) {
   const from = options.from ?? "Olive Owner <owner@agency.example>";
   const domain = /@([^>]+)/.exec(from)?.[1] ?? "agency.example";
   return mime(
@@ -23,7 +32,9 @@ function plainEmail(options: { from?: string; to: string; cc?: string; subject?:
       ...(options.cc ? [`Cc: ${options.cc}`] : []),
       `Subject: ${options.subject ?? "Proposal"}`,
       "Date: Thu, 26 Nov 2026 09:59:00 +0000",
-      ...(options.messageId === null ? [] : [`Message-ID: ${options.messageId ?? `<${crypto.randomUUID()}@agency.example>`}`]),
+      ...(options.messageId === null
+        ? []
+        : [`Message-ID: ${options.messageId ?? `<${crypto.randomUUID()}@agency.example>`}`]),
       ...(options.extra ?? []),
       "MIME-Version: 1.0",
       "Content-Type: text/plain; charset=utf-8",
@@ -35,19 +46,41 @@ function plainEmail(options: { from?: string; to: string; cc?: string; subject?:
 describe("email handler: logging (R19)", () => {
   it("R19: logs an email sent to a new address, creating the contact with the To name, assigned to the sender", async () => {
     const p = await provision("h1");
-    const { rejections } = await deliver(plainEmail({ to: "Carla Client <Carla@Client.example>", messageId: "<h1@agency.example>" }), { to: p.bccAddress });
+    const { rejections } = await deliver(
+      plainEmail({ to: "Carla Client <Carla@Client.example>", messageId: "<h1@agency.example>" }),
+      { to: p.bccAddress },
+    );
 
     expect(rejections).toEqual([]);
     const snap = await snapshotLocation(p.locationId);
-    expect(snap.contacts).toEqual([expect.objectContaining({ email: "carla@client.example", name: "Carla Client", assignedUserId: p.user.id })]);
-    expect(snap.conversations).toEqual([expect.objectContaining({ contactId: snap.contacts[0]?.id, messageCount: 1, lastMessageAt: Date.UTC(2026, 10, 26, 9, 59) })]);
+    expect(snap.contacts).toEqual([
+      expect.objectContaining({ email: "carla@client.example", name: "Carla Client", assignedUserId: p.user.id }),
+    ]);
+    expect(snap.conversations).toEqual([
+      expect.objectContaining({
+        contactId: snap.contacts[0]?.id,
+        messageCount: 1,
+        lastMessageAt: Date.UTC(2026, 10, 26, 9, 59),
+      }),
+    ]);
 
-    const list = await api<{ messages: unknown[] }>("GET", `/v1/locations/${p.locationId}/conversations/${snap.conversations[0]?.id}/messages`);
+    const list = await api<{ messages: unknown[] }>(
+      "GET",
+      `/v1/locations/${p.locationId}/conversations/${snap.conversations[0]?.id}/messages`,
+    );
     expect(list.body.messages).toEqual([
       expect.objectContaining({
-        direction: "outbound", source: "bcc", provider: null, gmail: null, messageIdHeader: "<h1@agency.example>",
-        from: { email: "owner@agency.example", name: "Olive Owner" }, to: [{ email: "carla@client.example", name: "Carla Client" }],
-        subject: "Proposal", text: "Hello, here is the proposal.\n", sentAt: "2026-11-26T09:59:00.000Z", attachments: [],
+        direction: "outbound",
+        source: "bcc",
+        provider: null,
+        gmail: null,
+        messageIdHeader: "<h1@agency.example>",
+        from: { email: "owner@agency.example", name: "Olive Owner" },
+        to: [{ email: "carla@client.example", name: "Carla Client" }],
+        subject: "Proposal",
+        text: "Hello, here is the proposal.\n",
+        sentAt: "2026-11-26T09:59:00.000Z",
+        attachments: [],
       }),
     ]);
   });
@@ -55,26 +88,60 @@ describe("email handler: logging (R19)", () => {
   it("R19/R17: keeps the html and text of multipart/alternative, attachments and inline images, served by the API", async () => {
     const p = await provision("h2");
     const raw = mime(
-      [trustedResults("agency.example"), "From: owner@agency.example", "To: client@client.example", "Subject: Files", "Message-ID: <h2@agency.example>",
-        "MIME-Version: 1.0", 'Content-Type: multipart/mixed; boundary="outer"'],
       [
-        "--outer", 'Content-Type: multipart/related; boundary="rel"', "",
-        "--rel", 'Content-Type: multipart/alternative; boundary="alt"', "",
-        "--alt", "Content-Type: text/plain; charset=utf-8", "", "See the logo.", "",
-        "--alt", "Content-Type: text/html; charset=utf-8", "", '<p>See the <img src="cid:logo@agency.example"></p>', "",
+        trustedResults("agency.example"),
+        "From: owner@agency.example",
+        "To: client@client.example",
+        "Subject: Files",
+        "Message-ID: <h2@agency.example>",
+        "MIME-Version: 1.0",
+        'Content-Type: multipart/mixed; boundary="outer"',
+      ],
+      [
+        "--outer",
+        'Content-Type: multipart/related; boundary="rel"',
+        "",
+        "--rel",
+        'Content-Type: multipart/alternative; boundary="alt"',
+        "",
+        "--alt",
+        "Content-Type: text/plain; charset=utf-8",
+        "",
+        "See the logo.",
+        "",
+        "--alt",
+        "Content-Type: text/html; charset=utf-8",
+        "",
+        '<p>See the <img src="cid:logo@agency.example"></p>',
+        "",
         "--alt--",
-        "--rel", "Content-Type: image/png", "Content-Transfer-Encoding: base64", "Content-ID: <logo@agency.example>",
-        'Content-Disposition: inline; filename="logo.png"', "", base64Lines(PNG), "",
+        "--rel",
+        "Content-Type: image/png",
+        "Content-Transfer-Encoding: base64",
+        "Content-ID: <logo@agency.example>",
+        'Content-Disposition: inline; filename="logo.png"',
+        "",
+        base64Lines(PNG),
+        "",
         "--rel--",
-        "--outer", "Content-Type: application/pdf", "Content-Transfer-Encoding: base64", 'Content-Disposition: attachment; filename="offer.pdf"', "",
-        base64Lines(PDF), "",
-        "--outer--", "",
+        "--outer",
+        "Content-Type: application/pdf",
+        "Content-Transfer-Encoding: base64",
+        'Content-Disposition: attachment; filename="offer.pdf"',
+        "",
+        base64Lines(PDF),
+        "",
+        "--outer--",
+        "",
       ],
     );
     expect((await deliver(raw, { to: p.bccAddress })).rejections).toEqual([]);
 
     const snap = await snapshotLocation(p.locationId);
-    expect(snap.messages[0]).toMatchObject({ text: expect.stringContaining("See the logo."), html: expect.stringContaining('src="cid:logo@agency.example"') });
+    expect(snap.messages[0]).toMatchObject({
+      text: expect.stringContaining("See the logo."),
+      html: expect.stringContaining('src="cid:logo@agency.example"'),
+    });
     expect(snap.attachments.map((a) => [a.filename, a.contentType, a.size, a.inline, a.contentId])).toEqual([
       ["logo.png", "image/png", PNG.byteLength, true, "logo@agency.example"],
       ["offer.pdf", "application/pdf", PDF.byteLength, false, null],
@@ -85,12 +152,17 @@ describe("email handler: logging (R19)", () => {
     const bytes = await fetchAttachment(p.locationId, pdf?.messageId ?? "", pdf?.id ?? "");
     expect(bytes.contentType).toBe("application/pdf");
     expect(bytes.body).toEqual(PDF);
-    expect(new Uint8Array(await (await env.ATTACHMENTS.get(snap.attachments[0]?.storageKey ?? ""))!.arrayBuffer())).toEqual(PNG);
+    expect(
+      new Uint8Array(await (await env.ATTACHMENTS.get(snap.attachments[0]?.storageKey ?? ""))!.arrayBuffer()),
+    ).toEqual(PNG);
   });
 
   it("R19: decodes RFC 2047 display names and subjects", async () => {
     const p = await provision("h3");
-    const raw = plainEmail({ to: "=?UTF-8?B?w4lsaXNlIETDvHJy?= <elise@client.example>", subject: "=?utf-8?Q?Devis_n=C2=B07_=E2=80=93_r=C3=A9vis=C3=A9?=" });
+    const raw = plainEmail({
+      to: "=?UTF-8?B?w4lsaXNlIETDvHJy?= <elise@client.example>",
+      subject: "=?utf-8?Q?Devis_n=C2=B07_=E2=80=93_r=C3=A9vis=C3=A9?=",
+    });
     expect((await deliver(raw, { to: p.bccAddress })).rejections).toEqual([]);
 
     const snap = await snapshotLocation(p.locationId);
@@ -100,10 +172,17 @@ describe("email handler: logging (R19)", () => {
 
   it("R19: a reply with In-Reply-To and References is logged into the same conversation", async () => {
     const p = await provision("h4");
-    await deliver(plainEmail({ to: "client@client.example", messageId: "<first@agency.example>" }), { to: p.bccAddress });
+    await deliver(plainEmail({ to: "client@client.example", messageId: "<first@agency.example>" }), {
+      to: p.bccAddress,
+    });
     const reply = plainEmail({
-      to: "Client <client@client.example>", subject: "Re: Proposal", messageId: "<second@agency.example>",
-      extra: ["In-Reply-To: <reply-from-client@client.example>", "References: <first@agency.example>\r\n <reply-from-client@client.example>"],
+      to: "Client <client@client.example>",
+      subject: "Re: Proposal",
+      messageId: "<second@agency.example>",
+      extra: [
+        "In-Reply-To: <reply-from-client@client.example>",
+        "References: <first@agency.example>\r\n <reply-from-client@client.example>",
+      ],
     });
     expect((await deliver(reply, { to: p.bccAddress })).rejections).toEqual([]);
 
@@ -128,9 +207,19 @@ describe("email handler: logging (R19)", () => {
 
   it("R12: an address shared by several contacts logs to the first created one, creating none", async () => {
     const p = await provision("h6");
-    const first = await insertContact(p.db, { locationId: p.locationId, email: "dup@client.example", name: "First", assignedUserId: null }, NOW - 2000);
-    await insertContact(p.db, { locationId: p.locationId, email: "dup@client.example", name: "Second", assignedUserId: null }, NOW - 1000);
-    expect((await deliver(plainEmail({ to: "Other Name <DUP@client.example>" }), { to: p.bccAddress })).rejections).toEqual([]);
+    const first = await insertContact(
+      p.db,
+      { locationId: p.locationId, email: "dup@client.example", name: "First", assignedUserId: null },
+      NOW - 2000,
+    );
+    await insertContact(
+      p.db,
+      { locationId: p.locationId, email: "dup@client.example", name: "Second", assignedUserId: null },
+      NOW - 1000,
+    );
+    expect(
+      (await deliver(plainEmail({ to: "Other Name <DUP@client.example>" }), { to: p.bccAddress })).rejections,
+    ).toEqual([]);
 
     const snap = await snapshotLocation(p.locationId);
     expect(snap.contacts).toHaveLength(2);
@@ -142,12 +231,16 @@ describe("email handler: logging (R19)", () => {
     const p = await provision("h7", { mailbox: "olive@gmail.example" });
     const raw = plainEmail({ from: "Olive <olive@gmail.example>", to: "client@client.example" });
     expect((await deliver(raw, { to: p.bccAddress })).rejections).toEqual([]);
-    expect((await snapshotLocation(p.locationId)).contacts).toEqual([expect.objectContaining({ assignedUserId: p.user.id })]);
+    expect((await snapshotLocation(p.locationId)).contacts).toEqual([
+      expect.objectContaining({ assignedUserId: p.user.id }),
+    ]);
   });
 
   it("docs/api.md: the logging address's local part is matched without regard to case", async () => {
     const p = await provision("h8");
-    expect((await deliver(plainEmail({ to: "client@client.example" }), { to: p.bccAddress.toUpperCase() })).rejections).toEqual([]);
+    expect(
+      (await deliver(plainEmail({ to: "client@client.example" }), { to: p.bccAddress.toUpperCase() })).rejections,
+    ).toEqual([]);
     expect((await snapshotLocation(p.locationId)).messages).toHaveLength(1);
   });
 });
@@ -178,10 +271,27 @@ describe("email handler: once (R21, R22)", () => {
   it("R22: a retried delivery keeps one set of attachment rows and objects", async () => {
     const p = await provision("o3");
     const raw = mime(
-      [trustedResults("agency.example"), "From: owner@agency.example", "To: client@client.example", "Message-ID: <o3@agency.example>",
-        'Content-Type: multipart/mixed; boundary="b"'],
-      ["--b", "Content-Type: text/plain", "", "hi", "--b", "Content-Type: application/pdf", 'Content-Disposition: attachment; filename="a.pdf"',
-        "Content-Transfer-Encoding: base64", "", base64Lines(PDF), "--b--", ""],
+      [
+        trustedResults("agency.example"),
+        "From: owner@agency.example",
+        "To: client@client.example",
+        "Message-ID: <o3@agency.example>",
+        'Content-Type: multipart/mixed; boundary="b"',
+      ],
+      [
+        "--b",
+        "Content-Type: text/plain",
+        "",
+        "hi",
+        "--b",
+        "Content-Type: application/pdf",
+        'Content-Disposition: attachment; filename="a.pdf"',
+        "Content-Transfer-Encoding: base64",
+        "",
+        base64Lines(PDF),
+        "--b--",
+        "",
+      ],
     );
     await deliver(raw, { to: p.bccAddress });
     await deliver(raw, { to: p.bccAddress });
@@ -194,15 +304,29 @@ describe("email handler: once (R21, R22)", () => {
 
   it("R21: a message Gmail sync stored first is not logged again", async () => {
     const p = await provision("o4");
-    const contact = await insertContact(p.db, { locationId: p.locationId, email: "client@client.example", name: null, assignedUserId: null }, NOW);
+    const contact = await insertContact(
+      p.db,
+      { locationId: p.locationId, email: "client@client.example", name: null, assignedUserId: null },
+      NOW,
+    );
     const raw = plainEmail({ to: "client@client.example", messageId: "<shared@agency.example>" });
     const parsed = await parseRawMessage(new TextEncoder().encode(raw), 1 << 20, NOW);
     if (!parsed.ok) throw new Error(parsed.reason);
     const [synced] = await storeMessages(
       await locationDb(env, p.locationId),
       env.ATTACHMENTS,
-      [{ locationId: p.locationId, contactId: contact.id, direction: "outbound", source: "gmail", provider: null, status: "received",
-        facts: parsed.message.facts, gmail: { mailbox: "owner@agency.example", messageId: "g-o4", threadId: "t-o4" } }],
+      [
+        {
+          locationId: p.locationId,
+          contactId: contact.id,
+          direction: "outbound",
+          source: "gmail",
+          provider: null,
+          status: "received",
+          facts: parsed.message.facts,
+          gmail: { mailbox: "owner@agency.example", messageId: "g-o4", threadId: "t-o4" },
+        },
+      ],
       NOW,
     );
 
@@ -223,8 +347,18 @@ describe("email handler: once (R21, R22)", () => {
     const [imported] = await storeMessages(
       await locationDb(env, p.locationId),
       env.ATTACHMENTS,
-      [{ locationId: p.locationId, contactId: before.contacts[0]?.id ?? "", direction: "outbound", source: "gmail", provider: null,
-        status: "received", facts: parsed.message.facts, gmail: { mailbox: "owner@agency.example", messageId: "g-o5", threadId: "t-o5" } }],
+      [
+        {
+          locationId: p.locationId,
+          contactId: before.contacts[0]?.id ?? "",
+          direction: "outbound",
+          source: "gmail",
+          provider: null,
+          status: "received",
+          facts: parsed.message.facts,
+          gmail: { mailbox: "owner@agency.example", messageId: "g-o5", threadId: "t-o5" },
+        },
+      ],
       NOW,
     );
 
@@ -237,12 +371,19 @@ describe("email handler: once (R21, R22)", () => {
 
 async function fetchAttachment(locationId: string, messageId: string, attachmentId: string) {
   const { fetchApi, adminToken } = await import("../support/api");
-  const res = await fetchApi("GET", `/v1/locations/${locationId}/messages/${messageId}/attachments/${attachmentId}`, { token: await adminToken() });
-  return { status: res.status, contentType: res.headers.get("content-type"), body: new Uint8Array(await res.arrayBuffer()) };
+  const res = await fetchApi("GET", `/v1/locations/${locationId}/messages/${messageId}/attachments/${attachmentId}`, {
+    token: await adminToken(),
+  });
+  return {
+    status: res.status,
+    contentType: res.headers.get("content-type"),
+    body: new Uint8Array(await res.arrayBuffer()),
+  };
 }
 
 describe("email handler: privacy lists (R27 with R19)", () => {
-  const putPrivacy = (locationId: string, body: Record<string, unknown>) => api("PUT", `/v1/locations/${locationId}/privacy`, { body });
+  const putPrivacy = (locationId: string, body: Record<string, unknown>) =>
+    api("PUT", `/v1/locations/${locationId}/privacy`, { body });
 
   it("R27/R19: a contact candidate matching the location's never-log list is rejected with a reason; nothing stored", async () => {
     const p = await provision("pv1");
@@ -255,9 +396,15 @@ describe("email handler: privacy lists (R27 with R19)", () => {
 
   it("R27/R19: the logging user's own never-log list applies too; another user's does not", async () => {
     const p = await provision("pv2");
-    await api("PUT", `/v1/locations/${p.locationId}/users/${p.user.id}/privacy`, { body: { neverLog: ["mum@home.example"] } });
-    await api("PUT", `/v1/locations/${p.locationId}/users/${p.colleague.id}/privacy`, { body: { neverLog: ["client@client.example"] } });
-    expect((await deliver(plainEmail({ to: "mum@home.example" }), { to: p.bccAddress })).rejections).toEqual([expect.stringContaining("never-log")]);
+    await api("PUT", `/v1/locations/${p.locationId}/users/${p.user.id}/privacy`, {
+      body: { neverLog: ["mum@home.example"] },
+    });
+    await api("PUT", `/v1/locations/${p.locationId}/users/${p.colleague.id}/privacy`, {
+      body: { neverLog: ["client@client.example"] },
+    });
+    expect((await deliver(plainEmail({ to: "mum@home.example" }), { to: p.bccAddress })).rejections).toEqual([
+      expect.stringContaining("never-log"),
+    ]);
     expect((await deliver(plainEmail({ to: "client@client.example" }), { to: p.bccAddress })).rejections).toEqual([]);
     expect((await snapshotLocation(p.locationId)).contacts.map((c) => c.email)).toEqual(["client@client.example"]);
   });
@@ -265,7 +412,9 @@ describe("email handler: privacy lists (R27 with R19)", () => {
   it("R27/R19: an internal-domain To recipient is skipped like a user; the next outside recipient is the contact", async () => {
     const p = await provision("pv3");
     await putPrivacy(p.locationId, { internalDomains: ["ours.example"] });
-    const { rejections } = await deliver(plainEmail({ to: "pal@ours.example, Carla <carla@client.example>" }), { to: p.bccAddress });
+    const { rejections } = await deliver(plainEmail({ to: "pal@ours.example, Carla <carla@client.example>" }), {
+      to: p.bccAddress,
+    });
     expect(rejections).toEqual([]);
     expect((await snapshotLocation(p.locationId)).contacts.map((c) => c.email)).toEqual(["carla@client.example"]);
     const onlyInternal = await deliver(plainEmail({ to: "pal@ours.example" }), { to: p.bccAddress });
@@ -275,7 +424,9 @@ describe("email handler: privacy lists (R27 with R19)", () => {
   it("R27/R19: the never-log check is on the contact candidate: a never-log Cc does not stop the logging", async () => {
     const p = await provision("pv4");
     await putPrivacy(p.locationId, { neverLog: ["@private.example"] });
-    const { rejections } = await deliver(plainEmail({ to: "carla@client.example", cc: "x@private.example" }), { to: p.bccAddress });
+    const { rejections } = await deliver(plainEmail({ to: "carla@client.example", cc: "x@private.example" }), {
+      to: p.bccAddress,
+    });
     expect(rejections).toEqual([]);
   });
 });

@@ -5,12 +5,20 @@ import { bccTokenOf } from "../../src/bcc/resolve-location";
 import type { Address } from "../../src/mail/message-facts";
 
 const a = (email: string, name: string | null = null): Address => ({ email, name });
-const USERS = new Map([["owner@agency.example", "u1"], ["owner@gmail.example", "u1"], ["colleague@agency.example", "u2"]]);
+const USERS = new Map([
+  ["owner@agency.example", "u1"],
+  ["owner@gmail.example", "u1"],
+  ["colleague@agency.example", "u2"],
+]);
 
 describe("pickContactRecipient", () => {
   it.each<[string, Address[], Address | null]>([
     ["the only recipient", [a("c@client.example", "C")], a("c@client.example", "C")],
-    ["users are skipped, CRM email or mailbox", [a("colleague@agency.example"), a("owner@gmail.example"), a("c@client.example")], a("c@client.example")],
+    [
+      "users are skipped, CRM email or mailbox",
+      [a("colleague@agency.example"), a("owner@gmail.example"), a("c@client.example")],
+      a("c@client.example"),
+    ],
     ["the first non-user wins", [a("x@client.example"), a("y@client.example")], a("x@client.example")],
     ["the logging address is never a contact", [a("abc@log.crm.test"), a("c@client.example")], a("c@client.example")],
     ["only users and the logging address", [a("owner@agency.example"), a("tok@log.crm.test")], null],
@@ -19,7 +27,11 @@ describe("pickContactRecipient", () => {
     expect(pickContactRecipient(to, USERS, "LOG.crm.test")).toEqual(expected);
   });
 
-  it.each([["a@b.example", "b.example"], ["no-at-sign", ""], ["odd@sub@host.example", "host.example"]])("domainOf(%s)", (email, domain) => {
+  it.each([
+    ["a@b.example", "b.example"],
+    ["no-at-sign", ""],
+    ["odd@sub@host.example", "host.example"],
+  ])("domainOf(%s)", (email, domain) => {
     expect(domainOf(email)).toBe(domain);
   });
 });
@@ -47,7 +59,9 @@ describe("syntheticMessageId", () => {
 
   it("R22: ignores the trace headers that each delivery attempt adds, folded lines included", async () => {
     const first = enc(`Received: from a\r\n by b; Thu, 26 Nov 2026 10:00:00 +0000\r\nARC-Seal: i=1; t=1\r\n${body}`);
-    const retry = enc(`Received: from c by d; Thu, 26 Nov 2026 10:09:00 +0000\r\nARC-Seal: i=1; t=2\r\nAuthentication-Results: x; none\r\n${body}`);
+    const retry = enc(
+      `Received: from c by d; Thu, 26 Nov 2026 10:09:00 +0000\r\nARC-Seal: i=1; t=2\r\nAuthentication-Results: x; none\r\n${body}`,
+    );
     expect(await syntheticMessageId(first, "log.crm.test")).toBe(await syntheticMessageId(retry, "log.crm.test"));
     expect(new TextDecoder().decode(withoutTraceHeaders(first))).toBe(body);
   });

@@ -20,12 +20,19 @@ export const BCC_DOMAIN = "log.crm.test";
  * A location with two members, the owner (`owner@<domain>` unless named) and a colleague, and optionally
  * the owner's connected mailbox.
  */
-export async function provision(prefix: string, options: { domain?: string; mailbox?: string; ownerEmail?: string } = {}) {
+export async function provision(
+  prefix: string,
+  options: { domain?: string; mailbox?: string; ownerEmail?: string } = {},
+) {
   const domain = options.domain ?? "agency.example";
   const dir = directoryDb(env);
   const locationId = `${prefix}-loc`;
   const location = await provisionLocation(env, locationId, `Location ${prefix}`, NOW);
-  const user = await upsertUser(dir, { id: `${prefix}-owner`, email: options.ownerEmail ?? `owner@${domain}`, name: "Olive Owner" }, NOW);
+  const user = await upsertUser(
+    dir,
+    { id: `${prefix}-owner`, email: options.ownerEmail ?? `owner@${domain}`, name: "Olive Owner" },
+    NOW,
+  );
   const colleague = await upsertUser(dir, { id: `${prefix}-colleague`, email: `colleague@${domain}`, name: null }, NOW);
   const db = await locationDb(env, locationId);
   await addMember(db, locationId, user.id, NOW);
@@ -33,10 +40,24 @@ export async function provision(prefix: string, options: { domain?: string; mail
   if (options.mailbox) {
     await db
       .insert(connections)
-      .values({ locationId, userId: user.id, mailboxAddress: options.mailbox, status: "active", connectedAt: NOW, updatedAt: NOW })
+      .values({
+        locationId,
+        userId: user.id,
+        mailboxAddress: options.mailbox,
+        status: "active",
+        connectedAt: NOW,
+        updatedAt: NOW,
+      })
       .run();
   }
-  return { locationId, db, user, colleague, bccAddress: `${location.bccToken}@${BCC_DOMAIN}`, token: location.bccToken };
+  return {
+    locationId,
+    db,
+    user,
+    colleague,
+    bccAddress: `${location.bccToken}@${BCC_DOMAIN}`,
+    token: location.bccToken,
+  };
 }
 
 /** Cloudflare Email Routing's own verdict header, as it prepends it. */
@@ -61,7 +82,10 @@ export interface Delivery {
 }
 
 /** Delivers `raw` to the Worker's email handler as Email Routing would; collects setReject reasons. */
-export async function deliver(raw: string | Uint8Array, envelope: { to: string; from?: string; rawSize?: number }): Promise<Delivery> {
+export async function deliver(
+  raw: string | Uint8Array,
+  envelope: { to: string; from?: string; rawSize?: number },
+): Promise<Delivery> {
   const bytes = typeof raw === "string" ? new TextEncoder().encode(raw) : raw;
   const rejections: string[] = [];
   const message: ForwardableEmailMessage = {
@@ -88,9 +112,19 @@ export async function deliver(raw: string | Uint8Array, envelope: { to: string; 
 /** What a location holds after deliveries: contacts, conversations, messages with their attachments. */
 export async function snapshotLocation(locationId: string) {
   const db = await locationDb(env, locationId);
-  const contactRows = await db.select().from(contacts).where(eq(contacts.locationId, locationId)).orderBy(asc(contacts.createdAt), asc(contacts.id)).all();
+  const contactRows = await db
+    .select()
+    .from(contacts)
+    .where(eq(contacts.locationId, locationId))
+    .orderBy(asc(contacts.createdAt), asc(contacts.id))
+    .all();
   const conversationRows = await db.select().from(conversations).where(eq(conversations.locationId, locationId)).all();
-  const messageRows = await db.select().from(messages).where(eq(messages.locationId, locationId)).orderBy(asc(messages.sentAt)).all();
+  const messageRows = await db
+    .select()
+    .from(messages)
+    .where(eq(messages.locationId, locationId))
+    .orderBy(asc(messages.sentAt))
+    .all();
   const attachmentRows = await db
     .select()
     .from(attachments)

@@ -34,13 +34,21 @@ function claims(overrides: Record<string, unknown> = {}) {
 describe("R1: the ID token is verified before its address is believed", () => {
   it("R1: a Google-signed token with the right claims gives its (normalised) address", async () => {
     const c = claims({ email: "Someone.Else@Gmail.com " });
-    expect(await verifyIdToken(config, await googleSigned(c), Date.now())).toEqual({ ok: true, email: "someone.else@gmail.com", subject: "1234567890" });
+    expect(await verifyIdToken(config, await googleSigned(c), Date.now())).toEqual({
+      ok: true,
+      email: "someone.else@gmail.com",
+      subject: "1234567890",
+    });
   });
 
   it.each([
     ["another audience", { aud: "other-client.apps.googleusercontent.com" }, "invalid_signature_or_claims"],
     ["another issuer", { iss: "https://evil.example" }, "invalid_signature_or_claims"],
-    ["an expired token", { exp: Math.floor(Date.now() / 1000) - 60, iat: Math.floor(Date.now() / 1000) - 3700 }, "invalid_signature_or_claims"],
+    [
+      "an expired token",
+      { exp: Math.floor(Date.now() / 1000) - 60, iat: Math.floor(Date.now() / 1000) - 3700 },
+      "invalid_signature_or_claims",
+    ],
     ["an unverified address", { email_verified: false }, "email_not_verified"],
     ["no address", { email: undefined }, "no_email"],
   ])("R1: %s is refused", async (_name, overrides, reason) => {
@@ -53,13 +61,18 @@ describe("R1: the ID token is verified before its address is believed", () => {
     const genuine = await googleSigned(claims());
     const kid = JSON.parse(atob(genuine.split(".")[0] ?? "")).kid as string;
     const forged = await new SignJWT(claims()).setProtectedHeader({ alg: "RS256", kid }).sign(privateKey);
-    expect(await verifyIdToken(config, forged, Date.now())).toEqual({ ok: false, reason: "invalid_signature_or_claims" });
+    expect(await verifyIdToken(config, forged, Date.now())).toEqual({
+      ok: false,
+      reason: "invalid_signature_or_claims",
+    });
   });
 
   it("R1: alg none and HS256 tokens are refused", async () => {
     const body = btoa(JSON.stringify(claims())).replaceAll("=", "");
     const none = `${btoa(JSON.stringify({ alg: "none" })).replaceAll("=", "")}.${body}.`;
-    const hs = await new SignJWT(claims()).setProtectedHeader({ alg: "HS256" }).sign(new TextEncoder().encode("x".repeat(32)));
+    const hs = await new SignJWT(claims())
+      .setProtectedHeader({ alg: "HS256" })
+      .sign(new TextEncoder().encode("x".repeat(32)));
     expect((await verifyIdToken(config, none, Date.now())).ok).toBe(false);
     expect((await verifyIdToken(config, hs, Date.now())).ok).toBe(false);
   });

@@ -5,7 +5,14 @@ import { issueState, STATE_TTL_MS } from "../../src/google/oauth-state";
 import { newCodeVerifier } from "../../src/google/pkce";
 import { api, locationToken } from "../support/api";
 import { defaultBrowser } from "../support/browser";
-import { followCallback, getMailbox, mailboxStatus, provisionMember, RETURN_TO, startConnect } from "../support/connect";
+import {
+  followCallback,
+  getMailbox,
+  mailboxStatus,
+  provisionMember,
+  RETURN_TO,
+  startConnect,
+} from "../support/connect";
 import { consent, createAccount, readMailbox, uniqueEmail } from "../support/google";
 
 const KEYS = { current: String(env.TOKEN_ENCRYPTION_KEY) };
@@ -27,7 +34,9 @@ function withParam(url: URL, name: string, value: string): string {
 async function expectInvalidState(callbackUrl: string, message: RegExp) {
   const answer = await followCallback(callbackUrl);
   expect(answer.status).toBe(400);
-  expect(JSON.parse(answer.body)).toEqual({ error: { code: "invalid_state", message: expect.stringMatching(message) } });
+  expect(JSON.parse(answer.body)).toEqual({
+    error: { code: "invalid_state", message: expect.stringMatching(message) },
+  });
   expect(answer.location).toBeNull();
 }
 
@@ -44,9 +53,16 @@ describe("OAuth state: signed, encrypted, single use, 10 minutes", () => {
     const flipped = parts[3]?.startsWith("A") ? `B${parts[3].slice(1)}` : `A${parts[3]?.slice(1) ?? ""}`;
     const tampered = [parts[0], parts[1], parts[2], flipped, parts[4]].join(".");
     const otherKey = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))));
-    const foreign = (await issueState({ current: otherKey }, { locationId, userId, returnTo: RETURN_TO, codeVerifier: newCodeVerifier() }, Date.now())).token;
+    const foreign = (
+      await issueState(
+        { current: otherKey },
+        { locationId, userId, returnTo: RETURN_TO, codeVerifier: newCodeVerifier() },
+        Date.now(),
+      )
+    ).token;
 
-    for (const state of ["not-a-state", tampered, foreign]) await expectInvalidState(withParam(callback, "state", state), /not one this service issued/);
+    for (const state of ["not-a-state", tampered, foreign])
+      await expectInvalidState(withParam(callback, "state", state), /not one this service issued/);
     expect((await mailboxStatus(account)).status).toBe("not_connected");
     // The genuine state is still unspent: the forgeries did not burn it.
     expect((await followCallback(callback.toString())).gmail).toBe("connected");
@@ -55,7 +71,11 @@ describe("OAuth state: signed, encrypted, single use, 10 minutes", () => {
   it("an expired state (over 10 minutes) is 400 invalid_state", async () => {
     const { locationId, userId } = await provisionMember();
     const { account, callback } = await consentedCallback(locationId, userId);
-    const old = await issueState(KEYS, { locationId, userId, returnTo: RETURN_TO, codeVerifier: newCodeVerifier() }, Date.now() - STATE_TTL_MS - 1000);
+    const old = await issueState(
+      KEYS,
+      { locationId, userId, returnTo: RETURN_TO, codeVerifier: newCodeVerifier() },
+      Date.now() - STATE_TTL_MS - 1000,
+    );
     await expectInvalidState(withParam(callback, "state", old.token), /expired/);
     expect((await mailboxStatus(account)).status).toBe("not_connected");
   });
@@ -95,7 +115,11 @@ describe("OAuth state: signed, encrypted, single use, 10 minutes", () => {
   it("a wrong PKCE verifier makes Google refuse the code: reason=google_error, nothing connected", async () => {
     const { locationId, userId } = await provisionMember();
     const { account, callback } = await consentedCallback(locationId, userId);
-    const swapped = await issueState(KEYS, { locationId, userId, returnTo: RETURN_TO, codeVerifier: newCodeVerifier() }, Date.now());
+    const swapped = await issueState(
+      KEYS,
+      { locationId, userId, returnTo: RETURN_TO, codeVerifier: newCodeVerifier() },
+      Date.now(),
+    );
     // This test is about PKCE, not R32: the browser holds the swapped state's binding cookie.
     const cookie = await bindingCookie(KEYS, swapped.state.id, false);
     defaultBrowser.setCookie(cookie.name, cookie.value);
@@ -124,9 +148,13 @@ describe("OAuth state: signed, encrypted, single use, 10 minutes", () => {
     ["credentials in the URL", "https://user:pw@app.crm.test/settings"],
   ])("returnTo with %s is 400 invalid_request", async (_name, returnTo) => {
     const { locationId, userId } = await provisionMember();
-    const res = await api("POST", `/v1/locations/${locationId}/users/${userId}/mailbox/connect`, { body: { returnTo } });
+    const res = await api("POST", `/v1/locations/${locationId}/users/${userId}/mailbox/connect`, {
+      body: { returnTo },
+    });
     expect(res.status).toBe(400);
-    expect(res.body).toMatchObject({ error: { code: "invalid_request", details: { issues: [{ path: ["returnTo"] }] } } });
+    expect(res.body).toMatchObject({
+      error: { code: "invalid_request", details: { issues: [{ path: ["returnTo"] }] } },
+    });
   });
 
   it("the state in the authorization URL does not reveal the PKCE verifier or the ids it binds", async () => {

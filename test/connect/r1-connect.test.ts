@@ -4,7 +4,14 @@ import { directoryDb, locationDb } from "../../src/db/database";
 import { getConnection } from "../../src/db/connections";
 import { getMailboxRow } from "../../src/db/mailboxes/directory";
 import { createAccount, readMailbox, uniqueEmail, PRODUCT_SCOPES } from "../support/google";
-import { connectFlow, connectMailbox, getMailbox, mailboxStatus, provisionMember, startConnect } from "../support/connect";
+import {
+  connectFlow,
+  connectMailbox,
+  getMailbox,
+  mailboxStatus,
+  provisionMember,
+  startConnect,
+} from "../support/connect";
 import { api, locationToken } from "../support/api";
 
 describe("R1: connecting a Google account", () => {
@@ -126,6 +133,11 @@ describe("R1: connecting a Google account", () => {
   it("R1: GET mailbox of a member who never connected is not_connected", async () => {
     const { locationId, userId } = await provisionMember();
     const mailbox = await getMailbox(locationId, userId);
-    expect(mailbox).toMatchObject({ status: "not_connected", emailAddress: null, connectedAt: null, watchExpiresAt: null });
+    expect(mailbox).toMatchObject({
+      status: "not_connected",
+      emailAddress: null,
+      connectedAt: null,
+      watchExpiresAt: null,
+    });
   });
 });

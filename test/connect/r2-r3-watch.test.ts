@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { advanceClock, counters, createAccount, deliver, failNext, failNextDomainPolicy, readMailbox, revoke, uniqueEmail } from "../support/google";
+import {
+  advanceClock,
+  counters,
+  createAccount,
+  deliver,
+  failNext,
+  failNextDomainPolicy,
+  readMailbox,
+  revoke,
+  uniqueEmail,
+} from "../support/google";
 import { connectMailbox, getMailbox, mailboxStatus, runCron } from "../support/connect";
 import { WATCH_FAILURES_VISIBLE } from "../../src/sync/watch-renewal";
 
@@ -51,7 +61,8 @@ describe("R3: the watch", () => {
       expect(box.watch).not.toBeNull();
       expect(Date.parse(box.watch?.expiration ?? "") - googleNow).toBeGreaterThan(5 * DAY);
       const status = await mailboxStatus(address, start + offset);
-      if (status.watchExpiresAt !== null && status.watchExpiresAt > lastRenewal + 7 * DAY - HOUR) lastRenewal = start + offset;
+      if (status.watchExpiresAt !== null && status.watchExpiresAt > lastRenewal + 7 * DAY - HOUR)
+        lastRenewal = start + offset;
       expect(start + offset - lastRenewal).toBeLessThanOrEqual(DAY);
     }
     const renewals = ((await counters(account)).requests["users.watch"] ?? 0) - before;
@@ -65,7 +76,10 @@ describe("R3: the watch", () => {
     const start = Date.now();
     await failNext(account, "users.watch", 503, WATCH_FAILURES_VISIBLE);
     let offset = await tick(account, start, 0, DAY);
-    expect((await mailboxStatus(address, start + offset)).watchRenewal).toMatchObject({ state: "retrying", failures: 1 });
+    expect((await mailboxStatus(address, start + offset)).watchRenewal).toMatchObject({
+      state: "retrying",
+      failures: 1,
+    });
     // Within the backoff nothing is tried; after it, the next failures.
     for (let i = 1; i < WATCH_FAILURES_VISIBLE; i += 1) offset = await tick(account, start, offset, HOUR);
     const failing = await getMailbox(locationId, userId);

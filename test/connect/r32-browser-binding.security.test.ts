@@ -1,10 +1,23 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { bindingCookie, bindingCookieName, clearBindingCookie, setBindingCookie } from "../../src/google/browser-binding";
+import {
+  bindingCookie,
+  bindingCookieName,
+  clearBindingCookie,
+  setBindingCookie,
+} from "../../src/google/browser-binding";
 import { issueState, openState, STATE_TTL_MS } from "../../src/google/oauth-state";
 import { newCodeVerifier } from "../../src/google/pkce";
 import { TestBrowser } from "../support/browser";
-import { followCallback, getMailbox, mailboxStatus, openConnectLink, provisionMember, requestConnectLink, RETURN_TO } from "../support/connect";
+import {
+  followCallback,
+  getMailbox,
+  mailboxStatus,
+  openConnectLink,
+  provisionMember,
+  requestConnectLink,
+  RETURN_TO,
+} from "../support/connect";
 import { consent, createAccount, PRODUCT_SCOPES, readMailbox, uniqueEmail } from "../support/google";
 
 const KEYS = { current: String(env.TOKEN_ENCRYPTION_KEY) };
@@ -63,7 +76,9 @@ describe("R32: a connect link works only in the browser that opened it", () => {
     const callback = await consent(googleUrl, account);
     const answer = await followCallback(callback, other);
     expect(answer.status).toBe(400);
-    expect(JSON.parse(answer.body)).toEqual({ error: { code: "invalid_state", message: expect.stringMatching(/another browser/) } });
+    expect(JSON.parse(answer.body)).toEqual({
+      error: { code: "invalid_state", message: expect.stringMatching(/another browser/) },
+    });
     expect(answer.location).toBeNull();
     expect((await mailboxStatus(account)).status).toBe("not_connected");
     expect((await getMailbox(locationId, userId)).status).toBe("not_connected");
@@ -88,13 +103,20 @@ describe("R32: a connect link works only in the browser that opened it", () => {
     const input = { locationId, userId, returnTo: RETURN_TO, codeVerifier: newCodeVerifier() };
     const real = new URL(await requestConnectLink(locationId, userId)).searchParams.get("s") ?? "";
     const parts = real.split(".");
-    const tampered = [parts[0], parts[1], parts[2], `${parts[3]?.startsWith("A") ? "B" : "A"}${parts[3]?.slice(1)}`, parts[4]].join(".");
+    const tampered = [
+      parts[0],
+      parts[1],
+      parts[2],
+      `${parts[3]?.startsWith("A") ? "B" : "A"}${parts[3]?.slice(1)}`,
+      parts[4],
+    ].join(".");
     const otherKey = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))));
     const foreign = (await issueState({ current: otherKey }, input, Date.now())).token;
     const expired = (await issueState(KEYS, input, Date.now() - STATE_TTL_MS - 1000)).token;
     const browser = new TestBrowser();
     await expectInvalidState(await browser.open(START));
-    for (const s of ["not-a-state", tampered, foreign, expired]) await expectInvalidState(await browser.open(`${START}?s=${encodeURIComponent(s)}`));
+    for (const s of ["not-a-state", tampered, foreign, expired])
+      await expectInvalidState(await browser.open(`${START}?s=${encodeURIComponent(s)}`));
     expect(browser.cookieNames()).toEqual([]);
     // The genuine link was not burned by the forgeries.
     expect((await browser.open(`${START}?s=${encodeURIComponent(real)}`)).status).toBe(302);
@@ -108,7 +130,9 @@ describe("R32: a connect link works only in the browser that opened it", () => {
     await openConnectLink(await requestConnectLink(mine.locationId, mine.userId), browser);
 
     const other = await provisionMember();
-    const state = new URL(await openConnectLink(await requestConnectLink(other.locationId, other.userId), new TestBrowser()));
+    const state = new URL(
+      await openConnectLink(await requestConnectLink(other.locationId, other.userId), new TestBrowser()),
+    );
     const callback = await consent(state.toString(), account);
     const opened = await openState(KEYS, state.searchParams.get("state") ?? "", Date.now());
     if (!opened.ok) throw new Error("state did not open");
@@ -124,7 +148,10 @@ describe("R32: a connect link works only in the browser that opened it", () => {
     await createAccount(account);
     const { locationId, userId } = await provisionMember();
     const browser = new TestBrowser();
-    const callback = await consent(await openConnectLink(await requestConnectLink(locationId, userId), browser), account);
+    const callback = await consent(
+      await openConnectLink(await requestConnectLink(locationId, userId), browser),
+      account,
+    );
     expect(browser.cookieNames()).toHaveLength(1);
     const answer = await followCallback(callback, browser);
     expect(answer.gmail).toBe("connected");
@@ -132,13 +159,19 @@ describe("R32: a connect link works only in the browser that opened it", () => {
     expect((await getMailbox(locationId, userId)).status).toBe("active");
     const replay = await followCallback(callback, browser);
     expect(replay.status).toBe(400);
-    expect(JSON.parse(replay.body)).toEqual({ error: { code: "invalid_state", message: expect.stringMatching(/already used/) } });
+    expect(JSON.parse(replay.body)).toEqual({
+      error: { code: "invalid_state", message: expect.stringMatching(/already used/) },
+    });
   });
 
   it("R32: over https the cookie is __Host- prefixed and Secure; clearing sets Max-Age=0", async () => {
     const cookie = await bindingCookie(KEYS, "3f1c2a4e-0000-4000-8000-000000000000", true);
     expect(cookie.name).toBe("__Host-gmail_connect_3f1c2a4e-0000-4000-8000-000000000000");
-    expect(setBindingCookie(cookie, 600, true)).toBe(`${cookie.name}=${cookie.value}; Max-Age=600; Path=/; HttpOnly; SameSite=Lax; Secure`);
-    expect(clearBindingCookie(cookie.name, true)).toBe(`${cookie.name}=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax; Secure`);
+    expect(setBindingCookie(cookie, 600, true)).toBe(
+      `${cookie.name}=${cookie.value}; Max-Age=600; Path=/; HttpOnly; SameSite=Lax; Secure`,
+    );
+    expect(clearBindingCookie(cookie.name, true)).toBe(
+      `${cookie.name}=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax; Secure`,
+    );
   });
 });

@@ -3,7 +3,14 @@ import { describe, expect, it } from "vitest";
 import { getConnection } from "../../src/db/connections";
 import { locationDb } from "../../src/db/database";
 import { api } from "../support/api";
-import { connectFlow, connectMailbox, disconnectMailbox, getMailbox, mailboxStatus, provisionMember } from "../support/connect";
+import {
+  connectFlow,
+  connectMailbox,
+  disconnectMailbox,
+  getMailbox,
+  mailboxStatus,
+  provisionMember,
+} from "../support/connect";
 import { createAccount, deliver, readMailbox, uniqueEmail } from "../support/google";
 import { addContact, messagesOf, pushAndSync } from "../sync/support";
 import { refreshAtGoogle, storedRefreshToken } from "./support";
@@ -38,7 +45,13 @@ describe("R4: update email", () => {
     expect((await messagesOf(locationId)).map((m) => m.subject)).toEqual(["Quote"]);
 
     await connectFlow({ account: uniqueEmail("r4-sync-new"), locationId, userId });
-    await deliver(oldAccount, { from: contact.email, to: oldAccount, subject: "Re: Quote", text: "two", inReplyTo: first.messageId ?? undefined });
+    await deliver(oldAccount, {
+      from: contact.email,
+      to: oldAccount,
+      subject: "Re: Quote",
+      text: "two",
+      inReplyTo: first.messageId ?? undefined,
+    });
     await pushAndSync(oldAccount);
     expect((await messagesOf(locationId)).map((m) => m.subject)).toEqual(["Quote"]);
   });
@@ -51,7 +64,10 @@ describe("R4: update email", () => {
     const old = await mailboxStatus(oldAccount);
     expect(old.status).toBe("active");
     expect(old.connections.map((c) => c.locationId)).toEqual([second.locationId]);
-    expect((await getMailbox(second.locationId, first.userId))).toMatchObject({ status: "active", emailAddress: oldAccount });
+    expect(await getMailbox(second.locationId, first.userId)).toMatchObject({
+      status: "active",
+      emailAddress: oldAccount,
+    });
     expect((await readMailbox(oldAccount)).watch).not.toBeNull();
   });
 });
@@ -68,7 +84,9 @@ describe("R5: disconnect", () => {
     expect((await readMailbox(account)).watch).toBeNull();
     expect(await refreshAtGoogle(refreshToken)).toEqual({ status: 400, error: "invalid_grant" });
     expect((await mailboxStatus(account)).status).toBe("disconnected");
-    expect(await getConnection(await locationDb(env, locationId), locationId, userId)).toMatchObject({ status: "disconnected" });
+    expect(await getConnection(await locationDb(env, locationId), locationId, userId)).toMatchObject({
+      status: "disconnected",
+    });
     expect((await getMailbox(locationId, userId)).status).toBe("disconnected");
   });
 

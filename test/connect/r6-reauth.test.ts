@@ -5,7 +5,17 @@ import { directoryDb, locationDb } from "../../src/db/database";
 import { getMailboxRow } from "../../src/db/mailboxes/directory";
 import { api, locationToken } from "../support/api";
 import { connectFlow, connectMailbox, getMailbox, mailboxStatus } from "../support/connect";
-import { advanceClock, changePassword, counters, deliver, failNext, hangNext, readMailbox, revoke, uniqueEmail } from "../support/google";
+import {
+  advanceClock,
+  changePassword,
+  counters,
+  deliver,
+  failNext,
+  hangNext,
+  readMailbox,
+  revoke,
+  uniqueEmail,
+} from "../support/google";
 import { addContact, messagesOf, runAlarms, syncNow } from "../sync/support";
 
 const HOUR = 60 * 60 * 1000;
@@ -32,7 +42,9 @@ describe("R6: re-authentication", () => {
 
     expect((await getMailbox(locationId, userId)).status).toBe("needs_reauth");
     expect((await mailboxStatus(account)).reauthReason).toBe("invalid_grant");
-    expect(await getConnection(await locationDb(env, locationId), locationId, userId)).toMatchObject({ status: "needs_reauth" });
+    expect(await getConnection(await locationDb(env, locationId), locationId, userId)).toMatchObject({
+      status: "needs_reauth",
+    });
     expect(await getMailboxRow(directoryDb(env), account)).toMatchObject({ status: "needs_reauth" });
   });
 

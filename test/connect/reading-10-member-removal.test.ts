@@ -17,7 +17,13 @@ async function ownerInTwoLocations() {
   const contactEmail = uniqueEmail("contact", "client.test");
   const c1 = await addContact(first.locationId, contactEmail);
   const c2 = await addContact(second.locationId, contactEmail);
-  return { account, userId: first.userId, first: { ...first, contactId: c1.id }, second: { ...second, contactId: c2.id }, contactEmail };
+  return {
+    account,
+    userId: first.userId,
+    first: { ...first, contactId: c1.id },
+    second: { ...second, contactId: c2.id },
+    contactEmail,
+  };
 }
 
 async function contactWrites(account: string, contactEmail: string, subject: string) {
@@ -27,7 +33,8 @@ async function contactWrites(account: string, contactEmail: string, subject: str
 }
 
 async function eventsOf(locationId: string): Promise<{ type: string; data: Record<string, unknown> }[]> {
-  const rows = await (await locationDb(env, locationId)).$client.prepare("SELECT type, data_json FROM events WHERE location_id = ? ORDER BY created_at")
+  const rows = await (await locationDb(env, locationId)).$client
+    .prepare("SELECT type, data_json FROM events WHERE location_id = ? ORDER BY created_at")
     .bind(locationId)
     .all<{ type: string; data_json: string }>();
   return rows.results.map((r) => ({ type: r.type, data: JSON.parse(r.data_json) as Record<string, unknown> }));
@@ -72,7 +79,8 @@ describe("reading 10: a member removed from a location loses their connection th
   it("reading 10: routing sends nothing to a location where the owner is no longer a member, even before the object hears of it", async () => {
     const o = await ownerInTwoLocations();
     // The membership row gone while the mailbox object still lists the location (a disconnect not yet done).
-    await (await locationDb(env, o.first.locationId)).$client.prepare("DELETE FROM members WHERE location_id = ? AND user_id = ?")
+    await (await locationDb(env, o.first.locationId)).$client
+      .prepare("DELETE FROM members WHERE location_id = ? AND user_id = ?")
       .bind(o.first.locationId, o.userId)
       .run();
     await contactWrites(o.account, o.contactEmail, "Leak?");

@@ -11,7 +11,11 @@ describe("refresh tokens at rest: AES-256-GCM with a key id, rotation", () => {
     const b = await sealToken(keys, "1//0secret", "owner@gmail.com");
     expect(a.iv).not.toBe(b.iv);
     expect(a.ciphertext).not.toBe(b.ciphertext);
-    expect(await openToken(keys, a, "owner@gmail.com")).toEqual({ ok: true, plaintext: "1//0secret", resealNeeded: false });
+    expect(await openToken(keys, a, "owner@gmail.com")).toEqual({
+      ok: true,
+      plaintext: "1//0secret",
+      resealNeeded: false,
+    });
   });
 
   it("rotation: a token sealed under the previous key opens and comes back re-sealed under the current one", async () => {
@@ -26,13 +30,21 @@ describe("refresh tokens at rest: AES-256-GCM with a key id, rotation", () => {
     // Once re-sealed, the old key can be dropped.
     const after = await openGrant({ current: newCurrent }, "owner@gmail.com", opened.resealed);
     expect(after).toEqual({ ok: true, refreshToken: "1//0rotate", resealed: null });
-    expect(await openGrant({ current: newCurrent }, "owner@gmail.com", sealed)).toEqual({ ok: false, reason: "unknown_key" });
+    expect(await openGrant({ current: newCurrent }, "owner@gmail.com", sealed)).toEqual({
+      ok: false,
+      reason: "unknown_key",
+    });
   });
 
   it("a tampered ciphertext does not open", async () => {
     const keys = { current: newKey() };
     const sealed = await sealToken(keys, "1//0secret", "owner@gmail.com");
-    const flipped = sealed.ciphertext.startsWith("A") ? `B${sealed.ciphertext.slice(1)}` : `A${sealed.ciphertext.slice(1)}`;
-    expect(await openToken(keys, { ...sealed, ciphertext: flipped }, "owner@gmail.com")).toEqual({ ok: false, reason: "corrupt" });
+    const flipped = sealed.ciphertext.startsWith("A")
+      ? `B${sealed.ciphertext.slice(1)}`
+      : `A${sealed.ciphertext.slice(1)}`;
+    expect(await openToken(keys, { ...sealed, ciphertext: flipped }, "owner@gmail.com")).toEqual({
+      ok: false,
+      reason: "corrupt",
+    });
   });
 });

@@ -3,7 +3,14 @@ import { allRows } from "../support/databases";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { keyId, openToken } from "../../src/google/token-crypto";
 import { api } from "../support/api";
-import { connectFlow, disconnectMailbox, followCallback, getMailbox, provisionMember, startConnect } from "../support/connect";
+import {
+  connectFlow,
+  disconnectMailbox,
+  followCallback,
+  getMailbox,
+  provisionMember,
+  startConnect,
+} from "../support/connect";
 import { advanceClock, consent, createAccount, revoke, uniqueEmail } from "../support/google";
 import { syncNow } from "../sync/support";
 import { storedGrant, storedRefreshToken } from "./support";
@@ -84,8 +91,14 @@ describe("no token in logs, answers or D1; the stored grant is sealed", () => {
     const otherKey = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))));
     expect(await openToken({ current: otherKey }, sealed, account)).toEqual({ ok: false, reason: "unknown_key" });
     // Even claiming the right key id, another key cannot open it (AES-GCM authenticates).
-    expect(await openToken({ current: otherKey }, { ...sealed, kid: await keyId(otherKey) }, account)).toEqual({ ok: false, reason: "corrupt" });
+    expect(await openToken({ current: otherKey }, { ...sealed, kid: await keyId(otherKey) }, account)).toEqual({
+      ok: false,
+      reason: "corrupt",
+    });
     // Copied to another mailbox, the ciphertext does not open there.
-    expect(await openToken({ current: String(env.TOKEN_ENCRYPTION_KEY) }, sealed, "someone@gmail.com")).toEqual({ ok: false, reason: "corrupt" });
+    expect(await openToken({ current: String(env.TOKEN_ENCRYPTION_KEY) }, sealed, "someone@gmail.com")).toEqual({
+      ok: false,
+      reason: "corrupt",
+    });
   });
 });

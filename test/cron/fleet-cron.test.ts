@@ -27,7 +27,10 @@ function holdingQueue(): { queue: Queue<MailboxTask>; sent: MailboxTask[]; calls
 }
 
 async function insertFleet(prefix: string, count: number, now: number): Promise<void> {
-  const rows = Array.from({ length: count }, (_, i) => `('${prefix}${String(i).padStart(5, "0")}@gmail.com', 'u-${prefix}', 'active', NULL, NULL, ${now})`);
+  const rows = Array.from(
+    { length: count },
+    (_, i) => `('${prefix}${String(i).padStart(5, "0")}@gmail.com', 'u-${prefix}', 'active', NULL, NULL, ${now})`,
+  );
   for (let i = 0; i < rows.length; i += 500) {
     await env.DB.prepare(
       `INSERT INTO mailboxes (address, owner_user_id, status, last_synced_at, watch_expires_at, updated_at) VALUES ${rows.slice(i, i + 500).join(",")}`,
@@ -52,7 +55,9 @@ describe("the cron for a fleet (R3, R22, issue 19)", () => {
     }
     expect(ours.every((t) => t.at === now)).toBe(true);
     // Pages of 1,000 rows and batches of 100 messages: a few dozen subrequests, not one per mailbox.
-    expect(tally.subrequests).toBe(held.calls + Math.ceil((tally.renewals + 1) / DUE_PAGE_SIZE) + Math.ceil((tally.catchUps + 1) / DUE_PAGE_SIZE));
+    expect(tally.subrequests).toBe(
+      held.calls + Math.ceil((tally.renewals + 1) / DUE_PAGE_SIZE) + Math.ceil((tally.catchUps + 1) / DUE_PAGE_SIZE),
+    );
     expect(held.calls).toBe(Math.ceil(tally.renewals / 100) + Math.ceil(tally.catchUps / 100));
     // The fleet is rows only (no Durable Objects behind them): gone before the next test's ticks.
     await env.DB.prepare("DELETE FROM mailboxes WHERE address LIKE ?").bind(`${prefix}%`).run();
@@ -64,13 +69,20 @@ describe("the cron for a fleet (R3, R22, issue 19)", () => {
     const owner = await connectMailbox({ account });
     const contact = await addContact(owner.locationId, uniqueEmail("contact", "client.test"));
     // The mail arrives and Gmail's notification is lost: no push reaches the service.
-    await deliver(owner.address, { from: contact.email, to: owner.address, subject: "No push came", text: "caught up" });
+    await deliver(owner.address, {
+      from: contact.email,
+      to: owner.address,
+      subject: "No push came",
+      text: "caught up",
+    });
     await env.DB.prepare("UPDATE mailboxes SET last_synced_at = NULL WHERE address = ?").bind(owner.address).run();
 
     // A tick whose spread window has already passed, so the catch-up it requests is due at once.
     await runCron(Date.now() - CATCH_UP_SPREAD_MS);
-    const wanted = await runInDurableObject(mailboxStub(env, owner.address), (_i, state) =>
-      state.storage.sql.exec<{ wanted: number }>("SELECT wanted FROM sync_state").toArray()[0]?.wanted ?? 0,
+    const wanted = await runInDurableObject(
+      mailboxStub(env, owner.address),
+      (_i, state) =>
+        state.storage.sql.exec<{ wanted: number }>("SELECT wanted FROM sync_state").toArray()[0]?.wanted ?? 0,
     );
     expect(wanted).toBe(1);
     await runAlarms(owner.address);
@@ -81,7 +93,12 @@ describe("the cron for a fleet (R3, R22, issue 19)", () => {
     const { createExecutionContext, createMessageBatch, getQueueResult } = await import("cloudflare:test");
     const batch = createMessageBatch("crm-gmail-sync-mailbox-tasks", [
       { id: "bad", timestamp: Date.now(), attempts: 1, body: { kind: "drop_tables", address: 1 } },
-      { id: "ok", timestamp: Date.now(), attempts: 1, body: { kind: "catch_up", address: uniqueEmail("never-connected"), at: Date.now() } },
+      {
+        id: "ok",
+        timestamp: Date.now(),
+        attempts: 1,
+        body: { kind: "catch_up", address: uniqueEmail("never-connected"), at: Date.now() },
+      },
     ]);
     const ctx = createExecutionContext();
     await worker.queue(batch, env);

@@ -13,7 +13,10 @@ async function seed(locationId: string, rows: Seed[]) {
   const db = await locationDb(env, locationId);
   for (const row of rows) {
     const id = `${row.id}-${locationId}`;
-    await db.insert(contacts).values({ ...row, id, locationId, name: null, assignedUserId: null }).run();
+    await db
+      .insert(contacts)
+      .values({ ...row, id, locationId, name: null, assignedUserId: null })
+      .run();
   }
   return db;
 }
@@ -21,9 +24,31 @@ const idIn = (locationId: string) => (id: string | undefined) => id?.replace(`-$
 
 describe("R12: of several contacts sharing an address, the first created wins, then the smallest id", () => {
   it.each<[string, Seed[], string]>([
-    ["R12: the earliest created wins", [{ id: "ct_b", email: "x@c.test", createdAt: 20 }, { id: "ct_a", email: "x@c.test", createdAt: 30 }, { id: "ct_c", email: "x@c.test", createdAt: 10 }], "ct_c"],
-    ["R12: equal times fall back to the smallest id", [{ id: "ct_b", email: "x@c.test", createdAt: 10 }, { id: "ct_a", email: "x@c.test", createdAt: 10 }], "ct_a"],
-    ["R12: time beats id", [{ id: "ct_a", email: "x@c.test", createdAt: 11 }, { id: "ct_z", email: "x@c.test", createdAt: 10 }], "ct_z"],
+    [
+      "R12: the earliest created wins",
+      [
+        { id: "ct_b", email: "x@c.test", createdAt: 20 },
+        { id: "ct_a", email: "x@c.test", createdAt: 30 },
+        { id: "ct_c", email: "x@c.test", createdAt: 10 },
+      ],
+      "ct_c",
+    ],
+    [
+      "R12: equal times fall back to the smallest id",
+      [
+        { id: "ct_b", email: "x@c.test", createdAt: 10 },
+        { id: "ct_a", email: "x@c.test", createdAt: 10 },
+      ],
+      "ct_a",
+    ],
+    [
+      "R12: time beats id",
+      [
+        { id: "ct_a", email: "x@c.test", createdAt: 11 },
+        { id: "ct_z", email: "x@c.test", createdAt: 10 },
+      ],
+      "ct_z",
+    ],
   ])("%s", async (name, rows, expected) => {
     const locationId = `r12-${name.length}-${crypto.randomUUID()}`;
     const db = await seed(locationId, rows);
@@ -42,6 +67,9 @@ describe("R12: of several contacts sharing an address, the first created wins, t
     await seed(`${locationId}-other`, [{ id: "ct_0", email: "x@c.test", createdAt: 0 }]);
     const first = await findFirstContactsByEmails(db, locationId, ["x@c.test", "y@c.test", "z@c.test", "x@c.test"]);
     const local = idIn(locationId);
-    expect([...first].map(([email, c]) => `${email}=${local(c.id)}`).sort()).toEqual(["x@c.test=ct_1", "y@c.test=ct_3"]);
+    expect([...first].map(([email, c]) => `${email}=${local(c.id)}`).sort()).toEqual([
+      "x@c.test=ct_1",
+      "y@c.test=ct_3",
+    ]);
   });
 });

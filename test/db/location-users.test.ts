@@ -9,7 +9,12 @@ import { upsertUser } from "../../src/db/users";
 
 const NOW = Date.UTC(2026, 10, 26, 10);
 
-async function connect(locationId: string, userId: string, mailbox: string, status: "active" | "needs_reauth" | "disconnected") {
+async function connect(
+  locationId: string,
+  userId: string,
+  mailbox: string,
+  status: "active" | "needs_reauth" | "disconnected",
+) {
   await (await locationDb(env, locationId))
     .insert(connections)
     .values({ locationId, userId, mailboxAddress: mailbox, status, connectedAt: NOW, updatedAt: NOW })

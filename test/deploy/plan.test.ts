@@ -40,7 +40,10 @@ describe("npm run deploy: planning (issue 22)", () => {
 
   it("a second run creates nothing that exists", () => {
     const existing = {
-      d1: new Map([["crm-staging", "id-1"], ["crm-locations-2-staging", "id-2"]]),
+      d1: new Map([
+        ["crm-staging", "id-1"],
+        ["crm-locations-2-staging", "id-2"],
+      ]),
       r2: new Set(["crm-att-staging"]),
       queues: new Set(["crm-events-staging", "crm-events-dlq-staging"]),
     };
@@ -62,7 +65,10 @@ describe("npm run deploy: planning (issue 22)", () => {
 
   it("writes [env.<name>] with the environment's ids and keeps the other environments' sections", () => {
     const previous = { env: { production: { vars: { KEEP: "me" } } } };
-    const d1Ids = new Map([["crm-staging", "id-1"], ["crm-locations-2-staging", "id-2"]]);
+    const d1Ids = new Map([
+      ["crm-staging", "id-1"],
+      ["crm-locations-2-staging", "id-2"],
+    ]);
     const config = deployConfig({ local, previous, env: "staging", settings: { vars }, names, d1Ids });
     expect(config.env.production).toEqual({ vars: { KEEP: "me" } });
     expect(config.d1_databases).toBeUndefined();
@@ -70,6 +76,9 @@ describe("npm run deploy: planning (issue 22)", () => {
     const staging = config.env.staging;
     expect(staging.d1_databases.map((d: { database_id: string }) => d.database_id)).toEqual(["id-1", "id-2"]);
     expect(staging.vars).toEqual({ DAILY_SEND_LIMIT: "500", ...vars });
-    expect(staging.queues.consumers[0]).toMatchObject({ queue: "crm-events-staging", dead_letter_queue: "crm-events-dlq-staging" });
+    expect(staging.queues.consumers[0]).toMatchObject({
+      queue: "crm-events-staging",
+      dead_letter_queue: "crm-events-dlq-staging",
+    });
   });
 });

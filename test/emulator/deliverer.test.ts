@@ -20,11 +20,20 @@ describe("emulator: the HTTP push loop", () => {
       },
     });
     try {
-      const control = (path: string, body: unknown) => google.fetch(new Request(`http://google.local/__emulator${path}`, { method: "POST", body: JSON.stringify(body) }));
+      const control = (path: string, body: unknown) =>
+        google.fetch(
+          new Request(`http://google.local/__emulator${path}`, { method: "POST", body: JSON.stringify(body) }),
+        );
       const email = "loop@gmail.com";
       await control("/accounts", { email });
       const account = google.state.accounts.get(email)!;
-      account.watch = { topicName: TEST_GOOGLE.topic, labelIds: ["INBOX"], behavior: "include", expiration: Date.now() + 86_400_000, clientId: TEST_GOOGLE.clientId };
+      account.watch = {
+        topicName: TEST_GOOGLE.topic,
+        labelIds: ["INBOX"],
+        behavior: "include",
+        expiration: Date.now() + 86_400_000,
+        clientId: TEST_GOOGLE.clientId,
+      };
       await control(`/accounts/${email}/messages`, { from: "a@example.com", to: email, subject: "s", text: "x" });
       await new Promise((r) => setTimeout(r, 200));
       expect(received).toHaveLength(1);
@@ -34,7 +43,9 @@ describe("emulator: the HTTP push loop", () => {
       await new Promise((r) => setTimeout(r, 200));
       expect(received).toHaveLength(2);
       expect(received[1]!.body).toBe(received[0]!.body);
-      const outbox = (await (await google.fetch(new Request(`http://google.local/__emulator/pubsub/outbox?account=${email}`))).json()) as { entries: Array<{ state: string; statuses: number[] }> };
+      const outbox = (await (
+        await google.fetch(new Request(`http://google.local/__emulator/pubsub/outbox?account=${email}`))
+      ).json()) as { entries: Array<{ state: string; statuses: number[] }> };
       expect(outbox.entries).toEqual([expect.objectContaining({ state: "acked", statuses: [503, 204] })]);
     } finally {
       google.close();

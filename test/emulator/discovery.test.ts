@@ -55,7 +55,13 @@ describe("emulator: every served Gmail method matches Google's discovery documen
     expect(Object.keys(spec.parameters).sort()).toEqual(Object.keys(params).sort());
     for (const [name, mine] of Object.entries(spec.parameters)) {
       const theirs = params[name]!;
-      expect({ name, location: mine.location, type: mine.type, repeated: mine.repeated ?? false, required: mine.required ?? false }).toEqual({
+      expect({
+        name,
+        location: mine.location,
+        type: mine.type,
+        repeated: mine.repeated ?? false,
+        required: mine.required ?? false,
+      }).toEqual({
         name,
         location: theirs.location,
         type: theirs.type,
@@ -65,7 +71,8 @@ describe("emulator: every served Gmail method matches Google's discovery documen
       expect(mine.enum ?? null).toEqual(theirs.enum ?? null);
       expect(mine.default ?? null).toEqual(theirs.default ?? null);
       expect(mine.format ?? null).toEqual(theirs.format ?? null);
-      if (mine.maximum !== undefined) expect(theirs.description).toContain(`The maximum allowed value for this field is ${mine.maximum}.`);
+      if (mine.maximum !== undefined)
+        expect(theirs.description).toContain(`The maximum allowed value for this field is ${mine.maximum}.`);
     }
   });
 

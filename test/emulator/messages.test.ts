@@ -15,11 +15,36 @@ function partIds(part: Part): string[] {
 describe("emulator: messages.get formats and MIME", () => {
   it("minimal, metadata (with metadataHeaders), full and raw", async () => {
     const { email, token } = await connectedAccount("formats");
-    const d = await deliver(email, { from: "ann@example.com", to: email, cc: "cc@example.com", subject: "Formats", text: "Body text" });
+    const d = await deliver(email, {
+      from: "ann@example.com",
+      to: email,
+      cc: "cc@example.com",
+      subject: "Formats",
+      text: "Body text",
+    });
     const minimal = (await gmail<Message>(token, `/gmail/v1/users/me/messages/${d.id}?format=minimal`)).body;
-    expect(minimal).toEqual({ id: d.id, threadId: d.threadId, labelIds: d.labelIds, snippet: "Body text", sizeEstimate: expect.any(Number), historyId: d.historyId, internalDate: String(Date.parse(d.internalDate)) });
-    const metadata = (await gmail<Message>(token, `/gmail/v1/users/me/messages/${d.id}?format=metadata&metadataHeaders=Subject&metadataHeaders=cc`)).body;
-    expect(metadata.payload).toEqual({ mimeType: "text/plain", headers: [{ name: "Subject", value: "Formats" }, { name: "Cc", value: "cc@example.com" }] });
+    expect(minimal).toEqual({
+      id: d.id,
+      threadId: d.threadId,
+      labelIds: d.labelIds,
+      snippet: "Body text",
+      sizeEstimate: expect.any(Number),
+      historyId: d.historyId,
+      internalDate: String(Date.parse(d.internalDate)),
+    });
+    const metadata = (
+      await gmail<Message>(
+        token,
+        `/gmail/v1/users/me/messages/${d.id}?format=metadata&metadataHeaders=Subject&metadataHeaders=cc`,
+      )
+    ).body;
+    expect(metadata.payload).toEqual({
+      mimeType: "text/plain",
+      headers: [
+        { name: "Subject", value: "Formats" },
+        { name: "Cc", value: "cc@example.com" },
+      ],
+    });
     const full = (await gmail<Message>(token, `/gmail/v1/users/me/messages/${d.id}`)).body;
     expect(full.payload).toMatchObject({ partId: "", mimeType: "text/plain", filename: "", body: { size: 11 } });
     expect(fromBase64url(full.payload!.body!.data!)).toBe("Body text\r\n");
@@ -35,10 +60,16 @@ describe("emulator: messages.get formats and MIME", () => {
       to: email,
       subject: "Réunion",
       text: "plain",
-      html: "<p>html <img src=\"cid:logo\"></p>",
+      html: '<p>html <img src="cid:logo"></p>',
       attachments: [
         { filename: "quote.pdf", contentType: "application/pdf", contentBase64: btoa("%PDF-1.4 quote") },
-        { filename: "logo.png", contentType: "image/png", contentBase64: btoa("PNGDATA"), inline: true, contentId: "logo" },
+        {
+          filename: "logo.png",
+          contentType: "image/png",
+          contentBase64: btoa("PNGDATA"),
+          inline: true,
+          contentId: "logo",
+        },
       ],
     });
     const full = (await gmail<Message>(token, `/gmail/v1/users/me/messages/${d.id}`)).body;
@@ -47,11 +78,19 @@ describe("emulator: messages.get formats and MIME", () => {
     expect(partIds(payload)).toEqual(["", "0", "0.0", "0.0.0", "0.0.1", "0.1", "1"]);
     expect(payload.headers).toContainEqual({ name: "Subject", value: "Réunion" });
     const pdf = payload.parts![1]!;
-    expect(pdf).toMatchObject({ partId: "1", mimeType: "application/pdf", filename: "quote.pdf", body: { size: 14, attachmentId: expect.stringMatching(/^ANGjdJ/) } });
+    expect(pdf).toMatchObject({
+      partId: "1",
+      mimeType: "application/pdf",
+      filename: "quote.pdf",
+      body: { size: 14, attachmentId: expect.stringMatching(/^ANGjdJ/) },
+    });
     expect(pdf.body).not.toHaveProperty("data");
     const inline = payload.parts![0]!.parts![1]!;
     expect(inline.headers).toContainEqual({ name: "Content-ID", value: "<logo>" });
-    const attachment = await gmail<{ size: number; data: string }>(token, `/gmail/v1/users/me/messages/${d.id}/attachments/${pdf.body!.attachmentId}`);
+    const attachment = await gmail<{ size: number; data: string }>(
+      token,
+      `/gmail/v1/users/me/messages/${d.id}/attachments/${pdf.body!.attachmentId}`,
+    );
     expect(attachment.body.size).toBe(14);
     expect(fromBase64url(attachment.body.data)).toBe("%PDF-1.4 quote");
     const again = (await gmail<Message>(token, `/gmail/v1/users/me/messages/${d.id}`)).body;
@@ -65,7 +104,9 @@ describe("emulator: messages.get formats and MIME", () => {
     const m = await deliver(email, { raw: mixed });
     const full = (await gmail<Message>(token, `/gmail/v1/users/me/messages/${m.id}`)).body;
     expect(partIds(full.payload!)).toEqual(["", "0", "0.0", "0.1", "1"]);
-    expect(fromBase64url(full.payload!.parts![0]!.parts![1]!.body!.data!)).toContain("<HTML><HEAD>\r\n</HEAD><BODY> \r\n");
+    expect(fromBase64url(full.payload!.parts![0]!.parts![1]!.body!.data!)).toContain(
+      "<HTML><HEAD>\r\n</HEAD><BODY> \r\n",
+    );
     const t = await deliver(email, { raw: mimetorture });
     const torture = (await gmail<Message>(token, `/gmail/v1/users/me/messages/${t.id}`)).body;
     expect(torture.payload!.mimeType).toBe("multipart/mixed");
@@ -86,14 +127,29 @@ describe("emulator: messages.list and threads.get", () => {
     const { email, token } = await connectedAccount("list");
     const a = await deliver(email, { from: "a@example.com", to: email, subject: "one", text: "x" });
     await advanceClock(email, 1_800_000);
-    const b = await deliver(email, { from: "b@example.com", to: email, subject: "two", text: "x", messageId: "<two@example.com>" });
-    const spam = await deliver(email, { from: "s@example.com", to: email, subject: "spam", text: "x", labelIds: ["SPAM"] });
-    const list = async (query: string) => (await gmail<gmail_v1.Schema$ListMessagesResponse>(token, `/gmail/v1/users/me/messages?${query}`)).body;
+    const b = await deliver(email, {
+      from: "b@example.com",
+      to: email,
+      subject: "two",
+      text: "x",
+      messageId: "<two@example.com>",
+    });
+    const spam = await deliver(email, {
+      from: "s@example.com",
+      to: email,
+      subject: "spam",
+      text: "x",
+      labelIds: ["SPAM"],
+    });
+    const list = async (query: string) =>
+      (await gmail<gmail_v1.Schema$ListMessagesResponse>(token, `/gmail/v1/users/me/messages?${query}`)).body;
     expect((await list("")).messages!.map((m) => m.id)).toEqual([b.id, a.id]);
     expect((await list("includeSpamTrash=true")).messages!.map((m) => m.id)).toEqual([spam.id, b.id, a.id]);
     expect((await list("q=in:spam")).messages!.map((m) => m.id)).toEqual([spam.id]);
     expect((await list("labelIds=INBOX&labelIds=UNREAD")).resultSizeEstimate).toBe(2);
-    expect((await list(`q=${encodeURIComponent("rfc822msgid:two@example.com")}`)).messages!.map((m) => m.id)).toEqual([b.id]);
+    expect((await list(`q=${encodeURIComponent("rfc822msgid:two@example.com")}`)).messages!.map((m) => m.id)).toEqual([
+      b.id,
+    ]);
     const cut = Math.floor(Date.parse(b.internalDate) / 1000) - 10;
     expect((await list(`q=${encodeURIComponent(`after:${cut}`)}`)).messages!.map((m) => m.id)).toEqual([b.id]);
     expect((await list(`q=${encodeURIComponent(`before:${cut}`)}`)).messages!.map((m) => m.id)).toEqual([a.id]);
@@ -107,12 +163,33 @@ describe("emulator: messages.list and threads.get", () => {
 
   it("threads a received reply onto the message its References name when the subject matches", async () => {
     const { email, token } = await connectedAccount("thread");
-    const first = await deliver(email, { from: "a@example.com", to: email, subject: "Plan", text: "1", messageId: "<plan-1@example.com>" });
-    const reply = await deliver(email, { from: "a@example.com", to: email, subject: "Re: Plan", text: "2", inReplyTo: "<plan-1@example.com>", references: ["<plan-1@example.com>"] });
-    const otherSubject = await deliver(email, { from: "a@example.com", to: email, subject: "Different", text: "3", inReplyTo: "<plan-1@example.com>" });
+    const first = await deliver(email, {
+      from: "a@example.com",
+      to: email,
+      subject: "Plan",
+      text: "1",
+      messageId: "<plan-1@example.com>",
+    });
+    const reply = await deliver(email, {
+      from: "a@example.com",
+      to: email,
+      subject: "Re: Plan",
+      text: "2",
+      inReplyTo: "<plan-1@example.com>",
+      references: ["<plan-1@example.com>"],
+    });
+    const otherSubject = await deliver(email, {
+      from: "a@example.com",
+      to: email,
+      subject: "Different",
+      text: "3",
+      inReplyTo: "<plan-1@example.com>",
+    });
     expect(reply.threadId).toBe(first.threadId);
     expect(otherSubject.threadId).not.toBe(first.threadId);
-    const thread = (await gmail<gmail_v1.Schema$Thread>(token, `/gmail/v1/users/me/threads/${first.threadId}?format=minimal`)).body;
+    const thread = (
+      await gmail<gmail_v1.Schema$Thread>(token, `/gmail/v1/users/me/threads/${first.threadId}?format=minimal`)
+    ).body;
     expect(thread.messages!.map((m) => m.id)).toEqual([first.id, reply.id]);
     expect(thread.historyId).toBe(reply.historyId);
   });

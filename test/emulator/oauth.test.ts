@@ -1,6 +1,17 @@
 import { decodeProtectedHeader, jwtVerify } from "jose";
 import { describe, expect, it } from "vitest";
-import { advanceClock, changePassword, consent, createAccount, GOOGLE_ORIGIN, PRODUCT_SCOPES, revoke, rotateKeys, TEST_GOOGLE, uniqueEmail } from "../support/google";
+import {
+  advanceClock,
+  changePassword,
+  consent,
+  createAccount,
+  GOOGLE_ORIGIN,
+  PRODUCT_SCOPES,
+  revoke,
+  rotateKeys,
+  TEST_GOOGLE,
+  uniqueEmail,
+} from "../support/google";
 import { authorizationUrl, obtainTokens, pkcePair, tokenRequest } from "../support/google-oauth";
 import { gmail, googleJwks, postJson, base64url, type GoogleError } from "./helpers";
 
@@ -39,12 +50,24 @@ const exchange = (code: string, verifier: string | null, overrides: Record<strin
   });
 
 const refresh = (refreshToken: string) =>
-  tokenRequest({ grant_type: "refresh_token", refresh_token: refreshToken, client_id: TEST_GOOGLE.clientId, client_secret: TEST_GOOGLE.clientSecret });
+  tokenRequest({
+    grant_type: "refresh_token",
+    refresh_token: refreshToken,
+    client_id: TEST_GOOGLE.clientId,
+    client_secret: TEST_GOOGLE.clientSecret,
+  });
 
 describe("emulator: authorization endpoint", () => {
   it("shows Google's error page for an unknown client or a redirect URI that is not an exact match", async () => {
     const email = uniqueEmail();
-    const unknown = await fetch(authorizationUrl({ client_id: "nope", redirect_uri: TEST_GOOGLE.redirectUri, response_type: "code", scope: "openid" }));
+    const unknown = await fetch(
+      authorizationUrl({
+        client_id: "nope",
+        redirect_uri: TEST_GOOGLE.redirectUri,
+        response_type: "code",
+        scope: "openid",
+      }),
+    );
     expect(unknown.status).toBe(401);
     expect(unknown.headers.get("x-oauth-error")).toBe("invalid_client");
     const { url } = await authUrl(email, { redirect_uri: `${TEST_GOOGLE.redirectUri}/` });
@@ -71,7 +94,11 @@ describe("emulator: authorization endpoint", () => {
     const { url } = await authUrl(email);
     const form = new URLSearchParams({ query: new URL(url).search.slice(1), account: email, decision: "allow" });
     for (const s of PRODUCT_SCOPES.slice(2)) form.append("scope", s);
-    const res = await fetch(`${GOOGLE_ORIGIN}/o/oauth2/v2/auth/consent`, { method: "POST", body: form, redirect: "manual" });
+    const res = await fetch(`${GOOGLE_ORIGIN}/o/oauth2/v2/auth/consent`, {
+      method: "POST",
+      body: form,
+      redirect: "manual",
+    });
     expect(res.status).toBe(302);
     const location = new URL(res.headers.get("location")!);
     expect(location.origin + location.pathname).toBe(TEST_GOOGLE.redirectUri);
@@ -85,7 +112,11 @@ describe("emulator: authorization endpoint", () => {
     const { url } = await authUrl(email);
     for (const typed of ["", "not-an-address"]) {
       const form = new URLSearchParams({ query: new URL(url).search.slice(1), newAccount: typed, decision: "allow" });
-      const res = await fetch(`${GOOGLE_ORIGIN}/o/oauth2/v2/auth/consent`, { method: "POST", body: form, redirect: "manual" });
+      const res = await fetch(`${GOOGLE_ORIGIN}/o/oauth2/v2/auth/consent`, {
+        method: "POST",
+        body: form,
+        redirect: "manual",
+      });
       expect(res.status).toBe(400);
       expect(res.headers.get("location")).toBeNull();
       const html = await res.text();
@@ -118,7 +149,12 @@ describe("emulator: authorization endpoint", () => {
     const { redirect } = await codeFor(email);
     expect(redirect.searchParams.get("state")).toBe("state-123");
     expect(redirect.searchParams.get("scope")!.split(" ")).toEqual(
-      expect.arrayContaining(["openid", "https://www.googleapis.com/auth/userinfo.email", "https://www.googleapis.com/auth/gmail.modify", "https://www.googleapis.com/auth/gmail.send"]),
+      expect.arrayContaining([
+        "openid",
+        "https://www.googleapis.com/auth/userinfo.email",
+        "https://www.googleapis.com/auth/gmail.modify",
+        "https://www.googleapis.com/auth/gmail.send",
+      ]),
     );
   });
 });
@@ -134,9 +170,18 @@ describe("emulator: token endpoint", () => {
     expect(tokens).toMatchObject({ token_type: "Bearer", expires_in: 3599 });
     expect(String(tokens.access_token)).toMatch(/^ya29\./);
     expect(String(tokens.refresh_token)).toMatch(/^1\/\/0/);
-    const { payload, protectedHeader } = await jwtVerify(String(tokens.id_token), googleJwks, { issuer: "https://accounts.google.com", audience: TEST_GOOGLE.clientId });
+    const { payload, protectedHeader } = await jwtVerify(String(tokens.id_token), googleJwks, {
+      issuer: "https://accounts.google.com",
+      audience: TEST_GOOGLE.clientId,
+    });
     expect(protectedHeader.alg).toBe("RS256");
-    expect(payload).toMatchObject({ sub: account.sub, email, email_verified: true, nonce: "n-1", azp: TEST_GOOGLE.clientId });
+    expect(payload).toMatchObject({
+      sub: account.sub,
+      email,
+      email_verified: true,
+      nonce: "n-1",
+      azp: TEST_GOOGLE.clientId,
+    });
     expect(payload.exp! - payload.iat!).toBe(3600);
   });
 
@@ -144,8 +189,14 @@ describe("emulator: token endpoint", () => {
     const email = uniqueEmail("pkce");
     await createAccount(email);
     const a = await codeFor(email);
-    expect(await (await exchange(a.code, null)).json()).toEqual({ error: "invalid_grant", error_description: "Missing code verifier." });
-    expect(await (await exchange(a.code, (await pkcePair()).verifier)).json()).toEqual({ error: "invalid_grant", error_description: "Invalid code verifier." });
+    expect(await (await exchange(a.code, null)).json()).toEqual({
+      error: "invalid_grant",
+      error_description: "Missing code verifier.",
+    });
+    expect(await (await exchange(a.code, (await pkcePair()).verifier)).json()).toEqual({
+      error: "invalid_grant",
+      error_description: "Invalid code verifier.",
+    });
     const badSecret = await exchange(a.code, a.verifier, { client_secret: "wrong" });
     expect(badSecret.status).toBe(401);
     expect(await badSecret.json()).toEqual({ error: "invalid_client", error_description: "Unauthorized" });
@@ -184,7 +235,10 @@ describe("emulator: token endpoint", () => {
     await revoke(email);
     const after = await refresh(tokens.refresh_token!);
     expect(after.status).toBe(400);
-    expect(await after.json()).toEqual({ error: "invalid_grant", error_description: "Token has been expired or revoked." });
+    expect(await after.json()).toEqual({
+      error: "invalid_grant",
+      error_description: "Token has been expired or revoked.",
+    });
     const call = await gmail<GoogleError>(String(body.access_token), "/gmail/v1/users/me/profile");
     expect(call.status).toBe(401);
     expect(call.body.error.errors[0]!.reason).toBe("authError");
@@ -195,7 +249,10 @@ describe("emulator: token endpoint", () => {
     await createAccount(email);
     const tokens = await obtainTokens(email);
     await changePassword(email);
-    expect(await (await refresh(tokens.refresh_token!)).json()).toEqual({ error: "invalid_grant", error_description: "Token has been expired or revoked." });
+    expect(await (await refresh(tokens.refresh_token!)).json()).toEqual({
+      error: "invalid_grant",
+      error_description: "Token has been expired or revoked.",
+    });
     const fresh = await obtainTokens(email, { prompt: "consent" });
     expect((await refresh(fresh.refresh_token!)).status).toBe(200);
   });
@@ -211,7 +268,11 @@ describe("emulator: token endpoint", () => {
     const expired = await gmail<GoogleError>(tokens.access_token, "/gmail/v1/users/me/profile");
     expect(expired.status).toBe(401);
     expect(expired.headers.get("www-authenticate")).toContain("invalid_token");
-    expect(expired.body.error).toMatchObject({ code: 401, status: "UNAUTHENTICATED", errors: [{ reason: "authError", domain: "global", message: "Invalid Credentials" }] });
+    expect(expired.body.error).toMatchObject({
+      code: 401,
+      status: "UNAUTHENTICATED",
+      errors: [{ reason: "authError", domain: "global", message: "Invalid Credentials" }],
+    });
   });
 
   it("a grant with a scope unticked gets 403 insufficientPermissions on the methods that need it", async () => {
@@ -222,8 +283,17 @@ describe("emulator: token endpoint", () => {
     expect(tokens.scope).not.toContain("gmail.modify");
     const history = await gmail<GoogleError>(tokens.access_token, "/gmail/v1/users/me/history?startHistoryId=1");
     expect(history.status).toBe(403);
-    expect(history.body.error).toMatchObject({ code: 403, message: "Request had insufficient authentication scopes.", status: "PERMISSION_DENIED", errors: [{ reason: "insufficientPermissions" }] });
-    const send = await gmail(tokens.access_token, "/gmail/v1/users/me/messages/send", postJson({ raw: base64url("To: a@example.com\r\nSubject: x\r\n\r\nhi") }));
+    expect(history.body.error).toMatchObject({
+      code: 403,
+      message: "Request had insufficient authentication scopes.",
+      status: "PERMISSION_DENIED",
+      errors: [{ reason: "insufficientPermissions" }],
+    });
+    const send = await gmail(
+      tokens.access_token,
+      "/gmail/v1/users/me/messages/send",
+      postJson({ raw: base64url("To: a@example.com\r\nSubject: x\r\n\r\nhi") }),
+    );
     expect(send.status).toBe(200);
   });
 });
@@ -233,7 +303,11 @@ describe("emulator: revocation and keys", () => {
     const email = uniqueEmail("revoke");
     await createAccount(email);
     const tokens = await obtainTokens(email);
-    const res = await fetch(`${GOOGLE_ORIGIN}/revoke`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `token=${tokens.access_token}` });
+    const res = await fetch(`${GOOGLE_ORIGIN}/revoke`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: `token=${tokens.access_token}`,
+    });
     expect(res.status).toBe(200);
     expect(await (await refresh(tokens.refresh_token!)).json()).toMatchObject({ error: "invalid_grant" });
     const again = await fetch(`${GOOGLE_ORIGIN}/revoke?token=${tokens.access_token}`, { method: "POST" });
@@ -245,7 +319,9 @@ describe("emulator: revocation and keys", () => {
     const certs = await fetch(`${GOOGLE_ORIGIN}/oauth2/v3/certs`);
     expect(certs.headers.get("cache-control")).toMatch(/max-age=\d+/);
     const kid = await rotateKeys();
-    const jwks = (await (await fetch(`${GOOGLE_ORIGIN}/oauth2/v3/certs`)).json()) as { keys: Array<{ kid: string; alg: string; kty: string; use: string }> };
+    const jwks = (await (await fetch(`${GOOGLE_ORIGIN}/oauth2/v3/certs`)).json()) as {
+      keys: Array<{ kid: string; alg: string; kty: string; use: string }>;
+    };
     expect(jwks.keys.length).toBeGreaterThanOrEqual(2);
     expect(jwks.keys[0]).toMatchObject({ kid, alg: "RS256", kty: "RSA", use: "sig" });
     const email = uniqueEmail("rotated");

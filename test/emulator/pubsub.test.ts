@@ -1,15 +1,33 @@
 import { describe, expect, it } from "vitest";
-import { ackPush, advanceClock, deliver, deliverPushes, pullPushes, pushOutbox, PUSH_SPACING_MS, sendAsOwner, setPushFaults, TEST_GOOGLE, type PushRequest } from "../support/google";
+import {
+  ackPush,
+  advanceClock,
+  deliver,
+  deliverPushes,
+  pullPushes,
+  pushOutbox,
+  PUSH_SPACING_MS,
+  sendAsOwner,
+  setPushFaults,
+  TEST_GOOGLE,
+  type PushRequest,
+} from "../support/google";
 import { connectedAccount, gmail, postJson } from "./helpers";
 
 async function watched(prefix: string, body: Record<string, unknown> = { labelIds: ["INBOX", "SENT"] }) {
   const account = await connectedAccount(prefix);
-  const res = await gmail(account.token, "/gmail/v1/users/me/watch", postJson({ topicName: TEST_GOOGLE.topic, ...body }));
+  const res = await gmail(
+    account.token,
+    "/gmail/v1/users/me/watch",
+    postJson({ topicName: TEST_GOOGLE.topic, ...body }),
+  );
   expect(res.status).toBe(200);
   return account;
 }
 
-const historyIdOf = (push: PushRequest) => (JSON.parse(atob((JSON.parse(push.body) as { message: { data: string } }).message.data)) as { historyId: number }).historyId;
+const historyIdOf = (push: PushRequest) =>
+  (JSON.parse(atob((JSON.parse(push.body) as { message: { data: string } }).message.data)) as { historyId: number })
+    .historyId;
 
 describe("emulator: Pub/Sub push delivery", () => {
   it("retries with backoff on any status but 102/200/201/202/204", async () => {
@@ -94,7 +112,9 @@ describe("emulator: push faults", () => {
   async function threeChanges(email: string): Promise<number[]> {
     const ids: number[] = [];
     for (let i = 0; i < 3; i++) {
-      ids.push(Number((await deliver(email, { from: "a@example.com", to: email, subject: `${i}`, text: "x" })).historyId));
+      ids.push(
+        Number((await deliver(email, { from: "a@example.com", to: email, subject: `${i}`, text: "x" })).historyId),
+      );
       await advanceClock(email, PUSH_SPACING_MS);
     }
     return ids;

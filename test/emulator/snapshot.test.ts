@@ -22,7 +22,11 @@ type Answer = {
 };
 
 function client(google: GoogleEmulator) {
-  const call = async (method: string, path: string, init: { body?: unknown; token?: string; form?: Record<string, string> } = {}) => {
+  const call = async (
+    method: string,
+    path: string,
+    init: { body?: unknown; token?: string; form?: Record<string, string> } = {},
+  ) => {
     const headers = new Headers();
     if (init.token) headers.set("authorization", `Bearer ${init.token}`);
     let body: string | undefined;
@@ -51,7 +55,9 @@ async function connectAccount(google: GoogleEmulator, email: string) {
     code_challenge_method: "S256",
   });
   const authorizationUrl = `${ORIGIN}/o/oauth2/v2/auth?${params}`;
-  const { json: consent } = await call("POST", "/__emulator/oauth/consent", { body: { authorizationUrl, account: email } });
+  const { json: consent } = await call("POST", "/__emulator/oauth/consent", {
+    body: { authorizationUrl, account: email },
+  });
   const code = new URL(String(consent.redirectUrl)).searchParams.get("code") ?? "";
   const { json: tokens } = await call("POST", "/token", {
     form: {
@@ -72,9 +78,14 @@ describe("emulator: state kept across a restart of npm start", () => {
     const before = createGoogleEmulator(testEmulatorOptions());
     const call = client(before);
     const tokens = await connectAccount(before, email);
-    const watch = await call("POST", "/gmail/v1/users/me/watch", { token: tokens.access, body: { topicName: TEST_GOOGLE.topic, labelIds: ["INBOX"] } });
+    const watch = await call("POST", "/gmail/v1/users/me/watch", {
+      token: tokens.access,
+      body: { topicName: TEST_GOOGLE.topic, labelIds: ["INBOX"] },
+    });
     expect(watch.status).toBe(200);
-    await call("POST", `/__emulator/accounts/${email}/messages`, { body: { from: "ann@example.com", to: email, subject: "Before", text: "kept" } });
+    await call("POST", `/__emulator/accounts/${email}/messages`, {
+      body: { from: "ann@example.com", to: email, subject: "Before", text: "kept" },
+    });
     const listed = await call("GET", "/gmail/v1/users/me/messages", { token: tokens.access });
     const [message] = listed.json.messages ?? [];
 
@@ -84,21 +95,36 @@ describe("emulator: state kept across a restart of npm start", () => {
 
     const read = await again("GET", `/gmail/v1/users/me/messages/${message?.id}?format=raw`, { token: tokens.access });
     expect(read.status).toBe(200);
-    const original = await call("GET", `/gmail/v1/users/me/messages/${message?.id}?format=raw`, { token: tokens.access });
+    const original = await call("GET", `/gmail/v1/users/me/messages/${message?.id}?format=raw`, {
+      token: tokens.access,
+    });
     expect(read.json.raw).toBe(original.json.raw);
-    const history = await again("GET", `/gmail/v1/users/me/history?startHistoryId=${watch.json.historyId}`, { token: tokens.access });
+    const history = await again("GET", `/gmail/v1/users/me/history?startHistoryId=${watch.json.historyId}`, {
+      token: tokens.access,
+    });
     expect(history.json.history).toHaveLength(1);
     const refreshed = await again("POST", "/token", {
-      form: { grant_type: "refresh_token", refresh_token: tokens.refresh, client_id: TEST_GOOGLE.clientId, client_secret: TEST_GOOGLE.clientSecret },
+      form: {
+        grant_type: "refresh_token",
+        refresh_token: tokens.refresh,
+        client_id: TEST_GOOGLE.clientId,
+        client_secret: TEST_GOOGLE.clientSecret,
+      },
     });
     expect(refreshed.status).toBe(200);
     const outbox = await again("GET", `/__emulator/pubsub/outbox?account=${email}`);
-    expect(outbox.json.entries).toEqual([expect.objectContaining({ state: "pending", data: { emailAddress: email, historyId: expect.any(Number) } })]);
+    expect(outbox.json.entries).toEqual([
+      expect.objectContaining({ state: "pending", data: { emailAddress: email, historyId: expect.any(Number) } }),
+    ]);
     expect(after.state.accounts.get(email)?.watch?.topicName).toBe(TEST_GOOGLE.topic);
 
     // New mail after the restart: history goes on from where it was.
-    await again("POST", `/__emulator/accounts/${email}/messages`, { body: { from: "ann@example.com", to: email, subject: "After", text: "new" } });
-    const more = await again("GET", `/gmail/v1/users/me/history?startHistoryId=${watch.json.historyId}`, { token: tokens.access });
+    await again("POST", `/__emulator/accounts/${email}/messages`, {
+      body: { from: "ann@example.com", to: email, subject: "After", text: "new" },
+    });
+    const more = await again("GET", `/gmail/v1/users/me/history?startHistoryId=${watch.json.historyId}`, {
+      token: tokens.access,
+    });
     expect(more.json.history).toHaveLength(2);
   });
 });

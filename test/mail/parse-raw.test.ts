@@ -28,7 +28,10 @@ describe("parseRawMessage", () => {
     ]);
     expect(f).toMatchObject({
       from: { email: "andre@example.com", name: "André" },
-      to: [{ email: "a@x.example", name: null }, { email: "b@x.example", name: "B" }],
+      to: [
+        { email: "a@x.example", name: null },
+        { email: "b@x.example", name: "B" },
+      ],
       cc: [{ email: "c@x.example", name: null }],
       messageIdHeader: "<plain-id@x.example>",
       inReplyTo: "<parent@x.example>",
@@ -52,9 +55,15 @@ describe("parseRawMessage", () => {
   });
 
   it("keeps the header fields in document order for the sender check", async () => {
-    const result = await parseRawMessage(enc(["Authentication-Results: top; none", "X-A: 1", "Authentication-Results: below; none", "", ""]), 1 << 20, FALLBACK);
+    const result = await parseRawMessage(
+      enc(["Authentication-Results: top; none", "X-A: 1", "Authentication-Results: below; none", "", ""]),
+      1 << 20,
+      FALLBACK,
+    );
     expect(result.ok && result.message.headers.map((h) => `${h.key}=${h.value}`)).toEqual([
-      "authentication-results=top; none", "x-a=1", "authentication-results=below; none",
+      "authentication-results=top; none",
+      "x-a=1",
+      "authentication-results=below; none",
     ]);
   });
 });

@@ -70,11 +70,15 @@ describe("sending through Gmail (R13)", () => {
     expect(parsed.attachments.map((a) => a.filename)).toEqual(["Angebot für Müller.pdf", "logo.png"]);
   });
 
-  it("R13: a reply threads in Gmail: same threadId, In-Reply-To, References, one \"Re: \"", async () => {
+  it('R13: a reply threads in Gmail: same threadId, In-Reply-To, References, one "Re: "', async () => {
     const sender = await connectedSender();
     const first = await send(sender, { subject: "Re: Quote", text: "first" });
     expect(first.status).toBe(201);
-    const reply = await send(sender, { subject: "ignored for replies", text: "second", inReplyTo: first.body.message.id });
+    const reply = await send(sender, {
+      subject: "ignored for replies",
+      text: "second",
+      inReplyTo: first.body.message.id,
+    });
     expect(reply.status).toBe(201);
     expect(reply.body.message.subject).toBe("Re: Quote");
     expect(reply.body.message.conversationId).toBe(first.body.message.conversationId);

@@ -16,15 +16,23 @@ async function unconnectedSender() {
 }
 
 describe("the location's own provider (R18)", () => {
-  it.each(["bulk", "workflow"] as const)("R18: kind %s goes through the location's provider, never Gmail, never counted", async (kind) => {
-    const sender = await connectedSender();
-    const res = await send(sender, { kind, subject: "Newsletter", text: "hello all", html: "<p>hello all</p>" });
-    expect(res.status).toBe(201);
-    expect(res.body.message).toMatchObject({ source: "crm", provider: "location", gmail: null, from: { email: SENDER } });
-    expect(res.body.message.messageIdHeader).toMatch(/^<.+@.+>$/);
-    expect(await sentInGmail(sender.address)).toHaveLength(0);
-    expect((await getMailbox(sender.locationId, sender.userId)).sendQuota.used).toBe(0);
-  });
+  it.each(["bulk", "workflow"] as const)(
+    "R18: kind %s goes through the location's provider, never Gmail, never counted",
+    async (kind) => {
+      const sender = await connectedSender();
+      const res = await send(sender, { kind, subject: "Newsletter", text: "hello all", html: "<p>hello all</p>" });
+      expect(res.status).toBe(201);
+      expect(res.body.message).toMatchObject({
+        source: "crm",
+        provider: "location",
+        gmail: null,
+        from: { email: SENDER },
+      });
+      expect(res.body.message.messageIdHeader).toMatch(/^<.+@.+>$/);
+      expect(await sentInGmail(sender.address)).toHaveLength(0);
+      expect((await getMailbox(sender.locationId, sender.userId)).sendQuota.used).toBe(0);
+    },
+  );
 
   it("R18: an individual send of a user with no connection goes through the location's provider, with attachments kept", async () => {
     const sender = await unconnectedSender();
@@ -37,9 +45,13 @@ describe("the location's own provider (R18)", () => {
     expect(res.status).toBe(201);
     expect(res.body.message).toMatchObject({ provider: "location", from: { email: SENDER, name: "Una Unconnected" } });
     const attachment = res.body.message.attachments[0]!;
-    const download = await fetchApi("GET", `/v1/locations/${sender.locationId}/messages/${res.body.message.id}/attachments/${attachment.id}`, {
-      token: await locationToken(sender.locationId),
-    });
+    const download = await fetchApi(
+      "GET",
+      `/v1/locations/${sender.locationId}/messages/${res.body.message.id}/attachments/${attachment.id}`,
+      {
+        token: await locationToken(sender.locationId),
+      },
+    );
     expect(download.status).toBe(200);
     expect(new Uint8Array(await download.arrayBuffer())).toEqual(file.bytes);
   });
@@ -95,7 +107,10 @@ describe("attachment size (R17)", () => {
       ],
     });
     expect(res.status).toBe(413);
-    expect(res.body.error).toMatchObject({ code: "attachments_too_large", details: { totalBytes: 26 * 1024 * 1024, maxBytes: 26_214_400 } });
+    expect(res.body.error).toMatchObject({
+      code: "attachments_too_large",
+      details: { totalBytes: 26 * 1024 * 1024, maxBytes: 26_214_400 },
+    });
     expect(await sentInGmail(sender.address)).toHaveLength(0);
     expect((await getMailbox(sender.locationId, sender.userId)).sendQuota.used).toBe(0);
   }, 60_000);

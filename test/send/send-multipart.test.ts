@@ -5,7 +5,6 @@ import { BASE_URL as BASE, locationToken } from "../support/api";
 import { advanceClock, counters } from "../support/google";
 import { bytesBase64, connectedSender, newKey, sentInGmail, type Sender, type SentMessageJson } from "./support";
 
-
 interface FileSpec {
   part: string;
   filename: string;
@@ -18,7 +17,12 @@ interface FileSpec {
 type Answer = { status: number; body: { message: SentMessageJson; error?: { code: string; details?: unknown } } };
 
 /** POST …/messages as multipart/form-data: the `message` field, then one file part per attachment. */
-async function sendForm(sender: Sender, message: Record<string, unknown>, files: FileSpec[], key?: string): Promise<Answer> {
+async function sendForm(
+  sender: Sender,
+  message: Record<string, unknown>,
+  files: FileSpec[],
+  key?: string,
+): Promise<Answer> {
   const form = new FormData();
   const attachments = files.map((f) => ({
     filename: f.filename,
@@ -26,7 +30,10 @@ async function sendForm(sender: Sender, message: Record<string, unknown>, files:
     part: f.part,
     size: f.size ?? f.bytes.length,
   }));
-  form.append("message", JSON.stringify({ userId: sender.userId, contactId: sender.contactId, ...message, attachments }));
+  form.append(
+    "message",
+    JSON.stringify({ userId: sender.userId, contactId: sender.contactId, ...message, attachments }),
+  );
   for (const f of files) form.append(f.part, new File([f.bytes], f.filename, { type: f.contentType }));
   return post(sender, form, key === undefined ? {} : { "idempotency-key": key });
 }
@@ -99,8 +106,20 @@ describe("multipart/form-data sends (R17, R13, R25)", () => {
     const sender = await connectedSender();
     const before = await counters(sender.address);
     const res = await sendForm(sender, { text: "too big" }, [
-      { part: "a", filename: "a.bin", contentType: "application/octet-stream", bytes: new Uint8Array(10), size: 20_000_000 },
-      { part: "b", filename: "b.bin", contentType: "application/octet-stream", bytes: new Uint8Array(10), size: 6_214_401 },
+      {
+        part: "a",
+        filename: "a.bin",
+        contentType: "application/octet-stream",
+        bytes: new Uint8Array(10),
+        size: 20_000_000,
+      },
+      {
+        part: "b",
+        filename: "b.bin",
+        contentType: "application/octet-stream",
+        bytes: new Uint8Array(10),
+        size: 6_214_401,
+      },
     ]);
     expect(res.status).toBe(413);
     expect(res.body.error).toMatchObject({ code: "attachments_too_large", details: { totalBytes: 26_214_401 } });
@@ -131,10 +150,15 @@ describe("multipart/form-data sends (R17, R13, R25)", () => {
     expect(missing.status).toBe(201);
     // A declared attachment whose file part never comes.
     const form = new FormData();
-    form.append("message", JSON.stringify({
-      userId: sender.userId, contactId: sender.contactId, text: "x",
-      attachments: [{ filename: "a.bin", contentType: "application/octet-stream", part: "f", size: 3 }],
-    }));
+    form.append(
+      "message",
+      JSON.stringify({
+        userId: sender.userId,
+        contactId: sender.contactId,
+        text: "x",
+        attachments: [{ filename: "a.bin", contentType: "application/octet-stream", part: "f", size: 3 }],
+      }),
+    );
     const absent = await post(sender, form, {});
     expect(absent.status).toBe(400);
     expect(absent.body.error).toMatchObject({ code: "invalid_request" });
@@ -152,7 +176,12 @@ describe("multipart/form-data sends (R17, R13, R25)", () => {
     expect(second.status).toBe(201);
     expect(second.body).toEqual(first.body);
     const other = bytesBase64(50_000, 5);
-    const changed = await sendForm(sender, { subject: "Once", text: "once" }, [{ ...spec[0]!, bytes: other.bytes }], key);
+    const changed = await sendForm(
+      sender,
+      { subject: "Once", text: "once" },
+      [{ ...spec[0]!, bytes: other.bytes }],
+      key,
+    );
     expect(changed.status).toBe(422);
     expect(changed.body.error).toMatchObject({ code: "idempotency_key_reuse" });
     expect(await sentInGmail(sender.address)).toHaveLength(1);
@@ -160,7 +189,9 @@ describe("multipart/form-data sends (R17, R13, R25)", () => {
 
   it("R17: /openapi.json documents the send's two request content types", async () => {
     const res = await exports.default.fetch(new Request(`${BASE}/openapi.json`));
-    const doc = (await res.json()) as { paths: Record<string, { post?: { requestBody?: { content: Record<string, unknown> } } }> };
+    const doc = (await res.json()) as {
+      paths: Record<string, { post?: { requestBody?: { content: Record<string, unknown> } } }>;
+    };
     const content = doc.paths["/v1/locations/{locationId}/messages"]?.post?.requestBody?.content ?? {};
     expect(Object.keys(content).sort()).toEqual(["application/json", "multipart/form-data"]);
   });

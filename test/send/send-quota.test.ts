@@ -53,10 +53,17 @@ describe("daily cap (R16)", () => {
     await failNext(sender.address, "users.messages.send", 403);
     const refused = await send(sender, { text: "refused" });
     expect(refused.status).toBe(502);
-    expect(refused.body.error).toMatchObject({ code: "gmail_error", details: { status: 403, reason: "userRateLimitExceeded" } });
+    expect(refused.body.error).toMatchObject({
+      code: "gmail_error",
+      details: { status: 403, reason: "userRateLimitExceeded" },
+    });
     expect((await getMailbox(sender.locationId, sender.userId)).sendQuota).toMatchObject({ used: 0, remaining: LIMIT });
     expect((await send(sender, { text: "accepted" })).status).toBe(201);
-    expect((await getMailbox(sender.locationId, sender.userId)).sendQuota).toMatchObject({ used: 1, remaining: LIMIT - 1, nextAvailableAt: null });
+    expect((await getMailbox(sender.locationId, sender.userId)).sendQuota).toMatchObject({
+      used: 1,
+      remaining: LIMIT - 1,
+      nextAvailableAt: null,
+    });
   });
 
   it("R16: Gmail's own sending limit answers 429, does not count, and blocks the mailbox until the time Gmail named", async () => {

@@ -17,7 +17,9 @@ describe("safe retries (R25, Idempotency-Key)", () => {
   it("R25: ten concurrent repeats of one key send one email; each answer is that email or 409", async () => {
     const sender = await connectedSender();
     const key = newKey();
-    const answers = await Promise.all(Array.from({ length: 10 }, () => send(sender, { subject: "Burst", text: "x" }, key)));
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => send(sender, { subject: "Burst", text: "x" }, key)),
+    );
     const created = answers.filter((a) => a.status === 201);
     expect(created.length).toBeGreaterThanOrEqual(1);
     expect(new Set(created.map((a) => a.body.message.id)).size).toBe(1);

@@ -51,7 +51,11 @@ describe("CRM sends and the sync (R14, R15)", () => {
       references: [inbound.messageId!, sent!.messageId!],
     });
     await pushAndSync(account);
-    expect((await messagesOf(first.locationId, c1.id)).map((m) => m.text?.trim())).toEqual(["hello?", "answer", "thanks"]);
+    expect((await messagesOf(first.locationId, c1.id)).map((m) => m.text?.trim())).toEqual([
+      "hello?",
+      "answer",
+      "thanks",
+    ]);
     expect((await messagesOf(second.locationId, c2.id)).map((m) => m.text?.trim())).toEqual(["hello?"]);
   });
 });

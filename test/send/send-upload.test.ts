@@ -9,10 +9,14 @@ describe("streamed upload (R13, R17)", () => {
     const file = bytesBase64(UPLOAD_THRESHOLD_BYTES + 512 * 1024, 3);
     // Google's clock passes the access token's expiry; ours still holds it valid, so the first upload gets 401.
     await advanceClock(sender.address, 2 * 60 * 60 * 1000);
-    const res = await send(sender, {
-      text: "over the upload threshold",
-      attachments: [{ filename: "scan.pdf", contentType: "application/pdf", contentBase64: file.base64 }],
-    }, newKey());
+    const res = await send(
+      sender,
+      {
+        text: "over the upload threshold",
+        attachments: [{ filename: "scan.pdf", contentType: "application/pdf", contentBase64: file.base64 }],
+      },
+      newKey(),
+    );
     expect(res.status).toBe(201);
     const sent = await sentInGmail(sender.address);
     expect(sent).toHaveLength(1);

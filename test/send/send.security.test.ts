@@ -54,7 +54,10 @@ describe("header injection is impossible (R13)", () => {
     ["no subtype", "text"],
   ])("R13: a content type with %s is refused 400", async (_name, contentType) => {
     const sender = await connectedSender();
-    const res = await send(sender, { text: "x", attachments: [{ filename: "a.txt", contentType, contentBase64: "aGk=" }] });
+    const res = await send(sender, {
+      text: "x",
+      attachments: [{ filename: "a.txt", contentType, contentBase64: "aGk=" }],
+    });
     expect(res.status).toBe(400);
     expect(res.body.error?.code).toBe("invalid_request");
     await expectNothingSent(sender.address);
@@ -84,29 +87,47 @@ describe("header injection is impossible (R13)", () => {
     await expectNothingSent(sender.address);
   });
 
-  it.each(BREAKS)("R13: a %s in the user's stored name is refused 400 (from.name), nothing sent", async (_name, brk) => {
-    const sender = await connectedSender();
-    await directoryDb(env).update(users).set({ name: injected(brk) }).where(eq(users.id, sender.userId)).run();
-    const res = await send(sender, { text: "x" });
-    expect(res.status).toBe(400);
-    expect(res.body.error?.code).toBe("invalid_request");
-    expect(JSON.stringify(res.body.error?.details)).toContain("from");
-    await expectNothingSent(sender.address);
-  });
+  it.each(BREAKS)(
+    "R13: a %s in the user's stored name is refused 400 (from.name), nothing sent",
+    async (_name, brk) => {
+      const sender = await connectedSender();
+      await directoryDb(env)
+        .update(users)
+        .set({ name: injected(brk) })
+        .where(eq(users.id, sender.userId))
+        .run();
+      const res = await send(sender, { text: "x" });
+      expect(res.status).toBe(400);
+      expect(res.body.error?.code).toBe("invalid_request");
+      expect(JSON.stringify(res.body.error?.details)).toContain("from");
+      await expectNothingSent(sender.address);
+    },
+  );
 
-  it.each(BREAKS)("R13: a %s in the contact's stored name is refused 400 (to.name), nothing sent", async (_name, brk) => {
-    const sender = await connectedSender();
-    await (await testDb(sender.locationId)).update(contacts).set({ name: injected(brk) }).where(eq(contacts.id, sender.contactId)).run();
-    const res = await send(sender, { text: "x" });
-    expect(res.status).toBe(400);
-    expect(res.body.error?.code).toBe("invalid_request");
-    expect(JSON.stringify(res.body.error?.details)).toContain("to");
-    await expectNothingSent(sender.address);
-  });
+  it.each(BREAKS)(
+    "R13: a %s in the contact's stored name is refused 400 (to.name), nothing sent",
+    async (_name, brk) => {
+      const sender = await connectedSender();
+      await (await testDb(sender.locationId))
+        .update(contacts)
+        .set({ name: injected(brk) })
+        .where(eq(contacts.id, sender.contactId))
+        .run();
+      const res = await send(sender, { text: "x" });
+      expect(res.status).toBe(400);
+      expect(res.body.error?.code).toBe("invalid_request");
+      expect(JSON.stringify(res.body.error?.details)).toContain("to");
+      await expectNothingSent(sender.address);
+    },
+  );
 
   it("R13: the same injections are refused on the location provider's path too", async () => {
     const sender = await connectedSender();
-    await (await testDb(sender.locationId)).update(contacts).set({ name: injected("\r\n") }).where(eq(contacts.id, sender.contactId)).run();
+    await (await testDb(sender.locationId))
+      .update(contacts)
+      .set({ name: injected("\r\n") })
+      .where(eq(contacts.id, sender.contactId))
+      .run();
     const res = await send(sender, { kind: "bulk", text: "x" });
     expect(res.status).toBe(400);
     expect(res.body.error?.code).toBe("invalid_request");

@@ -37,12 +37,18 @@ export async function connectedSender(options: { userName?: string; contactName?
   const account = uniqueEmail("owner");
   await createAccount(account);
   const { locationId, userId, address } = await connectMailbox({ account });
-  await api("PUT", `/v1/users/${userId}`, { body: { email: `${userId.toLowerCase()}@crm.test`, name: options.userName ?? "Olga Owner" } });
+  await api("PUT", `/v1/users/${userId}`, {
+    body: { email: `${userId.toLowerCase()}@crm.test`, name: options.userName ?? "Olga Owner" },
+  });
   const contact = await addContact(locationId, options.contactName ?? "Carl Contact");
   return { locationId, userId, address, contactId: contact.id, contactEmail: contact.email };
 }
 
-export async function addContact(locationId: string, name: string | null, email = uniqueEmail("contact", "client.test")) {
+export async function addContact(
+  locationId: string,
+  name: string | null,
+  email = uniqueEmail("contact", "client.test"),
+) {
   const res = await api<{ contact: { id: string; email: string } }>("POST", `/v1/locations/${locationId}/contacts`, {
     body: name === null ? { email } : { email, name },
   });
@@ -54,7 +60,9 @@ export async function send(
   sender: Pick<Sender, "locationId" | "userId" | "contactId">,
   body: Record<string, unknown>,
   idempotencyKey?: string,
-): Promise<ApiResult<{ message: SentMessageJson; error?: { code: string; message: string; details?: Record<string, unknown> } }>> {
+): Promise<
+  ApiResult<{ message: SentMessageJson; error?: { code: string; message: string; details?: Record<string, unknown> } }>
+> {
   return api("POST", `/v1/locations/${sender.locationId}/messages`, {
     token: await locationToken(sender.locationId),
     body: { userId: sender.userId, contactId: sender.contactId, ...body },

@@ -33,20 +33,29 @@ describe("hosted settings page: who may open it and post its forms", () => {
       const page = await expectProblem(await browser.open(pageUrl(token)), 401, /not valid/);
       expect(page).not.toContain(token);
     }
-    const expired = await signToken({ aud: "crm-gmail-sync/settings", loc: locationId, sub: userId, iat: now - 600 }, { expiresIn: now - 60 });
+    const expired = await signToken(
+      { aud: "crm-gmail-sync/settings", loc: locationId, sub: userId, iat: now - 600 },
+      { expiresIn: now - 60 },
+    );
     await expectProblem(await browser.open(pageUrl(expired)), 401, /expired/);
   });
 
   it("a page token is not an API token: the API answers 401 to it", async () => {
     const { locationId, userId } = await provisionMember();
-    const res = await api("GET", `/v1/locations/${locationId}/users/${userId}/mailbox`, { token: await pageToken(locationId, userId) });
+    const res = await api("GET", `/v1/locations/${locationId}/users/${userId}/mailbox`, {
+      token: await pageToken(locationId, userId),
+    });
     expect(res.status).toBe(401);
     expect(res.body).toMatchObject({ error: { code: "unauthorized" } });
   });
 
   it("a user who is not a member of the token's location gets 404 and no page", async () => {
     const { locationId } = await provisionMember();
-    await expectProblem(await new TestBrowser().open(pageUrl(await pageToken(locationId, "not-a-member"))), 404, /not a member/);
+    await expectProblem(
+      await new TestBrowser().open(pageUrl(await pageToken(locationId, "not-a-member"))),
+      404,
+      /not a member/,
+    );
   });
 
   it("CSRF: a cross-site post (Origin or Sec-Fetch-Site) or one without the page token changes nothing", async () => {
@@ -54,7 +63,11 @@ describe("hosted settings page: who may open it and post its forms", () => {
     const { locationId, userId } = await connectMailbox({ account });
     const token = await pageToken(locationId, userId);
     const browser = new TestBrowser();
-    await expectProblem(await postForm(browser, "/connect/disconnect", { token }, "https://evil.example"), 403, /own page/);
+    await expectProblem(
+      await postForm(browser, "/connect/disconnect", { token }, "https://evil.example"),
+      403,
+      /own page/,
+    );
     const sneaky = await browser.open("http://service.test/connect/disconnect", {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded", "sec-fetch-site": "cross-site" },
@@ -103,8 +116,13 @@ describe("hosted settings page: who may open it and post its forms", () => {
     expect(page).toContain('<script src="/docs/swagger-ui-bundle.js"></script>');
     expect(page).toContain('<script src="/docs/init.js"></script>');
     expect(page).not.toMatch(/https?:\/\//);
-    const doc = (await (await fetchApi("GET", "/openapi.json")).json()) as { paths: Record<string, unknown>; components: { securitySchemes: Record<string, unknown> } };
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/docs", "/connect", "/connect/connect", "/connect/disconnect", "/oauth/google/start"]));
+    const doc = (await (await fetchApi("GET", "/openapi.json")).json()) as {
+      paths: Record<string, unknown>;
+      components: { securitySchemes: Record<string, unknown> };
+    };
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(["/docs", "/connect", "/connect/connect", "/connect/disconnect", "/oauth/google/start"]),
+    );
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: "http", scheme: "bearer" });
   });
 });

@@ -81,8 +81,13 @@ describe("hosted settings page (GET /connect)", () => {
     expect((await getMailbox(locationId, userId)).status).toBe("disconnected");
 
     const link = (await postForm(browser, "/connect/connect", { token })).headers.get("location") ?? "";
-    const denied = await followCallback(await consent(await openConnectLink(link, browser), account, { decision: "deny" }), browser);
+    const denied = await followCallback(
+      await consent(await openConnectLink(link, browser), account, { decision: "deny" }),
+      browser,
+    );
     expect(denied.location).toBe(`${pageUrl(token)}&gmail=error&reason=access_denied`);
-    expect(await (await browser.open(denied.location ?? "")).text()).toContain("Connecting was cancelled on Google&#39;s page.");
+    expect(await (await browser.open(denied.location ?? "")).text()).toContain(
+      "Connecting was cancelled on Google&#39;s page.",
+    );
   });
 });

@@ -22,7 +22,9 @@ async function mailboxOverTwoDatabases() {
 
 /** location id → the binding the directory records for it. */
 async function homes(): Promise<Map<string, string>> {
-  const rows = await (env.DB as D1Database).prepare("SELECT id, database FROM locations").all<{ id: string; database: string }>();
+  const rows = await (env.DB as D1Database)
+    .prepare("SELECT id, database FROM locations")
+    .all<{ id: string; database: string }>();
   return new Map(rows.results.map((r) => [r.id, r.database]));
 }
 
@@ -32,7 +34,9 @@ async function hasLocationColumn(d1: D1Database, table: string): Promise<boolean
 }
 
 describe("R31: locations over two D1 databases", () => {
-  it("R31/R23: across connect, sync with fan-out, sends, BCC, no row of a location sits in another location's database", { timeout: 120_000 }, async () => {
+  it("R31/R23: across connect, sync with fan-out, sends, BCC, no row of a location sits in another location's database", {
+    timeout: 120_000,
+  }, async () => {
     const { a, b, owner, email, contactA, contactB } = await mailboxOverTwoDatabases();
     const pdf = new TextEncoder().encode("%PDF-1.4 two databases");
 
@@ -47,20 +51,48 @@ describe("R31: locations over two D1 databases", () => {
     await deliverPushes(owner.address, (request) => exports.default.fetch(request));
     await runAlarms(owner.address);
     // A send through Gmail from A (its Sent copy synced back), a bulk send through the location provider from B.
-    expect((await send({ locationId: a, userId: owner.userId, contactId: contactA.id }, { subject: "From A", text: "a" })).status).toBe(201);
+    expect(
+      (await send({ locationId: a, userId: owner.userId, contactId: contactA.id }, { subject: "From A", text: "a" }))
+        .status,
+    ).toBe(201);
     const bulk = await send(
       { locationId: b, userId: owner.userId, contactId: contactB.id },
-      { kind: "bulk", subject: "From B", text: "b", attachments: [{ filename: "b.pdf", contentType: "application/pdf", contentBase64: btoa("%PDF b") }] },
+      {
+        kind: "bulk",
+        subject: "From B",
+        text: "b",
+        attachments: [{ filename: "b.pdf", contentType: "application/pdf", contentBase64: btoa("%PDF b") }],
+      },
     );
     expect(bulk.status).toBe(201);
     await syncNow(owner.address);
     // BCC logging into B by the same user.
-    const location = await api<{ location: { bccAddress: string } }>("GET", `/v1/locations/${b}`, { token: await locationToken(b) });
+    const location = await api<{ location: { bccAddress: string } }>("GET", `/v1/locations/${b}`, {
+      token: await locationToken(b),
+    });
     const raw = mime(
-      [trustedResults("crm.test"), `From: ${owner.userId.toLowerCase()}@crm.test`, `To: ${email}`, "Subject: Logged in B",
-        `Message-ID: <r31-walk-${b}@crm.test>`, 'Content-Type: multipart/mixed; boundary="b"'],
-      ["--b", "Content-Type: text/plain", "", "logged", "--b", "Content-Type: application/pdf",
-        'Content-Disposition: attachment; filename="c.pdf"', "Content-Transfer-Encoding: base64", "", base64Lines(pdf), "--b--", ""],
+      [
+        trustedResults("crm.test"),
+        `From: ${owner.userId.toLowerCase()}@crm.test`,
+        `To: ${email}`,
+        "Subject: Logged in B",
+        `Message-ID: <r31-walk-${b}@crm.test>`,
+        'Content-Type: multipart/mixed; boundary="b"',
+      ],
+      [
+        "--b",
+        "Content-Type: text/plain",
+        "",
+        "logged",
+        "--b",
+        "Content-Type: application/pdf",
+        'Content-Disposition: attachment; filename="c.pdf"',
+        "Content-Transfer-Encoding: base64",
+        "",
+        base64Lines(pdf),
+        "--b--",
+        "",
+      ],
     );
     expect((await deliverBcc(raw, { to: location.body.location.bccAddress })).rejections).toEqual([]);
 
@@ -83,12 +115,21 @@ describe("R31: locations over two D1 databases", () => {
         const rows = await d1.prepare(`SELECT DISTINCT location_id FROM "${table}"`).all<{ location_id: string }>();
         for (const { location_id: loc } of rows.results) {
           expect(home.get(loc), `${binding}.${table} holds rows of location ${loc}`).toBe(binding);
-          if (loc === a || loc === b) seen.set(`${binding}.${table}`, (seen.get(`${binding}.${table}`) ?? new Set()).add(loc));
+          if (loc === a || loc === b)
+            seen.set(`${binding}.${table}`, (seen.get(`${binding}.${table}`) ?? new Set()).add(loc));
         }
       }
     }
     // Not a vacuous walk: each location's rows were found, in its own database, in every table the flows write.
-    for (const table of ["members", "connections", "contacts", "conversations", "thread_bindings", "messages", "attachments"]) {
+    for (const table of [
+      "members",
+      "connections",
+      "contacts",
+      "conversations",
+      "thread_bindings",
+      "messages",
+      "attachments",
+    ]) {
       expect([...(seen.get(`DB.${table}`) ?? [])], `DB.${table}`).toEqual([a]);
       expect([...(seen.get(`DB_2.${table}`) ?? [])], `DB_2.${table}`).toEqual([b]);
     }
@@ -98,10 +139,13 @@ describe("R31: locations over two D1 databases", () => {
       .bind(b)
       .all<{ storage_key: string }>();
     expect(keys.results.length).toBe(2);
-    for (const { storage_key } of keys.results) expect(storage_key.startsWith(`loc/${b}/contact/${contactB.id}/`)).toBe(true);
+    for (const { storage_key } of keys.results)
+      expect(storage_key.startsWith(`loc/${b}/contact/${contactB.id}/`)).toBe(true);
   });
 
-  it("R31/R22: a chunk committed in one database and refused by the other keeps the cursor; the re-run stores nothing twice", { timeout: 60_000 }, async () => {
+  it("R31/R22: a chunk committed in one database and refused by the other keeps the cursor; the re-run stores nothing twice", {
+    timeout: 60_000,
+  }, async () => {
     const { a, b, owner, email } = await mailboxOverTwoDatabases();
     const db2 = env.DB_2 as D1Database;
     const cursorBefore = (await syncInternals(owner.address)).cursor;
@@ -130,9 +174,13 @@ describe("R31: locations over two D1 databases", () => {
 
     const afterA = await messagesOf(a);
     expect(afterA.map((m) => m.id)).toEqual(inA.map((m) => m.id));
-    const conversations = await api<{ conversations: { messageCount: number }[] }>("GET", `/v1/locations/${a}/conversations`, {
-      token: await locationToken(a),
-    });
+    const conversations = await api<{ conversations: { messageCount: number }[] }>(
+      "GET",
+      `/v1/locations/${a}/conversations`,
+      {
+        token: await locationToken(a),
+      },
+    );
     expect(conversations.body.conversations.map((c) => c.messageCount)).toEqual([1]);
     expect((await messagesOf(b)).map((m) => m.gmail?.messageId)).toEqual([sent.id]);
     const done = await syncInternals(owner.address);
@@ -147,7 +195,9 @@ describe("R31: locations over two D1 databases", () => {
     for (let i = 0; i < 3; i++) await locationsOnEachDatabase();
     const home = await homes();
     expect([home.get(a), home.get(b)]).toEqual(["DB", "DB_2"]);
-    const counts = await (env.DB as D1Database).prepare("SELECT binding, locations FROM location_databases ORDER BY binding").all();
+    const counts = await (env.DB as D1Database)
+      .prepare("SELECT binding, locations FROM location_databases ORDER BY binding")
+      .all();
     const byDatabase = new Map<string, number>();
     for (const database of home.values()) byDatabase.set(database, (byDatabase.get(database) ?? 0) + 1);
     expect(counts.results).toEqual([...byDatabase].sort().map(([binding, locations]) => ({ binding, locations })));

@@ -12,7 +12,15 @@ import { base64Lines, deliver as deliverBcc, mime, provision, trustedResults } f
 import { connectedSender, newKey, send, sentInGmail } from "../send/support";
 import { api, locationToken } from "../support/api";
 import { deliver, deliverPushes } from "../support/google";
-import { addContact, connectedOwner, messagesOf, pushAndSync, runAlarms, syncNow, type MessageJson } from "../sync/support";
+import {
+  addContact,
+  connectedOwner,
+  messagesOf,
+  pushAndSync,
+  runAlarms,
+  syncNow,
+  type MessageJson,
+} from "../sync/support";
 import { bigBody, utf8Bytes } from "./support";
 
 const MB = 1024 * 1024;
@@ -26,7 +34,11 @@ function base64Url(value: string): string {
 
 async function storedRow(locationId: string, messageId: string) {
   const db = await locationDb(env, locationId);
-  return db.select().from(messages).where(and(eq(messages.locationId, locationId), eq(messages.id, messageId))).get();
+  return db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.locationId, locationId), eq(messages.id, messageId)))
+    .get();
 }
 
 async function readMessage(locationId: string, messageId: string): Promise<MessageJson> {
@@ -49,7 +61,9 @@ function expectSame(actual: string | null | undefined, expected: string, what: s
 }
 
 describe("R31: whole bodies", () => {
-  it("R31: a 3 MB text and a 2 MB html as Gmail answers them are stored whole and read back byte for byte", { timeout: 120_000 }, async () => {
+  it("R31: a 3 MB text and a 2 MB html as Gmail answers them are stored whole and read back byte for byte", {
+    timeout: 120_000,
+  }, async () => {
     // The Gmail sync's own parse and store of messages.get format=full (the full sync path below uses smaller
     // bodies: the test pool's 2 s Google deadline is shorter than the emulator takes to answer 5 MB here).
     const owner = await connectedOwner();
@@ -80,10 +94,23 @@ describe("R31: whole bodies", () => {
     });
     if ("error" in parsed) throw new Error(parsed.error);
     const db = await locationDb(env, owner.locationId);
-    const [stored] = await storeMessages(db, env.ATTACHMENTS, [
-      { locationId: owner.locationId, contactId: contact.id, direction: "inbound", source: "gmail", provider: null,
-        status: "received", facts: parsed.facts, gmail: { mailbox: owner.address, messageId: "g-r31-big", threadId: "t-r31-big" } },
-    ], Date.now());
+    const [stored] = await storeMessages(
+      db,
+      env.ATTACHMENTS,
+      [
+        {
+          locationId: owner.locationId,
+          contactId: contact.id,
+          direction: "inbound",
+          source: "gmail",
+          provider: null,
+          status: "received",
+          facts: parsed.facts,
+          gmail: { mailbox: owner.address, messageId: "g-r31-big", threadId: "t-r31-big" },
+        },
+      ],
+      Date.now(),
+    );
 
     const [listed, ...rest] = await messagesOf(owner.locationId, contact.id);
     expect(rest).toEqual([]);
@@ -102,7 +129,9 @@ describe("R31: whole bodies", () => {
     expect((await env.ATTACHMENTS.head(`${prefix}text`))?.size).toBe(utf8Bytes(text));
   });
 
-  it("R31: bodies too large for a row come through the whole Gmail sync byte for byte", { timeout: 120_000 }, async () => {
+  it("R31: bodies too large for a row come through the whole Gmail sync byte for byte", {
+    timeout: 120_000,
+  }, async () => {
     const owner = await connectedOwner();
     const contact = await addContact(owner.locationId);
     const text = bigBody(300 * 1024, "synced text");
@@ -115,10 +144,16 @@ describe("R31: whole bodies", () => {
     expectSame(message?.text, text, "text");
     expectSame(message?.html, html, "html");
     const prefix = messagePrefix(owner.locationId, contact.id, message?.id ?? "");
-    expect(await storedRow(owner.locationId, message?.id ?? "")).toMatchObject({ text: null, html: null, textKey: `${prefix}text` });
+    expect(await storedRow(owner.locationId, message?.id ?? "")).toMatchObject({
+      text: null,
+      html: null,
+      textKey: `${prefix}text`,
+    });
   });
 
-  it("R31: a common small message keeps its bodies in its row: nothing in R2, read in one round trip to D1", { timeout: 120_000 }, async () => {
+  it("R31: a common small message keeps its bodies in its row: nothing in R2, read in one round trip to D1", {
+    timeout: 120_000,
+  }, async () => {
     const owner = await connectedOwner();
     const contact = await addContact(owner.locationId);
     const text = bigBody(10 * 1024, "small text");
@@ -130,11 +165,18 @@ describe("R31: whole bodies", () => {
     const [message] = await messagesOf(owner.locationId, contact.id);
     expectSame(message?.text, text, "text");
     expectSame(message?.html, html, "html");
-    expect(await storedRow(owner.locationId, message?.id ?? "")).toMatchObject({ text, html, textKey: null, htmlKey: null });
+    expect(await storedRow(owner.locationId, message?.id ?? "")).toMatchObject({
+      text,
+      html,
+      textKey: null,
+      htmlKey: null,
+    });
     expect(await objectKeys(contactPrefix(owner.locationId, contact.id))).toEqual([]);
   });
 
-  it("R31: a CRM send with a 2 MB html goes out whole through Gmail, is answered and read back byte for byte", { timeout: 120_000 }, async () => {
+  it("R31: a CRM send with a 2 MB html goes out whole through Gmail, is answered and read back byte for byte", {
+    timeout: 120_000,
+  }, async () => {
     const sender = await connectedSender();
     const html = bigBody(2 * MB, "crm html", true);
     const res = await send(sender, { subject: "Newsletter", html, text: "Plain version" });
@@ -153,7 +195,9 @@ describe("R31: whole bodies", () => {
     expect(await objectKeys(contactPrefix(sender.locationId, sender.contactId))).toEqual([`${prefix}html`]);
   });
 
-  it("R31/R25: a repeat of a 2 MB html send with its Idempotency-Key answers the same message whole", { timeout: 120_000 }, async () => {
+  it("R31/R25: a repeat of a 2 MB html send with its Idempotency-Key answers the same message whole", {
+    timeout: 120_000,
+  }, async () => {
     const sender = await connectedSender();
     const html = bigBody(2 * MB, "repeat html", true);
     const key = newKey();
@@ -171,10 +215,28 @@ describe("R31: whole bodies", () => {
     const html = bigBody(2 * MB, "bcc html", true);
     const utf8 = (s: string) => new TextEncoder().encode(s);
     const raw = mime(
-      [trustedResults("agency.example"), "From: owner@agency.example", "To: client@client.example",
-        "Subject: Logged", "Message-ID: <r31-bcc@agency.example>", 'Content-Type: multipart/alternative; boundary="b"'],
-      ["--b", "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: base64", "", base64Lines(utf8(text)),
-        "--b", "Content-Type: text/html; charset=utf-8", "Content-Transfer-Encoding: base64", "", base64Lines(utf8(html)), "--b--", ""],
+      [
+        trustedResults("agency.example"),
+        "From: owner@agency.example",
+        "To: client@client.example",
+        "Subject: Logged",
+        "Message-ID: <r31-bcc@agency.example>",
+        'Content-Type: multipart/alternative; boundary="b"',
+      ],
+      [
+        "--b",
+        "Content-Type: text/plain; charset=utf-8",
+        "Content-Transfer-Encoding: base64",
+        "",
+        base64Lines(utf8(text)),
+        "--b",
+        "Content-Type: text/html; charset=utf-8",
+        "Content-Transfer-Encoding: base64",
+        "",
+        base64Lines(utf8(html)),
+        "--b--",
+        "",
+      ],
     );
     expect((await deliverBcc(raw, { to: p.bccAddress })).rejections).toEqual([]);
 
@@ -185,26 +247,43 @@ describe("R31: whole bodies", () => {
     expect(row?.textKey).toBe(`${messagePrefix(p.locationId, message?.contactId ?? "", message?.id ?? "")}text`);
   });
 
-  it("R31: a page of large messages ends before its bodies pass the budget; nextCursor reaches every one", { timeout: 120_000 }, async () => {
+  it("R31: a page of large messages ends before its bodies pass the budget; nextCursor reaches every one", {
+    timeout: 120_000,
+  }, async () => {
     const p = await provision("r31-page");
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
       const text = bigBody(3 * MB, `page ${i}`);
       const raw = mime(
-        [trustedResults("agency.example"), "From: owner@agency.example", "To: client@client.example", `Subject: Page ${i}`,
-          `Message-ID: <r31-page-${i}@agency.example>`, `Date: Thu, 26 Nov 2026 10:0${i}:00 +0000`,
-          "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: base64"],
+        [
+          trustedResults("agency.example"),
+          "From: owner@agency.example",
+          "To: client@client.example",
+          `Subject: Page ${i}`,
+          `Message-ID: <r31-page-${i}@agency.example>`,
+          `Date: Thu, 26 Nov 2026 10:0${i}:00 +0000`,
+          "Content-Type: text/plain; charset=utf-8",
+          "Content-Transfer-Encoding: base64",
+        ],
         base64Lines(new TextEncoder().encode(text)),
       );
       expect((await deliverBcc(raw, { to: p.bccAddress })).rejections).toEqual([]);
     }
     const token = await locationToken(p.locationId);
-    const conversations = await api<{ conversations: { id: string }[] }>("GET", `/v1/locations/${p.locationId}/conversations`, { token });
+    const conversations = await api<{ conversations: { id: string }[] }>(
+      "GET",
+      `/v1/locations/${p.locationId}/conversations`,
+      { token },
+    );
     const path = `/v1/locations/${p.locationId}/conversations/${conversations.body.conversations[0]?.id}/messages?limit=50`;
     const first = await api<{ messages: MessageJson[]; nextCursor: string | null }>("GET", path, { token });
     expect(first.body.messages.map((m) => m.subject)).toEqual(["Page 0", "Page 1"]);
     expect(first.body.nextCursor).not.toBeNull();
-    const second = await api<{ messages: MessageJson[]; nextCursor: string | null }>("GET", `${path}&cursor=${first.body.nextCursor}`, { token });
+    const second = await api<{ messages: MessageJson[]; nextCursor: string | null }>(
+      "GET",
+      `${path}&cursor=${first.body.nextCursor}`,
+      { token },
+    );
     expect(second.body.messages.map((m) => m.subject)).toEqual(["Page 2"]);
     expect(second.body.nextCursor).toBeNull();
     for (const m of [...first.body.messages, ...second.body.messages]) ids.push(m.id);

@@ -9,7 +9,9 @@ import { createLocation } from "../support/api";
 
 /** A body of at least `bytes` UTF-8 bytes; `seed` makes two bodies differ everywhere. */
 export function bigBody(bytes: number, seed: string, html = false): string {
-  const line = html ? `<p>${seed} — naïve café ✓ ünïcödé 🚀 &amp; more</p>` : `${seed} — naïve café ✓ ünïcödé 🚀 more text`;
+  const line = html
+    ? `<p>${seed} — naïve café ✓ ünïcödé 🚀 &amp; more</p>`
+    : `${seed} — naïve café ✓ ünïcödé 🚀 more text`;
   const lineBytes = new TextEncoder().encode(line).byteLength + 2;
   const parts: string[] = [];
   for (let i = 0; parts.length * lineBytes < bytes; i++) parts.push(`${i} ${line}`);

@@ -48,10 +48,34 @@ export const ADVERSARIAL_CASES: AdversarialCase[] = [
   shape("Message-ID: spaces (firstAngleId)", (n) => `${repeat(" ", n)}x`, firstAngleId),
   shape("Subject: control characters (subjectText)", (n) => repeat("\r\n\u0000a", n), subjectText),
   shape("From: '\"<,' (parseAddressList)", (n) => repeat('"<,', n), parseAddressList),
-  shape("Authentication-Results: spaces (parse)", (n) => `mx.example; spf=pass smtp.mailfrom=a${repeat(" ", n)}b`, (v) => parseAuthenticationResults(v, false)),
-  shape("Authentication-Results: '((' (parse)", (n) => `mx.example; ${repeat("(", n)}`, (v) => parseAuthenticationResults(v, true)),
-  shape("Authentication-Results: '\"\\\\' (parse)", (n) => `mx.example; a=b c.d=${repeat('"\\', n)}`, (v) => parseAuthenticationResults(v, false)),
-  shape("log redaction: 'eyJ' (redact)", (n) => ({ reason: repeat("eyJ", n) }), (v) => redact(v)),
-  shape("log redaction: 'Bearer ' (redact)", (n) => ({ reason: repeat("Bearer ", n) }), (v) => redact(v)),
-  shape("MIME: undeclared delimiter lines (countMimeEntities)", (n) => encoder.encode(`Content-Type: multipart/mixed; boundary=b\r\n\r\n${repeat("--c\r\n", n)}`), countMimeEntities),
+  shape(
+    "Authentication-Results: spaces (parse)",
+    (n) => `mx.example; spf=pass smtp.mailfrom=a${repeat(" ", n)}b`,
+    (v) => parseAuthenticationResults(v, false),
+  ),
+  shape(
+    "Authentication-Results: '((' (parse)",
+    (n) => `mx.example; ${repeat("(", n)}`,
+    (v) => parseAuthenticationResults(v, true),
+  ),
+  shape(
+    "Authentication-Results: '\"\\\\' (parse)",
+    (n) => `mx.example; a=b c.d=${repeat('"\\', n)}`,
+    (v) => parseAuthenticationResults(v, false),
+  ),
+  shape(
+    "log redaction: 'eyJ' (redact)",
+    (n) => ({ reason: repeat("eyJ", n) }),
+    (v) => redact(v),
+  ),
+  shape(
+    "log redaction: 'Bearer ' (redact)",
+    (n) => ({ reason: repeat("Bearer ", n) }),
+    (v) => redact(v),
+  ),
+  shape(
+    "MIME: undeclared delimiter lines (countMimeEntities)",
+    (n) => encoder.encode(`Content-Type: multipart/mixed; boundary=b\r\n\r\n${repeat("--c\r\n", n)}`),
+    countMimeEntities,
+  ),
 ];

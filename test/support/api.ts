@@ -72,9 +72,13 @@ export async function createLocation(id = uniqueId("loc"), name = `Location ${id
 }
 
 /** PUT a new user (admin), optionally as a member of `locationId`, and return its id. */
-export async function createUser(options: { locationId?: string; email?: string; name?: string } = {}): Promise<string> {
+export async function createUser(
+  options: { locationId?: string; email?: string; name?: string } = {},
+): Promise<string> {
   const id = uniqueId("user");
-  const res = await api("PUT", `/v1/users/${id}`, { body: { email: options.email ?? `${id}@example.com`, name: options.name } });
+  const res = await api("PUT", `/v1/users/${id}`, {
+    body: { email: options.email ?? `${id}@example.com`, name: options.name },
+  });
   if (res.status !== 200) throw new Error(`createUser: ${res.status} ${JSON.stringify(res.body)}`);
   if (options.locationId) {
     const member = await api("PUT", `/v1/locations/${options.locationId}/members/${id}`, { body: {} });

@@ -31,7 +31,9 @@ export interface CallbackAnswer {
 }
 
 /** Provisions what is missing: the location, the user (with a CRM address of its own) and the membership. */
-export async function provisionMember(options: { locationId?: string; userId?: string } = {}): Promise<{ locationId: string; userId: string }> {
+export async function provisionMember(
+  options: { locationId?: string; userId?: string } = {},
+): Promise<{ locationId: string; userId: string }> {
   const locationId = options.locationId ?? (await createLocation());
   if (options.locationId) await api("PUT", `/v1/locations/${locationId}`, { body: { name: `Location ${locationId}` } });
   let userId = options.userId;
@@ -44,11 +46,19 @@ export async function provisionMember(options: { locationId?: string; userId?: s
 }
 
 /** POST …/mailbox/connect with a location token: the connect link, `authorizationUrl` (or throws). */
-export async function requestConnectLink(locationId: string, userId: string, returnTo: string | null = RETURN_TO): Promise<string> {
-  const res = await api<{ authorizationUrl: string }>("POST", `/v1/locations/${locationId}/users/${userId}/mailbox/connect`, {
-    token: await locationToken(locationId),
-    body: returnTo === null ? {} : { returnTo },
-  });
+export async function requestConnectLink(
+  locationId: string,
+  userId: string,
+  returnTo: string | null = RETURN_TO,
+): Promise<string> {
+  const res = await api<{ authorizationUrl: string }>(
+    "POST",
+    `/v1/locations/${locationId}/users/${userId}/mailbox/connect`,
+    {
+      token: await locationToken(locationId),
+      body: returnTo === null ? {} : { returnTo },
+    },
+  );
   if (res.status !== 200) throw new Error(`connect: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.authorizationUrl;
 }
@@ -72,12 +82,21 @@ export async function startConnect(
 }
 
 /** The browser following Google's redirect to the service's callback. */
-export async function followCallback(callbackUrl: string, browser: TestBrowser = defaultBrowser): Promise<CallbackAnswer> {
+export async function followCallback(
+  callbackUrl: string,
+  browser: TestBrowser = defaultBrowser,
+): Promise<CallbackAnswer> {
   const res = await browser.open(callbackUrl);
   const body = await res.text();
   const location = res.headers.get("location");
   const params = location ? new URL(location).searchParams : null;
-  return { status: res.status, location, gmail: params?.get("gmail") ?? null, reason: params?.get("reason") ?? null, body };
+  return {
+    status: res.status,
+    location,
+    gmail: params?.get("gmail") ?? null,
+    reason: params?.get("reason") ?? null,
+    body,
+  };
 }
 
 /** The whole flow for `account` (created in the emulator if new); consent options as the emulator's. */
@@ -90,7 +109,11 @@ export async function connectFlow(options: {
   returnTo?: string | null;
 }): Promise<CallbackAnswer> {
   await createAccount(options.account);
-  const url = await startConnect(options.locationId, options.userId, options.returnTo === undefined ? RETURN_TO : options.returnTo);
+  const url = await startConnect(
+    options.locationId,
+    options.userId,
+    options.returnTo === undefined ? RETURN_TO : options.returnTo,
+  );
   const callback = await consent(url, options.account, {
     ...(options.decision ? { decision: options.decision } : {}),
     ...(options.grantScopes ? { grantScopes: options.grantScopes } : {}),
@@ -109,7 +132,8 @@ export async function connectMailbox(options: { account: string; locationId?: st
 }> {
   const { locationId, userId } = await provisionMember(options);
   const answer = await connectFlow({ account: options.account, locationId, userId });
-  if (answer.gmail !== "connected") throw new Error(`connectMailbox: ${answer.status} ${answer.location ?? answer.body}`);
+  if (answer.gmail !== "connected")
+    throw new Error(`connectMailbox: ${answer.status} ${answer.location ?? answer.body}`);
   return { locationId, userId, address: options.account.trim().toLowerCase() };
 }
 
@@ -143,12 +167,16 @@ export async function runCron(scheduledTime: number): Promise<void> {
     send: async (body: MailboxTask) => void sent.push({ body }),
     sendBatch: async (messages: Iterable<{ body: MailboxTask }>) => void sent.push(...messages),
   } as unknown as Queue<MailboxTask>;
-  await worker.scheduled(createScheduledController({ scheduledTime, cron: "*/5 * * * *" }), { ...env, MAILBOX_TASKS: holdQueue });
+  await worker.scheduled(createScheduledController({ scheduledTime, cron: "*/5 * * * *" }), {
+    ...env,
+    MAILBOX_TASKS: holdQueue,
+  });
   if (sent.length === 0) return;
   const messages = sent.map((m, i) => ({ id: `task-${i}`, timestamp: scheduledTime, attempts: 1, body: m.body }));
   const batch = createMessageBatch("crm-gmail-sync-mailbox-tasks", messages);
   const ctx = createExecutionContext();
   await worker.queue(batch, env);
   const result = await getQueueResult(batch, ctx);
-  if (result.retryMessages.length > 0) throw new Error(`runCron: ${result.retryMessages.length} mailbox task(s) failed`);
+  if (result.retryMessages.length > 0)
+    throw new Error(`runCron: ${result.retryMessages.length} mailbox task(s) failed`);
 }

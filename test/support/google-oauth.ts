@@ -14,12 +14,17 @@ export interface GoogleTokens {
 }
 
 function base64url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
 }
 
 export async function pkcePair(): Promise<{ verifier: string; challenge: string }> {
   const verifier = base64url(crypto.getRandomValues(new Uint8Array(32)));
-  const challenge = base64url(new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier))));
+  const challenge = base64url(
+    new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier))),
+  );
   return { verifier, challenge };
 }
 
@@ -55,7 +60,9 @@ export async function obtainTokens(
     code_challenge_method: "S256",
     login_hint: account,
   });
-  const redirect = new URL(await consent(url, account, options.grantScopes ? { grantScopes: options.grantScopes } : {}));
+  const redirect = new URL(
+    await consent(url, account, options.grantScopes ? { grantScopes: options.grantScopes } : {}),
+  );
   const code = redirect.searchParams.get("code");
   if (!code) throw new Error(`consent gave no code: ${redirect}`);
   const response = await tokenRequest({

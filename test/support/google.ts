@@ -38,7 +38,12 @@ const CONTROL = `${GOOGLE_ORIGIN}/__emulator`;
 export const PUSH_SPACING_MS = 1000;
 
 /** The scopes the product asks for (R1). */
-export const PRODUCT_SCOPES = ["openid", "email", "https://www.googleapis.com/auth/gmail.modify", "https://www.googleapis.com/auth/gmail.send"];
+export const PRODUCT_SCOPES = [
+  "openid",
+  "email",
+  "https://www.googleapis.com/auth/gmail.modify",
+  "https://www.googleapis.com/auth/gmail.send",
+];
 
 /** Gmail method names as the emulator's fault and counter APIs use them (discovery ids without `gmail.`). */
 export type GmailMethod =
@@ -98,10 +103,17 @@ export interface DeliveryOptions {
 }
 
 /** An inbound email: fields, raw RFC 822 text, or raw bytes in base64. */
-export type InboundMail = (MailFields | { raw: string; labelIds?: string[] } | { rawBase64: string; labelIds?: string[] }) & DeliveryOptions;
+export type InboundMail = (
+  | MailFields
+  | { raw: string; labelIds?: string[] }
+  | { rawBase64: string; labelIds?: string[] }
+) &
+  DeliveryOptions;
 
 /** A send from Gmail's own interface. `replyToMessageId` (a Gmail id in this mailbox) threads it like Gmail's UI. */
-export type OwnerMail = (Omit<MailFields, "from" | "labelIds"> & { replyToMessageId?: string }) | { raw: string; threadId?: string };
+export type OwnerMail =
+  | (Omit<MailFields, "from" | "labelIds"> & { replyToMessageId?: string })
+  | { raw: string; threadId?: string };
 
 async function control<T>(method: string, path: string, body?: unknown): Promise<T> {
   const response = await fetch(`${CONTROL}${path}`, {
@@ -122,7 +134,10 @@ export function uniqueEmail(prefix = "user", domain = "gmail.com"): string {
 }
 
 /** Creates a Google account (idempotent). Its mailbox starts empty at a random history id. */
-export function createAccount(email: string, name?: string): Promise<{ email: string; name: string; sub: string; historyId: string }> {
+export function createAccount(
+  email: string,
+  name?: string,
+): Promise<{ email: string; name: string; sub: string; historyId: string }> {
   return control("POST", "/accounts", { email, ...(name ? { name } : {}) });
 }
 
@@ -136,7 +151,11 @@ export async function consent(
   account: string,
   options: { decision?: "allow" | "deny"; grantScopes?: string[] } = {},
 ): Promise<string> {
-  const result = await control<{ redirectUrl: string }>("POST", "/oauth/consent", { authorizationUrl, account, ...options });
+  const result = await control<{ redirectUrl: string }>("POST", "/oauth/consent", {
+    authorizationUrl,
+    account,
+    ...options,
+  });
   return result.redirectUrl;
 }
 
@@ -151,8 +170,13 @@ export async function sendAsOwner(account: string, mail: OwnerMail): Promise<Mes
 }
 
 /** Moves a message between labels (e.g. out of SPAM into INBOX): labelAdded / labelRemoved history. */
-export async function setLabels(account: string, messageId: string, change: { add?: string[]; remove?: string[] }): Promise<MessageView> {
-  return (await control<{ message: MessageView }>("POST", `${at(account)}/messages/${messageId}/labels`, change)).message;
+export async function setLabels(
+  account: string,
+  messageId: string,
+  change: { add?: string[]; remove?: string[] },
+): Promise<MessageView> {
+  return (await control<{ message: MessageView }>("POST", `${at(account)}/messages/${messageId}/labels`, change))
+    .message;
 }
 
 /** What the owner does to a message in Gmail's own interface (R26): read, unread, trash, restore from Trash. */
@@ -180,10 +204,25 @@ export function changePassword(account: string): Promise<{ passwordGeneration: n
 }
 
 /** The next `count` calls of `method` fail with Google's error for that status (after spending their quota). */
-export function failNext(account: string, method: GmailMethod, status: 500 | 503 | 429 | 403, count?: number): Promise<unknown>;
+export function failNext(
+  account: string,
+  method: GmailMethod,
+  status: 500 | 503 | 429 | 403,
+  count?: number,
+): Promise<unknown>;
 /** The next `count` refreshes of this account's tokens fail at the token endpoint with `status` (never invalid_grant). */
-export function failNext(account: string, method: "oauth.token", status: 401 | 500 | 503 | 429, count?: number): Promise<unknown>;
-export function failNext(account: string, method: GmailMethod | "oauth.token", status: 500 | 503 | 429 | 403 | 401, count = 1): Promise<unknown> {
+export function failNext(
+  account: string,
+  method: "oauth.token",
+  status: 401 | 500 | 503 | 429,
+  count?: number,
+): Promise<unknown>;
+export function failNext(
+  account: string,
+  method: GmailMethod | "oauth.token",
+  status: 500 | 503 | 429 | 403 | 401,
+  count = 1,
+): Promise<unknown> {
   return control("POST", `${at(account)}/faults`, { method, status, count });
 }
 
@@ -196,7 +235,12 @@ export function failNextDomainPolicy(account: string, method: GmailMethod, count
  * The next `count` calls of `method` hang for `hangMs` (or until the client aborts), then answer 503;
  * `oauth.token`: this account's next refresh grants hang, then answer 503 temporarily_unavailable.
  */
-export function hangNext(account: string, method: GmailMethod | "oauth.token", hangMs: number, count = 1): Promise<unknown> {
+export function hangNext(
+  account: string,
+  method: GmailMethod | "oauth.token",
+  hangMs: number,
+  count = 1,
+): Promise<unknown> {
   return control("POST", `${at(account)}/faults`, { method, hangMs, count });
 }
 
@@ -205,12 +249,19 @@ export function clearFaults(account: string): Promise<unknown> {
 }
 
 /** The next messages.send is committed (in SENT, recipients get it) but its answer is a 500, or hangs first. */
-export function loseNextSendAnswer(account: string, mode: "error" | "hang" = "error", hangMs?: number): Promise<unknown> {
+export function loseNextSendAnswer(
+  account: string,
+  mode: "error" | "hang" = "error",
+  hangMs?: number,
+): Promise<unknown> {
   return control("POST", `${at(account)}/lose-next-send-answer`, { mode, ...(hangMs ? { hangMs } : {}) });
 }
 
 /** Every history id handed out so far becomes too old: history.list answers 404 for them. */
-export function raiseRetentionFloor(account: string, historyId?: string): Promise<{ floor: string; historyId: string }> {
+export function raiseRetentionFloor(
+  account: string,
+  historyId?: string,
+): Promise<{ floor: string; historyId: string }> {
   return control("POST", `${at(account)}/history/floor`, historyId ? { historyId } : {});
 }
 
@@ -225,7 +276,10 @@ export function advanceClock(account: string, ms: number): Promise<{ clockOffset
 }
 
 /** Per-mailbox limits: quota units per minute (null: the emulator's default, 15,000 in tests) and the daily sending limit. */
-export function setQuota(account: string, limits: { perMinute?: number | null; burstSeconds?: number | null; dailySendLimit?: number }): Promise<{ perMinute: number; dailySendLimit: number }> {
+export function setQuota(
+  account: string,
+  limits: { perMinute?: number | null; burstSeconds?: number | null; dailySendLimit?: number },
+): Promise<{ perMinute: number; dailySendLimit: number }> {
   return control("POST", `${at(account)}/quota`, limits);
 }
 
@@ -250,7 +304,8 @@ export async function rotateKeys(dropOld = false): Promise<string> {
 
 /** The pushes Pub/Sub would POST now for this mailbox, each the exact request (URL, headers, body). */
 export async function pullPushes(account: string, max?: number): Promise<PushRequest[]> {
-  return (await control<{ deliveries: PushRequest[] }>("POST", "/pubsub/pull", { account, ...(max ? { max } : {}) })).deliveries;
+  return (await control<{ deliveries: PushRequest[] }>("POST", "/pubsub/pull", { account, ...(max ? { max } : {}) }))
+    .deliveries;
 }
 
 /** Reports the endpoint's status for a pulled push: 102/200/201/202/204 acknowledge, anything else retries with backoff. */
@@ -266,7 +321,10 @@ export function pushToRequest(push: PushRequest): Request {
  * Delivers this mailbox's due pushes through `post` (e.g. `(r) => exports.default.fetch(r)`) and reports each
  * status back, as Pub/Sub would. Failed ones come back after their backoff (advance the account's clock).
  */
-export async function deliverPushes(account: string, post: (request: Request) => Promise<Response>): Promise<{ statuses: number[]; pushes: PushRequest[] }> {
+export async function deliverPushes(
+  account: string,
+  post: (request: Request) => Promise<Response>,
+): Promise<{ statuses: number[]; pushes: PushRequest[] }> {
   const pushes = await pullPushes(account);
   const statuses: number[] = [];
   for (const push of pushes) {
@@ -285,5 +343,6 @@ export function setPushFaults(account: string, faults: PushFaults): Promise<unkn
 
 /** Every push ever published for this mailbox, with its state (pending, inflight, acked, expired) and statuses. */
 export async function pushOutbox(account: string): Promise<OutboxEntryView[]> {
-  return (await control<{ entries: OutboxEntryView[] }>("GET", `/pubsub/outbox?account=${encodeURIComponent(account)}`)).entries;
+  return (await control<{ entries: OutboxEntryView[] }>("GET", `/pubsub/outbox?account=${encodeURIComponent(account)}`))
+    .entries;
 }

@@ -21,10 +21,16 @@ export interface ExplanationJson {
   decidedAt: string | null;
 }
 
-const base = (owner: Pick<Owner, "locationId" | "userId">) => `/v1/locations/${owner.locationId}/users/${owner.userId}/mailbox`;
+const base = (owner: Pick<Owner, "locationId" | "userId">) =>
+  `/v1/locations/${owner.locationId}/users/${owner.userId}/mailbox`;
 
-export async function syncReport(owner: Pick<Owner, "locationId" | "userId">, days = 1): Promise<{ emailAddress: string | null; lastReconciledAt: string | null; days: ReportDayJson[] }> {
-  const res = await api<{ report: { emailAddress: string | null; lastReconciledAt: string | null; days: ReportDayJson[] } }>("GET", `${base(owner)}/sync-report?days=${days}`, {
+export async function syncReport(
+  owner: Pick<Owner, "locationId" | "userId">,
+  days = 1,
+): Promise<{ emailAddress: string | null; lastReconciledAt: string | null; days: ReportDayJson[] }> {
+  const res = await api<{
+    report: { emailAddress: string | null; lastReconciledAt: string | null; days: ReportDayJson[] };
+  }>("GET", `${base(owner)}/sync-report?days=${days}`, {
     token: await locationToken(owner.locationId),
   });
   if (res.status !== 200) throw new Error(`sync-report: ${res.status} ${JSON.stringify(res.body)}`);
@@ -38,20 +44,34 @@ export async function today(owner: Pick<Owner, "locationId" | "userId">): Promis
   return day;
 }
 
-export async function explainRaw(owner: Pick<Owner, "locationId" | "userId">, gmailMessageId: string): Promise<{ status: number; text: string }> {
-  const res = await api("GET", `${base(owner)}/explain?gmailMessageId=${encodeURIComponent(gmailMessageId)}`, { token: await locationToken(owner.locationId) });
+export async function explainRaw(
+  owner: Pick<Owner, "locationId" | "userId">,
+  gmailMessageId: string,
+): Promise<{ status: number; text: string }> {
+  const res = await api("GET", `${base(owner)}/explain?gmailMessageId=${encodeURIComponent(gmailMessageId)}`, {
+    token: await locationToken(owner.locationId),
+  });
   return { status: res.status, text: JSON.stringify(res.body) };
 }
 
-export async function explain(owner: Pick<Owner, "locationId" | "userId">, gmailMessageId: string): Promise<ExplanationJson> {
-  const res = await api<{ explanation: ExplanationJson }>("GET", `${base(owner)}/explain?gmailMessageId=${encodeURIComponent(gmailMessageId)}`, {
-    token: await locationToken(owner.locationId),
-  });
+export async function explain(
+  owner: Pick<Owner, "locationId" | "userId">,
+  gmailMessageId: string,
+): Promise<ExplanationJson> {
+  const res = await api<{ explanation: ExplanationJson }>(
+    "GET",
+    `${base(owner)}/explain?gmailMessageId=${encodeURIComponent(gmailMessageId)}`,
+    {
+      token: await locationToken(owner.locationId),
+    },
+  );
   if (res.status !== 200) throw new Error(`explain: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.explanation;
 }
 
-export async function requestReconcile(owner: Pick<Owner, "locationId" | "userId">): Promise<{ status: number; body: unknown }> {
+export async function requestReconcile(
+  owner: Pick<Owner, "locationId" | "userId">,
+): Promise<{ status: number; body: unknown }> {
   return api("POST", `${base(owner)}/reconcile`, { token: await locationToken(owner.locationId) });
 }
 

@@ -46,9 +46,16 @@ describe("Gmail quota pacing (GMAIL_USER_QUOTA_PER_MINUTE)", () => {
     const owner = await connectedOwner();
     const rows = await runInDurableObject(mailboxStub(env, owner.address), async (instance, state) => {
       const sql = state.storage.sql;
-      sql.exec("INSERT INTO quota_spend (second, units, last_at) VALUES (?, 5, ?)", Math.floor((Date.now() - 2 * QUOTA_WINDOW_MS) / 1000), Date.now() - 2 * QUOTA_WINDOW_MS);
+      sql.exec(
+        "INSERT INTO quota_spend (second, units, last_at) VALUES (?, 5, ?)",
+        Math.floor((Date.now() - 2 * QUOTA_WINDOW_MS) / 1000),
+        Date.now() - 2 * QUOTA_WINDOW_MS,
+      );
       for (let i = 0; i < 20; i++) await gateOf(instance)(5);
-      return sql.exec<{ units: number }>("SELECT units FROM quota_spend").toArray().map((r) => r.units);
+      return sql
+        .exec<{ units: number }>("SELECT units FROM quota_spend")
+        .toArray()
+        .map((r) => r.units);
     });
     // Twenty calls within a second or two: one or two rows, all 100 units there, the stale row gone.
     expect(rows.length).toBeLessThanOrEqual(2);

@@ -8,14 +8,34 @@ import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config";
 import { mailboxStub } from "../../src/mailbox/stub";
 import { api, locationToken } from "../support/api";
-import { advanceClock, deliver, deliverPushes, hangNext, PUSH_SPACING_MS, readMailbox, uniqueEmail } from "../support/google";
-import { addContact, connectedOwner, messagesOf, runAlarms, syncInternals, trailingReadAt, type Owner } from "./support";
+import {
+  advanceClock,
+  deliver,
+  deliverPushes,
+  hangNext,
+  PUSH_SPACING_MS,
+  readMailbox,
+  uniqueEmail,
+} from "../support/google";
+import {
+  addContact,
+  connectedOwner,
+  messagesOf,
+  runAlarms,
+  syncInternals,
+  trailingReadAt,
+  type Owner,
+} from "./support";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function conversationsOf(owner: Owner, contactId: string): Promise<{ id: string; messageCount: number }[]> {
   const token = await locationToken(owner.locationId);
-  const res = await api<{ conversations: { id: string; messageCount: number }[] }>("GET", `/v1/locations/${owner.locationId}/conversations?contactId=${contactId}`, { token });
+  const res = await api<{ conversations: { id: string; messageCount: number }[] }>(
+    "GET",
+    `/v1/locations/${owner.locationId}/conversations?contactId=${contactId}`,
+    { token },
+  );
   return res.body.conversations;
 }
 
@@ -34,7 +54,9 @@ describe("R22: the mailbox object reset while its alarm is mid-batch", () => {
     const delivered: string[] = [];
     for (let i = 0; i < 3; i++) {
       await advanceClock(owner.address, PUSH_SPACING_MS);
-      delivered.push((await deliver(owner.address, { from: contact.email, to: owner.address, subject: `Reset ${i + 1}` })).id);
+      delivered.push(
+        (await deliver(owner.address, { from: contact.email, to: owner.address, subject: `Reset ${i + 1}` })).id,
+      );
     }
     delivered.sort();
     const covering = (await readMailbox(owner.address)).historyId;
@@ -48,7 +70,8 @@ describe("R22: the mailbox object reset while its alarm is mid-batch", () => {
         syncing: instance.syncing,
         pending: state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM sync_pending").one().n,
       }));
-    for (let i = 0; i < 300 && !((await midBatch()).syncing && (await midBatch()).pending === delivered.length); i++) await sleep(10);
+    for (let i = 0; i < 300 && !((await midBatch()).syncing && (await midBatch()).pending === delivered.length); i++)
+      await sleep(10);
     expect(await midBatch()).toEqual({ syncing: true, pending: delivered.length });
     expect((await syncInternals(owner.address)).cursor).toBe(before);
     expect(await messagesOf(owner.locationId)).toEqual([]);

@@ -18,7 +18,17 @@ import {
 } from "../support/google";
 import { exports } from "cloudflare:workers";
 import { ackPush, deliverPushes, pullPushes, pushToRequest } from "../support/google";
-import { addContact, connectedOwner, messagesOf, pushAndSync, runAlarms, syncInternals, trailingReadAt, waitForRun, type Owner } from "./support";
+import {
+  addContact,
+  connectedOwner,
+  messagesOf,
+  pushAndSync,
+  runAlarms,
+  syncInternals,
+  trailingReadAt,
+  waitForRun,
+  type Owner,
+} from "./support";
 
 /** `count` emails from the contact, each in its own push (Gmail spaces pushes a second apart). */
 async function deliverSpaced(owner: Owner, from: string, count: number, prefix: string): Promise<string[]> {

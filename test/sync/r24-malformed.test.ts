@@ -14,7 +14,16 @@ import { fetchApi, locationToken } from "../support/api";
 import { advanceClock, deliver, deliverPushes, PUSH_SPACING_MS, readMailbox, uniqueEmail } from "../support/google";
 import { exports } from "cloudflare:workers";
 import { MESSAGE_RETRY_DELAYS_MS } from "../../src/sync/plan";
-import { addContact, connectedOwner, messagesOf, pushAndSync, syncInternals, trailingReadAt, waitForRun, type Owner } from "./support";
+import {
+  addContact,
+  connectedOwner,
+  messagesOf,
+  pushAndSync,
+  syncInternals,
+  trailingReadAt,
+  waitForRun,
+  type Owner,
+} from "./support";
 
 function raw(from: string, to: string, headers: string, body: string): string {
   return `From: ${from}\r\nTo: ${to}\r\nDate: Thu, 26 Nov 2026 10:00:00 +0000\r\nMessage-ID: <${crypto.randomUUID()}@client.test>\r\n${headers}\r\n${body}`;
@@ -32,9 +41,33 @@ describe("R24: malformed mail is stored as well as it can be parsed, and never b
     const from = `Odd Sender <${contact.email}>`;
     const junk = Array.from({ length: 2_100 }, () => `X-Junk: ${"j".repeat(990)}`).join("\r\n");
     const ids = [
-      await deliverRaw(owner, raw(from, owner.address, "Subject: no closing boundary\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"zzz\"\r\n", "--zzz\r\nContent-Type: text/plain\r\n\r\nhalf a body\r\n--zzz\r\nContent-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK!!!not base64")),
-      await deliverRaw(owner, raw(from, owner.address, "Subject: =?x-unknown-charset?Q?caf=E9?=\r\nContent-Type: text/plain; charset=x-made-up\r\nContent-Transfer-Encoding: quoted-printable\r\n", "na=EFve caf=E9 =\r\nsoft break")),
-      await deliverRaw(owner, raw(from, owner.address, "Subject: latin1 declared as utf-8\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n", "caf\xe9")),
+      await deliverRaw(
+        owner,
+        raw(
+          from,
+          owner.address,
+          'Subject: no closing boundary\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="zzz"\r\n',
+          "--zzz\r\nContent-Type: text/plain\r\n\r\nhalf a body\r\n--zzz\r\nContent-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK!!!not base64",
+        ),
+      ),
+      await deliverRaw(
+        owner,
+        raw(
+          from,
+          owner.address,
+          "Subject: =?x-unknown-charset?Q?caf=E9?=\r\nContent-Type: text/plain; charset=x-made-up\r\nContent-Transfer-Encoding: quoted-printable\r\n",
+          "na=EFve caf=E9 =\r\nsoft break",
+        ),
+      ),
+      await deliverRaw(
+        owner,
+        raw(
+          from,
+          owner.address,
+          "Subject: latin1 declared as utf-8\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n",
+          "caf\xe9",
+        ),
+      ),
       await deliverRaw(owner, raw(from, owner.address, `Subject: huge headers\r\n${junk}\r\n`, "small body")),
     ];
     const good = await deliverRaw(owner, raw(from, owner.address, "Subject: the next one\r\n", "all fine"));
@@ -65,7 +98,10 @@ describe("R24: malformed mail is stored as well as it can be parsed, and never b
     const owner = await connectedOwner();
     const parsed = await PostalMime.parse(eml);
     // A fixture without From (mixed.eml) is given one: only a contact's mail syncs (R8).
-    const sender = parseAddress(parsed.from?.address ?? null) ?? { email: uniqueEmail("fixture", "client.test"), name: null };
+    const sender = parseAddress(parsed.from?.address ?? null) ?? {
+      email: uniqueEmail("fixture", "client.test"),
+      name: null,
+    };
     const text = parsed.from ? eml : `From: ${sender.email}\r\n${eml}`;
     const contact = await addContact(owner.locationId, sender.email);
     const id = await deliverRaw(owner, text);
@@ -87,7 +123,11 @@ describe("R24: malformed mail is stored as well as it can be parsed, and never b
     // Each part's bytes come back through Gmail exactly.
     const token = await locationToken(owner.locationId);
     for (const attachment of message?.attachments ?? []) {
-      const res = await fetchApi("GET", `/v1/locations/${owner.locationId}/messages/${message?.id}/attachments/${attachment.id}`, { token });
+      const res = await fetchApi(
+        "GET",
+        `/v1/locations/${owner.locationId}/messages/${message?.id}/attachments/${attachment.id}`,
+        { token },
+      );
       expect(res.status).toBe(200);
       expect((await res.arrayBuffer()).byteLength).toBe(attachment.size);
     }
@@ -123,8 +163,14 @@ describe("R24: malformed mail is stored as well as it can be parsed, and never b
         state.storage.sql.exec("UPDATE sync_state SET wanted = 1 WHERE id = 1");
       });
     const badRow = () =>
-      runInDurableObject(stub, (_instance, state) =>
-        state.storage.sql.exec<{ attempts: number; next_attempt_at: number | null }>("SELECT attempts, next_attempt_at FROM sync_pending WHERE message_id = 'still bad!'").toArray()[0] ?? null,
+      runInDurableObject(
+        stub,
+        (_instance, state) =>
+          state.storage.sql
+            .exec<{ attempts: number; next_attempt_at: number | null }>(
+              "SELECT attempts, next_attempt_at FROM sync_pending WHERE message_id = 'still bad!'",
+            )
+            .toArray()[0] ?? null,
       );
     await queueBad();
     await deliverRaw(owner, raw(contact.email, owner.address, "Subject: first neighbour\r\n", "fine"));
@@ -145,11 +191,17 @@ describe("R24: malformed mail is stored as well as it can be parsed, and never b
     await deliverRaw(owner, raw(contact.email, owner.address, "Subject: second neighbour\r\n", "fine"));
     await deliverPushes(owner.address, (r) => exports.default.fetch(r));
     await waitForRun(owner.address);
-    expect((await messagesOf(owner.locationId)).map((m) => m.subject).sort()).toEqual(["first neighbour", "second neighbour"]);
+    expect((await messagesOf(owner.locationId)).map((m) => m.subject).sort()).toEqual([
+      "first neighbour",
+      "second neighbour",
+    ]);
     expect((await badRow())?.attempts).toBe(1);
 
     // Its time comes (made due here): one more attempt per alarm, parked at the third.
-    const makeDue = () => runInDurableObject(stub, (_instance, state) => state.storage.sql.exec("UPDATE sync_pending SET next_attempt_at = 0"));
+    const makeDue = () =>
+      runInDurableObject(stub, (_instance, state) =>
+        state.storage.sql.exec("UPDATE sync_pending SET next_attempt_at = 0"),
+      );
     await makeDue();
     await runDurableObjectAlarm(stub);
     const second = await badRow();

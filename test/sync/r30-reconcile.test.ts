@@ -18,7 +18,16 @@ import {
   uniqueEmail,
 } from "../support/google";
 import { explain, requestReconcile, syncReport, today } from "./proof-support";
-import { addContact, connectedOwner, messagesOf, pushAndSync, runAlarms, syncNow, waitForRun, type Owner } from "./support";
+import {
+  addContact,
+  connectedOwner,
+  messagesOf,
+  pushAndSync,
+  runAlarms,
+  syncNow,
+  waitForRun,
+  type Owner,
+} from "./support";
 
 const mail = (prefix: string) => uniqueEmail(prefix, "client.test");
 
@@ -30,7 +39,10 @@ async function reconcile(owner: Owner): Promise<void> {
 }
 
 async function reconcileState(address: string): Promise<Record<string, unknown>> {
-  return runInDurableObject(mailboxStub(env, address), (_instance, state) => state.storage.sql.exec("SELECT * FROM reconcile_state").toArray()[0] ?? {});
+  return runInDurableObject(
+    mailboxStub(env, address),
+    (_instance, state) => state.storage.sql.exec("SELECT * FROM reconcile_state").toArray()[0] ?? {},
+  );
 }
 
 describe("R30: the daily reconciliation finds what history never reported", { timeout: 30_000 }, () => {
@@ -39,7 +51,15 @@ describe("R30: the daily reconciliation finds what history never reported", { ti
     const ann = await addContact(owner.locationId, mail("ann"));
     await deliver(owner.address, { from: ann.email, to: owner.address, subject: "Seen" });
     const hidden = [];
-    for (const n of [1, 2, 3]) hidden.push(await deliver(owner.address, { from: ann.email, to: owner.address, subject: `Hidden ${n}`, hideFromHistory: true }));
+    for (const n of [1, 2, 3])
+      hidden.push(
+        await deliver(owner.address, {
+          from: ann.email,
+          to: owner.address,
+          subject: `Hidden ${n}`,
+          hideFromHistory: true,
+        }),
+      );
     await pushAndSync(owner.address);
     expect((await messagesOf(owner.locationId)).map((m) => m.subject)).toEqual(["Seen"]);
     for (const m of hidden) expect((await explain(owner, m.id)).decision).toBe("unknown");
@@ -52,9 +72,15 @@ describe("R30: the daily reconciliation finds what history never reported", { ti
     expect(again.body).toEqual(first.body);
     await runAlarms(owner.address);
 
-    expect((await messagesOf(owner.locationId)).map((m) => m.subject).sort()).toEqual(["Hidden 1", "Hidden 2", "Hidden 3", "Seen"]);
+    expect((await messagesOf(owner.locationId)).map((m) => m.subject).sort()).toEqual([
+      "Hidden 1",
+      "Hidden 2",
+      "Hidden 3",
+      "Seen",
+    ]);
     expect(await today(owner)).toMatchObject({ seen: 4, stored: 4, healed: 3 });
-    for (const m of hidden) expect(await explain(owner, m.id)).toMatchObject({ decision: "stored", reason: "sender_contact", rule: "R8" });
+    for (const m of hidden)
+      expect(await explain(owner, m.id)).toMatchObject({ decision: "stored", reason: "sender_contact", rule: "R8" });
     const report = await syncReport(owner);
     const requestedAt = (first.body as { reconciliation: { requestedAt: string } }).reconciliation.requestedAt;
     expect(Date.parse(report.lastReconciledAt ?? "")).toBeGreaterThanOrEqual(Date.parse(requestedAt));
@@ -79,18 +105,25 @@ describe("R30: the daily reconciliation finds what history never reported", { ti
 
     // The slot comes (moved to now here); the cron's catch-up wakes the mailbox, nobody asked for a reconciliation.
     const due = Date.now() - 1_000;
-    await runInDurableObject(mailboxStub(env, owner.address), (_instance, state) => state.storage.sql.exec("UPDATE reconcile_state SET due_at = ?", due));
+    await runInDurableObject(mailboxStub(env, owner.address), (_instance, state) =>
+      state.storage.sql.exec("UPDATE reconcile_state SET due_at = ?", due),
+    );
     await syncNow(owner.address);
     expect((await messagesOf(owner.locationId)).map((m) => m.subject)).toEqual(["Hidden"]);
     expect(await today(owner)).toMatchObject({ healed: 1 });
     // The next one is a day later, at the same time of day.
-    expect(await reconcileState(owner.address)).toMatchObject({ due_at: due + 86_400_000, requested_at: null, run_started_at: null });
+    expect(await reconcileState(owner.address)).toMatchObject({
+      due_at: due + 86_400_000,
+      requested_at: null,
+      run_started_at: null,
+    });
   });
 
   it("R30: with nothing missing a reconciliation costs a few list pages and one history read, nothing else", async () => {
     const owner = await connectedOwner();
     const ann = await addContact(owner.locationId, mail("ann"));
-    for (const n of [1, 2, 3, 4, 5]) await deliver(owner.address, { from: ann.email, to: owner.address, subject: `Mail ${n}` });
+    for (const n of [1, 2, 3, 4, 5])
+      await deliver(owner.address, { from: ann.email, to: owner.address, subject: `Mail ${n}` });
     await pushAndSync(owner.address);
     await resetCounters(owner.address);
     await reconcile(owner);
@@ -105,7 +138,12 @@ describe("R30: the daily reconciliation finds what history never reported", { ti
     const owner = await connectedOwner();
     const ann = await addContact(owner.locationId, mail("ann"));
     // Archived when it arrived, moved into INBOX later; history never tells.
-    const archived = await deliver(owner.address, { from: ann.email, to: owner.address, subject: "Archived", labelIds: ["CATEGORY_PERSONAL"] });
+    const archived = await deliver(owner.address, {
+      from: ann.email,
+      to: owner.address,
+      subject: "Archived",
+      labelIds: ["CATEGORY_PERSONAL"],
+    });
     // Seen in TRASH (ignored_label), restored later; history never tells of the restore.
     const trashed = await deliver(owner.address, { from: ann.email, to: owner.address, subject: "Trashed" });
     await setLabels(owner.address, trashed.id, { add: ["TRASH"] });
@@ -121,7 +159,11 @@ describe("R30: the daily reconciliation finds what history never reported", { ti
 
     await reconcile(owner);
     expect((await messagesOf(owner.locationId)).map((m) => m.subject).sort()).toEqual(["Archived", "Trashed"]);
-    expect(await today(owner)).toMatchObject({ stored: 2, healed: 2, skipped: expect.objectContaining({ ignored_label: 0 }) });
+    expect(await today(owner)).toMatchObject({
+      stored: 2,
+      healed: 2,
+      skipped: expect.objectContaining({ ignored_label: 0 }),
+    });
   });
 
   it("R30/R6: after a history gap the catch-up takes what it lists; the reconciliation heals only what is still missing", async () => {
@@ -182,7 +224,11 @@ describe("R30: the daily reconciliation finds what history never reported", { ti
     expect((await deliverPushes(owner.address, (request) => exports.default.fetch(request))).statuses).toEqual([204]);
     expect(await waitForRun(owner.address)).toBeLessThanOrEqual(Number(backingOff.retry_at));
     expect((await messagesOf(owner.locationId)).map((m) => m.subject)).toEqual(["New"]);
-    expect(await reconcileState(owner.address)).toMatchObject({ failures: 1, retry_at: backingOff.retry_at, run_phase: "list" });
+    expect(await reconcileState(owner.address)).toMatchObject({
+      failures: 1,
+      retry_at: backingOff.retry_at,
+      run_phase: "list",
+    });
 
     // Its time come (made due here), the reconciliation meets the second 429, backs off again, then heals.
     await runAlarms(owner.address);

@@ -10,16 +10,23 @@ import { addContact, connectedOwner, messagesOf, pushAndSync, runAlarms, syncInt
 
 async function pendingAttempts(address: string): Promise<number[]> {
   return runInDurableObject(mailboxStub(env, address), (_instance, state) =>
-    state.storage.sql.exec<{ attempts: number }>("SELECT attempts FROM sync_pending ORDER BY seq").toArray().map((r) => r.attempts),
+    state.storage.sql
+      .exec<{ attempts: number }>("SELECT attempts FROM sync_pending ORDER BY seq")
+      .toArray()
+      .map((r) => r.attempts),
   );
 }
 
 async function expectPaused(owner: Owner): Promise<void> {
   expect((await getMailbox(owner.locationId, owner.userId)).status).toBe("needs_reauth");
   expect((await mailboxStatus(owner.address)).reauthReason).toBe("domainPolicy");
-  expect(await getConnection(await locationDb(env, owner.locationId), owner.locationId, owner.userId)).toMatchObject({ status: "needs_reauth" });
+  expect(await getConnection(await locationDb(env, owner.locationId), owner.locationId, owner.userId)).toMatchObject({
+    status: "needs_reauth",
+  });
   // Paused, not retrying: no alarm is left to call Gmail again every minute.
-  expect(await runInDurableObject(mailboxStub(env, owner.address), (_instance, state) => state.storage.getAlarm())).toBeNull();
+  expect(
+    await runInDurableObject(mailboxStub(env, owner.address), (_instance, state) => state.storage.getAlarm()),
+  ).toBeNull();
 }
 
 describe("R6: a grant Google refuses during the sync pauses the mailbox", () => {

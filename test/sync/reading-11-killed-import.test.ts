@@ -7,7 +7,17 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { mailboxStub } from "../../src/mailbox/stub";
 import { MAX_MESSAGE_ATTEMPTS } from "../../src/sync/plan";
-import { advanceClock, clearFaults, counters, deliver, deliverPushes, hangNext, PUSH_SPACING_MS, resetCounters, uniqueEmail } from "../support/google";
+import {
+  advanceClock,
+  clearFaults,
+  counters,
+  deliver,
+  deliverPushes,
+  hangNext,
+  PUSH_SPACING_MS,
+  resetCounters,
+  uniqueEmail,
+} from "../support/google";
 import { addContact, connectedOwner, messagesOf, runAlarms, syncInternals } from "./support";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -16,7 +26,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function attempts(address: string): Promise<Record<string, number>> {
   return runInDurableObject(mailboxStub(env, address), (_instance, state) =>
     Object.fromEntries(
-      state.storage.sql.exec<{ message_id: string; attempts: number }>("SELECT message_id, attempts FROM sync_pending").toArray().map((r) => [r.message_id, r.attempts]),
+      state.storage.sql
+        .exec<{ message_id: string; attempts: number }>("SELECT message_id, attempts FROM sync_pending")
+        .toArray()
+        .map((r) => [r.message_id, r.attempts]),
     ),
   );
 }
@@ -60,9 +73,13 @@ describe("reading 11: an import the runtime ends counts an attempt", () => {
     await clearFaults(owner.address);
     await runAlarms(owner.address);
     const internals = await syncInternals(owner.address);
-    expect(internals.parked).toEqual([{ message_id: poison, error: expect.stringMatching(/runtime ended the import/) }]);
+    expect(internals.parked).toEqual([
+      { message_id: poison, error: expect.stringMatching(/runtime ended the import/) },
+    ]);
     expect(internals.pending).toEqual([]);
-    expect((await messagesOf(owner.locationId, contact.id)).map((m) => [m.gmail?.messageId, m.subject])).toEqual([[after, "After"]]);
+    expect((await messagesOf(owner.locationId, contact.id)).map((m) => [m.gmail?.messageId, m.subject])).toEqual([
+      [after, "After"],
+    ]);
     const status = await mailboxStub(env, owner.address).status();
     expect(status.parkedMessages).toBe(1);
   }, 60_000);

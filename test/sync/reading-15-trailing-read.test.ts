@@ -6,11 +6,14 @@ import { TRAILING_READ_DELAY_MS } from "../../src/mailbox/trailing-read";
 import { advanceClock, counters, deliver, pullPushes, resetCounters, uniqueEmail } from "../support/google";
 import { addContact, connectedOwner, messagesOf, pushAndSync, runAlarms } from "./support";
 
-const alarmOf = (address: string) => runInDurableObject(mailboxStub(env, address), (_i, state) => state.storage.getAlarm());
+const alarmOf = (address: string) =>
+  runInDurableObject(mailboxStub(env, address), (_i, state) => state.storage.getAlarm());
 
 /** Runs the alarm set for the trailing read now, as its time had come (the test does not wait 20 s). */
 async function runTrailingReadNow(address: string): Promise<void> {
-  await runInDurableObject(mailboxStub(env, address), (_i, state) => state.storage.sql.exec("UPDATE sync_state SET trailing_read_at = ?", Date.now()));
+  await runInDurableObject(mailboxStub(env, address), (_i, state) =>
+    state.storage.sql.exec("UPDATE sync_state SET trailing_read_at = ?", Date.now()),
+  );
   await runDurableObjectAlarm(mailboxStub(env, address));
   await runAlarms(address);
 }

@@ -15,10 +15,16 @@ describe("routing end to end (R7–R12), through the emulator", () => {
       cc: { email: "carol@other.test", name: "Carol" },
       subject: "Qu'est-ce que c'est — déjà vu?",
       text: "Plain body ✓",
-      html: "<p>Html body ✓</p><img src=\"cid:logo@x\">",
+      html: '<p>Html body ✓</p><img src="cid:logo@x">',
       attachments: [
         { filename: "report.pdf", contentType: "application/pdf", contentBase64: btoa("%PDF-1.4 fake") },
-        { filename: "logo.png", contentType: "image/png", contentBase64: btoa("PNGDATA"), inline: true, contentId: "logo@x" },
+        {
+          filename: "logo.png",
+          contentType: "image/png",
+          contentBase64: btoa("PNGDATA"),
+          inline: true,
+          contentId: "logo@x",
+        },
       ],
     });
     expect(await pushAndSync(owner.address)).toEqual([204]);
@@ -51,7 +57,11 @@ describe("routing end to end (R7–R12), through the emulator", () => {
     const token = await locationToken(owner.locationId);
     const expected = ["PNGDATA", "%PDF-1.4 fake"];
     for (const [i, attachment] of attachments.entries()) {
-      const res = await fetchApi("GET", `/v1/locations/${owner.locationId}/messages/${message?.id}/attachments/${attachment.id}`, { token });
+      const res = await fetchApi(
+        "GET",
+        `/v1/locations/${owner.locationId}/messages/${message?.id}/attachments/${attachment.id}`,
+        { token },
+      );
       expect(res.status).toBe(200);
       expect(res.headers.get("content-disposition")).toContain("attachment");
       // Bytes, not text: the parts are a PNG and a PDF.
@@ -64,14 +74,21 @@ describe("routing end to end (R7–R12), through the emulator", () => {
     const contact = await addContact(owner.locationId, mail("bcc"));
     await deliver(owner.address, { from: contact.email, to: "someone@else.test", bcc: owner.address, subject: "FYI" });
     await pushAndSync(owner.address);
-    expect((await messagesOf(owner.locationId)).map((m) => [m.contactId, m.direction])).toEqual([[contact.id, "inbound"]]);
+    expect((await messagesOf(owner.locationId)).map((m) => [m.contactId, m.direction])).toEqual([
+      [contact.id, "inbound"],
+    ]);
   });
 
   it("R9: a contact writes to someone else with the owner in Cc: inbound from the contact; a Cc contact owns nothing", async () => {
     const owner = await connectedOwner();
     const sender = await addContact(owner.locationId, mail("sender"));
     const ccContact = await addContact(owner.locationId, mail("cc"));
-    await deliver(owner.address, { from: sender.email, to: "third@party.test", cc: [owner.address, ccContact.email], subject: "Cc" });
+    await deliver(owner.address, {
+      from: sender.email,
+      to: "third@party.test",
+      cc: [owner.address, ccContact.email],
+      subject: "Cc",
+    });
     await pushAndSync(owner.address);
     expect((await messagesOf(owner.locationId)).map((m) => m.contactId)).toEqual([sender.id]);
     expect(await messagesOf(owner.locationId, ccContact.id)).toEqual([]);
@@ -101,7 +118,13 @@ describe("routing end to end (R7–R12), through the emulator", () => {
     const owner = await connectedOwner();
     const ccContact = await addContact(owner.locationId, mail("cc"));
     const bccContact = await addContact(owner.locationId, mail("bcc"));
-    await sendAsOwner(owner.address, { to: mail("not-a-contact"), cc: ccContact.email, bcc: bccContact.email, subject: "Proposal", text: "See attached" });
+    await sendAsOwner(owner.address, {
+      to: mail("not-a-contact"),
+      cc: ccContact.email,
+      bcc: bccContact.email,
+      subject: "Proposal",
+      text: "See attached",
+    });
     await pushAndSync(owner.address);
     const messages = await messagesOf(owner.locationId);
     expect(messages.map((m) => [m.contactId, m.direction, m.source])).toEqual([[ccContact.id, "outbound", "gmail"]]);
@@ -118,7 +141,9 @@ describe("routing end to end (R7–R12), through the emulator", () => {
     await sendAsOwner(owner.address, { to: colleagueEmail, subject: "Internal only" });
     await sendAsOwner(owner.address, { to: [colleagueEmail, contact.email], subject: "With client" });
     await pushAndSync(owner.address);
-    expect((await messagesOf(owner.locationId)).map((m) => [m.subject, m.contactId])).toEqual([["With client", contact.id]]);
+    expect((await messagesOf(owner.locationId)).map((m) => [m.subject, m.contactId])).toEqual([
+      ["With client", contact.id],
+    ]);
   });
 
   it("R7: a contact who is also a user of the location never syncs as inbound", async () => {
@@ -150,8 +175,18 @@ describe("routing end to end (R7–R12), through the emulator", () => {
     const owner = await connectedOwner();
     const contact = await addContact(owner.locationId, mail("joins"));
     const stranger = mail("stranger");
-    const first = await deliver(owner.address, { from: stranger, to: owner.address, subject: "Project", messageId: `<p1.${Date.now()}@stranger.test>` });
-    const reply = await sendAsOwner(owner.address, { to: stranger, cc: contact.email, subject: "Re: Project", replyToMessageId: first.id });
+    const first = await deliver(owner.address, {
+      from: stranger,
+      to: owner.address,
+      subject: "Project",
+      messageId: `<p1.${Date.now()}@stranger.test>`,
+    });
+    const reply = await sendAsOwner(owner.address, {
+      to: stranger,
+      cc: contact.email,
+      subject: "Re: Project",
+      replyToMessageId: first.id,
+    });
     expect(reply.threadId).toBe(first.threadId);
     const later = await deliver(owner.address, {
       from: stranger,
@@ -202,7 +237,12 @@ describe("routing end to end (R7–R12), through the emulator", () => {
   it("mail in SPAM, TRASH or DRAFT never syncs; moved to the inbox later, it does", async () => {
     const owner = await connectedOwner();
     const contact = await addContact(owner.locationId, mail("spam"));
-    const spam = await deliver(owner.address, { from: contact.email, to: owner.address, subject: "In spam", labelIds: ["SPAM"] });
+    const spam = await deliver(owner.address, {
+      from: contact.email,
+      to: owner.address,
+      subject: "In spam",
+      labelIds: ["SPAM"],
+    });
     await deliver(owner.address, { from: contact.email, to: owner.address, subject: "In trash", labelIds: ["TRASH"] });
     await deliver(owner.address, { from: owner.address, to: contact.email, subject: "A draft", labelIds: ["DRAFT"] });
     await pushAndSync(owner.address);

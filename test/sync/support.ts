@@ -34,14 +34,27 @@ export interface MessageJson {
   gmail: { mailbox: string; messageId: string; threadId: string } | null;
   unread: boolean;
   gmailState: "present" | "trashed" | "deleted" | null;
-  attachments: { id: string; filename: string; contentType: string; size: number; inline: boolean; contentId: string | null }[];
+  attachments: {
+    id: string;
+    filename: string;
+    contentType: string;
+    size: number;
+    inline: boolean;
+    contentId: string | null;
+  }[];
 }
 
 /** A user with a Gmail account connected in a location (new ones unless given). */
-export async function connectedOwner(options: { locationId?: string; userId?: string; account?: string } = {}): Promise<Owner> {
+export async function connectedOwner(
+  options: { locationId?: string; userId?: string; account?: string } = {},
+): Promise<Owner> {
   const account = options.account ?? uniqueEmail("owner");
   await createAccount(account);
-  return connectMailbox({ account, ...(options.locationId ? { locationId: options.locationId } : {}), ...(options.userId ? { userId: options.userId } : {}) });
+  return connectMailbox({
+    account,
+    ...(options.locationId ? { locationId: options.locationId } : {}),
+    ...(options.userId ? { userId: options.userId } : {}),
+  });
 }
 
 export async function addContact(
@@ -49,7 +62,9 @@ export async function addContact(
   email: string = uniqueEmail("contact", "client.test"),
   extra: { name?: string; assignedUserId?: string } = {},
 ): Promise<{ id: string; email: string }> {
-  const res = await api<{ contact: { id: string; email: string } }>("POST", `/v1/locations/${locationId}/contacts`, { body: { email, ...extra } });
+  const res = await api<{ contact: { id: string; email: string } }>("POST", `/v1/locations/${locationId}/contacts`, {
+    body: { email, ...extra },
+  });
   if (res.status !== 201) throw new Error(`addContact: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.contact;
 }
@@ -69,17 +84,32 @@ export async function runAlarms(address: string, timeoutMs = 20_000): Promise<vo
     const probe = await runInDurableObject(stub, async (instance, state) => {
       const sql = state.storage.sql;
       const row = sql
-        .exec<{ wanted: number; scan_kind: string | null; scan_target: string | null; trailing_read_at: number | null }>(
-          "SELECT wanted, scan_kind, scan_target, trailing_read_at FROM sync_state",
-        )
+        .exec<{
+          wanted: number;
+          scan_kind: string | null;
+          scan_target: string | null;
+          trailing_read_at: number | null;
+        }>("SELECT wanted, scan_kind, scan_target, trailing_read_at FROM sync_state")
         .toArray()[0];
       const pending = sql.exec<{ n: number }>("SELECT count(*) AS n FROM sync_pending").one().n;
       const active = sql.exec<{ status: string }>("SELECT status FROM account").toArray()[0]?.status === "active";
       // R30: a reconciliation asked for or under way is work too.
-      const reconcile = sql.exec<{ n: number }>("SELECT count(*) AS n FROM reconcile_state WHERE requested_at IS NOT NULL OR run_started_at IS NOT NULL").one().n > 0;
+      const reconcile =
+        sql
+          .exec<{ n: number }>(
+            "SELECT count(*) AS n FROM reconcile_state WHERE requested_at IS NOT NULL OR run_started_at IS NOT NULL",
+          )
+          .one().n > 0;
       // A paused mailbox (needs_reauth, disconnected) keeps its progress for later but does no work now.
-      const busy = active && ((row?.wanted ?? 0) === 1 || row?.scan_kind != null || row?.scan_target != null || pending > 0 || reconcile);
-      return { running: instance.syncing, alarm: await state.storage.getAlarm(), busy, trailing: row?.trailing_read_at ?? null };
+      const busy =
+        active &&
+        ((row?.wanted ?? 0) === 1 || row?.scan_kind != null || row?.scan_target != null || pending > 0 || reconcile);
+      return {
+        running: instance.syncing,
+        alarm: await state.storage.getAlarm(),
+        busy,
+        trailing: row?.trailing_read_at ?? null,
+      };
     });
     // Reading 15's trailing history read is left for its time (reading-15-trailing-read.test.ts runs it).
     if (!probe.running && !probe.busy && (probe.alarm === null || probe.alarm === probe.trailing)) return;
@@ -104,7 +134,10 @@ export async function waitForRun(address: string, timeoutMs = 10_000): Promise<n
   const stub = mailboxStub(env, address);
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const probe = await runInDurableObject(stub, async (instance, state) => ({ running: instance.syncing, alarm: await state.storage.getAlarm() }));
+    const probe = await runInDurableObject(stub, async (instance, state) => ({
+      running: instance.syncing,
+      alarm: await state.storage.getAlarm(),
+    }));
     if (!probe.running && (probe.alarm === null || probe.alarm > Date.now() + 1_000)) return probe.alarm;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
@@ -113,8 +146,11 @@ export async function waitForRun(address: string, timeoutMs = 10_000): Promise<n
 
 /** When reading 15's trailing history read is due (null when none is planned): the alarm a quiet sync leaves. */
 export async function trailingReadAt(address: string): Promise<number | null> {
-  return runInDurableObject(mailboxStub(env, address), (_instance, state) =>
-    state.storage.sql.exec<{ at: number | null }>("SELECT trailing_read_at AS at FROM sync_state").toArray()[0]?.at ?? null,
+  return runInDurableObject(
+    mailboxStub(env, address),
+    (_instance, state) =>
+      state.storage.sql.exec<{ at: number | null }>("SELECT trailing_read_at AS at FROM sync_state").toArray()[0]?.at ??
+      null,
   );
 }
 
@@ -135,12 +171,20 @@ export async function pushAndSync(address: string): Promise<number[]> {
 export async function messagesOf(locationId: string, contactId?: string): Promise<MessageJson[]> {
   const token = await locationToken(locationId);
   const query = contactId ? `?contactId=${contactId}&limit=200` : "?limit=200";
-  const conversations = await api<{ conversations: { id: string }[] }>("GET", `/v1/locations/${locationId}/conversations${query}`, { token });
+  const conversations = await api<{ conversations: { id: string }[] }>(
+    "GET",
+    `/v1/locations/${locationId}/conversations${query}`,
+    { token },
+  );
   const out: MessageJson[] = [];
   for (const conversation of conversations.body.conversations) {
     let cursor: string | null = null;
     do {
-      const page: { body: { messages: MessageJson[]; nextCursor: string | null } } = await api("GET", `/v1/locations/${locationId}/conversations/${conversation.id}/messages?limit=200${cursor ? `&cursor=${cursor}` : ""}`, { token });
+      const page: { body: { messages: MessageJson[]; nextCursor: string | null } } = await api(
+        "GET",
+        `/v1/locations/${locationId}/conversations/${conversation.id}/messages?limit=200${cursor ? `&cursor=${cursor}` : ""}`,
+        { token },
+      );
       out.push(...page.body.messages);
       cursor = page.body.nextCursor;
     } while (cursor);
@@ -149,12 +193,21 @@ export async function messagesOf(locationId: string, contactId?: string): Promis
 }
 
 /** The sync's private state (a test-only look inside the DO: the cursor must never run ahead of the rows). */
-export async function syncInternals(address: string): Promise<{ cursor: string | null; pending: string[]; parked: { message_id: string; error: string }[]; state: Record<string, unknown> }> {
+export async function syncInternals(address: string): Promise<{
+  cursor: string | null;
+  pending: string[];
+  parked: { message_id: string; error: string }[];
+  state: Record<string, unknown>;
+}> {
   return runInDurableObject(mailboxStub(env, address), (_instance, state) => {
     const sql = state.storage.sql;
     return {
-      cursor: sql.exec<{ history_id: string | null }>("SELECT history_id FROM account").toArray()[0]?.history_id ?? null,
-      pending: sql.exec<{ message_id: string }>("SELECT message_id FROM sync_pending ORDER BY seq").toArray().map((r) => r.message_id),
+      cursor:
+        sql.exec<{ history_id: string | null }>("SELECT history_id FROM account").toArray()[0]?.history_id ?? null,
+      pending: sql
+        .exec<{ message_id: string }>("SELECT message_id FROM sync_pending ORDER BY seq")
+        .toArray()
+        .map((r) => r.message_id),
       parked: sql.exec<{ message_id: string; error: string }>("SELECT message_id, error FROM sync_parked").toArray(),
       state: sql.exec("SELECT * FROM sync_state").toArray()[0] ?? {},
     };

@@ -15,8 +15,16 @@ describe("parseAddressList", () => {
         { email: "bob@example.com", name: null },
       ],
     ],
-    ["an RFC 2047 B-encoded name", "=?UTF-8?B?w4lsaXNl?= <elise@example.fr>", [{ email: "elise@example.fr", name: "Élise" }]],
-    ["an RFC 2047 Q-encoded quoted name", '"=?utf-8?Q?Ren=C3=A9?=" <r@example.com>', [{ email: "r@example.com", name: "René" }]],
+    [
+      "an RFC 2047 B-encoded name",
+      "=?UTF-8?B?w4lsaXNl?= <elise@example.fr>",
+      [{ email: "elise@example.fr", name: "Élise" }],
+    ],
+    [
+      "an RFC 2047 Q-encoded quoted name",
+      '"=?utf-8?Q?Ren=C3=A9?=" <r@example.com>',
+      [{ email: "r@example.com", name: "René" }],
+    ],
     ["a raw UTF-8 name", "José <jose@example.com>", [{ email: "jose@example.com", name: "José" }]],
     [
       "a group, flattened in order",
@@ -29,7 +37,11 @@ describe("parseAddressList", () => {
     ],
     ["an empty group", "Undisclosed recipients:;", []],
     ["a comment as name", "a@example.com (Comment Name)", [{ email: "a@example.com", name: "Comment Name" }]],
-    ["garbage keeps the readable part", "bad <not an email>, ,,, good@example.com, foo@", [{ email: "good@example.com", name: null }]],
+    [
+      "garbage keeps the readable part",
+      "bad <not an email>, ,,, good@example.com, foo@",
+      [{ email: "good@example.com", name: null }],
+    ],
     ["words without an address", "garbage", []],
     ["an empty header", "", []],
     ["null", null, []],
@@ -39,7 +51,13 @@ describe("parseAddressList", () => {
   });
 
   it("never throws on hostile input", () => {
-    const hostile = ['"unterminated <a@b.com', "<<<>>>@@@", `${"a".repeat(100_000)}@x.com`, "=?UTF-8?B?####?= <x@y.com>", "\u0000@\u0000"];
+    const hostile = [
+      '"unterminated <a@b.com',
+      "<<<>>>@@@",
+      `${"a".repeat(100_000)}@x.com`,
+      "=?UTF-8?B?####?= <x@y.com>",
+      "\u0000@\u0000",
+    ];
     for (const value of hostile) expect(() => parseAddressList(value)).not.toThrow();
   });
 });

@@ -31,7 +31,13 @@ describe("buildMime: shape of the raw message (R13)", () => {
     const raw = build({
       subject: "Ünïcödé ".repeat(40),
       html: `<p>${"très long ".repeat(500)}</p>`,
-      attachments: [{ filename: `${"rapport é".repeat(20)}.pdf`, contentType: "application/pdf", content: new Uint8Array(5000).fill(7) }],
+      attachments: [
+        {
+          filename: `${"rapport é".repeat(20)}.pdf`,
+          contentType: "application/pdf",
+          content: new Uint8Array(5000).fill(7),
+        },
+      ],
     });
     expect(raw).not.toMatch(/[^\r]\n/);
     expect(raw).not.toMatch(/\r[^\n]/);
@@ -87,13 +93,18 @@ describe("buildMime: round trip through postal-mime", () => {
     ["CJK", "山田太郎"],
     ["looks like an encoded word", "=?UTF-8?B?SGk=?="],
   ])("display name: %s", async (_name, name) => {
-    const parsed = await parse(build({ from: { email: "owner@gmail.test", name }, to: [{ email: "a@client.test", name }] }));
+    const parsed = await parse(
+      build({ from: { email: "owner@gmail.test", name }, to: [{ email: "a@client.test", name }] }),
+    );
     expect(parsed.from).toEqual({ address: "owner@gmail.test", name });
     expect(parsed.to).toEqual([{ address: "a@client.test", name }]);
   });
 
   it("many recipients in To, Cc and Bcc", async () => {
-    const to = Array.from({ length: 30 }, (_, i) => ({ email: `to${i}@client.test`, name: i % 2 ? `Name ${i}` : null }));
+    const to = Array.from({ length: 30 }, (_, i) => ({
+      email: `to${i}@client.test`,
+      name: i % 2 ? `Name ${i}` : null,
+    }));
     const parsed = await parse(build({ to, cc: [{ email: "cc@client.test", name: "Çé" }] }));
     expect(parsed.to?.map((a) => a.address)).toEqual(to.map((a) => a.email));
     expect(parsed.cc).toEqual([{ address: "cc@client.test", name: "Çé" }]);
@@ -138,7 +149,11 @@ describe("buildMime: round trip through postal-mime", () => {
       html: "<p>see attached</p>",
       attachments: [
         { filename: "report.pdf", contentType: "application/pdf", content: binary },
-        { filename: "Prévisions été 2026 — version définitive très longue pour déborder.xlsx", contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", content: bytes(1, 2, 3) },
+        {
+          filename: "Prévisions été 2026 — version définitive très longue pour déborder.xlsx",
+          contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+          content: bytes(1, 2, 3),
+        },
         { filename: 'we"ird\\name;x=1.txt', contentType: "text/plain", content: bytes(0, 255, 10, 13) },
         { filename: "empty.bin", contentType: "application/octet-stream", content: new Uint8Array(0) },
       ],
@@ -149,7 +164,11 @@ describe("buildMime: round trip through postal-mime", () => {
     expect(parsed.html).toBe(asParsed("<p>see attached</p>"));
     expect(parsed.attachments.map((a) => [a.filename, a.mimeType, a.disposition])).toEqual([
       ["report.pdf", "application/pdf", "attachment"],
-      ["Prévisions été 2026 — version définitive très longue pour déborder.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "attachment"],
+      [
+        "Prévisions été 2026 — version définitive très longue pour déborder.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "attachment",
+      ],
       ['we"ird\\name;x=1.txt', "text/plain", "attachment"],
       ["empty.bin", "application/octet-stream", "attachment"],
     ]);
@@ -161,7 +180,9 @@ describe("buildMime: round trip through postal-mime", () => {
   });
 
   it("reply headers round-trip (R13)", async () => {
-    const parsed = await parse(build({ subject: "Re: Offer", inReplyTo: "<m1@x.test>", references: ["<m0@x.test>", "<m1@x.test>"] }));
+    const parsed = await parse(
+      build({ subject: "Re: Offer", inReplyTo: "<m1@x.test>", references: ["<m0@x.test>", "<m1@x.test>"] }),
+    );
     expect(parsed.inReplyTo).toBe("<m1@x.test>");
     expect(parsed.references).toBe("<m0@x.test> <m1@x.test>");
     expect(parsed.messageId).toBe("<abc123@gmail.test>");

@@ -52,9 +52,16 @@ describe("Gmail answers are read as bytes and decoded as UTF-8", () => {
     vi.spyOn(globalThis, "fetch").mockImplementation(async (_input, init) => {
       // The answer's boundary is Google's own, not the request's.
       expect(String(new Headers(init?.headers).get("content-type"))).toMatch(/^multipart\/mixed; boundary=/);
-      return answerIn(cutMidCharacter(new TextEncoder().encode(batchAnswer("batch_google"))), "multipart/mixed; boundary=batch_google");
+      return answerIn(
+        cutMidCharacter(new TextEncoder().encode(batchAnswer("batch_google"))),
+        "multipart/mixed; boundary=batch_google",
+      );
     });
-    const client = new GmailClient({ baseUrl: "http://google.test", accessToken: async () => "token", timeoutMs: 2_000 });
+    const client = new GmailClient({
+      baseUrl: "http://google.test",
+      accessToken: async () => "token",
+      timeoutMs: 2_000,
+    });
     const [item] = await batchGetMessages(client, ["g1"]);
     expect(item).toMatchObject({ id: "g1", ok: true, message: { id: "g1", snippet: "Déjà vu — ✓ 日本語 😀" } });
   });

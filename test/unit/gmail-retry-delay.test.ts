@@ -4,7 +4,13 @@ import { parseRetryAfter, retryDelayMs, type RetryDelayInput } from "../../src/g
 
 const NOW = Date.parse("2026-11-26T18:00:00.000Z");
 const fixed = (value: number) => () => value;
-const base = (over: Partial<RetryDelayInput>): RetryDelayInput => ({ kind: "retry", attempt: 0, now: NOW, random: fixed(0.5), ...over });
+const base = (over: Partial<RetryDelayInput>): RetryDelayInput => ({
+  kind: "retry",
+  attempt: 0,
+  now: NOW,
+  random: fixed(0.5),
+  ...over,
+});
 
 describe("retryDelayMs", () => {
   it.each<[string, Partial<RetryDelayInput>, number | null]>([
@@ -20,10 +26,18 @@ describe("retryDelayMs", () => {
     ["Retry-After in the past means now", { kind: "retry", retryAfterHeader: "Thu, 26 Nov 2026 17:00:00 GMT" }, 500],
     ["an unreadable Retry-After falls back to backoff", { kind: "retry", attempt: 1, retryAfterHeader: "soon" }, 1_000],
     ["Google's 'Retry after' text", { kind: "rate_limited", retryAt: NOW + 15 * 60_000 }, 15 * 60_000 + 500],
-    ["the later of header and text wins", { kind: "rate_limited", retryAfterHeader: "10", retryAt: NOW + 20_000 }, 20_500],
+    [
+      "the later of header and text wins",
+      { kind: "rate_limited", retryAfterHeader: "10", retryAt: NOW + 20_000 },
+      20_500,
+    ],
     ["a hint is capped at one hour", { kind: "rate_limited", retryAfterHeader: "86400" }, 3_600_000 + 500],
     ["auth_expired: refresh and retry now", { kind: "auth_expired" }, 0],
-    ["sending_limit: until the time Gmail named", { kind: "sending_limit", retryAt: NOW + 5 * 3_600_000 }, 5 * 3_600_000],
+    [
+      "sending_limit: until the time Gmail named",
+      { kind: "sending_limit", retryAt: NOW + 5 * 3_600_000 },
+      5 * 3_600_000,
+    ],
     ["sending_limit: one hour when Gmail named none (docs/api.md)", { kind: "sending_limit" }, 3_600_000],
     ["sending_limit: capped at 24 h", { kind: "sending_limit", retryAt: NOW + 72 * 3_600_000 }, 24 * 3_600_000],
   ])("%s", (_name, over, expected) => {

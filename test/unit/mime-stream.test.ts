@@ -7,12 +7,16 @@ import { toBase64 } from "../../src/mail/encode-header";
 import { mimeChunks, mimeStream, renderMime } from "../../src/mail/mime-segments";
 import { sha256Hex, sha256HexOfText } from "../../src/util/sha256";
 
-const pattern = (size: number, seed: number) => Uint8Array.from({ length: size }, (_, i) => (i * 31 + seed + (i >> 8)) & 0xff);
+const pattern = (size: number, seed: number) =>
+  Uint8Array.from({ length: size }, (_, i) => (i * 31 + seed + (i >> 8)) & 0xff);
 
 /** A reply with text, html and four attachments (one empty, one of 200,001 bytes that spans many chunks). */
 const MESSAGE: OutgoingMessage = {
   from: { email: "owner@gmail.test", name: "Élodie Owner" },
-  to: [{ email: "alice@client.test", name: 'Alice, "A"' }, { email: "bob@client.test", name: null }],
+  to: [
+    { email: "alice@client.test", name: 'Alice, "A"' },
+    { email: "bob@client.test", name: null },
+  ],
   cc: [{ email: "cc@client.test", name: "Çé" }],
   bcc: [{ email: "boss@corp.test", name: null }],
   subject: "Prévisions 2026 — pièces jointes 🚀",
@@ -83,14 +87,17 @@ describe("streamed MIME (R13, R17)", () => {
     expect(await sha256Hex(built.raw)).toBe(OLD_BUILDER.sha256);
   });
 
-  it.each([1, 7, 77, 78, 79, 1000, 64 * 1024])("R17: chunks of %i bytes join to the same message, none larger", (chunkBytes) => {
-    const { segments, length } = plan(AS_BASE64);
-    const chunks = [...mimeChunks(segments, chunkBytes)];
-    expect(Math.max(...chunks.map((c) => c.length))).toBeLessThanOrEqual(Math.max(chunkBytes, 78));
-    const joined = concat(chunks);
-    expect(joined.length).toBe(length);
-    expect(ascii(joined)).toBe(renderMime(segments));
-  });
+  it.each([1, 7, 77, 78, 79, 1000, 64 * 1024])(
+    "R17: chunks of %i bytes join to the same message, none larger",
+    (chunkBytes) => {
+      const { segments, length } = plan(AS_BASE64);
+      const chunks = [...mimeChunks(segments, chunkBytes)];
+      expect(Math.max(...chunks.map((c) => c.length))).toBeLessThanOrEqual(Math.max(chunkBytes, 78));
+      const joined = concat(chunks);
+      expect(joined.length).toBe(length);
+      expect(ascii(joined)).toBe(renderMime(segments));
+    },
+  );
 
   it.each([0, 1, 2, 3, 56, 57, 58, 114, 65_535, 65_536, 65_537])(
     "R17: a %i-byte attachment round-trips through postal-mime byte-exact when streamed",
@@ -123,10 +130,16 @@ describe("the upload body (gmail/send.ts)", () => {
   it("R13: multipart/related of the metadata and the streamed message, exactly the length it declares", async () => {
     const { segments, length } = plan(AS_BASE64);
     let opened = 0;
-    const upload = multipartUpload({ length, open: () => {
-      opened++;
-      return mimeStream(segments);
-    } }, "thread-1");
+    const upload = multipartUpload(
+      {
+        length,
+        open: () => {
+          opened++;
+          return mimeStream(segments);
+        },
+      },
+      "thread-1",
+    );
     const boundary = /boundary=(\S+)$/.exec(upload.contentType)?.[1] ?? "";
     const expected =
       `--${boundary}\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n{"threadId":"thread-1"}\r\n` +
@@ -141,7 +154,10 @@ describe("the upload body (gmail/send.ts)", () => {
   });
 
   it("R13: a message shorter than its declared length fails the upload instead of sending a cut message", async () => {
-    const upload = multipartUpload({ length: 10, open: () => new Response("too short").body ?? new ReadableStream() }, null);
+    const upload = multipartUpload(
+      { length: 10, open: () => new Response("too short").body ?? new ReadableStream() },
+      null,
+    );
     await expect(readAll(await upload.open())).rejects.toThrow();
   });
 });

@@ -24,7 +24,11 @@ describe("R1: authorization URL", () => {
   it("R1: carries offline access, consent, incremental scopes and S256", () => {
     const url = new URL(
       buildAuthorizationUrl(
-        { GOOGLE_AUTH_URL: "https://accounts.google.com/o/oauth2/v2/auth", GOOGLE_CLIENT_ID: "cid", OAUTH_REDIRECT_URL: "https://svc/cb" },
+        {
+          GOOGLE_AUTH_URL: "https://accounts.google.com/o/oauth2/v2/auth",
+          GOOGLE_CLIENT_ID: "cid",
+          OAUTH_REDIRECT_URL: "https://svc/cb",
+        },
         { state: "s", codeChallenge: "c" },
       ),
     );
@@ -61,7 +65,9 @@ describe("returnTo", () => {
   });
 
   it("adds gmail= and reason=, replacing any already there", () => {
-    expect(returnUrl("https://app.crm.test/s?gmail=x&tab=1", { ok: true })).toBe("https://app.crm.test/s?tab=1&gmail=connected");
+    expect(returnUrl("https://app.crm.test/s?gmail=x&tab=1", { ok: true })).toBe(
+      "https://app.crm.test/s?tab=1&gmail=connected",
+    );
     expect(returnUrl("https://app.crm.test/s", { ok: false, reason: "mailbox_taken" })).toBe(
       "https://app.crm.test/s?gmail=error&reason=mailbox_taken",
     );

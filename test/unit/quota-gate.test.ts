@@ -34,12 +34,18 @@ describe("createQuotaGate", () => {
     // A second gate over the same store: what a Durable Object woken after an eviction builds.
     const call = gate(spends, clock, slept)(units);
     if (expected === "throw") {
-      await expect(call).rejects.toMatchObject({ kind: "rate_limited", reason: "local_quota_pacing", retryAt: NOW - age + QUOTA_WINDOW_MS });
+      await expect(call).rejects.toMatchObject({
+        kind: "rate_limited",
+        reason: "local_quota_pacing",
+        retryAt: NOW - age + QUOTA_WINDOW_MS,
+      });
       await call.catch((error: unknown) => expect(error).toBeInstanceOf(GmailError));
       return;
     }
     await call;
     expect(slept.length > 0).toBe(expected === "sleep");
-    expect(spends.live(clock.t).reduce((sum, s) => sum + s.units, 0)).toBe(expected === "sleep" ? units : burst + units);
+    expect(spends.live(clock.t).reduce((sum, s) => sum + s.units, 0)).toBe(
+      expected === "sleep" ? units : burst + units,
+    );
   });
 });

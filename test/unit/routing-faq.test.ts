@@ -28,7 +28,10 @@ describe("R14 one location per CRM thread", () => {
   it("R14: after a CRM send from L2, replies reach L2 only", () => {
     const l1 = loc("L1");
     const l2 = loc("L2", { activeBinding: { conversationId: "cv_L2", contactId: "ct_alice" } });
-    expect(route(msg(), [l1, l2])).toEqual(["L1 skip inbound bound_elsewhere", "L2 sync inbound ct_alice/cv_L2 keep bound_thread"]);
+    expect(route(msg(), [l1, l2])).toEqual([
+      "L1 skip inbound bound_elsewhere",
+      "L2 sync inbound ct_alice/cv_L2 keep bound_thread",
+    ]);
   });
 });
 
@@ -53,23 +56,33 @@ describe("seed FAQ", () => {
   });
 
   it("FAQ contact emails someone else, owner in Cc: associated with the contact", () => {
-    expect(route(msg({ to: [a("third@party.test")], cc: [a(OWNER)] }))).toEqual(["L1 sync inbound ct_alice bind sender_contact"]);
+    expect(route(msg({ to: [a("third@party.test")], cc: [a(OWNER)] }))).toEqual([
+      "L1 sync inbound ct_alice bind sender_contact",
+    ]);
   });
 
   it("FAQ owner only in Bcc: still inbound from the contact", () => {
-    expect(route(msg({ to: [a("third@party.test")], cc: [], bcc: [] }))).toEqual(["L1 sync inbound ct_alice bind sender_contact"]);
+    expect(route(msg({ to: [a("third@party.test")], cc: [], bcc: [] }))).toEqual([
+      "L1 sync inbound ct_alice bind sender_contact",
+    ]);
   });
 
   it("FAQ multiple recipients: the first To contact gets the conversation", () => {
-    expect(route(sent({ to: [a("bob@client.test"), a("alice@client.test")] }))).toEqual(["L1 sync outbound ct_bob bind recipient_contact"]);
+    expect(route(sent({ to: [a("bob@client.test"), a("alice@client.test")] }))).toEqual([
+      "L1 sync outbound ct_bob bind recipient_contact",
+    ]);
   });
 
   it("FAQ forwarded from Gmail: treated as a sent email to the contact", () => {
-    expect(route(sent({ to: [a("alice@client.test", "Alice")], cc: [] }))).toEqual(["L1 sync outbound ct_alice bind recipient_contact"]);
+    expect(route(sent({ to: [a("alice@client.test", "Alice")], cc: [] }))).toEqual([
+      "L1 sync outbound ct_alice bind recipient_contact",
+    ]);
   });
 
   it("FAQ same contact in two locations, mailbox connected in both: inbound fans out to both", () => {
-    const l2 = loc("L2", { contactsByEmail: contacts({ "alice@client.test": { id: "ct_alice_l2", assignedUserId: null } }) });
+    const l2 = loc("L2", {
+      contactsByEmail: contacts({ "alice@client.test": { id: "ct_alice_l2", assignedUserId: null } }),
+    });
     expect(route(msg(), [loc("L1"), l2])).toEqual([
       "L1 sync inbound ct_alice bind sender_contact",
       "L2 sync inbound ct_alice_l2 bind sender_contact",
@@ -77,7 +90,9 @@ describe("seed FAQ", () => {
   });
 
   it("FAQ same contact in two locations: a send from Gmail fans out to both too (R10)", () => {
-    const l2 = loc("L2", { contactsByEmail: contacts({ "alice@client.test": { id: "ct_alice_l2", assignedUserId: OWNER_USER } }) });
+    const l2 = loc("L2", {
+      contactsByEmail: contacts({ "alice@client.test": { id: "ct_alice_l2", assignedUserId: OWNER_USER } }),
+    });
     expect(route(sent({ to: [a("alice@client.test")] }), [loc("L1"), l2])).toEqual([
       "L1 sync outbound ct_alice bind recipient_contact",
       "L2 sync outbound ct_alice_l2 bind recipient_contact",
@@ -85,8 +100,13 @@ describe("seed FAQ", () => {
   });
 
   it("FAQ assignment filter: a location where the contact is assigned to another user gets nothing", () => {
-    const l2 = loc("L2", { contactsByEmail: contacts({ "alice@client.test": { id: "ct_alice_l2", assignedUserId: "u_other" } }) });
-    expect(route(msg(), [loc("L1"), l2])).toEqual(["L1 sync inbound ct_alice bind sender_contact", "L2 skip inbound assigned_elsewhere"]);
+    const l2 = loc("L2", {
+      contactsByEmail: contacts({ "alice@client.test": { id: "ct_alice_l2", assignedUserId: "u_other" } }),
+    });
+    expect(route(msg(), [loc("L1"), l2])).toEqual([
+      "L1 sync inbound ct_alice bind sender_contact",
+      "L2 skip inbound assigned_elsewhere",
+    ]);
   });
 
   it("FAQ contact who is also a user: their emails are not synced", () => {

@@ -43,7 +43,9 @@ export function loc(locationId: string, over: Partial<RoutingLocation> = {}): Ro
 }
 
 /** R27 settings as routing reads them: the location's never-log list and the owner's own, merged. */
-export function privacy(over: { neverLog?: string[]; ownerNeverLog?: string[]; internalDomains?: string[]; skipBulkMail?: boolean } = {}): RoutingPrivacy {
+export function privacy(
+  over: { neverLog?: string[]; ownerNeverLog?: string[]; internalDomains?: string[]; skipBulkMail?: boolean } = {},
+): RoutingPrivacy {
   return {
     neverLog: toNeverLogList(over.neverLog ?? [], over.ownerNeverLog ?? []),
     internalDomains: new Set(over.internalDomains ?? []),
@@ -52,8 +54,17 @@ export function privacy(over: { neverLog?: string[]; ownerNeverLog?: string[]; i
 }
 
 export function msg(over: Partial<RoutingMessage> = {}): RoutingMessage {
-  return { from: a("alice@client.test"), to: [a(OWNER)], cc: [], bcc: [], gmailThreadId: "t1", labelIds: ["INBOX"],
-    receivedAt: START_POINT + 3_600_000, bulk: false, ...over };
+  return {
+    from: a("alice@client.test"),
+    to: [a(OWNER)],
+    cc: [],
+    bcc: [],
+    gmailThreadId: "t1",
+    labelIds: ["INBOX"],
+    receivedAt: START_POINT + 3_600_000,
+    bulk: false,
+    ...over,
+  };
 }
 
 /** Decisions as short strings, so a table row reads like the rule it proves. */

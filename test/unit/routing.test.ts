@@ -2,9 +2,21 @@ import { describe, expect, it } from "vitest";
 import { decideRoutes, START_POINT_GRACE_MS } from "../../src/sync/routing";
 import { ruleOf, SKIP_REASON_RULES, SKIP_REASONS, type SkipReason } from "../../src/sync/routing-reasons";
 import type { RouteDecision, RoutingLocation, RoutingMessage } from "../../src/sync/routing-types";
-import { COLLEAGUE_CRM, COLLEAGUE_GMAIL, OWNER, OWNER_CRM, START_POINT, a, loc, msg, privacy, route } from "./routing-fixtures";
+import {
+  COLLEAGUE_CRM,
+  COLLEAGUE_GMAIL,
+  OWNER,
+  OWNER_CRM,
+  START_POINT,
+  a,
+  loc,
+  msg,
+  privacy,
+  route,
+} from "./routing-fixtures";
 
-const bound = (id: string, contactId = "ct_alice") => loc(id, { activeBinding: { conversationId: `cv_${id}`, contactId } });
+const bound = (id: string, contactId = "ct_alice") =>
+  loc(id, { activeBinding: { conversationId: `cv_${id}`, contactId } });
 const sent = (over: Partial<RoutingMessage>) => msg({ from: a(OWNER), labelIds: ["SENT"], to: [], ...over });
 
 describe("which labels sync", () => {
@@ -14,7 +26,11 @@ describe("which labels sync", () => {
     ["labels: TRASH never syncs", ["INBOX", "TRASH"], "L1 skip inbound ignored_label"],
     ["labels: DRAFT never syncs", ["DRAFT"], "L1 skip inbound ignored_label"],
     ["labels: CHAT never syncs", ["CHAT", "INBOX"], "L1 skip inbound ignored_label"],
-    ["labels: archived (neither INBOX nor SENT) does not sync", ["CATEGORY_PERSONAL", "IMPORTANT"], "L1 skip inbound ignored_label"],
+    [
+      "labels: archived (neither INBOX nor SENT) does not sync",
+      ["CATEGORY_PERSONAL", "IMPORTANT"],
+      "L1 skip inbound ignored_label",
+    ],
     ["labels: no labels at all does not sync", [], "L1 skip inbound ignored_label"],
   ])("%s", (_name, labelIds, expected) => {
     expect(route(msg({ labelIds }))).toEqual([expected]);
@@ -38,10 +54,26 @@ describe("direction", () => {
 
 describe("R7 internal mail is private", () => {
   it.each<[string, RoutingMessage, string]>([
-    ["R7: inbound from a colleague who is also a contact is skipped", msg({ from: a(COLLEAGUE_CRM) }), "L1 skip inbound internal"],
-    ["R7: inbound from the owner's own CRM address is skipped", msg({ from: a(OWNER_CRM) }), "L1 skip inbound internal"],
-    ["R7: inbound from a colleague's connected mailbox is skipped", msg({ from: a(COLLEAGUE_GMAIL) }), "L1 skip inbound internal"],
-    ["R7: sent only to users is not synced", sent({ to: [a(COLLEAGUE_CRM)], cc: [a(OWNER_CRM)] }), "L1 skip outbound internal"],
+    [
+      "R7: inbound from a colleague who is also a contact is skipped",
+      msg({ from: a(COLLEAGUE_CRM) }),
+      "L1 skip inbound internal",
+    ],
+    [
+      "R7: inbound from the owner's own CRM address is skipped",
+      msg({ from: a(OWNER_CRM) }),
+      "L1 skip inbound internal",
+    ],
+    [
+      "R7: inbound from a colleague's connected mailbox is skipped",
+      msg({ from: a(COLLEAGUE_GMAIL) }),
+      "L1 skip inbound internal",
+    ],
+    [
+      "R7: sent only to users is not synced",
+      sent({ to: [a(COLLEAGUE_CRM)], cc: [a(OWNER_CRM)] }),
+      "L1 skip outbound internal",
+    ],
     ["R7: sent only to oneself is not synced", sent({ to: [a(OWNER)] }), "L1 skip outbound internal"],
     [
       "R7: sent to a user and a contact goes to the contact",
@@ -69,9 +101,21 @@ describe("R7 internal mail is private", () => {
 describe("R8 inbound", () => {
   it.each<[string, RoutingMessage, string]>([
     ["R8: from an unassigned contact syncs and binds", msg(), "L1 sync inbound ct_alice bind sender_contact"],
-    ["R8: from a contact assigned to the owner syncs", msg({ from: a("bob@client.test") }), "L1 sync inbound ct_bob bind sender_contact"],
-    ["R8: from a contact assigned to another user is skipped", msg({ from: a("carol@client.test") }), "L1 skip inbound assigned_elsewhere"],
-    ["R8: from a non-contact is not synced (no contact is created)", msg({ from: a("stranger@else.test") }), "L1 skip inbound not_a_contact"],
+    [
+      "R8: from a contact assigned to the owner syncs",
+      msg({ from: a("bob@client.test") }),
+      "L1 sync inbound ct_bob bind sender_contact",
+    ],
+    [
+      "R8: from a contact assigned to another user is skipped",
+      msg({ from: a("carol@client.test") }),
+      "L1 skip inbound assigned_elsewhere",
+    ],
+    [
+      "R8: from a non-contact is not synced (no contact is created)",
+      msg({ from: a("stranger@else.test") }),
+      "L1 skip inbound not_a_contact",
+    ],
     ["R8: without a readable From nothing syncs", msg({ from: null }), "L1 skip inbound not_a_contact"],
   ])("%s", (_name, message, expected) => {
     expect(route(message)).toEqual([expected]);
@@ -89,7 +133,11 @@ describe("R9 owner in Cc/Bcc", () => {
       msg({ to: [a("someone@else.test")], cc: [a(OWNER)] }),
       "L1 sync inbound ct_alice bind sender_contact",
     ],
-    ["R9: owner only in Bcc (absent from headers) is inbound from the contact", msg({ to: [a("someone@else.test")] }), "L1 sync inbound ct_alice bind sender_contact"],
+    [
+      "R9: owner only in Bcc (absent from headers) is inbound from the contact",
+      msg({ to: [a("someone@else.test")] }),
+      "L1 sync inbound ct_alice bind sender_contact",
+    ],
     [
       "R9: a contact in Cc never owns an inbound message",
       msg({ from: a("stranger@else.test"), cc: [a("alice@client.test")] }),
@@ -112,17 +160,41 @@ describe("R10 outbound from Gmail", () => {
       { to: [a("stranger@else.test"), a("bob@client.test"), a("alice@client.test")] },
       "L1 sync outbound ct_bob bind recipient_contact",
     ],
-    ["R10: To before Cc", { to: [a("alice@client.test")], cc: [a("bob@client.test")] }, "L1 sync outbound ct_alice bind recipient_contact"],
-    ["R10: Cc when no To is a contact", { to: [a("stranger@else.test")], cc: [a("bob@client.test")] }, "L1 sync outbound ct_bob bind recipient_contact"],
-    ["R10: Bcc when neither To nor Cc is a contact", { to: [a("x@else.test")], cc: [a("y@else.test")], bcc: [a("alice@client.test")] }, "L1 sync outbound ct_alice bind recipient_contact"],
+    [
+      "R10: To before Cc",
+      { to: [a("alice@client.test")], cc: [a("bob@client.test")] },
+      "L1 sync outbound ct_alice bind recipient_contact",
+    ],
+    [
+      "R10: Cc when no To is a contact",
+      { to: [a("stranger@else.test")], cc: [a("bob@client.test")] },
+      "L1 sync outbound ct_bob bind recipient_contact",
+    ],
+    [
+      "R10: Bcc when neither To nor Cc is a contact",
+      { to: [a("x@else.test")], cc: [a("y@else.test")], bcc: [a("alice@client.test")] },
+      "L1 sync outbound ct_alice bind recipient_contact",
+    ],
     [
       "R10: a contact assigned to another user is passed over",
       { to: [a("carol@client.test"), a("alice@client.test")] },
       "L1 sync outbound ct_alice bind recipient_contact",
     ],
-    ["R10: only contacts assigned to others: not synced", { to: [a("carol@client.test")] }, "L1 skip outbound assigned_elsewhere"],
-    ["R10: no recipient is a contact: not synced", { to: [a("stranger@else.test")], cc: [a("other@else.test")] }, "L1 skip outbound no_contact_recipient"],
-    ["R10: a forwarded email is an ordinary sent message", { to: [a("alice@client.test")] }, "L1 sync outbound ct_alice bind recipient_contact"],
+    [
+      "R10: only contacts assigned to others: not synced",
+      { to: [a("carol@client.test")] },
+      "L1 skip outbound assigned_elsewhere",
+    ],
+    [
+      "R10: no recipient is a contact: not synced",
+      { to: [a("stranger@else.test")], cc: [a("other@else.test")] },
+      "L1 skip outbound no_contact_recipient",
+    ],
+    [
+      "R10: a forwarded email is an ordinary sent message",
+      { to: [a("alice@client.test")] },
+      "L1 sync outbound ct_alice bind recipient_contact",
+    ],
   ])("%s", (_name, over, expected) => {
     expect(route(sent(over))).toEqual([expected]);
   });
@@ -130,19 +202,54 @@ describe("R10 outbound from Gmail", () => {
 
 describe("R11 thread continuity", () => {
   it.each<[string, RoutingMessage, RoutingLocation[], string[]]>([
-    ["R11: inbound from a non-contact on a bound thread goes to the bound conversation", msg({ from: a("stranger@else.test") }), [bound("L1")], ["L1 sync inbound ct_alice/cv_L1 keep bound_thread"]],
-    ["R11: the binding wins over another contact as sender", msg({ from: a("bob@client.test") }), [bound("L1")], ["L1 sync inbound ct_alice/cv_L1 keep bound_thread"]],
-    ["R11: the binding wins over the assignment check", msg({ from: a("carol@client.test") }), [bound("L1")], ["L1 sync inbound ct_alice/cv_L1 keep bound_thread"]],
-    ["R11: outbound to non-contacts on a bound thread goes to the bound conversation", sent({ to: [a("stranger@else.test")] }), [bound("L1")], ["L1 sync outbound ct_alice/cv_L1 keep bound_thread"]],
-    ["R11: R7 still applies to inbound from a user", msg({ from: a(COLLEAGUE_CRM) }), [bound("L1")], ["L1 skip inbound internal"]],
-    ["R11: R7 still applies to sends only to users", sent({ to: [a(COLLEAGUE_GMAIL)] }), [bound("L1")], ["L1 skip outbound internal"]],
+    [
+      "R11: inbound from a non-contact on a bound thread goes to the bound conversation",
+      msg({ from: a("stranger@else.test") }),
+      [bound("L1")],
+      ["L1 sync inbound ct_alice/cv_L1 keep bound_thread"],
+    ],
+    [
+      "R11: the binding wins over another contact as sender",
+      msg({ from: a("bob@client.test") }),
+      [bound("L1")],
+      ["L1 sync inbound ct_alice/cv_L1 keep bound_thread"],
+    ],
+    [
+      "R11: the binding wins over the assignment check",
+      msg({ from: a("carol@client.test") }),
+      [bound("L1")],
+      ["L1 sync inbound ct_alice/cv_L1 keep bound_thread"],
+    ],
+    [
+      "R11: outbound to non-contacts on a bound thread goes to the bound conversation",
+      sent({ to: [a("stranger@else.test")] }),
+      [bound("L1")],
+      ["L1 sync outbound ct_alice/cv_L1 keep bound_thread"],
+    ],
+    [
+      "R11: R7 still applies to inbound from a user",
+      msg({ from: a(COLLEAGUE_CRM) }),
+      [bound("L1")],
+      ["L1 skip inbound internal"],
+    ],
+    [
+      "R11: R7 still applies to sends only to users",
+      sent({ to: [a(COLLEAGUE_GMAIL)] }),
+      [bound("L1")],
+      ["L1 skip outbound internal"],
+    ],
     [
       "R11: bound in one location only, the other location gets nothing",
       msg(),
       [loc("L1"), bound("L2")],
       ["L1 skip inbound bound_elsewhere", "L2 sync inbound ct_alice/cv_L2 keep bound_thread"],
     ],
-    ["R11: bound in two locations, both get it", msg(), [bound("L1"), bound("L2", "ct_a2")], ["L1 sync inbound ct_alice/cv_L1 keep bound_thread", "L2 sync inbound ct_a2/cv_L2 keep bound_thread"]],
+    [
+      "R11: bound in two locations, both get it",
+      msg(),
+      [bound("L1"), bound("L2", "ct_a2")],
+      ["L1 sync inbound ct_alice/cv_L1 keep bound_thread", "L2 sync inbound ct_a2/cv_L2 keep bound_thread"],
+    ],
   ])("%s", (_name, message, locations, expected) => {
     expect(route(message, locations)).toEqual(expected);
   });
@@ -150,9 +257,21 @@ describe("R11 thread continuity", () => {
 
 describe("R2 start point", () => {
   it.each<[string, number, string]>([
-    ["R2: received a day before the start point (moved into INBOX later) is never imported", START_POINT - 86_400_000, "L1 skip inbound before_connect"],
-    ["R2: received just past the grace before the start point is never imported", START_POINT - START_POINT_GRACE_MS - 1, "L1 skip inbound before_connect"],
-    ["R2: received moments before connect but added after the watch started is news", START_POINT - 1_000, "L1 sync inbound ct_alice bind sender_contact"],
+    [
+      "R2: received a day before the start point (moved into INBOX later) is never imported",
+      START_POINT - 86_400_000,
+      "L1 skip inbound before_connect",
+    ],
+    [
+      "R2: received just past the grace before the start point is never imported",
+      START_POINT - START_POINT_GRACE_MS - 1,
+      "L1 skip inbound before_connect",
+    ],
+    [
+      "R2: received moments before connect but added after the watch started is news",
+      START_POINT - 1_000,
+      "L1 sync inbound ct_alice bind sender_contact",
+    ],
     ["R2: received after the start point syncs", START_POINT + 1, "L1 sync inbound ct_alice bind sender_contact"],
   ])("%s", (_name, receivedAt, expected) => {
     expect(route(msg({ receivedAt }))).toEqual([expected]);

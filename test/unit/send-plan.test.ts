@@ -2,20 +2,47 @@ import { describe, expect, it } from "vitest";
 import type { IdempotencyKeyRow } from "../../src/db/idempotency-keys";
 import { base64DecodedSize } from "../../src/http/schemas/send";
 import { canonicalJson, decideOnHeldKey, IDEMPOTENCY_STALE_MS, type KeyVerdict } from "../../src/send/idempotency";
-import { MAX_REFERENCES, planProvider, planReply, type ProviderPlan, type SenderConnection, type SendKind } from "../../src/send/plan-send";
+import {
+  MAX_REFERENCES,
+  planProvider,
+  planReply,
+  type ProviderPlan,
+  type SenderConnection,
+  type SendKind,
+} from "../../src/send/plan-send";
 
 const MAILBOX = "owner@gmail.com";
 const conn = (status: SenderConnection["status"]): SenderConnection => ({ status, mailboxAddress: MAILBOX });
 
 describe("planProvider (R13, R18, R6)", () => {
   it.each<[string, SendKind, SenderConnection | null, ProviderPlan]>([
-    ["R13: individual, active connection → Gmail", "individual", conn("active"), { ok: true, provider: "gmail", mailboxAddress: MAILBOX }],
+    [
+      "R13: individual, active connection → Gmail",
+      "individual",
+      conn("active"),
+      { ok: true, provider: "gmail", mailboxAddress: MAILBOX },
+    ],
     ["R18: individual, no connection → location", "individual", null, { ok: true, provider: "location" }],
-    ["R18: individual, disconnected → location", "individual", conn("disconnected"), { ok: true, provider: "location" }],
-    ["R18/R6: individual, needs_reauth → refused", "individual", conn("needs_reauth"), { ok: false, error: "mailbox_needs_reauth", mailboxAddress: MAILBOX }],
+    [
+      "R18: individual, disconnected → location",
+      "individual",
+      conn("disconnected"),
+      { ok: true, provider: "location" },
+    ],
+    [
+      "R18/R6: individual, needs_reauth → refused",
+      "individual",
+      conn("needs_reauth"),
+      { ok: false, error: "mailbox_needs_reauth", mailboxAddress: MAILBOX },
+    ],
     ["R18: bulk, active connection → location", "bulk", conn("active"), { ok: true, provider: "location" }],
     ["R18: workflow, active connection → location", "workflow", conn("active"), { ok: true, provider: "location" }],
-    ["R18: bulk, needs_reauth → location (never Gmail)", "bulk", conn("needs_reauth"), { ok: true, provider: "location" }],
+    [
+      "R18: bulk, needs_reauth → location (never Gmail)",
+      "bulk",
+      conn("needs_reauth"),
+      { ok: true, provider: "location" },
+    ],
   ])("%s", (_name, kind, connection, expected) => {
     expect(planProvider(kind, connection)).toEqual(expected);
   });
@@ -34,7 +61,10 @@ describe("planReply (R13)", () => {
   });
 
   it("R13: the replied id ends the chain even when the thread list lacks it", () => {
-    expect(planReply({ replied, threadIds: ["<a@x>"], sendingMailbox: MAILBOX }).references).toEqual(["<a@x>", "<c@x>"]);
+    expect(planReply({ replied, threadIds: ["<a@x>"], sendingMailbox: MAILBOX }).references).toEqual([
+      "<a@x>",
+      "<c@x>",
+    ]);
   });
 
   it.each([
@@ -50,12 +80,20 @@ describe("planReply (R13)", () => {
       threadIds: ["<a@x>", `<${"l".repeat(950)}@x>`, "<b c@x>", "<b@x>"],
       sendingMailbox: MAILBOX,
     });
-    expect(plan).toMatchObject({ inReplyTo: null, references: ["<a@x>", "<b@x>"], baseSubject: "Bill  Bcc: a@evil.test" });
+    expect(plan).toMatchObject({
+      inReplyTo: null,
+      references: ["<a@x>", "<b@x>"],
+      baseSubject: "Bill  Bcc: a@evil.test",
+    });
   });
 
   it("R13: a long chain keeps the first id and the latest ones", () => {
     const ids = Array.from({ length: 30 }, (_, i) => `<m${i}@x>`);
-    const refs = planReply({ replied: { ...replied, messageIdHeader: "<m29@x>" }, threadIds: ids, sendingMailbox: MAILBOX }).references;
+    const refs = planReply({
+      replied: { ...replied, messageIdHeader: "<m29@x>" },
+      threadIds: ids,
+      sendingMailbox: MAILBOX,
+    }).references;
     expect(refs).toHaveLength(MAX_REFERENCES);
     expect(refs[0]).toBe("<m0@x>");
     expect(refs.at(-1)).toBe("<m29@x>");
@@ -80,11 +118,27 @@ describe("decideOnHeldKey (R25)", () => {
   it.each<[string, IdempotencyKeyRow | undefined, KeyVerdict]>([
     ["gone: claim again", undefined, { kind: "retry_claim" }],
     ["expired: claim again", row({ expiresAt: NOW - 1 }), { kind: "retry_claim" }],
-    ["same body, done: replay", row({ state: "done", responseStatus: 201, responseBody: "{}" }), { kind: "replay", status: 201, body: "{}" }],
-    ["other body: reuse", row({ requestHash: "other", state: "done", responseStatus: 201, responseBody: "{}" }), { kind: "reuse" }],
+    [
+      "same body, done: replay",
+      row({ state: "done", responseStatus: 201, responseBody: "{}" }),
+      { kind: "replay", status: 201, body: "{}" },
+    ],
+    [
+      "other body: reuse",
+      row({ requestHash: "other", state: "done", responseStatus: 201, responseBody: "{}" }),
+      { kind: "reuse" },
+    ],
     ["same body, running: in progress", row({}), { kind: "in_progress" }],
-    ["same body, running past the lease: claim again", row({ createdAt: NOW - IDEMPOTENCY_STALE_MS - 1 }), { kind: "retry_claim" }],
-    ["a failed attempt frees the key, whatever the body", row({ requestHash: "other", responseStatus: 0 }), { kind: "retry_claim" }],
+    [
+      "same body, running past the lease: claim again",
+      row({ createdAt: NOW - IDEMPOTENCY_STALE_MS - 1 }),
+      { kind: "retry_claim" },
+    ],
+    [
+      "a failed attempt frees the key, whatever the body",
+      row({ requestHash: "other", responseStatus: 0 }),
+      { kind: "retry_claim" },
+    ],
   ])("%s", (_name, held, expected) => {
     expect(decideOnHeldKey(held, "h", NOW)).toEqual(expected);
   });

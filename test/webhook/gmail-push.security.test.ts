@@ -8,7 +8,9 @@ import { googleSigned, post, pushBody, validClaims } from "./support";
 
 async function expectRefused(res: Response): Promise<void> {
   expect(res.status).toBe(401);
-  expect(await res.json()).toEqual({ error: { code: "invalid_push_token", message: "The push token is missing or invalid." } });
+  expect(await res.json()).toEqual({
+    error: { code: "invalid_push_token", message: "The push token is missing or invalid." },
+  });
 }
 
 const b64url = (text: string) => btoa(text).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
@@ -30,7 +32,9 @@ describe("POST /webhooks/gmail: the push token", () => {
   it("refuses a token signed with a key that is not Google's, under Google's kid", async () => {
     const jwks = (await (await fetch(`${GOOGLE_ORIGIN}/oauth2/v3/certs`)).json()) as { keys: { kid: string }[] };
     const { privateKey } = await generateKeyPair("RS256");
-    const forged = await new SignJWT(validClaims()).setProtectedHeader({ alg: "RS256", kid: jwks.keys[0]?.kid ?? "x" }).sign(privateKey);
+    const forged = await new SignJWT(validClaims())
+      .setProtectedHeader({ alg: "RS256", kid: jwks.keys[0]?.kid ?? "x" })
+      .sign(privateKey);
     await expectRefused(await post(forged, pushBody("a@gmail.com", "1")));
   });
 
@@ -48,7 +52,9 @@ describe("POST /webhooks/gmail: the push token", () => {
 
   it("refuses an unknown kid", async () => {
     const { privateKey } = await generateKeyPair("RS256");
-    const token = await new SignJWT(validClaims()).setProtectedHeader({ alg: "RS256", kid: "no-such-kid" }).sign(privateKey);
+    const token = await new SignJWT(validClaims())
+      .setProtectedHeader({ alg: "RS256", kid: "no-such-kid" })
+      .sign(privateKey);
     await expectRefused(await post(token, pushBody("a@gmail.com", "1")));
   });
 
@@ -77,10 +83,16 @@ describe("POST /webhooks/gmail: the push token", () => {
     ["not JSON", "{nope"],
     ["no message", "{}"],
     ["data not base64 of JSON", JSON.stringify({ message: { data: "!!!" } })],
-    ["historyId not a number", JSON.stringify({ message: { data: btoa('{"emailAddress":"a@gmail.com","historyId":"x"}') } })],
-  ])("answers 204 to an authenticated push whose body is %s (else Pub/Sub redelivers for days)", async (_label, body) => {
-    expect((await post(await googleSigned(validClaims()), body)).status).toBe(204);
-  });
+    [
+      "historyId not a number",
+      JSON.stringify({ message: { data: btoa('{"emailAddress":"a@gmail.com","historyId":"x"}') } }),
+    ],
+  ])(
+    "answers 204 to an authenticated push whose body is %s (else Pub/Sub redelivers for days)",
+    async (_label, body) => {
+      expect((await post(await googleSigned(validClaims()), body)).status).toBe(204);
+    },
+  );
 
   it("answers 204 for an unknown mailbox and records nothing", async () => {
     const address = uniqueEmail("unknown");
@@ -100,7 +112,9 @@ describe("POST /webhooks/gmail: the push token", () => {
     const owner = await connectedOwner();
     const cursor = BigInt((await syncInternals(owner.address)).cursor ?? "0");
     const next = Number(cursor + 5n);
-    expect((await post(await googleSigned(validClaims()), pushBody(owner.address.toUpperCase(), next))).status).toBe(204);
+    expect((await post(await googleSigned(validClaims()), pushBody(owner.address.toUpperCase(), next))).status).toBe(
+      204,
+    );
     expect((await syncInternals(owner.address)).state).toMatchObject({ notified_history_id: String(next) });
   });
 });

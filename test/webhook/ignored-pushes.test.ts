@@ -28,7 +28,10 @@ describe("POST /webhooks/gmail: ignored pushes are counted (docs/api.md, Gmail p
     const token = await googleSigned(validClaims());
     expect((await post(token, "{nope")).status).toBe(204);
     expect((await post(token, JSON.stringify({ message: { data: btoa("\xff\xfe not UTF-8") } }))).status).toBe(204);
-    expect((await post(token, JSON.stringify({ message: { data: btoa('{"emailAddress":"a@gmail.com","historyId":"x"}') } }))).status).toBe(204);
+    expect(
+      (await post(token, JSON.stringify({ message: { data: btoa('{"emailAddress":"a@gmail.com","historyId":"x"}') } })))
+        .status,
+    ).toBe(204);
     expect((await post(token, pushBody(uniqueEmail("unknown"), "123"))).status).toBe(204);
     expect((await post(token, pushBody(uniqueEmail("unknown"), "124"))).status).toBe(204);
     const owner = await connectedOwner();

@@ -7,7 +7,11 @@ const URL_ = "http://service.test/webhooks/gmail";
 
 /** Claims signed with the emulator's current Google key. */
 export async function googleSigned(claims: JWTPayload): Promise<string> {
-  const res = await fetch(`${GOOGLE_ORIGIN}/__emulator/keys/sign`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ claims }) });
+  const res = await fetch(`${GOOGLE_ORIGIN}/__emulator/keys/sign`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ claims }),
+  });
   return ((await res.json()) as { token: string }).token;
 }
 
@@ -27,14 +31,25 @@ export function validClaims(overrides: JWTPayload = {}): JWTPayload {
 
 export function pushBody(emailAddress: string, historyId: string | number): string {
   const data = btoa(JSON.stringify({ emailAddress, historyId }));
-  return JSON.stringify({ message: { data, messageId: "1", publishTime: new Date().toISOString() }, subscription: "projects/crm-test/subscriptions/gmail-push" });
+  return JSON.stringify({
+    message: { data, messageId: "1", publishTime: new Date().toISOString() },
+    subscription: "projects/crm-test/subscriptions/gmail-push",
+  });
 }
 
-export async function post(token: string | null, body: string, headers: Record<string, string> = {}): Promise<Response> {
+export async function post(
+  token: string | null,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   return exports.default.fetch(
     new Request(URL_, {
       method: "POST",
-      headers: { "content-type": "application/json", ...(token === null ? {} : { authorization: `Bearer ${token}` }), ...headers },
+      headers: {
+        "content-type": "application/json",
+        ...(token === null ? {} : { authorization: `Bearer ${token}` }),
+        ...headers,
+      },
       body,
     }),
   );

@@ -22,11 +22,19 @@ function splitCursor(after: string | null): { key: number; address: string } | n
 
 function toPage(rows: Array<{ address: string; key: number }>, limit: number): DuePage {
   const last = rows[rows.length - 1];
-  return { addresses: rows.map((r) => r.address), next: rows.length === limit && last ? `${last.key}|${last.address}` : null };
+  return {
+    addresses: rows.map((r) => r.address),
+    next: rows.length === limit && last ? `${last.key}|${last.address}` : null,
+  };
 }
 
 /** R3: active mailboxes whose watch is unset or expires before `horizon`, soonest first. */
-export async function pageMailboxesDueForWatchRenewal(db: Database, horizon: number, after: string | null, limit: number): Promise<DuePage> {
+export async function pageMailboxesDueForWatchRenewal(
+  db: Database,
+  horizon: number,
+  after: string | null,
+  limit: number,
+): Promise<DuePage> {
   const key = sql<number>`coalesce(${mailboxes.watchExpiresAt}, 0)`;
   const from = splitCursor(after);
   const rows = await db
@@ -46,7 +54,12 @@ export async function pageMailboxesDueForWatchRenewal(db: Database, horizon: num
 }
 
 /** R22: active mailboxes with no completed sync since `syncedBefore` (never-synced ones included), stalest first. */
-export async function pageMailboxesDueForCatchUp(db: Database, syncedBefore: number, after: string | null, limit: number): Promise<DuePage> {
+export async function pageMailboxesDueForCatchUp(
+  db: Database,
+  syncedBefore: number,
+  after: string | null,
+  limit: number,
+): Promise<DuePage> {
   const key = sql<number>`coalesce(${mailboxes.lastSyncedAt}, 0)`;
   const from = splitCursor(after);
   const rows = await db

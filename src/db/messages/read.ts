@@ -43,13 +43,19 @@ export async function listMessages(
       and(
         eq(messages.locationId, locationId),
         eq(messages.conversationId, conversationId),
-        after ? or(gt(messages.sentAt, after.at), and(eq(messages.sentAt, after.at), gt(messages.id, after.id))) : undefined,
+        after
+          ? or(gt(messages.sentAt, after.at), and(eq(messages.sentAt, after.at), gt(messages.id, after.id)))
+          : undefined,
       ),
     )
     .orderBy(asc(messages.sentAt), asc(messages.id))
     .limit(options.limit)
     .all();
-  const byMessage = await attachmentsOf(db, locationId, rows.map((r) => r.id));
+  const byMessage = await attachmentsOf(
+    db,
+    locationId,
+    rows.map((r) => r.id),
+  );
   return rows.map((row) => ({ ...row, attachments: byMessage.get(row.id) ?? [] }));
 }
 
@@ -76,7 +82,11 @@ export async function getAttachment(
 }
 
 /** Attachments of several messages in their part order, chunked under D1's 100 bound parameters. */
-async function attachmentsOf(db: Database, locationId: string, messageIds: string[]): Promise<Map<string, AttachmentRow[]>> {
+async function attachmentsOf(
+  db: Database,
+  locationId: string,
+  messageIds: string[],
+): Promise<Map<string, AttachmentRow[]>> {
   const out = new Map<string, AttachmentRow[]>();
   for (let i = 0; i < messageIds.length; i += 90) {
     const chunk = messageIds.slice(i, i + 90);

@@ -20,7 +20,8 @@ export interface MessageKey {
 /** Rows matching any unique index this message would collide with (R15, R21), its own new id included. */
 export function sameMessage(key: MessageKey): SQL {
   const matches: SQL[] = [sql`id = ${key.newId}`];
-  if (key.gmail) matches.push(sql`(gmail_mailbox = ${key.gmail.mailbox} AND gmail_message_id = ${key.gmail.messageId})`);
+  if (key.gmail)
+    matches.push(sql`(gmail_mailbox = ${key.gmail.mailbox} AND gmail_message_id = ${key.gmail.messageId})`);
   if (key.messageIdHeader !== null) matches.push(sql`message_id_header = ${key.messageIdHeader}`);
   return sql`location_id = ${key.locationId} AND (${sql.join(matches, sql` OR `)})`;
 }
@@ -29,7 +30,13 @@ export function sameMessage(key: MessageKey): SQL {
  * Creates the contact's conversation on first use, unless the message is already stored (then it has a
  * conversation, and a new empty one for this contact would only clutter the list).
  */
-export function insertConversation(key: MessageKey, contactId: string, conversationId: string, now: number, admit: SQL): SQL {
+export function insertConversation(
+  key: MessageKey,
+  contactId: string,
+  conversationId: string,
+  now: number,
+  admit: SQL,
+): SQL {
   return sql`INSERT INTO conversations (id, location_id, contact_id, message_count, last_message_at, created_at)
     SELECT ${conversationId}, ${key.locationId}, ${contactId}, 0, NULL, ${now}
     WHERE NOT EXISTS (SELECT 1 FROM messages WHERE ${sameMessage(key)})
@@ -42,7 +49,11 @@ export function insertConversation(key: MessageKey, contactId: string, conversat
  * its thread is not un-logged there. A sync that routed the message before the un-log committed stores
  * nothing, however the two interleave. The CRM's own sends are not held back (the user sent them here).
  */
-export function admitMessage(locationId: string, source: MessageClass["source"], gmail: { mailbox: string; threadId: string } | null): SQL {
+export function admitMessage(
+  locationId: string,
+  source: MessageClass["source"],
+  gmail: { mailbox: string; threadId: string } | null,
+): SQL {
   if (source !== "gmail" || gmail === null) return sql`1`;
   return notUnlogged(locationId, gmail.mailbox, gmail.threadId);
 }

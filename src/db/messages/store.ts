@@ -81,15 +81,19 @@ export async function storeMessages(
   if (items.some((item) => item.locationId !== locationId)) {
     throw new Error("storeMessages: every item of one call must belong to the same location");
   }
-  const keys = items.map((item): MessageKey => ({
-    locationId,
-    newId: newId("msg"),
-    messageIdHeader: item.facts.messageIdHeader,
-    gmail: item.gmail ? { mailbox: item.gmail.mailbox, messageId: item.gmail.messageId } : null,
-  }));
+  const keys = items.map(
+    (item): MessageKey => ({
+      locationId,
+      newId: newId("msg"),
+      messageIdHeader: item.facts.messageIdHeader,
+      gmail: item.gmail ? { mailbox: item.gmail.mailbox, messageId: item.gmail.messageId } : null,
+    }),
+  );
   // Content first, rows second: a row never points at content that is not there.
   const kept = await Promise.all(
-    items.map((item, i) => keepMessageContent(bucket, messagePrefix(locationId, item.contactId, keys[i]?.newId ?? ""), item.facts)),
+    items.map((item, i) =>
+      keepMessageContent(bucket, messagePrefix(locationId, item.contactId, keys[i]?.newId ?? ""), item.facts),
+    ),
   );
 
   const writes: SQL[] = [];
@@ -111,7 +115,12 @@ export async function storeMessages(
     writes.push(recountConversation(locationId, contactId));
   }
   // R29: a new row's id is its own key, so only messages really stored here get message.created.
-  const created = recordMessageEvents("message.created", locationId, keys.map((key) => key.newId), now);
+  const created = recordMessageEvents(
+    "message.created",
+    locationId,
+    keys.map((key) => key.newId),
+    now,
+  );
   writes.push(...created.statements);
 
   writes.push(...alsoInBatch);
@@ -127,7 +136,10 @@ export async function storeMessages(
     return { messageId: row.id, conversationId: row.conversationId, contactId: row.contactId, created: isNew, eventId };
   });
   // Objects are named after the row they were written for: a duplicate's point at no row.
-  await discardContent(bucket, stored.flatMap((s, i) => (s?.created ? [] : (kept[i]?.written ?? []))));
+  await discardContent(
+    bucket,
+    stored.flatMap((s, i) => (s?.created ? [] : (kept[i]?.written ?? []))),
+  );
   return stored;
 }
 
@@ -147,4 +159,3 @@ export async function findMessageByMessageIdHeader(
     .where(and(eq(messages.locationId, locationId), eq(messages.messageIdHeader, messageIdHeader)))
     .get();
 }
-

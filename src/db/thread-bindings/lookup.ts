@@ -35,7 +35,10 @@ export async function findActiveThreadBindings(
       .from(threadBindings)
       .innerJoin(
         conversations,
-        and(eq(conversations.locationId, threadBindings.locationId), eq(conversations.id, threadBindings.conversationId)),
+        and(
+          eq(conversations.locationId, threadBindings.locationId),
+          eq(conversations.id, threadBindings.conversationId),
+        ),
       )
       .where(
         and(

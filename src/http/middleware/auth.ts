@@ -36,7 +36,7 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
     throw unauthorized("The API token is invalid.");
   }
   const principal = principalFromClaims(payload);
-  if (!principal) throw unauthorized("The API token names neither role \"admin\" nor a location (loc).");
+  if (!principal) throw unauthorized('The API token names neither role "admin" nor a location (loc).');
   c.set("principal", principal);
   await next();
 };

@@ -8,7 +8,10 @@ import type { AppEnv } from "../context";
 export const requireLocation: MiddlewareHandler<AppEnv> = async (c, next) => {
   const locationId = c.req.param("locationId") ?? "";
   if (!(await getLocation(directoryDb(c.env), locationId))) {
-    throw new AppError("not_found", `Location ${locationId} does not exist; provision it with PUT /v1/locations/{locationId}.`);
+    throw new AppError(
+      "not_found",
+      `Location ${locationId} does not exist; provision it with PUT /v1/locations/{locationId}.`,
+    );
   }
   await next();
 };

@@ -93,7 +93,11 @@ async function readMessagePart(first: IteratorResult<FormPart>): Promise<Form> {
   if (result.success) return result.data;
   throw new AppError("invalid_request", "The request message part is invalid; see details.issues.", {
     target: "message",
-    issues: result.error.issues.map((issue) => ({ path: issue.path.map(String), code: issue.code, message: issue.message })),
+    issues: result.error.issues.map((issue) => ({
+      path: issue.path.map(String),
+      code: issue.code,
+      message: issue.message,
+    })),
   });
 }
 
@@ -118,10 +122,14 @@ async function readAtMost(body: ReadableStream<Uint8Array>, max: number): Promis
 function checkDeclaredSize(form: Form, maxBytes: number): void {
   const total = form.attachments.reduce((sum, a) => sum + a.size, 0);
   if (total > maxBytes) {
-    throw new AppError("attachments_too_large", `Attachments total ${total} bytes; at most ${maxBytes} may be sent at once.`, {
-      totalBytes: total,
-      maxBytes,
-    });
+    throw new AppError(
+      "attachments_too_large",
+      `Attachments total ${total} bytes; at most ${maxBytes} may be sent at once.`,
+      {
+        totalBytes: total,
+        maxBytes,
+      },
+    );
   }
 }
 
@@ -135,7 +143,9 @@ async function stagePart(bucket: Bucket, key: string, part: FormPart, size: numb
     });
   } catch {
     throw new AppError("invalid_request", `The file part "${part.name}" is not the ${size} bytes its size says.`, {
-      issues: [{ path: ["attachments", part.name, "size"], code: "size_mismatch", message: "size differs from the part" }],
+      issues: [
+        { path: ["attachments", part.name, "size"], code: "size_mismatch", message: "size differs from the part" },
+      ],
     });
   }
   if (tap.bytes() !== size) throw new Error("stage-form: R2 stored a part of another length");

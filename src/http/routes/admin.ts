@@ -12,7 +12,9 @@ const WebhookStats = z
   .object({
     webhookIgnored: z.array(
       z.object({
-        reason: z.string().openapi({ description: "bad_envelope, bad_data, bad_notification, unknown_mailbox or not_active" }),
+        reason: z
+          .string()
+          .openapi({ description: "bad_envelope, bad_data, bad_notification, unknown_mailbox or not_active" }),
         count: z.number().int(),
         lastAt: Timestamp,
       }),
@@ -31,6 +33,15 @@ adminRoutes.openapi(
   }),
   async (c) => {
     const rows = await listIgnoredPushCounts(directoryDb(c.env));
-    return c.json({ webhookIgnored: rows.map((r) => ({ reason: r.reason, count: r.count, lastAt: new Date(r.lastAt).toISOString() })) }, 200);
+    return c.json(
+      {
+        webhookIgnored: rows.map((r) => ({
+          reason: r.reason,
+          count: r.count,
+          lastAt: new Date(r.lastAt).toISOString(),
+        })),
+      },
+      200,
+    );
   },
 );

@@ -62,14 +62,21 @@ contactRoutes.openapi(
     security: BEARER_AUTH,
     request: { params: LocationIdParam, query: ListContactsQuery },
     responses: {
-      200: jsonContent(z.object({ contacts: z.array(Contact), nextCursor: z.string().nullable() }), "A page of contacts"),
+      200: jsonContent(
+        z.object({ contacts: z.array(Contact), nextCursor: z.string().nullable() }),
+        "A page of contacts",
+      ),
       ...errorResponses(400, 401, 403, 404),
     },
   }),
   async (c) => {
     const { locationId } = c.req.valid("param");
     const { email, cursor, limit } = c.req.valid("query");
-    const rows = await listContacts(await locationDb(c.env, locationId), locationId, { email, after: cursor, limit: limit + 1 });
+    const rows = await listContacts(await locationDb(c.env, locationId), locationId, {
+      email,
+      after: cursor,
+      limit: limit + 1,
+    });
     const page = toPage(rows, limit, (row) => ({ at: row.createdAt, id: row.id }));
     return c.json({ contacts: page.items.map(presentContact), nextCursor: page.nextCursor }, 200);
   },

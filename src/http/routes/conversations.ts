@@ -35,7 +35,11 @@ conversationRoutes.openapi(
   async (c) => {
     const { locationId } = c.req.valid("param");
     const { contactId, cursor, limit } = c.req.valid("query");
-    const rows = await listConversations(await locationDb(c.env, locationId), locationId, { contactId, after: cursor, limit: limit + 1 });
+    const rows = await listConversations(await locationDb(c.env, locationId), locationId, {
+      contactId,
+      after: cursor,
+      limit: limit + 1,
+    });
     const page = toPage(rows, limit, (row) => ({ at: row.lastMessageAt ?? row.createdAt, id: row.id }));
     return c.json({ conversations: page.items.map(presentConversation), nextCursor: page.nextCursor }, 200);
   },
@@ -69,7 +73,10 @@ conversationRoutes.openapi(
     security: BEARER_AUTH,
     request: { params: ConversationParams, query: PageQuery },
     responses: {
-      200: jsonContent(z.object({ messages: z.array(Message), nextCursor: z.string().nullable() }), "A page of messages"),
+      200: jsonContent(
+        z.object({ messages: z.array(Message), nextCursor: z.string().nullable() }),
+        "A page of messages",
+      ),
       ...errorResponses(400, 401, 403, 404),
     },
   }),

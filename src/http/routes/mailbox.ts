@@ -34,8 +34,14 @@ mailboxRoutes.openapi(
     summary: "Start connecting a Google account: answers the URL to send the user's browser to (R1, R32)",
     security: BEARER_AUTH,
     middleware: [limitBody(JSON_BODY_LIMIT_BYTES)] as const,
-    request: { params: MailboxParams, body: { required: false, content: { "application/json": { schema: ConnectBody } } } },
-    responses: { 200: jsonContent(ConnectAnswer, "Google's authorization URL"), ...errorResponses(400, 401, 403, 404, 413) },
+    request: {
+      params: MailboxParams,
+      body: { required: false, content: { "application/json": { schema: ConnectBody } } },
+    },
+    responses: {
+      200: jsonContent(ConnectAnswer, "Google's authorization URL"),
+      ...errorResponses(400, 401, 403, 404, 413),
+    },
   }),
   async (c) => {
     const { locationId, userId } = c.req.valid("param");
@@ -43,11 +49,17 @@ mailboxRoutes.openapi(
     const config = c.var.config;
     if (returnTo !== undefined && !isAllowedReturnTo(returnTo, config.ALLOWED_RETURN_ORIGINS)) {
       throw new AppError("invalid_request", "returnTo must be an absolute URL on one of the allowed origins.", {
-        issues: [{ path: ["returnTo"], code: "origin_not_allowed", message: "origin is not in ALLOWED_RETURN_ORIGINS" }],
+        issues: [
+          { path: ["returnTo"], code: "origin_not_allowed", message: "origin is not in ALLOWED_RETURN_ORIGINS" },
+        ],
       });
     }
     await requireMember(c.env, locationId, userId);
-    const authorizationUrl = await issueConnectLink(config, { locationId, userId, returnTo: returnTo ?? null }, Date.now());
+    const authorizationUrl = await issueConnectLink(
+      config,
+      { locationId, userId, returnTo: returnTo ?? null },
+      Date.now(),
+    );
     return c.json({ authorizationUrl }, 200);
   },
 );

@@ -43,7 +43,11 @@ const multipartSend: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (!header.success) {
     throw new AppError("invalid_request", "The request header is invalid; see details.issues.", {
       target: "header",
-      issues: header.error.issues.map((issue) => ({ path: issue.path.map(String), code: issue.code, message: issue.message })),
+      issues: header.error.issues.map((issue) => ({
+        path: issue.path.map(String),
+        code: issue.code,
+        message: issue.message,
+      })),
     });
   }
   const key = header.data["idempotency-key"];
@@ -57,7 +61,12 @@ const multipartSend: MiddlewareHandler<AppEnv> = async (c, next) => {
   });
   try {
     const body = { ...form.message, attachments: form.attachments };
-    const answer = await answerSend(c.env, config, { locationId, body, key, requestHash: async () => form.requestHash });
+    const answer = await answerSend(c.env, config, {
+      locationId,
+      body,
+      key,
+      requestHash: async () => form.requestHash,
+    });
     return c.json(await sentMessage(c.env, locationId, answer), 201);
   } finally {
     await form.discard();
@@ -74,47 +83,44 @@ const MULTIPART_SCHEMA = {
 };
 
 const sendRoute = createRoute({
-    method: "post",
-    path: "/",
-    summary: "Send an email to a contact (through the user's Gmail, or the location's provider)",
-    security: BEARER_AUTH,
-    middleware: [sendBodyLimit, multipartSend] as const,
-    request: {
-      params: LocationIdParam,
-      headers: IdempotencyKeyHeader,
-      body: {
-        required: true,
-        description:
-          "JSON with attachments inline as base64, or multipart/form-data: a `message` field holding that JSON " +
-          "with each attachment's `part` (the name of its file part) and `size` (its exact bytes) in place of " +
-          "contentBase64, then one file part per attachment, streamed through to Gmail.",
-        content: { "application/json": { schema: SendMessageBody } },
-      },
+  method: "post",
+  path: "/",
+  summary: "Send an email to a contact (through the user's Gmail, or the location's provider)",
+  security: BEARER_AUTH,
+  middleware: [sendBodyLimit, multipartSend] as const,
+  request: {
+    params: LocationIdParam,
+    headers: IdempotencyKeyHeader,
+    body: {
+      required: true,
+      description:
+        "JSON with attachments inline as base64, or multipart/form-data: a `message` field holding that JSON " +
+        "with each attachment's `part` (the name of its file part) and `size` (its exact bytes) in place of " +
+        "contentBase64, then one file part per attachment, streamed through to Gmail.",
+      content: { "application/json": { schema: SendMessageBody } },
     },
-    responses: {
-      201: jsonContent(z.object({ message: Message }), "Sent, and stored in the contact's conversation"),
-      ...errorResponses(400, 401, 403, 404, 409, 413),
-    },
-  });
+  },
+  responses: {
+    201: jsonContent(z.object({ message: Message }), "Sent, and stored in the contact's conversation"),
+    ...errorResponses(400, 401, 403, 404, 409, 413),
+  },
+});
 // The second content type for /openapi.json only: a plain schema object, never a zod one, which would make the
 // router parse the whole form in memory (multipartSend streams it instead, before any validator).
 (sendRoute.request.body.content as Record<string, unknown>)["multipart/form-data"] = { schema: MULTIPART_SCHEMA };
 
-sendRoutes.openapi(
-  sendRoute,
-  async (c) => {
-    const { locationId } = c.req.valid("param");
-    const body = c.req.valid("json");
-    // Hono keeps the body's text (up to ~36 MB) cached for the whole request after parsing it; the parsed
-    // object is all the send reads, so let the text go before the send holds on to its attachments.
-    c.req.bodyCache = {};
-    const key = c.req.valid("header")["idempotency-key"];
-    const config = c.var.config;
-    checkAttachmentsSize(body, config.MAX_ATTACHMENT_BYTES);
-    const answer = await answerSend(c.env, config, { locationId, body, key, requestHash: () => requestHash(body) });
-    return c.json(await sentMessage(c.env, locationId, answer), 201);
-  },
-);
+sendRoutes.openapi(sendRoute, async (c) => {
+  const { locationId } = c.req.valid("param");
+  const body = c.req.valid("json");
+  // Hono keeps the body's text (up to ~36 MB) cached for the whole request after parsing it; the parsed
+  // object is all the send reads, so let the text go before the send holds on to its attachments.
+  c.req.bodyCache = {};
+  const key = c.req.valid("header")["idempotency-key"];
+  const config = c.var.config;
+  checkAttachmentsSize(body, config.MAX_ATTACHMENT_BYTES);
+  const answer = await answerSend(c.env, config, { locationId, body, key, requestHash: () => requestHash(body) });
+  return c.json(await sentMessage(c.env, locationId, answer), 201);
+});
 
 /**
  * Only a send's 201 is ever stored (failures release the key), so a replay answers that same message, unless
@@ -150,10 +156,14 @@ async function answerSend(
 function checkAttachmentsSize(body: SendMessageBody, maxBytes: number): void {
   const total = body.attachments.reduce((sum, a) => sum + base64DecodedSize(a.contentBase64), 0);
   if (total > maxBytes) {
-    throw new AppError("attachments_too_large", `Attachments total ${total} bytes; at most ${maxBytes} may be sent at once.`, {
-      totalBytes: total,
-      maxBytes,
-    });
+    throw new AppError(
+      "attachments_too_large",
+      `Attachments total ${total} bytes; at most ${maxBytes} may be sent at once.`,
+      {
+        totalBytes: total,
+        maxBytes,
+      },
+    );
   }
 }
 

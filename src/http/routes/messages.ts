@@ -20,7 +20,10 @@ messageRoutes.openapi(
     summary: "Read a message",
     security: BEARER_AUTH,
     request: { params: MessageParams },
-    responses: { 200: jsonContent(z.object({ message: Message }), "The message"), ...errorResponses(400, 401, 403, 404) },
+    responses: {
+      200: jsonContent(z.object({ message: Message }), "The message"),
+      ...errorResponses(400, 401, 403, 404),
+    },
   }),
   async (c) => {
     const { locationId, messageId } = c.req.valid("param");

@@ -35,7 +35,10 @@ oauthCallbackRoutes.openapi(
     request: { query: CallbackQuery },
     responses: {
       302: { description: "Back to returnTo with gmail=connected or gmail=error&reason=<code>" },
-      200: { description: "A short HTML page when there is no returnTo", content: { "text/html": { schema: z.string() } } },
+      200: {
+        description: "A short HTML page when there is no returnTo",
+        content: { "text/html": { schema: z.string() } },
+      },
       ...errorResponses(400),
     },
   }),

@@ -49,7 +49,10 @@ oauthStartRoutes.openapi(
     const secure = isSecureCallback(config);
     const cookie = await bindingCookie(keys, state.id, secure);
     const maxAgeSeconds = Math.max(1, Math.floor((state.expiresAt - now) / 1000));
-    const location = buildAuthorizationUrl(config, { state: s, codeChallenge: await codeChallengeS256(state.codeVerifier) });
+    const location = buildAuthorizationUrl(config, {
+      state: s,
+      codeChallenge: await codeChallengeS256(state.codeVerifier),
+    });
     return new Response(null, {
       status: 302,
       headers: {

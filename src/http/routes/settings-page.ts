@@ -19,7 +19,10 @@ import { NOTICES, type NoticeKey, problemPage, settingsPage } from "../settings-
 export const settingsPageRoutes = newRouter();
 
 const FORM_BODY_LIMIT_BYTES = 8 * 1024;
-const PageToken = z.string().max(4096).openapi({ description: "the page token minted by the CRM (README: Hosted settings page)" });
+const PageToken = z
+  .string()
+  .max(4096)
+  .openapi({ description: "the page token minted by the CRM (README: Hosted settings page)" });
 const PageQuery = z.object({
   token: PageToken.optional(),
   gmail: z.string().max(32).optional(),
@@ -53,10 +56,16 @@ async function pageUser(c: PageContext, token: string | undefined): Promise<Page
   const checked = token ? await verifyPageToken(c.var.config.API_JWT_SECRET, token, Date.now()) : null;
   if (!checked?.ok) {
     const expired = checked?.reason === "expired";
-    return problem(401, expired ? "This settings link has expired. Open the settings again from the CRM." : "This settings link is not valid. Open the settings again from the CRM.");
+    return problem(
+      401,
+      expired
+        ? "This settings link has expired. Open the settings again from the CRM."
+        : "This settings link is not valid. Open the settings again from the CRM.",
+    );
   }
   const { locationId, userId } = checked.user;
-  if (!(await isMember(await locationDb(c.env, locationId), locationId, userId))) return problem(404, "This user is not a member of this location.");
+  if (!(await isMember(await locationDb(c.env, locationId), locationId, userId)))
+    return problem(404, "This user is not a member of this location.");
   return checked.user;
 }
 
@@ -67,11 +76,17 @@ function crossSite(c: PageContext): boolean {
   return c.req.header("sec-fetch-site") === "cross-site";
 }
 
-function noticeFrom(query: { gmail?: string | undefined; reason?: string | undefined; done?: string | undefined }): NoticeKey | null {
+function noticeFrom(query: {
+  gmail?: string | undefined;
+  reason?: string | undefined;
+  done?: string | undefined;
+}): NoticeKey | null {
   if (query.done === "disconnected") return "disconnected";
   if (query.gmail === "connected") return "connected";
   if (query.gmail !== "error") return null;
-  return query.reason && query.reason !== "connected" && query.reason !== "disconnected" && query.reason in NOTICES ? (query.reason as NoticeKey) : "failed";
+  return query.reason && query.reason !== "connected" && query.reason !== "disconnected" && query.reason in NOTICES
+    ? (query.reason as NoticeKey)
+    : "failed";
 }
 
 const pageUrl = (config: Config, token: string, extra: Record<string, string> = {}) => {
@@ -87,7 +102,11 @@ settingsPageRoutes.openapi(
     path: "/",
     summary: "Hosted settings page: the user's Gmail connection with Connect / Update email / Disconnect",
     request: { query: PageQuery },
-    responses: { 200: htmlContent("The page"), 401: htmlContent("Token missing, invalid or expired"), 404: htmlContent("Not a member") },
+    responses: {
+      200: htmlContent("The page"),
+      401: htmlContent("Token missing, invalid or expired"),
+      404: htmlContent("Not a member"),
+    },
   }),
   async (c) => {
     const query = c.req.valid("query");
@@ -105,10 +124,16 @@ settingsPageRoutes.openapi(
     summary: "Hosted settings page: Connect or Update email; 303 to the connect link (R32), back to the page after",
     middleware: [limitBody(FORM_BODY_LIMIT_BYTES)] as const,
     request: { body: formBody },
-    responses: { 303: { description: "To /oauth/google/start" }, 401: htmlContent("Bad token"), 403: htmlContent("Cross-site"), 404: htmlContent("Not a member") },
+    responses: {
+      303: { description: "To /oauth/google/start" },
+      401: htmlContent("Bad token"),
+      403: htmlContent("Cross-site"),
+      404: htmlContent("Not a member"),
+    },
   }),
   async (c) => {
-    if (crossSite(c)) return c.html(problemPage("This form can only be sent from its own page."), 403, pageHeaders(c.var.config));
+    if (crossSite(c))
+      return c.html(problemPage("This form can only be sent from its own page."), 403, pageHeaders(c.var.config));
     const { token } = c.req.valid("form");
     const user = await pageUser(c, token);
     if (user instanceof Response) return user;
@@ -125,10 +150,16 @@ settingsPageRoutes.openapi(
     summary: "Hosted settings page: Disconnect (R5), then back to the page",
     middleware: [limitBody(FORM_BODY_LIMIT_BYTES)] as const,
     request: { body: formBody },
-    responses: { 303: { description: "Back to the page" }, 401: htmlContent("Bad token"), 403: htmlContent("Cross-site"), 404: htmlContent("Not a member") },
+    responses: {
+      303: { description: "Back to the page" },
+      401: htmlContent("Bad token"),
+      403: htmlContent("Cross-site"),
+      404: htmlContent("Not a member"),
+    },
   }),
   async (c) => {
-    if (crossSite(c)) return c.html(problemPage("This form can only be sent from its own page."), 403, pageHeaders(c.var.config));
+    if (crossSite(c))
+      return c.html(problemPage("This form can only be sent from its own page."), 403, pageHeaders(c.var.config));
     const { token } = c.req.valid("form");
     const user = await pageUser(c, token);
     if (user instanceof Response) return user;
@@ -136,4 +167,3 @@ settingsPageRoutes.openapi(
     return c.redirect(pageUrl(c.var.config, token ?? "", { done: "disconnected" }), 303);
   },
 );
-

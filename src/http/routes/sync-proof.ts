@@ -20,7 +20,8 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 /** The member's connection here (any status): its mailbox is the one whose decisions are read. */
 async function memberMailbox(env: Env, locationId: string, userId: string) {
   const db = await locationDb(env, locationId);
-  if (!(await isMember(db, locationId, userId))) throw new AppError("not_found", `User ${userId} is not a member of location ${locationId}.`);
+  if (!(await isMember(db, locationId, userId)))
+    throw new AppError("not_found", `User ${userId} is not a member of location ${locationId}.`);
   return { db, connection: (await getConnection(db, locationId, userId)) ?? null };
 }
 
@@ -31,20 +32,31 @@ syncProofRoutes.openapi(
     summary: "R30: per UTC day, what the sync saw of this mailbox and did with it in this location",
     security: BEARER_AUTH,
     request: { params: MailboxParams, query: SyncReportQuery },
-    responses: { 200: jsonContent(SyncReportAnswer, "The report, newest day first"), ...errorResponses(400, 401, 403, 404) },
+    responses: {
+      200: jsonContent(SyncReportAnswer, "The report, newest day first"),
+      ...errorResponses(400, 401, 403, 404),
+    },
   }),
   async (c) => {
     const { locationId, userId } = c.req.valid("param");
     const { days } = c.req.valid("query");
     const { db, connection } = await memberMailbox(c.env, locationId, userId);
     const now = Date.now();
-    if (connection === null) return c.json({ report: { emailAddress: null, lastReconciledAt: null, days: buildReportDays([], days, now) } }, 200);
+    if (connection === null)
+      return c.json(
+        { report: { emailAddress: null, lastReconciledAt: null, days: buildReportDays([], days, now) } },
+        200,
+      );
     const address = connection.mailboxAddress;
     const [counts, proof] = await Promise.all([
       countDecisionsByDay(db, locationId, address, reportSince(days, now)),
       mailboxStub(c.env, address).proofStatus(null),
     ]);
-    const report = { emailAddress: address, lastReconciledAt: iso(proof.lastReconciledAt), days: buildReportDays(counts, days, now) };
+    const report = {
+      emailAddress: address,
+      lastReconciledAt: iso(proof.lastReconciledAt),
+      days: buildReportDays(counts, days, now),
+    };
     return c.json({ report }, 200);
   },
 );
@@ -62,7 +74,8 @@ syncProofRoutes.openapi(
     const { locationId, userId } = c.req.valid("param");
     const { gmailMessageId } = c.req.valid("query");
     const { db, connection } = await memberMailbox(c.env, locationId, userId);
-    if (connection === null) return c.json({ explanation: { ...explainDecision(gmailMessageId, null, null), decidedAt: null } }, 200);
+    if (connection === null)
+      return c.json({ explanation: { ...explainDecision(gmailMessageId, null, null), decidedAt: null } }, 200);
     const address = connection.mailboxAddress;
     const [row, proof] = await Promise.all([
       findDecision(db, locationId, address, gmailMessageId),
@@ -80,19 +93,32 @@ syncProofRoutes.openapi(
     summary: "R30: start this mailbox's reconciliation within a minute instead of on its daily turn",
     security: BEARER_AUTH,
     request: { params: MailboxParams },
-    responses: { 202: jsonContent(ReconcileAnswer, "Queued (or already queued or running)"), ...errorResponses(400, 401, 403, 404, 409) },
+    responses: {
+      202: jsonContent(ReconcileAnswer, "Queued (or already queued or running)"),
+      ...errorResponses(400, 401, 403, 404, 409),
+    },
   }),
   async (c) => {
     const { locationId, userId } = c.req.valid("param");
     const { connection } = await memberMailbox(c.env, locationId, userId);
     if (connection === null || connection.status === "disconnected") {
-      throw new AppError("mailbox_not_connected", "This user has no Gmail connected in this location: connect it first.");
+      throw new AppError(
+        "mailbox_not_connected",
+        "This user has no Gmail connected in this location: connect it first.",
+      );
     }
     const outcome = await mailboxStub(c.env, connection.mailboxAddress).requestReconciliation();
     if (!outcome.ok && outcome.reason === "needs_reauth") {
-      throw new AppError("mailbox_needs_reauth", "The Gmail connection needs to be renewed: reconnect it, then ask again.");
+      throw new AppError(
+        "mailbox_needs_reauth",
+        "The Gmail connection needs to be renewed: reconnect it, then ask again.",
+      );
     }
-    if (!outcome.ok) throw new AppError("mailbox_not_connected", "This user has no Gmail connected in this location: connect it first.");
+    if (!outcome.ok)
+      throw new AppError(
+        "mailbox_not_connected",
+        "This user has no Gmail connected in this location: connect it first.",
+      );
     return c.json({ reconciliation: { requestedAt: new Date(outcome.requestedAt).toISOString() } }, 202);
   },
 );

@@ -27,7 +27,11 @@ userRoutes.openapi(
   async (c) => {
     const { userId } = c.req.valid("param");
     const body = c.req.valid("json");
-    const row = await upsertUser(directoryDb(c.env), { id: userId, email: body.email, name: body.name ?? null }, Date.now());
+    const row = await upsertUser(
+      directoryDb(c.env),
+      { id: userId, email: body.email, name: body.name ?? null },
+      Date.now(),
+    );
     return c.json({ user: presentUser(row) }, 200);
   },
 );

@@ -19,7 +19,10 @@ export const PUSH_BODY_LIMIT_BYTES = 64 * 1024;
 /** Mounted at /webhooks: Gmail's Pub/Sub pushes (docs/api.md "Gmail push"). */
 export const webhookRoutes = newRouter();
 
-const errorAnswer = (description: string) => ({ description, content: { "application/json": { schema: ErrorBodySchema } } });
+const errorAnswer = (description: string) => ({
+  description,
+  content: { "application/json": { schema: ErrorBodySchema } },
+});
 
 // The body is read by hand, after the token check and under a byte cap: no zod validator reads it first.
 const pushRoute = createRoute({
@@ -66,6 +69,8 @@ webhookRoutes.openapi(pushRoute, async (c) => {
 function countIgnored(c: Context<AppEnv>, reason: IgnoredPushReason, mailbox: string | null): void {
   log.warn("push_ignored", { reason, ...(mailbox ? { mailbox } : {}) });
   c.executionCtx.waitUntil(
-    countIgnoredPush(directoryDb(c.env), reason, Date.now()).catch((error: unknown) => log.warn("push_ignored_count_failed", { reason, error })),
+    countIgnoredPush(directoryDb(c.env), reason, Date.now()).catch((error: unknown) =>
+      log.warn("push_ignored_count_failed", { reason, error }),
+    ),
   );
 }

@@ -13,11 +13,17 @@ const MIME_TYPE = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-
 const HEADER_BREAKING = /[\u0000-\u001f\u007f\u0085\u2028\u2029]/;
 
 const headerText = (max: number) =>
-  z.string().max(max).refine((s) => !HEADER_BREAKING.test(s), "must not contain line breaks or control characters");
+  z
+    .string()
+    .max(max)
+    .refine((s) => !HEADER_BREAKING.test(s), "must not contain line breaks or control characters");
 
 export const SendAttachment = z.object({
   filename: headerText(255).pipe(z.string().min(1)),
-  contentType: z.string().regex(MIME_TYPE, "must be a MIME type such as application/pdf").transform((s) => s.toLowerCase()),
+  contentType: z
+    .string()
+    .regex(MIME_TYPE, "must be a MIME type such as application/pdf")
+    .transform((s) => s.toLowerCase()),
   contentBase64: z
     .string()
     .refine((s) => s.length % 4 === 0 && BASE64.test(s), "must be base64 (RFC 4648, padded, no line breaks)")
@@ -84,5 +90,11 @@ export const IdempotencyKeyHeader = z.object({
     .regex(/^[\x20-\x7e]+$/, "must be printable ASCII")
     .optional()
     // Hono's header validator sees lower-cased names; HTTP header names are case-insensitive anyway.
-    .openapi({ param: { name: "idempotency-key", in: "header", description: "Idempotency-Key: one send per key and body for 24 hours." } }),
+    .openapi({
+      param: {
+        name: "idempotency-key",
+        in: "header",
+        description: "Idempotency-Key: one send per key and body for 24 hours.",
+      },
+    }),
 });

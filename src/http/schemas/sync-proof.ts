@@ -3,10 +3,21 @@ import { SKIP_REASONS } from "../../sync/routing-reasons";
 import { Timestamp } from "./common";
 
 export const SyncReportQuery = z.object({
-  days: z.coerce.number().int().min(1).max(30).default(7).openapi({ param: { name: "days", in: "query" }, example: 7 }),
+  days: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(30)
+    .default(7)
+    .openapi({ param: { name: "days", in: "query" }, example: 7 }),
 });
 
-const SkippedCounts = z.object(Object.fromEntries(SKIP_REASONS.map((r) => [r, z.number().int()])) as Record<(typeof SKIP_REASONS)[number], z.ZodNumber>);
+const SkippedCounts = z.object(
+  Object.fromEntries(SKIP_REASONS.map((r) => [r, z.number().int()])) as Record<
+    (typeof SKIP_REASONS)[number],
+    z.ZodNumber
+  >,
+);
 
 export const SyncReportAnswer = z
   .object({
@@ -39,12 +50,20 @@ export const ExplainAnswer = z
     explanation: z.object({
       gmailMessageId: z.string(),
       decision: z.enum(["stored", "skipped", "parked", "pending", "unknown"]),
-      reason: z.string().nullable().openapi({ description: "a skip reason of API.md's list; for stored, how it was routed" }),
+      reason: z
+        .string()
+        .nullable()
+        .openapi({ description: "a skip reason of API.md's list; for stored, how it was routed" }),
       rule: z.string().nullable().openapi({ description: "the rule of RULES.md that made the decision (R7, R8, …)" }),
-      messageId: z.string().nullable().openapi({ description: "the CRM message id when stored (the earlier copy for already_stored)" }),
+      messageId: z
+        .string()
+        .nullable()
+        .openapi({ description: "the CRM message id when stored (the earlier copy for already_stored)" }),
       decidedAt: Timestamp.nullable(),
     }),
   })
   .openapi("SyncExplanation");
 
-export const ReconcileAnswer = z.object({ reconciliation: z.object({ requestedAt: Timestamp }) }).openapi("Reconciliation");
+export const ReconcileAnswer = z
+  .object({ reconciliation: z.object({ requestedAt: Timestamp }) })
+  .openapi("Reconciliation");

@@ -29,7 +29,8 @@ export async function verifyPageToken(secret: string, token: string, now: number
     const { loc, sub, exp, iat } = payload;
     if (typeof loc !== "string" || !CRM_ID_PATTERN.test(loc)) return { ok: false, reason: "invalid" };
     if (typeof sub !== "string" || !CRM_ID_PATTERN.test(sub)) return { ok: false, reason: "invalid" };
-    if (typeof exp !== "number" || typeof iat !== "number" || exp - iat > PAGE_TOKEN_MAX_LIFETIME_S) return { ok: false, reason: "invalid" };
+    if (typeof exp !== "number" || typeof iat !== "number" || exp - iat > PAGE_TOKEN_MAX_LIFETIME_S)
+      return { ok: false, reason: "invalid" };
     // A token "issued" in the future would outlive the cap; a minute of clock skew is tolerated.
     if (iat * 1000 > now + 60_000) return { ok: false, reason: "invalid" };
     return { ok: true, user: { locationId: loc, userId: sub } };

@@ -23,13 +23,16 @@ export const NOTICES = {
 } as const;
 export type NoticeKey = keyof typeof NOTICES;
 
-const when = (iso: string | null) => (iso ? html`<time datetime="${iso}">${iso.replace("T", " ").slice(0, 19)} UTC</time>` : "never");
+const when = (iso: string | null) =>
+  iso ? html`<time datetime="${iso}">${iso.replace("T", " ").slice(0, 19)} UTC</time>` : "never";
 
 function actions(status: MailboxView["status"], token: string) {
   const form = (path: string, label: string, name: string) =>
     html`<form method="post" action="/connect/${path}"><input type="hidden" name="token" value="${token}"><button type="submit" name="action" value="${name}">${label}</button></form>`;
-  if (status === "active") return html`${form("connect", "Update email", "update")}${form("disconnect", "Disconnect", "disconnect")}`;
-  if (status === "needs_reauth") return html`${form("connect", "Reconnect Gmail", "reconnect")}${form("disconnect", "Disconnect", "disconnect")}`;
+  if (status === "active")
+    return html`${form("connect", "Update email", "update")}${form("disconnect", "Disconnect", "disconnect")}`;
+  if (status === "needs_reauth")
+    return html`${form("connect", "Reconnect Gmail", "reconnect")}${form("disconnect", "Disconnect", "disconnect")}`;
   return form("connect", "Connect Gmail", "connect");
 }
 

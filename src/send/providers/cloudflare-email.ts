@@ -2,7 +2,8 @@ import type { Address } from "../../mail/message-facts";
 import { attachmentBytes } from "../../mail/outgoing-message";
 import type { EmailProvider, OutgoingEmail, ProviderResult } from "./provider";
 
-const toEmailAddress = (a: Address): string | EmailAddress => (a.name === null ? a.email : { email: a.email, name: a.name });
+const toEmailAddress = (a: Address): string | EmailAddress =>
+  a.name === null ? a.email : { email: a.email, name: a.name };
 
 /**
  * Cloudflare Email Service through the `send_email` binding, with its structured builder: one call for

@@ -10,9 +10,7 @@ export type OutgoingEmail = Omit<OutgoingMessage, "messageId" | "date"> & {
   replyTo: Address | null;
 };
 
-export type ProviderResult =
-  | { ok: true; messageIdHeader: string }
-  | { ok: false; reason: string };
+export type ProviderResult = { ok: true; messageIdHeader: string } | { ok: false; reason: string };
 
 /**
  * The location's own outgoing mail (R18): whatever carries bulk and workflow mail, and individual mail of

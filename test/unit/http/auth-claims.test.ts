@@ -6,7 +6,10 @@ describe("principalFromClaims", () => {
     [{ role: "admin" }, { role: "admin" }],
     [{ role: "admin", loc: "x" }, { role: "admin" }],
     [{ loc: "loc_1-A" }, { role: "location", locationId: "loc_1-A" }],
-    [{ role: "viewer", loc: "loc1" }, { role: "location", locationId: "loc1" }],
+    [
+      { role: "viewer", loc: "loc1" },
+      { role: "location", locationId: "loc1" },
+    ],
     [{ role: "Admin" }, null],
     [{ loc: "" }, null],
     [{ loc: "a/b" }, null],

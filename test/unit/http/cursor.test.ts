@@ -32,6 +32,8 @@ describe("list cursors", () => {
   ])("toPage(%j, limit %i) → %j, more: %s", (rows, limit, items, more) => {
     const page = toPage(rows, limit, (n) => ({ at: n, id: String(n) }));
     expect(page.items).toEqual(items);
-    expect(page.nextCursor === null ? null : decodeCursor(page.nextCursor)).toEqual(more ? { at: limit, id: String(limit) } : null);
+    expect(page.nextCursor === null ? null : decodeCursor(page.nextCursor)).toEqual(
+      more ? { at: limit, id: String(limit) } : null,
+    );
   });
 });

@@ -5,7 +5,10 @@ import { decodeText, unflowText } from "../../../src/sync/gmail-body";
 
 const b64url = (bytes: Uint8Array | string) => {
   const data = typeof bytes === "string" ? new TextEncoder().encode(bytes) : bytes;
-  return btoa(String.fromCharCode(...data)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return btoa(String.fromCharCode(...data))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
 };
 const h = (name: string, value: string) => ({ name, value });
 const textPart = (mimeType: string, body: string, charset = "utf-8", partId = "0"): gmail_v1.Schema$MessagePart => ({
@@ -16,7 +19,10 @@ const textPart = (mimeType: string, body: string, charset = "utf-8", partId = "0
   body: { size: body.length, data: b64url(body) },
 });
 
-function message(headers: { name: string; value: string }[], payload: Partial<gmail_v1.Schema$MessagePart> = {}): gmail_v1.Schema$Message {
+function message(
+  headers: { name: string; value: string }[],
+  payload: Partial<gmail_v1.Schema$MessagePart> = {},
+): gmail_v1.Schema$Message {
   return {
     id: "m1",
     threadId: "t1",
@@ -110,7 +116,10 @@ describe("toGmailMessage: MIME tree", () => {
             partId: "0",
             mimeType: "multipart/alternative",
             headers: [],
-            parts: [textPart("text/plain", "plain body", "utf-8", "0.0"), textPart("text/html", "<p>html body</p>", "utf-8", "0.1")],
+            parts: [
+              textPart("text/plain", "plain body", "utf-8", "0.0"),
+              textPart("text/html", "<p>html body</p>", "utf-8", "0.1"),
+            ],
           },
           {
             partId: "1",
@@ -139,9 +148,33 @@ describe("toGmailMessage: MIME tree", () => {
     expect(m.facts.text).toBe("plain body");
     expect(m.facts.html).toBe("<p>html body</p>");
     expect(m.facts.attachments).toEqual([
-      { filename: "report.pdf", contentType: "application/pdf", size: 1234, inline: false, contentId: null, gmailPartId: "1", content: null },
-      { filename: "logo.png", contentType: "image/png", size: 99, inline: true, contentId: "logo@x", gmailPartId: "2", content: null },
-      { filename: "dot.gif", contentType: "image/gif", size: 43, inline: true, contentId: "dot", gmailPartId: "3", content: null },
+      {
+        filename: "report.pdf",
+        contentType: "application/pdf",
+        size: 1234,
+        inline: false,
+        contentId: null,
+        gmailPartId: "1",
+        content: null,
+      },
+      {
+        filename: "logo.png",
+        contentType: "image/png",
+        size: 99,
+        inline: true,
+        contentId: "logo@x",
+        gmailPartId: "2",
+        content: null,
+      },
+      {
+        filename: "dot.gif",
+        contentType: "image/gif",
+        size: 43,
+        inline: true,
+        contentId: "dot",
+        gmailPartId: "3",
+        content: null,
+      },
     ]);
   });
 
@@ -151,7 +184,11 @@ describe("toGmailMessage: MIME tree", () => {
         mimeType: "multipart/mixed",
         parts: [
           textPart("text/plain", "body"),
-          { ...textPart("text/plain", "notes", "utf-8", "1"), filename: "notes.txt", headers: [h("Content-Disposition", "attachment")] },
+          {
+            ...textPart("text/plain", "notes", "utf-8", "1"),
+            filename: "notes.txt",
+            headers: [h("Content-Disposition", "attachment")],
+          },
         ],
       }),
     );
@@ -160,7 +197,9 @@ describe("toGmailMessage: MIME tree", () => {
   });
 
   it("an out-of-line text body stays reachable as an attachment", () => {
-    const m = parsed(message([], { partId: "", mimeType: "text/html", body: { size: 9_000_000, attachmentId: "big" } }));
+    const m = parsed(
+      message([], { partId: "", mimeType: "text/html", body: { size: 9_000_000, attachmentId: "big" } }),
+    );
     expect(m.facts.html).toBeNull();
     expect(m.facts.attachments).toHaveLength(1);
   });
@@ -172,12 +211,23 @@ describe("toGmailMessage: MIME tree", () => {
     ["x-unknown with UTF-8 bytes", new TextEncoder().encode("naïve"), "naïve"],
     ["x-unknown with latin1 bytes", new Uint8Array([0x6e, 0x61, 0xef, 0x76, 0x65]), "naïve"],
   ])("R24: charset %s decodes", (charset, bytes, expected) => {
-    const m = parsed(message([], { mimeType: "text/plain", headers: [h("Content-Type", `text/plain; charset=${charset}`)], body: { data: b64url(bytes) } }));
+    const m = parsed(
+      message([], {
+        mimeType: "text/plain",
+        headers: [h("Content-Type", `text/plain; charset=${charset}`)],
+        body: { data: b64url(bytes) },
+      }),
+    );
     expect(m.facts.text).toBe(expected);
   });
 
   it("broken base64 and missing bodies never throw", () => {
-    const m = parsed(message([], { mimeType: "multipart/mixed", parts: [{ mimeType: "text/plain", body: { data: "%%%@@" } }, { mimeType: "text/html" }] }));
+    const m = parsed(
+      message([], {
+        mimeType: "multipart/mixed",
+        parts: [{ mimeType: "text/plain", body: { data: "%%%@@" } }, { mimeType: "text/html" }],
+      }),
+    );
     expect(m.facts.text).toBe("");
     expect(m.facts.html).toBeNull();
   });

@@ -2,9 +2,15 @@ import type { gmail_v1 } from "@googleapis/gmail";
 import { describe, expect, it } from "vitest";
 import { compareHistoryIds, foldHistoryPage, nextCursor } from "../../../src/sync/history-fold";
 
-const added = (id: string, labelIds?: string[]): gmail_v1.Schema$History => ({ messagesAdded: [{ message: { id, threadId: "t", labelIds } }] });
-const labeled = (id: string, labelIds: string[]): gmail_v1.Schema$History => ({ labelsAdded: [{ message: { id }, labelIds }] });
-const removed = (id: string, labelIds: string[]): gmail_v1.Schema$History => ({ labelsRemoved: [{ message: { id }, labelIds }] });
+const added = (id: string, labelIds?: string[]): gmail_v1.Schema$History => ({
+  messagesAdded: [{ message: { id, threadId: "t", labelIds } }],
+});
+const labeled = (id: string, labelIds: string[]): gmail_v1.Schema$History => ({
+  labelsAdded: [{ message: { id }, labelIds }],
+});
+const removed = (id: string, labelIds: string[]): gmail_v1.Schema$History => ({
+  labelsRemoved: [{ message: { id }, labelIds }],
+});
 const deleted = (id: string): gmail_v1.Schema$History => ({ messagesDeleted: [{ message: { id } }] });
 
 describe("foldHistoryPage", () => {
@@ -15,10 +21,18 @@ describe("foldHistoryPage", () => {
     ["a draft is not looked at", [added("a", ["DRAFT"])], { added: [], deleted: [] }],
     ["spam is not looked at", [added("a", ["SPAM"])], { added: [], deleted: [] }],
     ["archived by a filter on arrival", [added("a", ["CATEGORY_UPDATES"])], { added: [], deleted: [] }],
-    ["moved out of spam into the inbox later", [added("a", ["SPAM"]), labeled("a", ["INBOX"])], { added: ["a"], deleted: [] }],
+    [
+      "moved out of spam into the inbox later",
+      [added("a", ["SPAM"]), labeled("a", ["INBOX"])],
+      { added: ["a"], deleted: [] },
+    ],
     ["a label other than INBOX/SENT added", [labeled("a", ["STARRED"])], { added: [], deleted: [] }],
     ["removals change nothing", [added("a", ["INBOX"]), removed("a", ["INBOX"])], { added: ["a"], deleted: [] }],
-    ["duplicates keep first order", [added("b", ["INBOX"]), added("a", ["INBOX"]), labeled("b", ["INBOX"])], { added: ["b", "a"], deleted: [] }],
+    [
+      "duplicates keep first order",
+      [added("b", ["INBOX"]), added("a", ["INBOX"]), labeled("b", ["INBOX"])],
+      { added: ["b", "a"], deleted: [] },
+    ],
     ["added then deleted: not fetched", [added("a", ["INBOX"]), deleted("a")], { added: [], deleted: ["a"] }],
     ["deleted from an earlier page", [deleted("z")], { added: [], deleted: ["z"] }],
     ["empty page", [], { added: [], deleted: [] }],

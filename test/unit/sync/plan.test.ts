@@ -12,7 +12,15 @@ import {
   type SyncStep,
 } from "../../../src/sync/plan";
 
-const base: SyncProgress = { cursor: "100", scan: null, scanTarget: null, pendingCount: 0, pendingDue: 0, nextPendingAt: null, wanted: false };
+const base: SyncProgress = {
+  cursor: "100",
+  scan: null,
+  scanTarget: null,
+  pendingCount: 0,
+  pendingDue: 0,
+  nextPendingAt: null,
+  wanted: false,
+};
 const T = 1_800_000_000_000;
 
 describe("decideNextStep", () => {
@@ -20,22 +28,62 @@ describe("decideNextStep", () => {
     ["not connected yet", { cursor: null, wanted: true }, { kind: "idle" }],
     ["nothing asked", {}, { kind: "idle" }],
     ["a push asked", { wanted: true }, { kind: "read_history", from: "100", pageToken: null }],
-    ["mid history read", { scan: { kind: "history", pageToken: "p2" }, pendingCount: 3, pendingDue: 3 }, { kind: "read_history", from: "100", pageToken: "p2" }],
+    [
+      "mid history read",
+      { scan: { kind: "history", pageToken: "p2" }, pendingCount: 3, pendingDue: 3 },
+      { kind: "read_history", from: "100", pageToken: "p2" },
+    ],
     ["mid catch-up listing", { scan: { kind: "list", pageToken: "q" } }, { kind: "list_messages", pageToken: "q" }],
-    ["R22: pending before cursor", { pendingCount: 2, pendingDue: 2, scanTarget: "200", wanted: true }, { kind: "fetch_pending" }],
-    ["R22: cursor moves once nothing is pending", { scanTarget: "200", wanted: true }, { kind: "advance_cursor", to: "200" }],
-    ["R24: due messages go first, a waiting one does not hold them", { pendingCount: 3, pendingDue: 2, nextPendingAt: T, scanTarget: "200" }, { kind: "fetch_pending" }],
-    ["R24: only waiting messages left: wait for the first, cursor stays", { pendingCount: 1, nextPendingAt: T, scanTarget: "200" }, { kind: "wait", until: T }],
+    [
+      "R22: pending before cursor",
+      { pendingCount: 2, pendingDue: 2, scanTarget: "200", wanted: true },
+      { kind: "fetch_pending" },
+    ],
+    [
+      "R22: cursor moves once nothing is pending",
+      { scanTarget: "200", wanted: true },
+      { kind: "advance_cursor", to: "200" },
+    ],
+    [
+      "R24: due messages go first, a waiting one does not hold them",
+      { pendingCount: 3, pendingDue: 2, nextPendingAt: T, scanTarget: "200" },
+      { kind: "fetch_pending" },
+    ],
+    [
+      "R24: only waiting messages left: wait for the first, cursor stays",
+      { pendingCount: 1, nextPendingAt: T, scanTarget: "200" },
+      { kind: "wait", until: T },
+    ],
     [
       "R24: news while a message waits is read from the last scan's end",
       { pendingCount: 1, nextPendingAt: T, scanTarget: "200", wanted: true },
       { kind: "read_history", from: "200", pageToken: null },
     ],
-    ["R26: states learnt are applied before new messages are stored", { stateChanges: 4, pendingCount: 2, pendingDue: 2, scanTarget: "200" }, { kind: "apply_states" }],
-    ["R26: states are applied before the cursor moves", { stateChanges: 1, scanTarget: "200" }, { kind: "apply_states" }],
-    ["R26: not while history is still being read", { stateChanges: 1, scan: { kind: "history", pageToken: "p2" } }, { kind: "read_history", from: "100", pageToken: "p2" }],
-    ["R26: after a gap, states are read again before they are applied", { stateRefresh: 3, stateChanges: 1, scanTarget: "200" }, { kind: "refresh_states" }],
-    ["R24: that read's next pages continue from the same point", { pendingCount: 1, nextPendingAt: T, scanTarget: "200", scan: { kind: "history", pageToken: "p2" } }, { kind: "read_history", from: "200", pageToken: "p2" }],
+    [
+      "R26: states learnt are applied before new messages are stored",
+      { stateChanges: 4, pendingCount: 2, pendingDue: 2, scanTarget: "200" },
+      { kind: "apply_states" },
+    ],
+    [
+      "R26: states are applied before the cursor moves",
+      { stateChanges: 1, scanTarget: "200" },
+      { kind: "apply_states" },
+    ],
+    [
+      "R26: not while history is still being read",
+      { stateChanges: 1, scan: { kind: "history", pageToken: "p2" } },
+      { kind: "read_history", from: "100", pageToken: "p2" },
+    ],
+    [
+      "R26: after a gap, states are read again before they are applied",
+      { stateRefresh: 3, stateChanges: 1, scanTarget: "200" },
+      { kind: "refresh_states" },
+    ],
+    [
+      "R24: that read's next pages continue from the same point",
+      { pendingCount: 1, nextPendingAt: T, scanTarget: "200", scan: { kind: "history", pageToken: "p2" } },
+      { kind: "read_history", from: "200", pageToken: "p2" },
+    ],
   ])("%s", (_label, progress, expected) => {
     expect(decideNextStep({ ...base, ...progress })).toEqual(expected);
   });

@@ -1,15 +1,26 @@
 import { describe, expect, it } from "vitest";
 import { parsePushBody } from "../../../src/sync/push-notification";
 
-const envelope = (data: string) => JSON.stringify({ message: { data, messageId: "1" }, subscription: "projects/p/subscriptions/s" });
+const envelope = (data: string) =>
+  JSON.stringify({ message: { data, messageId: "1" }, subscription: "projects/p/subscriptions/s" });
 const b64 = (s: string) => btoa(s);
 const b64url = (s: string) => btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 
 describe("parsePushBody", () => {
   it.each([
-    ["base64, string id", envelope(b64('{"emailAddress":"Owner@Gmail.com","historyId":"12345"}')), "owner@gmail.com", "12345"],
+    [
+      "base64, string id",
+      envelope(b64('{"emailAddress":"Owner@Gmail.com","historyId":"12345"}')),
+      "owner@gmail.com",
+      "12345",
+    ],
     ["base64url, number id", envelope(b64url('{"emailAddress":"o@x.com","historyId":99}')), "o@x.com", "99"],
-    ["unpadded with ?> chars", envelope(b64url('{"emailAddress":"o@x.com","historyId":"7","x":"??>>"}')), "o@x.com", "7"],
+    [
+      "unpadded with ?> chars",
+      envelope(b64url('{"emailAddress":"o@x.com","historyId":"7","x":"??>>"}')),
+      "o@x.com",
+      "7",
+    ],
   ])("accepts %s", (_label, body, email, historyId) => {
     expect(parsePushBody(body)).toEqual({ ok: true, notification: { emailAddress: email, historyId } });
   });

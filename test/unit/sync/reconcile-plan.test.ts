@@ -30,16 +30,33 @@ describe("R30 reconciliation planning", () => {
   it.each<[string, number, number, number]>([
     ["R30: on time, the next is a day later", T, T + 60_000, T + RECONCILE_EVERY_MS],
     ["R30: asked early (reconcile now), the daily slot stays", T, T - HOUR, T],
-    ["R30: three days late (paused), the next slot after now keeps the time of day", T, T + 3 * RECONCILE_EVERY_MS + HOUR, T + 4 * RECONCILE_EVERY_MS],
+    [
+      "R30: three days late (paused), the next slot after now keeps the time of day",
+      T,
+      T + 3 * RECONCILE_EVERY_MS + HOUR,
+      T + 4 * RECONCILE_EVERY_MS,
+    ],
   ])("%s", (_name, due, finished, expected) => {
     expect(nextReconcileAt(due, finished)).toBe(expected);
   });
 
   it.each<[string, number | null, number, number, number]>([
     ["R2: the first listing starts at the start point", null, T - HOUR, T, T - HOUR],
-    ["R30: later ones since the last, with an overlap", T - 2 * HOUR, T - 10 * HOUR, T, T - 2 * HOUR - RECONCILE_OVERLAP_MS],
+    [
+      "R30: later ones since the last, with an overlap",
+      T - 2 * HOUR,
+      T - 10 * HOUR,
+      T,
+      T - 2 * HOUR - RECONCILE_OVERLAP_MS,
+    ],
     ["R2: never before the start point, overlap or not", T - HOUR, T - HOUR - 60_000, T, T - HOUR - 60_000],
-    ["R30: never further back than the decisions are kept", T - 90 * RECONCILE_EVERY_MS, T - 100 * RECONCILE_EVERY_MS, T, T - RECONCILE_MAX_LOOKBACK_MS],
+    [
+      "R30: never further back than the decisions are kept",
+      T - 90 * RECONCILE_EVERY_MS,
+      T - 100 * RECONCILE_EVERY_MS,
+      T,
+      T - RECONCILE_MAX_LOOKBACK_MS,
+    ],
   ])("%s", (_name, last, connectedAt, now, expected) => {
     expect(reconcileSince({ lastReconciledAt: last, connectedAt, now })).toBe(expected);
   });
@@ -52,11 +69,17 @@ describe("R30 reconciliation planning", () => {
   it("R30: a listing page goes only while the last minute left half the budget unused (new mail first)", () => {
     const limit = 15_000;
     expect(reconcileQuotaWait({ spent: [], limitPerMinute: limit, units: 5, now: T })).toBeNull();
-    expect(reconcileQuotaWait({ spent: [{ at: T - 10_000, units: 7_000 }], limitPerMinute: limit, units: 5, now: T })).toBeNull();
+    expect(
+      reconcileQuotaWait({ spent: [{ at: T - 10_000, units: 7_000 }], limitPerMinute: limit, units: 5, now: T }),
+    ).toBeNull();
     // 7,300 units spent ten seconds ago: over half of the pacer's minute budget, so the reconciliation waits it out.
-    expect(reconcileQuotaWait({ spent: [{ at: T - 10_000, units: 7_300 }], limitPerMinute: limit, units: 5, now: T })).toBe(T - 10_000 + 60_000);
+    expect(
+      reconcileQuotaWait({ spent: [{ at: T - 10_000, units: 7_300 }], limitPerMinute: limit, units: 5, now: T }),
+    ).toBe(T - 10_000 + 60_000);
     // Half of each second's share too: 125 units in the last second leave no room for background work.
-    expect(reconcileQuotaWait({ spent: [{ at: T - 500, units: 125 }], limitPerMinute: limit, units: 5, now: T })).not.toBeNull();
+    expect(
+      reconcileQuotaWait({ spent: [{ at: T - 500, units: 125 }], limitPerMinute: limit, units: 5, now: T }),
+    ).not.toBeNull();
   });
 
   it.each<[number, number | null, number]>([
@@ -69,7 +92,13 @@ describe("R30 reconciliation planning", () => {
     expect(reconcileRetryDelayMs(failures, hint)).toBe(expected);
   });
 
-  const progress = (over: Partial<ReconcileProgress>): ReconcileProgress => ({ dueAt: T + HOUR, requestedAt: null, running: null, retryAt: null, ...over });
+  const progress = (over: Partial<ReconcileProgress>): ReconcileProgress => ({
+    dueAt: T + HOUR,
+    requestedAt: null,
+    running: null,
+    retryAt: null,
+    ...over,
+  });
   it.each<[string, ReconcileProgress, string]>([
     ["R30: not due, not asked: nothing", progress({}), "none"],
     ["R30: due: start", progress({ dueAt: T }), "start"],

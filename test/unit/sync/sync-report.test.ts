@@ -34,8 +34,20 @@ describe("R30 sync report and explanation shapes", () => {
     expect(reportSince(7, NOW)).toBe((TODAY - 6) * DAY);
   });
 
-  const stored = { decision: "stored" as const, reason: "sender_contact", rule: "R8", messageId: "msg_1", decidedAt: NOW };
-  const skippedRow = { decision: "skipped" as const, reason: "ignored_label", rule: "labels", messageId: null, decidedAt: NOW };
+  const stored = {
+    decision: "stored" as const,
+    reason: "sender_contact",
+    rule: "R8",
+    messageId: "msg_1",
+    decidedAt: NOW,
+  };
+  const skippedRow = {
+    decision: "skipped" as const,
+    reason: "ignored_label",
+    rule: "labels",
+    messageId: null,
+    decidedAt: NOW,
+  };
   it.each<[string, Parameters<typeof explainDecision>[1], Parameters<typeof explainDecision>[2], string]>([
     ["R30: stored is final, even if queued again", stored, "pending", "stored"],
     ["R30: a skip being looked at again (moved into INBOX) is pending", skippedRow, "pending", "pending"],
@@ -49,7 +61,9 @@ describe("R30 sync report and explanation shapes", () => {
   });
 
   it("R30: an explanation has exactly API.md's fields", () => {
-    const row = { ...stored, locationId: "loc_a", mailboxAddress: "owner@gmail.test", healed: true } as Parameters<typeof explainDecision>[1];
+    const row = { ...stored, locationId: "loc_a", mailboxAddress: "owner@gmail.test", healed: true } as Parameters<
+      typeof explainDecision
+    >[1];
     expect(explainDecision("18c0ffee", row, "seen")).toEqual({ gmailMessageId: "18c0ffee", ...stored });
   });
 });
