@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, isNull, lt, lte, or, sql } from "drizzle-orm";
+import { and, asc, eq, gt, isNull, lt, lte, or, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../database";
 import { mailboxes } from "../schema";
 
@@ -20,7 +20,32 @@ function splitCursor(after: string | null): { key: number; address: string } | n
   return { key: Number(after.slice(0, bar)), address: after.slice(bar + 1) };
 }
 
-function toPage(rows: Array<{ address: string; key: number }>, limit: number): DuePage {
+/**
+ * One page of active mailboxes matching `due`, ordered by `column` (null first, as 0) then address, after the
+ * cursor: the one keyset query both of the cron's lists share.
+ */
+async function pageActiveBy(
+  db: Database,
+  column: typeof mailboxes.watchExpiresAt | typeof mailboxes.lastSyncedAt,
+  due: SQL | undefined,
+  after: string | null,
+  limit: number,
+): Promise<DuePage> {
+  const key = sql<number>`coalesce(${column}, 0)`;
+  const from = splitCursor(after);
+  const rows = await db
+    .select({ address: mailboxes.address, key })
+    .from(mailboxes)
+    .where(
+      and(
+        eq(mailboxes.status, "active"),
+        due,
+        from ? or(gt(key, from.key), and(eq(key, from.key), gt(mailboxes.address, from.address))) : undefined,
+      ),
+    )
+    .orderBy(asc(key), asc(mailboxes.address))
+    .limit(limit)
+    .all();
   const last = rows[rows.length - 1];
   return {
     addresses: rows.map((r) => r.address),
@@ -29,51 +54,23 @@ function toPage(rows: Array<{ address: string; key: number }>, limit: number): D
 }
 
 /** R3: active mailboxes whose watch is unset or expires before `horizon`, soonest first. */
-export async function pageMailboxesDueForWatchRenewal(
+export function pageMailboxesDueForWatchRenewal(
   db: Database,
   horizon: number,
   after: string | null,
   limit: number,
 ): Promise<DuePage> {
-  const key = sql<number>`coalesce(${mailboxes.watchExpiresAt}, 0)`;
-  const from = splitCursor(after);
-  const rows = await db
-    .select({ address: mailboxes.address, key })
-    .from(mailboxes)
-    .where(
-      and(
-        eq(mailboxes.status, "active"),
-        or(isNull(mailboxes.watchExpiresAt), lte(mailboxes.watchExpiresAt, horizon)),
-        from ? or(gt(key, from.key), and(eq(key, from.key), gt(mailboxes.address, from.address))) : undefined,
-      ),
-    )
-    .orderBy(asc(key), asc(mailboxes.address))
-    .limit(limit)
-    .all();
-  return toPage(rows, limit);
+  const due = or(isNull(mailboxes.watchExpiresAt), lte(mailboxes.watchExpiresAt, horizon));
+  return pageActiveBy(db, mailboxes.watchExpiresAt, due, after, limit);
 }
 
 /** R22: active mailboxes with no completed sync since `syncedBefore` (never-synced ones included), stalest first. */
-export async function pageMailboxesDueForCatchUp(
+export function pageMailboxesDueForCatchUp(
   db: Database,
   syncedBefore: number,
   after: string | null,
   limit: number,
 ): Promise<DuePage> {
-  const key = sql<number>`coalesce(${mailboxes.lastSyncedAt}, 0)`;
-  const from = splitCursor(after);
-  const rows = await db
-    .select({ address: mailboxes.address, key })
-    .from(mailboxes)
-    .where(
-      and(
-        eq(mailboxes.status, "active"),
-        or(isNull(mailboxes.lastSyncedAt), lt(mailboxes.lastSyncedAt, syncedBefore)),
-        from ? or(gt(key, from.key), and(eq(key, from.key), gt(mailboxes.address, from.address))) : undefined,
-      ),
-    )
-    .orderBy(asc(key), asc(mailboxes.address))
-    .limit(limit)
-    .all();
-  return toPage(rows, limit);
+  const due = or(isNull(mailboxes.lastSyncedAt), lt(mailboxes.lastSyncedAt, syncedBefore));
+  return pageActiveBy(db, mailboxes.lastSyncedAt, due, after, limit);
 }
