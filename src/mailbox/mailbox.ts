@@ -42,7 +42,6 @@ export type { MailboxStatus } from "./status";
 export class Mailbox extends DurableObject<Env> {
   readonly #sql: SqlStorage;
   readonly #parts: MailboxParts;
-  #syncRuns = 0;
   /** R15/R25: sends under way; the sync awaits `idle()` before storing what it imported. */
   readonly #sends = new SendsInFlight();
 
@@ -119,17 +118,7 @@ export class Mailbox extends DurableObject<Env> {
 
   /** The sync (sync-run.ts): one run at a time, since alarms of one object never overlap. */
   override async alarm(): Promise<void> {
-    this.#syncRuns += 1;
-    try {
-      await runSyncAlarm(this.#context(Date.now()));
-    } finally {
-      this.#syncRuns -= 1;
-    }
-  }
-
-  /** True while an alarm's sync run is under way (tests wait for it to end). */
-  get syncing(): boolean {
-    return this.#syncRuns > 0;
+    await runSyncAlarm(this.#context(Date.now()));
   }
 
   /** R17: the bytes of one part of a synced Gmail message, read through Gmail on demand. */
