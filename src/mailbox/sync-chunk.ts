@@ -10,8 +10,7 @@ import { log } from "../log";
 import { toGmailMessage, type GmailMessage } from "../sync/gmail-message";
 import { loadRoutingData, type ActiveConnection } from "./load-routing";
 import { isSyncableLabels } from "../sync/labels";
-import { loadConfig } from "../config";
-import { messagesPerBatch } from "../sync/quota";
+import { messagesForNextBatch, type QuotaSpend } from "../sync/quota";
 import { routeChunk, type RoutedMessage } from "../sync/route-chunk";
 import { ruleOf } from "../sync/routing-reasons";
 import { nextChunk, openAttempts, returnAttempts } from "./sync-attempts";
@@ -42,13 +41,17 @@ export async function syncNextChunk(
     connections: readonly ActiveConnection[];
     /** R2: the mailbox's start point (Unix ms). */
     startPoint: number;
+    /** The quota pacer's window: the batch is sized to the room it has (reading 9). */
+    quota: { live(now: number): QuotaSpend[]; limitPerMinute: number };
     beforeStore(): Promise<void>;
   },
   now: number,
 ): Promise<ChunkResult> {
   const { sql } = deps;
-  // A batch fits one second of the quota (reading 9): 19 messages at 6,000 units/min, 48 at 15,000.
-  const pending = nextChunk(sql, now, messagesPerBatch(loadConfig(deps.env).GMAIL_USER_QUOTA_PER_MINUTE));
+  // A batch fits one second of the quota (reading 9): 20 messages at 6,000 units/min, 50 at 15,000, fewer
+  // when a smaller call took part of the second.
+  const size = messagesForNextBatch({ spent: deps.quota.live(now), limitPerMinute: deps.quota.limitPerMinute, now });
+  const pending = nextChunk(sql, now, size);
   openAttempts(
     sql,
     pending.map((p) => p.messageId),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   QUOTA_WINDOW_MS,
+  messagesForNextBatch,
   messagesPerBatch,
   paceQuotaCall,
   pruneQuotaSpends,
@@ -14,88 +15,126 @@ const NOW = 1_800_000_000_000;
 const S = 1_000;
 
 describe("paceQuotaCall (reading 9: per-second moving average and per-minute quota)", () => {
-  // 6,000 units/min at 97%: 5,820 in any sliding minute, 97 in any sliding second, 194 in any two.
+  // 6,000 units/min: 6,000 in any sliding minute, 100 in any sliding second, 200 in any two (Google's figures).
   it.each<[string, QuotaSpend[], number, number, Partial<PaceDecision>]>([
-    ["an empty window: go", [], 6000, 5, { go: true, usedInWindow: 0, budget: 5820 }],
-    ["a second's budget at once: go", [], 6000, 97, { go: true }],
+    ["an empty window: go", [], 6000, 5, { go: true, usedInWindow: 0, budget: 6000 }],
+    ["a second's budget at once: go", [], 6000, 100, { go: true }],
     [
       "past the second's budget: wait for the second to pass",
-      [{ at: NOW - 200, units: 95 }],
+      [{ at: NOW - 200, units: 100 }],
       6000,
       5,
       { go: false, waitUntil: NOW + 800 },
     ],
-    ["the second passed: go", [{ at: NOW - S, units: 97 }], 6000, 97, { go: true }],
+    ["the second passed: go", [{ at: NOW - S, units: 100 }], 6000, 100, { go: true }],
+    [
+      "a spend answered in the future (a call in flight, dated now) holds the second a full second",
+      [{ at: NOW, units: 100 }],
+      6000,
+      5,
+      { go: false, waitUntil: NOW + S },
+    ],
     [
       "under the minute budget, spread out: go",
       [{ at: NOW - 10 * S, units: 5000 }],
       6000,
-      97,
+      100,
       { go: true, usedInWindow: 5000 },
     ],
     [
       "over the minute budget: wait until enough spends age out",
       [
         { at: NOW - 50 * S, units: 3000 },
-        { at: NOW - 20 * S, units: 2721 },
+        { at: NOW - 20 * S, units: 2950 },
       ],
       6000,
       100,
-      { go: false, waitUntil: NOW - 50 * S + QUOTA_WINDOW_MS, usedInWindow: 5721 },
+      { go: false, waitUntil: NOW - 50 * S + QUOTA_WINDOW_MS, usedInWindow: 5950 },
     ],
     [
       "spends exactly 60 s old no longer count",
-      [{ at: NOW - QUOTA_WINDOW_MS, units: 5820 }],
+      [{ at: NOW - QUOTA_WINDOW_MS, units: 6000 }],
       6000,
-      97,
+      100,
       { go: true, usedInWindow: 0 },
     ],
     [
       "unordered spends are handled",
       [
         { at: NOW - 5 * S, units: 2000 },
-        { at: NOW - 55 * S, units: 3820 },
+        { at: NOW - 55 * S, units: 4000 },
       ],
       6000,
-      97,
+      100,
       { go: false, waitUntil: NOW + 5 * S },
     ],
     [
-      "a call larger than a second's budget (a send) goes alone into an empty second",
-      [{ at: NOW - S, units: 50 }],
-      6000,
-      100,
+      "a call larger than a second's budget (a send at 3,000/min) goes alone into an empty second",
+      [{ at: NOW - 1500, units: 20 }],
+      3000,
+      80,
       { go: true },
     ],
     [
       "a call larger than a second's budget waits for an empty second",
       [{ at: NOW - 100, units: 5 }],
-      6000,
-      100,
+      3000,
+      80,
       { go: false, waitUntil: NOW + 900 },
     ],
-    ["a free call always goes", [{ at: NOW, units: 9999 }], 6000, 0, { go: true }],
     [
-      "two sends a second apart: the 2 s window (194) waits for the first to leave it",
-      [{ at: NOW - S, units: 100 }],
-      6000,
-      100,
-      { go: false, waitUntil: NOW + S },
+      "…and for room in Google's two seconds (100 at 3,000/min): the burst allowance is never overdrawn",
+      [{ at: NOW - 1500, units: 50 }],
+      3000,
+      80,
+      { go: false, waitUntil: NOW + 500 },
     ],
+    ["a free call always goes", [{ at: NOW, units: 9999 }], 6000, 0, { go: true }],
   ])("%s", (_name, spent, limit, units, expected) => {
     expect(paceQuotaCall({ spent, limitPerMinute: limit, units, now: NOW })).toMatchObject(expected);
   });
 
-  it("a custom safety ratio sets the budget", () => {
-    expect(paceQuotaCall({ spent: [], limitPerMinute: 15_000, units: 5, now: NOW, safetyRatio: 0.9 }).budget).toBe(
-      13_500,
-    );
+  it("a caller's share sets the budget (R30's reconciliation takes half)", () => {
+    expect(paceQuotaCall({ spent: [], limitPerMinute: 15_000, units: 5, now: NOW, share: 0.5 }).budget).toBe(7_500);
+    expect(quotaLimits(15_000, 0.5).secondBudget).toBe(125);
   });
 
-  it.each([6000, 15_000])("at %i units/min a batch of messages.get fits the burst, at most 50", (limit) => {
-    const batch = messagesPerBatch(limit);
+  it.each([
+    [6000, 20],
+    [15_000, 50],
+  ])("at %i units/min a batch of messages.get spends one second's budget: %i messages", (limit, batch) => {
+    expect(messagesPerBatch(limit)).toBe(batch);
     expect(batch * 5).toBeLessThanOrEqual(quotaLimits(limit).secondBudget);
-    expect(batch).toBe(limit === 6000 ? 19 : 48);
+  });
+
+  it.each<[string, QuotaSpend[], number, number]>([
+    ["an empty window: a full batch", [], 15_000, 50],
+    ["a history page (2 units) this second: the batch shrinks around it", [{ at: NOW - 10, units: 2 }], 15_000, 49],
+    [
+      "a send (100 units) just now at 6,000/min: no room, so a full batch, which waits",
+      [{ at: NOW, units: 100 }],
+      6000,
+      20,
+    ],
+    ["half a batch's room: half a batch", [{ at: NOW - 500, units: 125 }], 15_000, 25],
+    [
+      "less than half a batch's room: a full batch, which waits for its room",
+      [{ at: NOW - 500, units: 130 }],
+      15_000,
+      50,
+    ],
+    [
+      "the second is free but the two seconds are not",
+      [
+        { at: NOW - 1500, units: 250 },
+        { at: NOW - 1001, units: 100 },
+      ],
+      15_000,
+      30,
+    ],
+    ["the minute nearly spent: a full batch, which waits", [{ at: NOW - 30 * S, units: 14_900 }], 15_000, 50],
+  ])("messagesForNextBatch: %s", (_name, spent, limit, expected) => {
+    expect(messagesForNextBatch({ spent, limitPerMinute: limit, now: NOW })).toBe(expected);
   });
 
   it.each([6000, 15_000])(
@@ -106,14 +145,15 @@ describe("paceQuotaCall (reading 9: per-second moving average and per-minute quo
       const end = NOW + 10 * QUOTA_WINDOW_MS;
       let i = 0;
       while (t < end) {
-        // The sync's mix: batches of messages.get between history pages.
-        const units =
-          [5 * messagesPerBatch(limit), 2, 5 * messagesPerBatch(limit), 5 * messagesPerBatch(limit), 2][i % 5] ?? 5;
+        // The sync's mix: batches of messages.get (sized to the room left) between history pages.
+        const batch = 5 * messagesForNextBatch({ spent: spends, limitPerMinute: limit, now: t });
+        const units = [batch, 2, batch, batch, 2][i % 5] ?? 5;
         const decision = paceQuotaCall({ spent: pruneQuotaSpends(spends, t), limitPerMinute: limit, units, now: t });
         if (decision.go) {
-          spends.push({ at: t, units });
+          // Answered (and dated) 20 ms after it went; Google counted it somewhere in between.
+          spends.push({ at: t + 20, units });
           i++;
-          t += 20; // each call takes 20 ms to issue
+          t += 20;
         } else {
           expect(decision.waitUntil).toBeGreaterThan(t);
           t = decision.waitUntil;
