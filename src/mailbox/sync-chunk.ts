@@ -13,6 +13,13 @@ import { isSyncableLabels } from "../sync/labels";
 import { messagesForNextBatch, type QuotaSpend } from "../sync/quota";
 import { routeChunk, type RoutedMessage } from "../sync/route-chunk";
 import { ruleOf } from "../sync/routing-reasons";
+import {
+  GMAIL_REQUEST,
+  PARKED_RECORD_PER_LOCATION,
+  ROUTING_READS_PER_LOCATION,
+  STORE_PER_LOCATION,
+  STORE_RETRY_PER_MESSAGE,
+} from "../util/subrequest-costs";
 import { nextChunk, openAttempts, returnAttempts } from "./sync-attempts";
 import { forgetQueued, healingAmong, markDecided, markParkedRecorded, parkedNotRecorded } from "./sync-seen";
 import { recordFailure } from "./sync-state";
@@ -110,7 +117,7 @@ export async function syncNextChunk(
   return {
     fetched: parsed.length,
     stored,
-    subrequests: 1 + deps.connections.length * 7 + subrequests + parkedSubrequests,
+    subrequests: GMAIL_REQUEST + deps.connections.length * ROUTING_READS_PER_LOCATION + subrequests + parkedSubrequests,
     rateLimited,
   };
 }
@@ -138,7 +145,7 @@ async function recordParkedDecisions(
   } catch (error) {
     log.warn("sync_parked_decision_failed", { mailbox: deps.mailbox, count: ids.length, error });
   }
-  return deps.connections.length;
+  return deps.connections.length * PARKED_RECORD_PER_LOCATION;
 }
 
 /**
@@ -201,7 +208,7 @@ async function storeRouted(
           ],
         },
       );
-    subrequests += 1;
+    subrequests += STORE_PER_LOCATION;
     try {
       await relayStored(env, db, locationId, await store(entries), now);
       continue;
@@ -209,7 +216,7 @@ async function storeRouted(
       log.warn("sync_store_batch_failed", { locationId, count: entries.length, error });
     }
     for (const entry of entries) {
-      subrequests += 1;
+      subrequests += STORE_RETRY_PER_MESSAGE;
       try {
         await relayStored(env, db, locationId, await store([entry]), now);
       } catch (error) {
