@@ -128,7 +128,7 @@ async function simulate(limit: number, dated: "at the answer" | "at dispatch") {
   const next = random(limit);
   const end = NOW + 3 * QUOTA_WINDOW_MS;
   let google: Array<[number, number]> = [];
-  const counted: number[][] = [];
+  const counted: Array<[number, number]> = [];
   let refused = 0;
   for (let call = 0; clock.t < end; call++) {
     const history = call % 25 === 24;
