@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { GmailError } from "../../src/gmail/client";
-import { createQuotaGate } from "../../src/mailbox/quota-gate";
-import { memoryQuotaSpends, type QuotaSpendStore } from "../../src/mailbox/quota-spends";
-import { QUOTA_WINDOW_MS } from "../../src/sync/quota";
+import { GmailError } from "../../../src/gmail/client";
+import { createQuotaGate } from "../../../src/mailbox/quota-gate";
+import { memoryQuotaSpends, type QuotaSpendStore } from "../../../src/mailbox/quota-spends";
+import { QUOTA_WINDOW_MS } from "../../../src/sync/quota";
 
 const NOW = 1_800_000_000_000;
 
