@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { spendQuota } from "../../emulator/gmail/quota";
-import { GmailError } from "../../src/gmail/client";
-import { createQuotaGate } from "../../src/mailbox/quota-gate";
-import { memoryQuotaSpends, type QuotaSpendStore } from "../../src/mailbox/quota-spends";
-import { messagesForNextBatch, QUOTA_WINDOW_MS } from "../../src/sync/quota";
+import { spendQuota } from "../../../emulator/gmail/quota";
+import { GmailError } from "../../../src/gmail/client";
+import { createQuotaGate } from "../../../src/mailbox/quota-gate";
+import { memoryQuotaSpends, type QuotaSpendStore } from "../../../src/mailbox/quota-spends";
+import { messagesForNextBatch, QUOTA_WINDOW_MS } from "../../../src/sync/quota";
 
 const NOW = 1_800_000_000_000;
 

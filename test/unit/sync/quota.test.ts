@@ -8,8 +8,8 @@ import {
   quotaLimits,
   type PaceDecision,
   type QuotaSpend,
-} from "../../src/sync/quota";
-import { spendQuota } from "../../emulator/gmail/quota";
+} from "../../../src/sync/quota";
+import { spendQuota } from "../../../emulator/gmail/quota";
 
 const NOW = 1_800_000_000_000;
 const S = 1_000;
