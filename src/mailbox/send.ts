@@ -21,7 +21,7 @@ import {
   writeSendBlock,
 } from "./send-log";
 import { readAccount } from "./state";
-import { gmailSendBlockUntil, SEND_CAP_WINDOW_MS, sendCapAt } from "../sync/quota";
+import { gmailSendBlockUntil, SEND_CAP_WINDOW_MS, sendCapAt } from "../send/send-cap";
 import type { SendQuota } from "./status";
 
 /** What the Worker hands the mailbox for one send (R13): the built message and how to store it. */

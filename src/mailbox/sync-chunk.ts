@@ -10,10 +10,16 @@ import { log } from "../log";
 import { toGmailMessage, type GmailMessage } from "../sync/gmail-message";
 import { loadRoutingData, type ActiveConnection } from "./load-routing";
 import { isSyncableLabels } from "../sync/labels";
-import { loadConfig } from "../config";
-import { messagesPerBatch } from "../sync/quota";
+import { messagesForNextBatch, type QuotaSpend } from "../sync/quota";
 import { routeChunk, type RoutedMessage } from "../sync/route-chunk";
 import { ruleOf } from "../sync/routing-reasons";
+import {
+  GMAIL_REQUEST,
+  PARKED_RECORD_PER_LOCATION,
+  ROUTING_READS_PER_LOCATION,
+  STORE_PER_LOCATION,
+  STORE_RETRY_PER_MESSAGE,
+} from "../util/subrequest-costs";
 import { nextChunk, openAttempts, returnAttempts } from "./sync-attempts";
 import { forgetQueued, healingAmong, markDecided, markParkedRecorded, parkedNotRecorded } from "./sync-seen";
 import { recordFailure } from "./sync-state";
@@ -42,13 +48,17 @@ export async function syncNextChunk(
     connections: readonly ActiveConnection[];
     /** R2: the mailbox's start point (Unix ms). */
     startPoint: number;
+    /** The quota pacer's window: the batch is sized to the room it has (reading 9). */
+    quota: { live(now: number): QuotaSpend[]; limitPerMinute: number };
     beforeStore(): Promise<void>;
   },
   now: number,
 ): Promise<ChunkResult> {
   const { sql } = deps;
-  // A batch fits one second of the quota (reading 9): 19 messages at 6,000 units/min, 48 at 15,000.
-  const pending = nextChunk(sql, now, messagesPerBatch(loadConfig(deps.env).GMAIL_USER_QUOTA_PER_MINUTE));
+  // A batch fits one second of the quota (reading 9): 20 messages at 6,000 units/min, 50 at 15,000, fewer
+  // when a smaller call took part of the second.
+  const size = messagesForNextBatch({ spent: deps.quota.live(now), limitPerMinute: deps.quota.limitPerMinute, now });
+  const pending = nextChunk(sql, now, size);
   openAttempts(
     sql,
     pending.map((p) => p.messageId),
@@ -107,7 +117,7 @@ export async function syncNextChunk(
   return {
     fetched: parsed.length,
     stored,
-    subrequests: 1 + deps.connections.length * 7 + subrequests + parkedSubrequests,
+    subrequests: GMAIL_REQUEST + deps.connections.length * ROUTING_READS_PER_LOCATION + subrequests + parkedSubrequests,
     rateLimited,
   };
 }
@@ -135,7 +145,7 @@ async function recordParkedDecisions(
   } catch (error) {
     log.warn("sync_parked_decision_failed", { mailbox: deps.mailbox, count: ids.length, error });
   }
-  return deps.connections.length;
+  return deps.connections.length * PARKED_RECORD_PER_LOCATION;
 }
 
 /**
@@ -198,7 +208,7 @@ async function storeRouted(
           ],
         },
       );
-    subrequests += 1;
+    subrequests += STORE_PER_LOCATION;
     try {
       await relayStored(env, db, locationId, await store(entries), now);
       continue;
@@ -206,7 +216,7 @@ async function storeRouted(
       log.warn("sync_store_batch_failed", { locationId, count: entries.length, error });
     }
     for (const entry of entries) {
-      subrequests += 1;
+      subrequests += STORE_RETRY_PER_MESSAGE;
       try {
         await relayStored(env, db, locationId, await store([entry]), now);
       } catch (error) {

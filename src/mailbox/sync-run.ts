@@ -19,12 +19,25 @@ import {
   type SyncStep,
 } from "../sync/plan";
 import { foldStateChanges } from "../sync/state-fold";
+import {
+  D1_ROUND_TRIP,
+  GMAIL_REQUEST,
+  PARKED_RECORD_PER_LOCATION,
+  READ_HISTORY_STEP,
+  ROUTING_READS_PER_LOCATION,
+  STORE_PER_LOCATION,
+} from "../util/subrequest-costs";
 import { LOCAL_QUOTA_PACING } from "./quota-gate";
 import { runReconcileStep } from "./reconcile-run";
 import { returnAttempts, settleKilledAttempts } from "./sync-attempts";
 import type { StateLock } from "./state-lock";
 import { countStateChanges, countStateRefresh, recordStateChanges } from "./state-queue";
-import { applyQueuedStates, queueRefreshAfterGap, refreshStates } from "./sync-states";
+import {
+  applyQueuedStates,
+  queueRefreshAfterGap,
+  refreshStates,
+  STATE_STEP_SUBREQUESTS_PER_LOCATION,
+} from "./sync-states";
 import { syncNextChunk } from "./sync-chunk";
 import {
   addPending,
@@ -91,11 +104,12 @@ export async function runSync(host: SyncHost): Promise<RunOutcome> {
       stateChanges: countStateChanges(host.sql),
     });
     if (step.kind === "idle") {
-      // R30: the daily reconciliation takes its turn only when new mail has nothing left to do.
-      if (!fitsInRun(usage, host.now(), { subrequests: 2, messages: 0 })) return { next: "now" };
+      // R30: the daily reconciliation takes its turn only when new mail has nothing left to do. A step of it
+      // lists one page of messages at most; the rest is the mailbox's own storage.
+      if (!fitsInRun(usage, host.now(), { subrequests: GMAIL_REQUEST, messages: 0 })) return { next: "now" };
       const outcome = await reconcileOrBackOff(host, account, state.failures);
       if (outcome.next !== "continue") return outcome;
-      usage.subrequests += 1;
+      usage.subrequests += GMAIL_REQUEST;
       continue;
     }
     // Only messages waiting out their backoff (R24) are left: the alarm comes back for them.
@@ -147,7 +161,7 @@ async function runStep(
   switch (step.kind) {
     case "read_history":
       await host.stateLock.run(() => readHistory(host, step.from, step.pageToken, account));
-      usage.subrequests += 2;
+      usage.subrequests += READ_HISTORY_STEP;
       return null;
     case "apply_states": {
       const applied = await host.stateLock.run(() => applyQueuedStates(host));
@@ -173,7 +187,7 @@ async function runStep(
         "newest_first",
       );
       setScan(sql, page.nextPageToken ? { kind: "list", pageToken: page.nextPageToken } : null);
-      usage.subrequests += 1;
+      usage.subrequests += GMAIL_REQUEST;
       return null;
     }
     case "fetch_pending": {
@@ -194,16 +208,20 @@ async function runStep(
       // Nothing is pending: every message the scan reported is stored or parked, so the cursor may move.
       setScanTarget(sql, null);
       await host.completeSync(step.to, host.now());
-      usage.subrequests += 1;
+      usage.subrequests += D1_ROUND_TRIP; // The account mirrored to the directory (mirror.ts).
       return null;
   }
 }
 
 /** What one step may spend of the run's budget (Gmail requests and D1 round trips). */
 function stepCost(kind: SyncStep["kind"], locations: number): { subrequests: number; messages: number } {
-  if (kind === "fetch_pending") return { subrequests: 1 + 6 * locations, messages: MESSAGES_PER_BATCH };
-  if (kind === "apply_states") return { subrequests: 7 * locations, messages: 0 };
-  return { subrequests: 2, messages: 0 };
+  if (kind === "fetch_pending") {
+    const perLocation = ROUTING_READS_PER_LOCATION + STORE_PER_LOCATION + PARKED_RECORD_PER_LOCATION;
+    return { subrequests: GMAIL_REQUEST + locations * perLocation, messages: MESSAGES_PER_BATCH };
+  }
+  if (kind === "apply_states") return { subrequests: locations * STATE_STEP_SUBREQUESTS_PER_LOCATION, messages: 0 };
+  // Every other step makes one call, but for a history page that finds history gone (then the profile too).
+  return { subrequests: READ_HISTORY_STEP, messages: 0 };
 }
 
 /** Gmail rate limited some items of a step: the failure is counted and the run waits as Google asks. */

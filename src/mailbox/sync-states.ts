@@ -1,10 +1,11 @@
 import { locationDb } from "../db/database";
-import { gmailIdsSince } from "../db/messages/state";
+import { GMAIL_IDS_PER_QUERY, gmailIdsSince } from "../db/messages/state";
 import { GmailError } from "../gmail/client";
 import { batchGetMessages } from "../gmail/messages";
 import { log } from "../log";
 import { MESSAGES_PER_BATCH } from "../sync/plan";
 import { stateOfLabels, type StateChange } from "../sync/state-fold";
+import { D1_ROUND_TRIP, GMAIL_REQUEST, STATE_APPLY_LOOKUP, STATE_APPLY_WRITE } from "../util/subrequest-costs";
 import { applyStateChanges } from "./state-apply";
 import {
   dropSyncedFromPending,
@@ -30,6 +31,9 @@ interface StateSyncDeps {
 
 /** State changes applied per step: a few D1 reads and one batch per location. */
 const STATE_CHANGES_PER_STEP = 450;
+/** What one R26 step may spend in each location: the lookup, the reads of a full step's copies, the write. */
+export const STATE_STEP_SUBREQUESTS_PER_LOCATION =
+  STATE_APPLY_LOOKUP + Math.ceil(STATE_CHANGES_PER_STEP / GMAIL_IDS_PER_QUERY) * D1_ROUND_TRIP + STATE_APPLY_WRITE;
 
 /** The sync's R26 steps: what the walk learnt is applied to every stored copy before the cursor moves. */
 export async function applyQueuedStates(host: StateSyncDeps): Promise<{ subrequests: number; changed: number }> {
@@ -87,5 +91,5 @@ export async function refreshStates(
   }
   recordStateChanges(host.sql, changes);
   removeStateRefresh(host.sql, done);
-  return { subrequests: 1, rateLimited };
+  return { subrequests: GMAIL_REQUEST, rateLimited };
 }

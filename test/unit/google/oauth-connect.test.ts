@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { buildAuthorizationUrl } from "../../src/google/authorization-url";
-import { maxAgeMs } from "../../src/google/jwks";
-import { isAllowedReturnTo, returnUrl } from "../../src/google/return-to";
-import { missingScopes } from "../../src/google/scopes";
-import { AccessTokenCache, isFresh, ACCESS_TOKEN_REFRESH_AHEAD_MS } from "../../src/mailbox/access-token";
+import { buildAuthorizationUrl } from "../../../src/google/authorization-url";
+import { maxAgeMs } from "../../../src/google/jwks";
+import { isAllowedReturnTo, returnUrl } from "../../../src/google/return-to";
+import { missingScopes } from "../../../src/google/scopes";
+import { AccessTokenCache, isFresh, ACCESS_TOKEN_REFRESH_AHEAD_MS } from "../../../src/mailbox/access-token";
 
 const MODIFY = "https://www.googleapis.com/auth/gmail.modify";
 const SEND = "https://www.googleapis.com/auth/gmail.send";
