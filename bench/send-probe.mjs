@@ -8,7 +8,7 @@
  *   node bench/send-probe.mjs [stage …]
  */
 import { fileURLToPath } from "node:url";
-import { bundle, startWorker } from "./harness.mjs";
+import { bundle, SERVICE, startWorker } from "./harness.mjs";
 import { connectIsolates } from "./inspector.mjs";
 import { rssBytes, workerdPids } from "./send.mjs";
 
@@ -42,7 +42,7 @@ export async function probeStage(stage, script) {
     for (let i = 0; i < file.length; i++) file[i] = (i * 31 + (i >> 8)) & 0xff;
     const encoded = formBody(file);
     const body = Buffer.from(await encoded.arrayBuffer());
-    await mf.dispatchFetch("http://service.test/healthz");
+    await mf.dispatchFetch(`${SERVICE}/healthz`);
     const isolates = await connectIsolates(port);
     const pids = workerdPids();
     const baseline = rssBytes(pids);
@@ -56,7 +56,7 @@ export async function probeStage(stage, script) {
       for (const id of isolates.ids) heapPeak[id] = Math.max(heapPeak[id], await isolates.heap(id));
     }, 10);
     const started = performance.now();
-    const res = await mf.dispatchFetch(`http://service.test/probe?probe=${stage}`, {
+    const res = await mf.dispatchFetch(`${SERVICE}/probe?probe=${stage}`, {
       method: "POST",
       headers: { "content-type": encoded.headers.get("content-type") },
       body,
