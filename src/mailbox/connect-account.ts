@@ -4,9 +4,10 @@ import type { SealedToken } from "../google/token-crypto";
 import { log } from "../log";
 import { addConnection, listConnections, removeAllConnections } from "./connections";
 import { sealGrant, tokenKeys } from "./grant-store";
-import type { MailboxHost } from "./mailbox-host";
+import type { MailboxContext } from "./context";
 import { mirrorAccount, mirrorConnection, mirrorConnectionStatus } from "./mirror";
 import { readAccount, writeAccount, type Account } from "./state";
+import { readMailboxStatus } from "./read-status";
 import type { MailboxStatus } from "./status";
 import { resetSync } from "./sync-state";
 
@@ -31,11 +32,11 @@ export type ConnectOutcome =
  * `requestSync` is the DO's own verb: a resumed mailbox catches up at once.
  */
 export async function connectAccount(
-  host: MailboxHost,
+  context: MailboxContext,
   input: ConnectInput,
   requestSync: (at: number) => Promise<unknown>,
 ): Promise<ConnectOutcome> {
-  const { sql, config } = host;
+  const { sql, config } = context;
   if (takenBySomeoneElse(sql, input.userId)) return { ok: false, reason: "mailbox_taken" };
   const sealed = await sealGrant(tokenKeys(config), input.address, input.refreshToken);
   const fresh = new GmailClient({
@@ -54,20 +55,23 @@ export async function connectAccount(
   if (takenBySomeoneElse(sql, input.userId)) return { ok: false, reason: "mailbox_taken" };
   const before = readAccount(sql);
   const resumed = before !== null && before.status !== "disconnected" && before.historyId !== null;
-  if (!resumed) {
-    removeAllConnections(sql);
-    // R2: a fresh start point; whatever an earlier connection left queued is not synced.
-    resetSync(sql);
-  }
   const account = connectedAccount(input, sealed, watch, resumed ? before : null);
-  writeAccount(sql, account);
-  const connection = addConnection(sql, { locationId: input.locationId, userId: input.userId, connectedAt: input.now });
-  host.tokens.seed({ token: input.accessToken, expiresAt: input.now + input.accessExpiresInSec * 1000 });
-  await mirrorAccount(host.env, account);
+  // One transaction: a reset without the new account (or the account without its connection) never stays.
+  const connection = context.transaction(() => {
+    if (!resumed) {
+      removeAllConnections(sql);
+      // R2: a fresh start point; whatever an earlier connection left queued is not synced.
+      resetSync(sql);
+    }
+    writeAccount(sql, account);
+    return addConnection(sql, { locationId: input.locationId, userId: input.userId, connectedAt: input.now });
+  });
+  context.tokens.seed({ token: input.accessToken, expiresAt: input.now + input.accessExpiresInSec * 1000 });
+  await mirrorAccount(context.env, account);
   const reason = resumed ? "reconnected" : "connected";
-  await mirrorConnection(host.env, account, connection, reason, input.now);
+  await mirrorConnection(context.env, account, connection, reason, input.now);
   await mirrorConnectionStatus(
-    host.env,
+    context.env,
     account.address,
     listConnections(sql),
     { status: "active", reason },
@@ -76,7 +80,7 @@ export async function connectAccount(
   log.info("mailbox_connected", { address: account.address, locationId: input.locationId, resumed });
   // R6: what arrived while paused is caught up from the saved cursor now, not at the next push.
   if (resumed) await requestSync(input.now);
-  return { ok: true, resumed, status: host.status(input.now) };
+  return { ok: true, resumed, status: readMailboxStatus(context, input.now) };
 }
 
 /** Pure: the account row after a connect; `resumed` is the row a reconnect of the same owner keeps going from. */

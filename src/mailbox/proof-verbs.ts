@@ -1,5 +1,5 @@
 import { readReconcileState, setReconcileRequested } from "./reconcile-state";
-import type { SyncHost } from "./sync-run";
+import type { MailboxContext } from "./context";
 import { queueStateOf } from "./sync-seen";
 import { readSyncState } from "./sync-state";
 
@@ -16,22 +16,19 @@ export type ReconcileRequestOutcome =
  * API.md: the next reconciliation starts within a minute; a request while one is queued or running
  * answers that one's time. The alarm is set no earlier than a sync backoff in force.
  */
-export async function requestReconciliation(
-  host: SyncHost,
-  storage: DurableObjectStorage,
-): Promise<ReconcileRequestOutcome> {
-  const account = host.account();
+export async function requestReconciliation(context: MailboxContext): Promise<ReconcileRequestOutcome> {
+  const { account, storage } = context;
   if (account === null || account.status === "disconnected") return { ok: false, reason: "not_connected" };
   if (account.status !== "active") return { ok: false, reason: "needs_reauth" };
-  const state = readReconcileState(host.sql);
+  const state = readReconcileState(context.sql);
   const already = state.requestedAt ?? state.run?.startedAt ?? null;
   if (already !== null) {
-    if (state.requestedAt === null) setReconcileRequested(host.sql, already);
+    if (state.requestedAt === null) setReconcileRequested(context.sql, already);
     return { ok: true, requestedAt: already };
   }
-  const now = host.now();
-  setReconcileRequested(host.sql, now);
-  const when = Math.max(now, readSyncState(host.sql).retryAt ?? 0);
+  const now = context.now();
+  setReconcileRequested(context.sql, now);
+  const when = Math.max(now, readSyncState(context.sql).retryAt ?? 0);
   const current = await storage.getAlarm();
   if (current === null || current > when) await storage.setAlarm(when);
   return { ok: true, requestedAt: now };

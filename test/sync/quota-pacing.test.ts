@@ -1,17 +1,24 @@
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config";
 import type { QuotaGate } from "../../src/gmail/client";
+import { createQuotaGate } from "../../src/mailbox/quota-gate";
+import { sqlQuotaSpends } from "../../src/mailbox/quota-spends";
 import { mailboxStub } from "../../src/mailbox/stub";
 import { QUOTA_WINDOW_MS } from "../../src/sync/quota";
 import { counters, deliver, deliverPushes, uniqueEmail } from "../support/google";
 import { addContact, connectedOwner, messagesOf, runAlarms, syncInternals, waitForRun } from "./support";
 
-/** The DO's pacer, for a test that spends quota as a burst of Gmail calls would (a look inside, like syncInternals). */
-function gateOf(instance: unknown): QuotaGate {
-  const gate = (instance as { quotaGate?: QuotaGate }).quotaGate;
-  if (!gate) throw new Error("the mailbox has no quota gate");
-  return gate;
+/**
+ * A pacer over the mailbox's own quota window (its `quota_spend` table, inside runInDurableObject), built as the
+ * object builds its own: a test spends quota there as a burst of Gmail calls would.
+ */
+function gateOf(sql: SqlStorage): QuotaGate {
+  return createQuotaGate({
+    limitPerMinute: () => loadConfig(env).GMAIL_USER_QUOTA_PER_MINUTE,
+    spends: sqlQuotaSpends(sql),
+  });
 }
 
 describe("Gmail quota pacing (GMAIL_USER_QUOTA_PER_MINUTE)", () => {
@@ -22,7 +29,7 @@ describe("Gmail quota pacing (GMAIL_USER_QUOTA_PER_MINUTE)", () => {
     // A burst spent 14,999 of the test config's 15,000 units per minute (a call larger than a second's share goes
     // alone into an empty window), answered at once.
     const spentAt = Date.now();
-    await runInDurableObject(stub, async (instance) => (await gateOf(instance)(14_999)).settle());
+    await runInDurableObject(stub, async (_instance, state) => (await gateOf(state.storage.sql)(14_999)).settle());
     await evictDurableObject(stub);
 
     await deliver(owner.address, { from: contact.email, to: owner.address, subject: "Paced", text: "later" });
@@ -45,14 +52,15 @@ describe("Gmail quota pacing (GMAIL_USER_QUOTA_PER_MINUTE)", () => {
 
   it("R22: spends are kept one row per second, not one per call, and pruned as they leave the window", async () => {
     const owner = await connectedOwner();
-    const rows = await runInDurableObject(mailboxStub(env, owner.address), async (instance, state) => {
+    const rows = await runInDurableObject(mailboxStub(env, owner.address), async (_instance, state) => {
       const sql = state.storage.sql;
       sql.exec(
         "INSERT INTO quota_spend (second, units, last_at) VALUES (?, 5, ?)",
         Math.floor((Date.now() - 2 * QUOTA_WINDOW_MS) / 1000),
         Date.now() - 2 * QUOTA_WINDOW_MS,
       );
-      for (let i = 0; i < 20; i++) (await gateOf(instance)(5)).settle();
+      const gate = gateOf(sql);
+      for (let i = 0; i < 20; i++) (await gate(5)).settle();
       return sql
         .exec<{ units: number }>("SELECT units FROM quota_spend")
         .toArray()
