@@ -47,7 +47,7 @@ export async function bundle(entry) {
  * Miniflare running `script` with the service's bindings (`settings` override the defaults) and, as in
  * wrangler.toml, two location databases (DB, also the directory, and DB_2), migrations applied to both.
  */
-export async function startWorker({ script, outbound, dbName, settings = {}, queues = {} }) {
+export async function startWorker({ script, outbound, dbName, settings = {}, queues = {}, inspectorPort }) {
   // Miniflare 5 takes a new option shape; the v4 one (documented everywhere) converts.
   const mf = new Miniflare(
     convertV4MiniflareOptions({
@@ -76,6 +76,8 @@ export async function startWorker({ script, outbound, dbName, settings = {}, que
         ...settings,
       },
       outboundService: outbound,
+      // The send bench reads each isolate's heap and collects its garbage through workerd's inspector.
+      ...(inspectorPort === undefined ? {} : { inspectorPort }),
     }),
   );
   const db = await mf.getD1Database("DB");
