@@ -1,32 +1,19 @@
 /**
- * Bench only (bench/send.mjs `probe`): the send path cut into its stages, each reachable alone, so that the
- * memory of a 25 MB multipart send can be bisected. `?probe=` names the stage; without it, the real Worker.
+ * Bench only (bench/send-probe.mjs): the send path cut into its stages, each reachable alone, so that the
+ * memory of a 25 MB multipart send can be bisected. `?probe=` names the stage; without it, the real Worker
+ * (whose full send bench/send.mjs measures: the upload and the Durable Object's RPC on top of these).
  */
 import { stageForm } from "../src/http/multipart/stage-form.ts";
-import { multipartUpload } from "../src/gmail/send.ts";
-import worker, { Mailbox as AppMailbox } from "../src/index.ts";
-import { mimeLength, mimeStream } from "../src/mail/mime-segments.ts";
+import worker, { Mailbox } from "../src/index.ts";
+import { mimeStream } from "../src/mail/mime-segments.ts";
 import { formDataBoundary, formDataParts } from "../src/util/form-data-stream.ts";
 
-const SINK = "http://sink.test/upload";
+export { Mailbox };
 
 async function drain(stream) {
   let bytes = 0;
   for await (const chunk of stream) bytes += chunk.byteLength;
   return bytes;
-}
-
-async function upload(open, length) {
-  const up = multipartUpload({ length, open }, null);
-  const res = await fetch(SINK, { method: "POST", headers: { "content-type": up.contentType }, body: await up.open() });
-  return Number(await res.text());
-}
-
-export class Mailbox extends AppMailbox {
-  async probeUpload(message, mode) {
-    if (mode === "rpc-drain") return drain(await message.open());
-    return upload(message.open, message.length);
-  }
 }
 
 async function probe(mode, request, env) {
@@ -65,15 +52,10 @@ async function probe(mode, request, env) {
   });
   try {
     const staged = form.attachments[0].staged;
-    const segments = ["Subject: probe\r\n\r\n", { staged }];
-    const length = mimeLength(segments);
-    const open = () => mimeStream(segments);
     if (mode === "stage") return staged.size;
     if (mode === "r2-read") return drain(await staged.open());
-    if (mode === "mime") return drain(open());
-    if (mode === "upload") return upload(open, length);
-    const stub = env.MAILBOX.get(env.MAILBOX.idFromName("probe"));
-    return stub.probeUpload({ kind: "stream", length, open }, mode);
+    if (mode === "mime") return drain(mimeStream(["Subject: probe\r\n\r\n", { staged }]));
+    throw new Error(`probe: no stage ${mode}`);
   } finally {
     await form.discard();
   }

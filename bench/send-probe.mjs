@@ -1,19 +1,20 @@
 /**
  * Bisects the memory of a 25 MB multipart send (issue 19): each stage of the path alone, in a fresh workerd,
- * RSS sampled every 5 ms as in send.mjs. Stages (bench/send-probe-entry.mjs): drain (the request read and
- * dropped), stage (into R2), r2-read (staged, then read back), mime (read back through the base64 wrapper),
- * upload (posted from the Worker to a sink in this process), rpc-drain (the Durable Object pulls the stream
- * over RPC and drops it), rpc-upload (the Durable Object posts it to the sink), full (the real send route).
+ * RSS sampled every 5 ms as in send.mjs, and every isolate's heap (inspector.mjs). Stages
+ * (bench/send-probe-entry.mjs): drain (the request read and dropped), parse (the form reader, parts dropped),
+ * r2-put (the request dropped, then 25 MB made in the Worker put into R2: the R2 simulator's share), stage
+ * (the form staged into R2), r2-read (staged, then read back), mime (read back through the base64 wrapper).
+ * The upload and the Durable Object's RPC come on top: bench/send.mjs measures the whole send.
  *
  *   node bench/send-probe.mjs [stage …]
  */
 import { fileURLToPath } from "node:url";
 import { bundle, SERVICE, startWorker } from "./harness.mjs";
 import { connectIsolates } from "./inspector.mjs";
-import { rssBytes, workerdPids } from "./send.mjs";
+import { freePort, rssBytes, workerdPids } from "./send.mjs";
 
 const FILE_BYTES = 25 * 1024 * 1024;
-const STAGES = ["drain", "stage", "r2-read", "mime", "upload", "rpc-drain", "rpc-upload"];
+const STAGES = ["drain", "parse", "r2-put", "stage", "r2-read", "mime"];
 
 function formBody(file) {
   const data = new FormData();
@@ -28,15 +29,12 @@ function formBody(file) {
   return new Response(data);
 }
 
-async function sink(request) {
-  let bytes = 0;
-  for await (const chunk of request.body) bytes += chunk.byteLength;
-  return new Response(String(bytes));
-}
+/** No stage calls Google. */
+const noGoogle = () => new Response("no Google in the probe", { status: 502 });
 
 export async function probeStage(stage, script) {
-  const port = 9460 + Math.floor(Math.random() * 100);
-  const { mf } = await startWorker({ script, outbound: sink, dbName: `probe-${stage}`, inspectorPort: port });
+  const port = await freePort();
+  const { mf } = await startWorker({ script, outbound: noGoogle, dbName: `probe-${stage}`, inspectorPort: port });
   try {
     const file = Buffer.alloc(FILE_BYTES);
     for (let i = 0; i < file.length; i++) file[i] = (i * 31 + (i >> 8)) & 0xff;

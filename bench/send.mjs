@@ -128,7 +128,7 @@ const MAX_SEND_BYTES = 25 * 1024 * 1024;
 const SERVICE_ISOLATE = "core:user:";
 
 /** A free TCP port for workerd's inspector. */
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
