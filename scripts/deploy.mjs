@@ -23,6 +23,7 @@ import {
   SECRETS,
   STAGING_LIFECYCLE,
   stagingLifecycleArgs,
+  stagingRuleListed,
 } from "./deploy/plan.mjs";
 
 const HEADER = `# Written by \`npm run deploy\` (scripts/deploy.mjs) from wrangler.toml and deploy/<env>.json.
@@ -132,7 +133,7 @@ function readExisting() {
 /** The bucket's rule expiring multipart sends' staged files (plan.mjs, STAGING_LIFECYCLE), unless it has it. */
 function addStagingLifecycle(bucket) {
   const listed = runner.read(WRANGLER, ["r2", "bucket", "lifecycle", "list", bucket]);
-  if (listed !== null && listed.status === 0 && mentions(listed.stdout, STAGING_LIFECYCLE.rule)) {
+  if (listed !== null && listed.status === 0 && stagingRuleListed(listed.stdout)) {
     console.log(`  ${bucket}: lifecycle rule ${STAGING_LIFECYCLE.rule} exists`);
     return;
   }

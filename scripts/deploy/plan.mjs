@@ -74,6 +74,11 @@ export function stagingLifecycleArgs(bucket) {
   return ["r2", "bucket", "lifecycle", "add", bucket, rule, prefix, "--expire-days", String(expireDays)];
 }
 
+/** Whether `wrangler r2 bucket lifecycle list <bucket>`'s text shows the staging rule (a second run adds none). */
+export function stagingRuleListed(listText) {
+  return new RegExp(`(^|[^\\w-])${STAGING_LIFECYCLE.rule}($|[^\\w-])`, "m").test(listText);
+}
+
 /**
  * What must be created: every named resource the account does not have. `existing` holds the names the
  * account already has (and the D1 ids by name), read by the caller; a second run therefore creates nothing.

@@ -2,6 +2,7 @@ import { GmailClient } from "../gmail/client";
 import { startWatch } from "../gmail/watch";
 import type { SealedToken } from "../google/token-crypto";
 import { log } from "../log";
+import { err, ok, type Result } from "../util/result";
 import { addConnection, listConnections, removeAllConnections } from "./connections";
 import { sealGrant, tokenKeys } from "./grant-store";
 import type { MailboxContext } from "./context";
@@ -23,9 +24,7 @@ export interface ConnectInput {
   now: number;
 }
 
-export type ConnectOutcome =
-  | { ok: true; resumed: boolean; status: MailboxStatus }
-  | { ok: false; reason: "mailbox_taken" | "google_error" };
+export type ConnectOutcome = Result<{ resumed: boolean; status: MailboxStatus }, "mailbox_taken" | "google_error">;
 
 /**
  * R1/R2/R6: stores the grant, starts the watch, and keeps the cursor when the same owner reconnects.
@@ -37,7 +36,7 @@ export async function connectAccount(
   requestSync: (at: number) => Promise<unknown>,
 ): Promise<ConnectOutcome> {
   const { sql, config } = context;
-  if (takenBySomeoneElse(sql, input.userId)) return { ok: false, reason: "mailbox_taken" };
+  if (takenBySomeoneElse(sql, input.userId)) return err("mailbox_taken");
   const sealed = await sealGrant(tokenKeys(config), input.address, input.refreshToken);
   // The new grant's token, but the mailbox's own pacer: users.watch costs 100 units of the same per-user quota
   // that the first sync spends right after (reading 9).
@@ -52,10 +51,10 @@ export async function connectAccount(
     watch = await startWatch(fresh, config.PUBSUB_TOPIC);
   } catch (error) {
     log.warn("mailbox_watch_start_failed", { address: input.address, error });
-    return { ok: false, reason: "google_error" };
+    return err("google_error");
   }
   // Checked again: another connect may have run while the watch call was out.
-  if (takenBySomeoneElse(sql, input.userId)) return { ok: false, reason: "mailbox_taken" };
+  if (takenBySomeoneElse(sql, input.userId)) return err("mailbox_taken");
   const before = readAccount(sql);
   const resumed = before !== null && before.status !== "disconnected" && before.historyId !== null;
   const account = connectedAccount(input, sealed, watch, resumed ? before : null);
@@ -83,7 +82,7 @@ export async function connectAccount(
   log.info("mailbox_connected", { address: account.address, locationId: input.locationId, resumed });
   // R6: what arrived while paused is caught up from the saved cursor now, not at the next push.
   if (resumed) await requestSync(input.now);
-  return { ok: true, resumed, status: readMailboxStatus(context, input.now) };
+  return ok({ resumed, status: readMailboxStatus(context, input.now) });
 }
 
 /** Pure: the account row after a connect; `resumed` is the row a reconnect of the same owner keeps going from. */

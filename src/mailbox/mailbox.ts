@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { loadConfig } from "../config";
 import type { Env } from "../env";
+import { err, type Result } from "../util/result";
 import { AccessTokenCache } from "./access-token";
 import { connectAccount, type ConnectInput, type ConnectOutcome } from "./connect-account";
 import { findConnection } from "./connections";
@@ -85,7 +86,7 @@ export class Mailbox extends DurableObject<Env> {
   async sendMail(command: GmailSendCommand): Promise<GmailSendOutcome> {
     // D1's connection row is a mirror that may lag a disconnect or a member's removal: this list decides.
     if (findConnection(this.#sql, command.locationId)?.userId !== command.userId) {
-      return { kind: "mailbox_not_connected", mailbox: readAccount(this.#sql)?.address ?? "" };
+      return err({ kind: "mailbox_not_connected", mailbox: readAccount(this.#sql)?.address ?? "" });
     }
     // The context is opened inside run(): the send sees the account as it is when it starts.
     return this.#sends.run(command.messageIdHeader, () => sendThroughGmail(this.#context(Date.now()), command));
@@ -102,7 +103,7 @@ export class Mailbox extends DurableObject<Env> {
   }
 
   /** R22: the cron's catch-up asks for a sync at `at`, push or no push. */
-  async requestSync(at: number): Promise<"scheduled" | "not_active"> {
+  async requestSync(at: number): Promise<Result<null, "not_active">> {
     return requestSync(this.#context(Date.now()), at);
   }
 

@@ -5,6 +5,7 @@ import { relayEvents } from "../events/relay";
 import { GmailError } from "../gmail/client";
 import { findSentByMessageId, sendRawMessage, type RawMessage, type SentMessage } from "../gmail/send";
 import { log } from "../log";
+import { err, ok, type Result } from "../util/result";
 import type { MessageFacts } from "../mail/message-facts";
 import { bindingsEndedBySend } from "../sync/thread-handoff";
 import { markNeedsReauth } from "./grant-use";
@@ -37,13 +38,23 @@ export interface GmailSendCommand {
   facts: MessageFacts;
 }
 
-/** Values, not exceptions: errors do not cross RPC as classes. */
-export type GmailSendOutcome =
-  | { kind: "sent"; messageId: string; gmailMessageId: string; gmailThreadId: string; recovered: boolean }
+/** A message Gmail sent (now, or on an earlier attempt: `recovered`), stored in the CRM. */
+export interface GmailSent {
+  messageId: string;
+  gmailMessageId: string;
+  gmailThreadId: string;
+  recovered: boolean;
+}
+
+/** Why a send did not go out; the HTTP edge answers each with its docs/api.md error. */
+export type GmailSendRefusal =
   | { kind: "daily_send_limit"; retryAt: number; limit: number; byGmail: boolean }
   | { kind: "mailbox_needs_reauth"; mailbox: string }
   | { kind: "mailbox_not_connected"; mailbox: string }
   | { kind: "gmail_error"; status: number; reason: string };
+
+/** Values, not exceptions: errors do not cross RPC as classes. */
+export type GmailSendOutcome = Result<GmailSent, GmailSendRefusal>;
 
 /** The mailbox's R16 counter as docs/api.md shows it. */
 export function readSendQuota(sql: SqlStorage, limit: number, now: number): SendQuota {
@@ -65,7 +76,7 @@ export function readSendQuota(sql: SqlStorage, limit: number, now: number): Send
  */
 export async function sendThroughGmail(context: MailboxContext, command: GmailSendCommand): Promise<GmailSendOutcome> {
   // The account as it was when the send started (the context is opened inside SendsInFlight.run).
-  if (context.account?.status !== "active") return { kind: "mailbox_needs_reauth", mailbox: context.mailbox };
+  if (context.account?.status !== "active") return err({ kind: "mailbox_needs_reauth", mailbox: context.mailbox });
   const { sql } = context;
   const limit = context.config.DAILY_SEND_LIMIT;
   const earlier = findSend(sql, command.messageIdHeader);
@@ -75,19 +86,19 @@ export async function sendThroughGmail(context: MailboxContext, command: GmailSe
   if (earlier !== null) {
     // Reserved or unknown: an attempt whose end we did not see (lost answer, or the object restarted).
     const found = await searchSent(context, command);
-    if (found === "failed") return { kind: "gmail_error", status: 503, reason: "sent_search_failed" };
+    if (found === "failed") return err({ kind: "gmail_error", status: 503, reason: "sent_search_failed" });
     if (found !== null) return store(context, command, found, true);
   }
   if (earlier === null) {
     const quota = readSendQuota(sql, limit, context.now());
     if (quota.remaining === 0) {
       const blockedUntil = readSendBlock(sql);
-      return {
+      return err({
         kind: "daily_send_limit",
         retryAt: quota.nextAvailableAt ?? context.now(),
         limit,
         byGmail: blockedUntil !== null && blockedUntil > context.now(),
-      };
+      });
     }
     reserveSend(sql, { messageIdHeader: command.messageIdHeader, locationId: command.locationId, now: context.now() });
   }
@@ -117,7 +128,7 @@ async function refused(context: MailboxContext, command: GmailSendCommand, error
   if (error.kind === "retry") {
     // No answer, or a 5xx: Gmail may have sent it. The retry searches Sent before sending again (R25).
     markSend(sql, command.messageIdHeader, "unknown");
-    return { kind: "gmail_error", status: error.status ?? 504, reason: error.reason ?? "no_answer" };
+    return err({ kind: "gmail_error", status: error.status ?? 504, reason: error.reason ?? "no_answer" });
   }
   if (error.kind === "sending_limit") {
     const until = gmailSendBlockUntil(error.retryAt, context.now());
@@ -126,15 +137,15 @@ async function refused(context: MailboxContext, command: GmailSendCommand, error
       releaseSend(sql, command.messageIdHeader);
       writeSendBlock(sql, until);
     });
-    return { kind: "daily_send_limit", retryAt: until, limit: context.config.DAILY_SEND_LIMIT, byGmail: true };
+    return err({ kind: "daily_send_limit", retryAt: until, limit: context.config.DAILY_SEND_LIMIT, byGmail: true });
   }
   releaseSend(sql, command.messageIdHeader);
   if (error.kind === "auth_revoked") {
     const used = context.account;
     if (used) await markNeedsReauth(context, used, error.reason ?? "invalid_grant", Date.now());
-    return { kind: "mailbox_needs_reauth", mailbox: context.mailbox };
+    return err({ kind: "mailbox_needs_reauth", mailbox: context.mailbox });
   }
-  return { kind: "gmail_error", status: error.status ?? 502, reason: error.reason ?? error.kind };
+  return err({ kind: "gmail_error", status: error.status ?? 502, reason: error.reason ?? error.kind });
 }
 
 /**
@@ -181,13 +192,12 @@ async function store(
       now,
     );
   }
-  return {
-    kind: "sent",
+  return ok({
     messageId: stored.messageId,
     gmailMessageId: sent.id,
     gmailThreadId: sent.threadId,
     recovered,
-  };
+  });
 }
 
 /**

@@ -1,6 +1,7 @@
 import { GmailError } from "../gmail/client";
 import { modifyMessage } from "../gmail/messages";
 import { log } from "../log";
+import { err, ok, type Result } from "../util/result";
 import { stateOfLabels, type StateChange } from "../sync/state-fold";
 import { markNeedsReauth } from "./grant-use";
 import type { MailboxContext } from "./context";
@@ -15,10 +16,12 @@ export interface SetUnreadCommand {
   unread: boolean;
 }
 
-export type SetUnreadOutcome =
-  | { ok: true }
-  | { ok: false; reason: "mailbox_needs_reauth" | "mailbox_not_connected" | "message_deleted_in_gmail" }
-  | { ok: false; reason: "gmail_error"; status: number; googleReason: string };
+/** Why the change was not made in Gmail (the HTTP edge answers each with its docs/api.md error). */
+export type SetUnreadRefusal =
+  | { reason: "mailbox_needs_reauth" | "mailbox_not_connected" | "message_deleted_in_gmail" }
+  | { reason: "gmail_error"; status: number; googleReason: string };
+
+export type SetUnreadOutcome = Result<null, SetUnreadRefusal>;
 
 /** How long a PATCH waits for room under the mailbox's own quota pacer before it gives up. */
 const MAX_QUOTA_WAIT_MS = 30_000;
@@ -31,9 +34,9 @@ const MAX_QUOTA_WAIT_MS = 30_000;
  */
 export async function setUnreadInGmail(context: MailboxContext, command: SetUnreadCommand): Promise<SetUnreadOutcome> {
   const { account } = context;
-  if (account?.status === "needs_reauth") return { ok: false, reason: "mailbox_needs_reauth" };
+  if (account?.status === "needs_reauth") return err({ reason: "mailbox_needs_reauth" });
   const connected = context.connections().some((c) => c.locationId === command.locationId);
-  if (account?.status !== "active" || !connected) return { ok: false, reason: "mailbox_not_connected" };
+  if (account?.status !== "active" || !connected) return err({ reason: "mailbox_not_connected" });
   return context.stateLock.run(async () => {
     const change = command.unread ? { addLabelIds: ["UNREAD"] } : { removeLabelIds: ["UNREAD"] };
     let state: StateChange;
@@ -44,21 +47,20 @@ export async function setUnreadInGmail(context: MailboxContext, command: SetUnre
       if (!(error instanceof GmailError)) throw error;
       if (error.kind === "not_found") {
         await storeState(context, command.gmailMessageId, { deleted: true });
-        return { ok: false, reason: "message_deleted_in_gmail" };
+        return err({ reason: "message_deleted_in_gmail" });
       }
       if (error.kind === "auth_revoked") {
         await markNeedsReauth(context, account, error.reason ?? "auth_revoked", Date.now());
-        return {
-          ok: false,
+        return err({
           reason: readAccount(context.sql)?.status === "active" ? "mailbox_not_connected" : "mailbox_needs_reauth",
-        };
+        });
       }
       log.warn("set_unread_gmail_error", { mailbox: account.address, status: error.status, reason: error.reason });
       const status = error.status ?? (error.reason === LOCAL_QUOTA_PACING ? 429 : 504);
-      return { ok: false, reason: "gmail_error", status, googleReason: error.reason ?? "no_answer" };
+      return err({ reason: "gmail_error", status, googleReason: error.reason ?? "no_answer" });
     }
     await storeState(context, command.gmailMessageId, state);
-    return { ok: true };
+    return ok(null);
   });
 }
 

@@ -1,6 +1,7 @@
 import { GmailError, type GmailClient } from "../gmail/client";
 import { getAttachmentData, getGmailMessage } from "../gmail/messages";
 import { decodeBase64Url } from "../sync/gmail-body";
+import { err, ok, type Result } from "../util/result";
 import type { MailboxContext } from "./context";
 import { readAccount } from "./state";
 import { runSync } from "./sync-run";
@@ -8,7 +9,8 @@ import { readSyncState, recordNotification, setWanted } from "./sync-state";
 import { planTrailingRead, readTrailingRead, setTrailingRead, startDueTrailingRead } from "./trailing-read";
 import type { gmail_v1 } from "@googleapis/gmail";
 
-export type NotifyOutcome = "recorded" | "unknown_mailbox" | "not_active";
+/** A push recorded (news or not), or why the mailbox takes none. */
+export type NotifyOutcome = Result<null, "unknown_mailbox" | "not_active">;
 
 /*
  * The sync's Durable Object verbs, kept out of mailbox.ts: each takes the verb's MailboxContext (the alarm is
@@ -18,21 +20,21 @@ export type NotifyOutcome = "recorded" | "unknown_mailbox" | "not_active";
 /** Gmail push: the id is recorded durably (before the RPC answers) and an alarm is set if it is news. */
 export async function notifySync(context: MailboxContext, historyId: string): Promise<NotifyOutcome> {
   const { account } = context;
-  if (account === null) return "unknown_mailbox";
-  if (account.status !== "active") return "not_active";
+  if (account === null) return err("unknown_mailbox");
+  if (account.status !== "active") return err("not_active");
   const known = readSyncState(context.sql).scanTarget ?? account.historyId;
   // Duplicated and reordered pushes (ids at or below what is known) coalesce into nothing.
   if (recordNotification(context.sql, historyId, known)) await scheduleSync(context, context.now());
-  return "recorded";
+  return ok(null);
 }
 
 /** R22 catch-up from the cron: a sync at `at` (spread by the caller), push or no push. */
-export async function requestSync(context: MailboxContext, at: number): Promise<"scheduled" | "not_active"> {
+export async function requestSync(context: MailboxContext, at: number): Promise<Result<null, "not_active">> {
   const { account } = context;
-  if (account === null || account.status !== "active") return "not_active";
+  if (account === null || account.status !== "active") return err("not_active");
   setWanted(context.sql, true);
   await scheduleSync(context, at);
-  return "scheduled";
+  return ok(null);
 }
 
 /** The alarm: one run; more work continues in the next alarm, failures back off (R22). */

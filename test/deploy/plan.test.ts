@@ -6,6 +6,7 @@ import {
   resourceNames,
   STAGING_LIFECYCLE,
   stagingLifecycleArgs,
+  stagingRuleListed,
   // @ts-expect-error: a plain .mjs module of the deploy script, pure and runtime-agnostic
 } from "../../scripts/deploy/plan.mjs";
 import { STAGING_PREFIX } from "../../src/http/multipart/stage-form";
@@ -103,5 +104,18 @@ describe("npm run deploy: planning (issue 22)", () => {
       "--expire-days",
       "1",
     ]);
+  });
+
+  it("issue 19: the staging rule is added once: a bucket whose lifecycle list shows it gets no second", () => {
+    const listed = [
+      "Listing lifecycle rules for bucket 'crm-att-staging'...",
+      "name:    expire-staged-sends",
+      "enabled: Yes",
+      "prefix:  staging/",
+      "action:  Expire objects after 1 day",
+    ].join("\n");
+    expect(stagingRuleListed(listed)).toBe(true);
+    expect(stagingRuleListed("There are no lifecycle rules for bucket 'crm-att-staging'.")).toBe(false);
+    expect(stagingRuleListed("name:    expire-staged-sends-old")).toBe(false);
   });
 });

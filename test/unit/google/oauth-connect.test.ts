@@ -65,10 +65,10 @@ describe("returnTo", () => {
   });
 
   it("adds gmail= and reason=, replacing any already there", () => {
-    expect(returnUrl("https://app.crm.test/s?gmail=x&tab=1", { ok: true })).toBe(
+    expect(returnUrl("https://app.crm.test/s?gmail=x&tab=1", { ok: true, value: null })).toBe(
       "https://app.crm.test/s?tab=1&gmail=connected",
     );
-    expect(returnUrl("https://app.crm.test/s", { ok: false, reason: "mailbox_taken" })).toBe(
+    expect(returnUrl("https://app.crm.test/s", { ok: false, error: "mailbox_taken" })).toBe(
       "https://app.crm.test/s?gmail=error&reason=mailbox_taken",
     );
   });
