@@ -38,9 +38,12 @@ export async function connectAccount(
   const { sql, config } = context;
   if (takenBySomeoneElse(sql, input.userId)) return err("mailbox_taken");
   const sealed = await sealGrant(tokenKeys(config), input.address, input.refreshToken);
+  // The new grant's token, but the mailbox's own pacer: users.watch costs 100 units of the same per-user quota
+  // that the first sync spends right after (reading 9).
   const fresh = new GmailClient({
     baseUrl: config.GMAIL_API_URL,
     accessToken: async () => input.accessToken,
+    quotaGate: context.quotaGate,
     timeoutMs: config.GOOGLE_TIMEOUT_MS,
   });
   let watch: Awaited<ReturnType<typeof startWatch>>;

@@ -22,14 +22,34 @@ function gateOf(sql: SqlStorage): QuotaGate {
 }
 
 describe("Gmail quota pacing (GMAIL_USER_QUOTA_PER_MINUTE)", () => {
+  it("reading 9: every unit Google charged the mailbox went through its pacer, the connect's users.watch included", async () => {
+    const owner = await connectedOwner();
+    const contact = await addContact(owner.locationId, uniqueEmail("ledger", "client.test"));
+    await deliver(owner.address, { from: contact.email, to: owner.address, subject: "Counted", text: "once" });
+    await deliverPushes(owner.address, (r) => exports.default.fetch(r));
+    await runAlarms(owner.address);
+    expect((await messagesOf(owner.locationId)).map((m) => m.subject)).toEqual(["Counted"]);
+
+    const charged = await counters(owner.address);
+    const paced = await runInDurableObject(mailboxStub(env, owner.address), (_instance, state) =>
+      state.storage.sql.exec<{ units: number }>("SELECT coalesce(sum(units), 0) AS units FROM quota_spend").one(),
+    );
+    // users.watch (100), history.list (2), messages.get (5) at least: all of them in the pacer's window.
+    expect(charged.totalUnits).toBeGreaterThanOrEqual(107);
+    expect(paced.units).toBe(charged.totalUnits);
+  });
+
   it("R22: the pacer's window survives an eviction: a fresh object spends nothing until the minute has room", async () => {
     const owner = await connectedOwner();
     const contact = await addContact(owner.locationId, uniqueEmail("paced", "client.test"));
     const stub = mailboxStub(env, owner.address);
     // A burst spent 14,999 of the test config's 15,000 units per minute (a call larger than a second's share goes
-    // alone into an empty window), answered at once.
+    // alone into an empty window), answered at once; the connect's users.watch is left out, for a known window.
     const spentAt = Date.now();
-    await runInDurableObject(stub, async (_instance, state) => (await gateOf(state.storage.sql)(14_999)).settle());
+    await runInDurableObject(stub, async (_instance, state) => {
+      state.storage.sql.exec("DELETE FROM quota_spend");
+      (await gateOf(state.storage.sql)(14_999)).settle();
+    });
     await evictDurableObject(stub);
 
     await deliver(owner.address, { from: contact.email, to: owner.address, subject: "Paced", text: "later" });
@@ -54,6 +74,7 @@ describe("Gmail quota pacing (GMAIL_USER_QUOTA_PER_MINUTE)", () => {
     const owner = await connectedOwner();
     const rows = await runInDurableObject(mailboxStub(env, owner.address), async (_instance, state) => {
       const sql = state.storage.sql;
+      sql.exec("DELETE FROM quota_spend"); // the connect's users.watch
       sql.exec(
         "INSERT INTO quota_spend (second, units, last_at) VALUES (?, 5, ?)",
         Math.floor((Date.now() - 2 * QUOTA_WINDOW_MS) / 1000),
