@@ -6,6 +6,7 @@ import { AccessTokenCache } from "./access-token";
 import { connectAccount, type ConnectInput, type ConnectOutcome } from "./connect-account";
 import { findConnection, listConnections } from "./connections";
 import { disconnectLocation } from "./disconnect";
+import { lendGmailAccess, type GmailLeaseOutcome, type GmailLeaseRequest } from "./gmail-lease";
 import { accessTokenFromGrant } from "./grant-use";
 import type { MailboxHost } from "./mailbox-host";
 import { createQuotaGate } from "./quota-gate";
@@ -28,14 +29,7 @@ import { migrateMailboxStorage } from "./storage-schema";
 import { syncHostFor } from "./sync-host";
 import type { SyncHost } from "./sync-run";
 import { countParked, ensureSyncStorage } from "./sync-state";
-import {
-  notifySync,
-  readGmailPart,
-  requestSync,
-  runSyncAlarm,
-  type GmailPartOutcome,
-  type NotifyOutcome,
-} from "./sync-verbs";
+import { notifySync, requestSync, runSyncAlarm, type NotifyOutcome } from "./sync-verbs";
 
 export type { ConnectInput, ConnectOutcome } from "./connect-account";
 export type { ProofStatus, ReconcileRequestOutcome } from "./proof-verbs";
@@ -151,17 +145,9 @@ export class Mailbox extends DurableObject<Env> {
     return this.#syncRuns > 0;
   }
 
-  /** R17: the bytes of one part of a synced Gmail message, read through Gmail on demand. */
-  async readGmailPart(input: {
-    locationId: string;
-    gmailMessageId: string;
-    partId: string;
-  }): Promise<GmailPartOutcome> {
-    const account = readAccount(this.#sql);
-    if (account?.status !== "active") return { ok: false, reason: "not_active" };
-    // Only for a location the mailbox is connected to now (its own list, not D1's copy of it).
-    if (findConnection(this.#sql, input.locationId) === null) return { ok: false, reason: "not_active" };
-    return readGmailPart(this.#gmail(Date.now()), input.gmailMessageId, input.partId);
+  /** R17, reading 12: this mailbox's access token for one Gmail call the Worker makes (gmail-lease.ts). */
+  async lendGmailAccess(request: GmailLeaseRequest): Promise<GmailLeaseOutcome> {
+    return lendGmailAccess({ sql: this.#sql, tokens: this.#tokens, quotaGate: this.quotaGate }, request, Date.now());
   }
 
   /** R3: renews the watch when due; failures back off and show in the status. Skips needs_reauth. */
