@@ -8,19 +8,24 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { SignJWT } from "jose";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
+import { tsImport } from "tsx/esm/api";
+
+// The bench's world is the test suite's: one source for what the service and the emulator must agree on.
+const presets = await tsImport("../emulator/presets.ts", import.meta.url);
+const { TEST_GOOGLE, TEST_ORIGINS, TEST_SECRETS } = presets;
 
 export const ROOT = fileURLToPath(new URL("..", import.meta.url));
-export const SERVICE = "http://service.test";
-export const GOOGLE = "http://google.test";
-export const SECRET = "bench-api-jwt-secret-0123456789abcdef";
+export const SERVICE = TEST_ORIGINS.service;
+export const GOOGLE = TEST_ORIGINS.google;
+export const SECRET = TEST_SECRETS.API_JWT_SECRET;
 export const CLIENT = {
-  clientId: "bench-client.apps.googleusercontent.com",
-  clientSecret: "bench-secret",
-  redirectUri: `${SERVICE}/oauth/google/callback`,
+  clientId: TEST_GOOGLE.clientId,
+  clientSecret: TEST_GOOGLE.clientSecret,
+  redirectUri: TEST_GOOGLE.redirectUri,
 };
-export const TOPIC = "projects/bench/topics/gmail";
-export const AUDIENCE = `${SERVICE}/webhooks/gmail`;
-export const PUSH_ACCOUNT = "push@bench.iam.gserviceaccount.com";
+export const TOPIC = TEST_GOOGLE.topic;
+export const AUDIENCE = TEST_GOOGLE.pushAudience;
+export const PUSH_ACCOUNT = TEST_GOOGLE.pushServiceAccount;
 
 /** The Worker as one ES module for workerd: `entry` is src/index.ts or a bench-only wrapper of it. */
 export async function bundle(entry) {
@@ -42,7 +47,7 @@ export async function bundle(entry) {
  * Miniflare running `script` with the service's bindings (`settings` override the defaults) and, as in
  * wrangler.toml, two location databases (DB, also the directory, and DB_2), migrations applied to both.
  */
-export async function startWorker({ script, outbound, dbName, settings = {}, queues = {} }) {
+export async function startWorker({ script, outbound, dbName, settings = {}, queues = {}, inspectorPort }) {
   // Miniflare 5 takes a new option shape; the v4 one (documented everywhere) converts.
   const mf = new Miniflare(
     convertV4MiniflareOptions({
@@ -62,25 +67,17 @@ export async function startWorker({ script, outbound, dbName, settings = {}, que
           .map((q) => [q.queue, q.consumer]),
       ),
       bindings: {
-        GOOGLE_CLIENT_ID: CLIENT.clientId,
-        GOOGLE_CLIENT_SECRET: CLIENT.clientSecret,
-        OAUTH_REDIRECT_URL: CLIENT.redirectUri,
-        GOOGLE_AUTH_URL: `${GOOGLE}/o/oauth2/v2/auth`,
-        GOOGLE_TOKEN_URL: `${GOOGLE}/token`,
-        GOOGLE_REVOKE_URL: `${GOOGLE}/revoke`,
-        GOOGLE_CERTS_URL: `${GOOGLE}/oauth2/v3/certs`,
-        GMAIL_API_URL: GOOGLE,
-        PUBSUB_TOPIC: TOPIC,
-        PUBSUB_AUDIENCE: AUDIENCE,
-        PUBSUB_SERVICE_ACCOUNT: PUSH_ACCOUNT,
-        API_JWT_SECRET: SECRET,
-        TOKEN_ENCRYPTION_KEY: "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+        ...presets.serviceGoogleClient(TEST_GOOGLE),
+        ...presets.serviceGoogleUrls(TEST_ORIGINS),
+        ...TEST_SECRETS,
         BCC_DOMAIN: "log.bench.test",
         ALLOWED_RETURN_ORIGINS: "https://app.bench.test",
         LOCATION_DATABASES: "DB,DB_2",
         ...settings,
       },
       outboundService: outbound,
+      // The send bench reads each isolate's heap and collects its garbage through workerd's inspector.
+      ...(inspectorPort === undefined ? {} : { inspectorPort }),
     }),
   );
   const db = await mf.getD1Database("DB");

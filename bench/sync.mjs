@@ -5,16 +5,18 @@
  *
  * - burst: the issue's 1,000 inbound contact emails to one mailbox, announced by one push; then the
  *   webhook's answer latency over 500 pushes. 1,000 messages cost ~5,000 units, a third of one minute's
- *   quota, so this burst never waits for quota: its rate shows how fast the sync path itself runs.
+ *   quota, which Google's per-second average (reading 9) still spreads over 20 s.
  * - sustained: BENCH_SUSTAINED messages (default 6,000, ~30,000 units: two minutes of quota) announced by
  *   one push. This one must pace under the quota: its rate over the whole run against the quota bound is
- *   the figure that says whether the pacer uses the quota (target ≥ 0.9) without drawing 429s.
+ *   the figure that says whether the pacer uses the quota (issue 19: ≥ 0.95, ≥ 0.90 for a 300-message
+ *   burst) without drawing 429s, and no second of Google's holds more than the minute's figure ÷ 60.
  *
  *   node bench/sync.mjs            (or imported by bench/run.mjs: `benchSync()` returns the figures)
  *
  * Figures: messages/second from the push's arrival to the last row in D1; its ratio to the quota bound
  * (quota units per second ÷ quota units per message); Gmail quota units (the emulator's counters) and HTTP
- * requests (seen leaving the Worker) per message; the most units the emulator charged in any 60 s window;
+ * requests (seen leaving the Worker) per message; the most units the emulator charged in any 1 s and any
+ * 60 s window, at its own moments of charging;
  * 429s and whether any came after the first second; D1 statements per message, measured: the bench bundle
  * (worker-entry.mjs) wraps the D1 binding of the Worker and of the mailbox Durable Object and counts every
  * statement run (prepared run/all/first/raw, each statement of a batch, exec), from the push until a second
@@ -40,7 +42,8 @@ export const ACCOUNT = "bench.sync@gmail.com";
 
 /**
  * The emulator, and a wrapper that counts the HTTP requests reaching it, notes every 429 seen and, after
- * each Gmail answer, the account's running total of units charged (for the busiest 60 s window).
+ * each Gmail answer, the units the emulator charged for it, each at the moment it charged it (a batch's
+ * messages one by one, on Google's clock): the busiest second and minute are Google's, not the Worker's view.
  */
 export async function startGoogle(stats, quotaPerMinute) {
   const emulator = await tsImport("./emulator.mjs", import.meta.url);
@@ -61,6 +64,7 @@ export async function startGoogle(stats, quotaPerMinute) {
     const path = new URL(request.url).pathname;
     const gmail = path.startsWith("/gmail/") || path.startsWith("/batch/");
     if (gmail) stats.requests += 1;
+    const before = emulator.findAccount(google.state, ACCOUNT)?.counters.totalUnits ?? 0;
     const response = await google.fetch(request);
     const body = await response.arrayBuffer();
     if (gmail) {
@@ -69,7 +73,7 @@ export async function startGoogle(stats, quotaPerMinute) {
       if (limited > 0) stats.rateLimited.push({ atMs: performance.now(), count: limited });
       if (path.startsWith("/batch/")) stats.batches += 1;
       const account = emulator.findAccount(google.state, ACCOUNT);
-      if (account) stats.units.push([performance.now(), account.counters.totalUnits]);
+      if (account) stats.units.push(...lastCharges(account.quotaSpent, account.counters.totalUnits - before));
     }
     return new Response(body, { status: response.status, headers: response.headers });
   };
@@ -117,23 +121,37 @@ export async function d1Stats(mf, method) {
   };
 }
 
-/** The most units the emulator charged within any 60 s, from the running totals noted after each answer. */
-function busiestMinute(samples) {
-  return busiestWindow(samples, 60_000);
+/** The newest entries of the emulator's [at, units] ledger that add up to `units`: one answer's charges. */
+function lastCharges(ledger, units) {
+  const charges = [];
+  let sum = 0;
+  for (let i = ledger.length - 1; i >= 0 && sum < units; i--) {
+    charges.push(ledger[i]);
+    sum += ledger[i][1];
+  }
+  return charges.reverse();
+}
+
+/** The most units the emulator charged within any 60 s. */
+function busiestMinute(charges) {
+  return busiestWindow(charges, 60_000);
 }
 
 /** The most units the emulator charged within any 1 s: Google's per-second moving average (reading 9). */
-function busiestSecond(samples) {
-  return busiestWindow(samples, 1_000);
+function busiestSecond(charges) {
+  return busiestWindow(charges, 1_000);
 }
 
-function busiestWindow(samples, windowMs) {
+/** The most units within any sliding window (start, end] of `windowMs` over [at, units] charges. */
+function busiestWindow(charges, windowMs) {
+  const sorted = [...charges].sort((a, b) => a[0] - b[0]);
   let most = 0;
+  let inside = 0;
   let start = 0;
-  for (const [at, total] of samples) {
-    while (samples[start][0] <= at - windowMs) start += 1;
-    const before = start > 0 ? samples[start - 1][1] : 0;
-    most = Math.max(most, total - before);
+  for (const [at, units] of sorted) {
+    inside += units;
+    for (; sorted[start][0] <= at - windowMs; start++) inside -= sorted[start][1];
+    most = Math.max(most, inside);
   }
   return most;
 }

@@ -14,7 +14,17 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { parse, stringify } from "smol-toml";
 import { createRunner, root, WRANGLER } from "./deploy/commands.mjs";
-import { checkSettings, deployConfig, ENV_NAME, missingResources, resourceNames, SECRETS } from "./deploy/plan.mjs";
+import {
+  checkSettings,
+  deployConfig,
+  ENV_NAME,
+  missingResources,
+  resourceNames,
+  SECRETS,
+  STAGING_LIFECYCLE,
+  stagingLifecycleArgs,
+  stagingRuleListed,
+} from "./deploy/plan.mjs";
 
 const HEADER = `# Written by \`npm run deploy\` (scripts/deploy.mjs) from wrangler.toml and deploy/<env>.json.
 # One [env.<name>] per environment with its own resources and ids; wrangler.toml stays the local defaults.
@@ -68,6 +78,7 @@ try {
   for (const q of missing.queues)
     runner.run(WRANGLER, ["queues", "create", q.name], { tolerate: /already (exists|taken)/i });
   if (!missing.d1.length && !missing.r2.length && !missing.queues.length) console.log("  every resource exists");
+  for (const b of names.r2) addStagingLifecycle(b.name);
 
   console.log(`\n2. Configuration: ${configFile} [env.${env}]`);
   const d1Ids = missing.d1.length && !dryRun ? readExisting().d1 : existing.d1;
@@ -117,6 +128,16 @@ function readExisting() {
     r2: new Set(names.r2.map((b) => b.name).filter((n) => mentions(r2Text, n))),
     queues: new Set(names.queues.map((q) => q.name).filter((n) => mentions(queuesText, n))),
   };
+}
+
+/** The bucket's rule expiring multipart sends' staged files (plan.mjs, STAGING_LIFECYCLE), unless it has it. */
+function addStagingLifecycle(bucket) {
+  const listed = runner.read(WRANGLER, ["r2", "bucket", "lifecycle", "list", bucket]);
+  if (listed !== null && listed.status === 0 && stagingRuleListed(listed.stdout)) {
+    console.log(`  ${bucket}: lifecycle rule ${STAGING_LIFECYCLE.rule} exists`);
+    return;
+  }
+  runner.run(WRANGLER, stagingLifecycleArgs(bucket), { note: `staged send files expire after a day` });
 }
 
 function mustRead(args) {

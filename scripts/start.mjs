@@ -9,6 +9,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { tsImport } from "tsx/esm/api";
 import { startCron } from "./local-cron.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -16,31 +17,26 @@ const bin = (name) => join(root, "node_modules", ".bin", name);
 // Children run on this script's node (the node@22 devDependency under npm), also when started directly.
 const run = (name, args, options) => spawn(process.execPath, [bin(name), ...args], options);
 const PATH = `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ""}`;
-const SERVICE_PORT = Number(process.env.SERVICE_PORT ?? 8787);
-const GOOGLE_PORT = Number(process.env.GOOGLE_EMULATOR_PORT ?? 8788);
+// The emulator (emulator/node/serve.ts) knows this client, topic and push signer: one source for both.
+const { LOCAL_GOOGLE, serviceGoogleClient, serviceGoogleUrls } = await tsImport(
+  "../emulator/presets.ts",
+  import.meta.url,
+);
+const SERVICE_PORT = Number(process.env.SERVICE_PORT ?? LOCAL_GOOGLE.servicePort);
+const GOOGLE_PORT = Number(process.env.GOOGLE_EMULATOR_PORT ?? LOCAL_GOOGLE.port);
 const STATE_DIR = resolve(root, process.env.STATE_DIR ?? ".wrangler");
 const google = `http://localhost:${GOOGLE_PORT}`;
 const service = `http://localhost:${SERVICE_PORT}`;
 
-// Must match emulator/presets.ts (LOCAL_GOOGLE): the emulator knows this client, topic and push signer.
 const urls = {
-  OAUTH_REDIRECT_URL: `${service}/oauth/google/callback`,
-  GOOGLE_AUTH_URL: `${google}/o/oauth2/v2/auth`,
-  GOOGLE_TOKEN_URL: `${google}/token`,
-  GOOGLE_REVOKE_URL: `${google}/revoke`,
-  GOOGLE_CERTS_URL: `${google}/oauth2/v3/certs`,
-  GMAIL_API_URL: google,
-  PUBSUB_AUDIENCE: `${service}/webhooks/gmail`,
+  ...serviceGoogleUrls({ service, google }),
   ALLOWED_RETURN_ORIGINS: service,
   // R29: scripts/webhook-listen.mjs's local endpoint may receive events over plain http.
   WEBHOOK_ALLOWED_HTTP_ORIGINS: `http://localhost:${process.env.WEBHOOK_LISTEN_PORT ?? 8790}`,
 };
 const devVars = {
-  GOOGLE_CLIENT_ID: "local-client.apps.googleusercontent.com",
-  GOOGLE_CLIENT_SECRET: "local-client-secret",
+  ...serviceGoogleClient(LOCAL_GOOGLE),
   ...urls,
-  PUBSUB_TOPIC: "projects/crm-local/topics/gmail",
-  PUBSUB_SERVICE_ACCOUNT: "gmail-push@crm-local.iam.gserviceaccount.com",
   API_JWT_SECRET: randomBytes(32).toString("hex"),
   TOKEN_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
   BCC_DOMAIN: "log.crm.localhost",

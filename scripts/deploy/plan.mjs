@@ -62,6 +62,24 @@ export function resourceNames(local, env) {
 }
 
 /**
+ * The R2 lifecycle rule for files staged by multipart sends (src/http/multipart/stage-form.ts, STAGING_PREFIX):
+ * a send deletes its staged files when it ends, but a Worker that dies mid-send leaves them; R2 removes them a
+ * day later. A day is R2's smallest age, and far past any send's deadline.
+ */
+export const STAGING_LIFECYCLE = { rule: "expire-staged-sends", prefix: "staging/", expireDays: 1 };
+
+/** The wrangler arguments that add the staging rule to `bucket` (run only when the bucket lacks it). */
+export function stagingLifecycleArgs(bucket) {
+  const { rule, prefix, expireDays } = STAGING_LIFECYCLE;
+  return ["r2", "bucket", "lifecycle", "add", bucket, rule, prefix, "--expire-days", String(expireDays)];
+}
+
+/** Whether `wrangler r2 bucket lifecycle list <bucket>`'s text shows the staging rule (a second run adds none). */
+export function stagingRuleListed(listText) {
+  return new RegExp(`(^|[^\\w-])${STAGING_LIFECYCLE.rule}($|[^\\w-])`, "m").test(listText);
+}
+
+/**
  * What must be created: every named resource the account does not have. `existing` holds the names the
  * account already has (and the D1 ids by name), read by the caller; a second run therefore creates nothing.
  */

@@ -4,13 +4,15 @@ import type { Env } from "../env";
 import { log } from "../log";
 import { renewalHorizon } from "../sync/watch-renewal";
 import { CATCH_UP_AFTER_MS } from "../sync/catch-up";
+import { D1_ROUND_TRIP, QUEUE_SEND } from "../util/subrequest-costs";
 import { type MailboxTask, TASKS_PER_SEND } from "./mailbox-tasks";
 
 /** Rows read per directory query: one D1 round trip per 1,000 mailboxes. */
 export const DUE_PAGE_SIZE = 1_000;
 /**
- * At most this many tasks of each kind per tick: with 2 × 50,000 tasks a tick spends 1,000 sendBatch calls and
- * 100 D1 reads, the paid plan's 1,000-subrequest budget being the bound (plus the consumers' own invocations).
+ * At most this many tasks of each kind per tick, the paid plan's 1,000 subrequests being the bound: 2 × 25,000
+ * tasks cost 500 sendBatch calls (QUEUE_SEND each) and about 50 directory pages (D1_ROUND_TRIP each). A fleet
+ * larger than that is still due at the next tick. The consumers' invocations have budgets of their own.
  */
 export const MAX_TASKS_PER_KIND = 25_000;
 
@@ -54,13 +56,13 @@ async function fanOut(
   let after: string | null = null;
   do {
     const page = await readPage(after);
-    tally.subrequests += 1;
+    tally.subrequests += D1_ROUND_TRIP;
     for (let i = 0; i < page.addresses.length && sent < MAX_TASKS_PER_KIND; i += TASKS_PER_SEND) {
       const chunk = page.addresses.slice(i, Math.min(i + TASKS_PER_SEND, i + MAX_TASKS_PER_KIND - sent));
       await env.MAILBOX_TASKS.sendBatch(
         chunk.map((address) => ({ body: { kind, address, at } satisfies MailboxTask })),
       );
-      tally.subrequests += 1;
+      tally.subrequests += QUEUE_SEND;
       sent += chunk.length;
     }
     after = page.next;

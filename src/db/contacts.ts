@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, inArray, or, sql } from "drizzle-orm";
 import { recordEvent } from "../events/outbox";
+import { chunked, perStatement } from "./chunked";
 import type { Database } from "./database";
 import { newId } from "./ids";
 import { runBatch } from "./run-batch";
@@ -38,12 +39,11 @@ export async function findFirstContactsByEmails(
 ): Promise<Map<string, ContactRow>> {
   const first = new Map<string, ContactRow>();
   const unique = [...new Set(emails)];
-  // Chunked: D1 binds at most 100 parameters per statement (one is the location).
-  for (let i = 0; i < unique.length; i += 90) {
+  for (const chunk of chunked(unique, perStatement())) {
     const rows = await db
       .select()
       .from(contacts)
-      .where(and(eq(contacts.locationId, locationId), inArray(contacts.email, unique.slice(i, i + 90))))
+      .where(and(eq(contacts.locationId, locationId), inArray(contacts.email, chunk)))
       .orderBy(asc(contacts.email), asc(contacts.createdAt), asc(contacts.id))
       .all();
     for (const row of rows) if (!first.has(row.email)) first.set(row.email, row);

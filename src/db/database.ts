@@ -73,6 +73,3 @@ function locationBinding(env: Env, binding: string): D1Database {
 function isD1(value: unknown): value is D1Database {
   return typeof value === "object" && value !== null && typeof (value as D1Database).prepare === "function";
 }
-
-/** D1 binds at most 100 parameters per statement: multi-row inserts are cut to fit. */
-export const D1_MAX_BOUND_PARAMETERS = 100;

@@ -1,10 +1,8 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { normalizeEmail } from "../mail/address";
-import { D1_MAX_BOUND_PARAMETERS, type Database } from "./database";
+import { chunked, perStatement } from "./chunked";
+import type { Database } from "./database";
 import { connections, mailboxes, members, users } from "./schema";
-
-// The id list is the whole WHERE clause, so one query may name as many ids as D1 binds parameters.
-const USER_IDS_PER_QUERY = D1_MAX_BOUND_PARAMETERS;
 
 /**
  * Every address that counts as "a user of the location" (R7, R19, R20): each member's CRM email and every
@@ -30,8 +28,7 @@ export async function loadLocationUserAddresses(
   const userIds = [...new Set(rows.map((r) => r.userId))];
 
   const addresses = new Map<string, string>();
-  for (let i = 0; i < userIds.length; i += USER_IDS_PER_QUERY) {
-    const chunk = userIds.slice(i, i + USER_IDS_PER_QUERY);
+  for (const chunk of chunked(userIds, perStatement())) {
     const found = await directory
       .select({ id: users.id, email: users.email })
       .from(users)
@@ -39,8 +36,7 @@ export async function loadLocationUserAddresses(
       .all();
     for (const user of found) setFirst(addresses, user.email, user.id);
   }
-  for (let i = 0; i < userIds.length; i += USER_IDS_PER_QUERY) {
-    const chunk = userIds.slice(i, i + USER_IDS_PER_QUERY);
+  for (const chunk of chunked(userIds, perStatement())) {
     const held = await directory
       .select({ address: mailboxes.address, userId: mailboxes.ownerUserId })
       .from(mailboxes)

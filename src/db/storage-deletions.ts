@@ -1,4 +1,5 @@
 import { and, eq, inArray } from "drizzle-orm";
+import { chunked, perStatement } from "./chunked";
 import type { Database } from "./database";
 import { storageDeletions } from "./schema";
 
@@ -19,12 +20,10 @@ export async function pendingStorageDeletions(db: Database, locationId: string, 
 
 /** Forgets keys once R2 has deleted them. */
 export async function forgetStorageDeletions(db: Database, locationId: string, keys: readonly string[]): Promise<void> {
-  for (let i = 0; i < keys.length; i += 90) {
+  for (const chunk of chunked(keys, perStatement())) {
     await db
       .delete(storageDeletions)
-      .where(
-        and(eq(storageDeletions.locationId, locationId), inArray(storageDeletions.storageKey, keys.slice(i, i + 90))),
-      )
+      .where(and(eq(storageDeletions.locationId, locationId), inArray(storageDeletions.storageKey, chunk)))
       .run();
   }
 }

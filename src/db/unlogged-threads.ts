@@ -1,5 +1,6 @@
 import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
-import { D1_MAX_BOUND_PARAMETERS, type Database } from "./database";
+import { chunked, perStatement } from "./chunked";
+import type { Database } from "./database";
 import { unloggedThreads } from "./schema";
 
 /**
@@ -16,8 +17,6 @@ export function unlogThreadStatements(locationId: string, mailbox: string, threa
   ];
 }
 
-const THREADS_PER_QUERY = D1_MAX_BOUND_PARAMETERS - 2;
-
 /** Which of these Gmail threads of the mailbox were un-logged from the location (routing: `unlogged_thread`). */
 export async function findUnloggedThreads(
   db: Database,
@@ -27,7 +26,7 @@ export async function findUnloggedThreads(
 ): Promise<Set<string>> {
   const found = new Set<string>();
   const unique = [...new Set(threadIds)];
-  for (let i = 0; i < unique.length; i += THREADS_PER_QUERY) {
+  for (const threadIds of chunked(unique, perStatement())) {
     const rows = await db
       .select({ threadId: unloggedThreads.gmailThreadId })
       .from(unloggedThreads)
@@ -35,7 +34,7 @@ export async function findUnloggedThreads(
         and(
           eq(unloggedThreads.locationId, locationId),
           eq(unloggedThreads.mailboxAddress, mailbox),
-          inArray(unloggedThreads.gmailThreadId, unique.slice(i, i + THREADS_PER_QUERY)),
+          inArray(unloggedThreads.gmailThreadId, threadIds),
         ),
       )
       .all();

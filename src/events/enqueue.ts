@@ -1,4 +1,5 @@
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { chunked, perStatement } from "../db/chunked";
 import type { Database } from "../db/database";
 import { eventDeliveries } from "../db/schema";
 import type { DeliveryJob } from "./types";
@@ -8,7 +9,6 @@ export type EventsQueue = Queue<DeliveryJob>;
 
 // Queues: at most 100 messages per sendBatch.
 const MESSAGES_PER_SEND = 100;
-const IDS_PER_QUERY = 90;
 
 /**
  * Hands deliveries to the queue, then marks them handed over. A crash between the two only means the
@@ -21,19 +21,17 @@ export async function enqueueDeliveries(
   now: number,
   delaySeconds = 0,
 ): Promise<void> {
-  for (let start = 0; start < jobs.length; start += MESSAGES_PER_SEND) {
-    const slice = jobs.slice(start, start + MESSAGES_PER_SEND);
+  for (const slice of chunked(jobs, MESSAGES_PER_SEND)) {
     await queue.sendBatch(slice.map((body) => ({ body, contentType: "json" as const, delaySeconds })));
     await markEnqueued(db, slice, now);
   }
 }
 
-// Two bound parameters per delivery plus location and time, under D1's 100.
-const KEYS_PER_UPDATE = 45;
+// Two bound parameters per delivery (event and endpoint); the location and the time once.
+const KEYS_PER_UPDATE = perStatement(2);
 
 async function markEnqueued(db: Database, jobs: readonly DeliveryJob[], now: number): Promise<void> {
-  for (let start = 0; start < jobs.length; start += KEYS_PER_UPDATE) {
-    const slice = jobs.slice(start, start + KEYS_PER_UPDATE);
+  for (const slice of chunked(jobs, KEYS_PER_UPDATE)) {
     for (const locationId of new Set(slice.map((job) => job.locationId))) {
       const keys = slice
         .filter((job) => job.locationId === locationId)
@@ -60,14 +58,14 @@ export async function unhandedDeliveries(
   eventIds: readonly string[],
 ): Promise<DeliveryJob[]> {
   const jobs: DeliveryJob[] = [];
-  for (let start = 0; start < eventIds.length; start += IDS_PER_QUERY) {
+  for (const ids of chunked(eventIds, perStatement())) {
     const rows = await db
       .select({ eventId: eventDeliveries.eventId, webhookId: eventDeliveries.webhookId })
       .from(eventDeliveries)
       .where(
         and(
           eq(eventDeliveries.locationId, locationId),
-          inArray(eventDeliveries.eventId, eventIds.slice(start, start + IDS_PER_QUERY)),
+          inArray(eventDeliveries.eventId, ids),
           isNull(eventDeliveries.enqueuedAt),
           eq(eventDeliveries.status, "pending"),
         ),

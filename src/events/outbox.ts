@@ -13,6 +13,7 @@
  * Data holds ids only (types.ts): no subject, text or html. Every statement is scoped by location.
  */
 import { sql, type SQL } from "drizzle-orm";
+import { chunked, perStatement } from "../db/chunked";
 import { newId } from "../db/ids";
 import type { EventRecords, EventType, MessageEventType } from "./types";
 
@@ -42,8 +43,8 @@ export function recordEvent<T extends PlainEventType>(
   return { eventIds: [id], statements: [insert, ...fanOut(event.locationId, [id], now)] };
 }
 
-// Per row: event id and message id; plus location, type and time once (D1: at most 100 bound parameters).
-const MESSAGES_PER_INSERT = 45;
+// Per row: event id and message id; plus location, type, time and the caller's condition once.
+const MESSAGES_PER_INSERT = perStatement(2);
 
 /**
  * message.created / message.updated for messages of one location, each written only if its row exists when
@@ -59,8 +60,8 @@ export function recordMessageEvents(
   const pairs = messageIds.map((messageId) => ({ eventId: newId("evt"), messageId }));
   const statements: SQL[] = [];
   const condition = options.onlyIf ?? sql`1`;
-  for (let start = 0; start < pairs.length; start += MESSAGES_PER_INSERT) {
-    const rows = pairs.slice(start, start + MESSAGES_PER_INSERT).map((p) => sql`(${p.eventId}, ${p.messageId})`);
+  for (const chunk of chunked(pairs, MESSAGES_PER_INSERT)) {
+    const rows = chunk.map((p) => sql`(${p.eventId}, ${p.messageId})`);
     statements.push(sql`INSERT INTO events (id, location_id, type, data_json, created_at)
       SELECT v.column1, m.location_id, ${type},
         json_object('messageId', m.id, 'conversationId', m.conversation_id, 'contactId', m.contact_id), ${now}
@@ -71,16 +72,14 @@ export function recordMessageEvents(
   return { eventIds, statements: [...statements, ...fanOut(locationId, eventIds, now)] };
 }
 
-const EVENTS_PER_FAN_OUT = 90;
-
 /**
  * One delivery per endpoint subscribed to the event's type at this moment (R29: "subscribed at that
  * moment"), written in the event's batch so that the relay and the sweep only ever hand over rows.
  */
 function fanOut(locationId: string, eventIds: readonly string[], now: number): SQL[] {
   const statements: SQL[] = [];
-  for (let start = 0; start < eventIds.length; start += EVENTS_PER_FAN_OUT) {
-    const ids = eventIds.slice(start, start + EVENTS_PER_FAN_OUT).map((id) => sql`${id}`);
+  for (const chunk of chunked(eventIds, perStatement())) {
+    const ids = chunk.map((id) => sql`${id}`);
     statements.push(sql`INSERT INTO event_deliveries (location_id, event_id, webhook_id, status, attempts,
         next_attempt_at, event_created_at)
       SELECT e.location_id, e.id, w.id, 'pending', 0, ${now}, e.created_at

@@ -29,8 +29,15 @@ export class GmailError extends Error {
 /** A valid access token; `forceRefresh` after a 401. Throws a GmailError when no token can be had. */
 export type AccessTokenSource = (options: { forceRefresh: boolean }) => Promise<string>;
 
-/** Waits until `units` of the per-user Gmail quota may be spent (sync/quota.ts's pacer plugs in here). */
-export type QuotaGate = (units: number) => Promise<void>;
+/**
+ * Waits until `units` of the per-user Gmail quota may be spent (sync/quota.ts's pacer plugs in here). The
+ * ticket is settled once Google has answered (or the call failed): until then the pacer counts it in flight.
+ */
+export type QuotaGate = (units: number) => Promise<QuotaTicket>;
+
+export interface QuotaTicket {
+  settle(): void;
+}
 
 export interface GmailRequest<T> {
   method: "GET" | "POST" | "PUT" | "DELETE";
@@ -93,14 +100,20 @@ export class GmailClient {
 
   /** Quota, token, one refresh after a 401, failures classified: a 2xx answer, its body not read yet. */
   async #answer(spec: GmailStreamRequest, what: string): Promise<FetchedAnswer> {
-    await this.options.quotaGate?.(spec.units);
-    let answer = await this.#send(spec, await this.options.accessToken({ forceRefresh: false }), what);
+    const ticket = await this.options.quotaGate?.(spec.units);
+    let answer: FetchedAnswer;
     let refreshed = false;
-    // An access token can die before its expiry (revocation, clock skew): refresh once and retry.
-    if (answer.status === 401) {
-      refreshed = true;
-      await answer.body.cancel();
-      answer = await this.#send(spec, await this.options.accessToken({ forceRefresh: true }), what);
+    try {
+      answer = await this.#send(spec, await this.options.accessToken({ forceRefresh: false }), what);
+      // An access token can die before its expiry (revocation, clock skew): refresh once and retry.
+      if (answer.status === 401) {
+        refreshed = true;
+        await answer.body.cancel();
+        answer = await this.#send(spec, await this.options.accessToken({ forceRefresh: true }), what);
+      }
+    } finally {
+      // Google has counted the call by now, if at all: the pacer dates the spend here (sync/quota.ts).
+      ticket?.settle();
     }
     if (!answer.ok) {
       const failure = classifyGoogleFailure({

@@ -37,8 +37,8 @@ export async function readAttachmentContent(
     gmailMessageId: message.messageId,
     partId: attachment.gmailPartId,
   });
-  if (part.ok) return { body: part.body, size: part.size };
-  if (part.reason === "gmail_error")
+  if (part.ok) return part.value;
+  if (part.error === "gmail_error")
     throw new AppError("gmail_error", "Gmail did not hand over the attachment; try again.", {
       status: 502,
       reason: "attachment_unavailable",

@@ -2,45 +2,80 @@ import { BASE64_LINE } from "./base64";
 
 /** Bytes per base64 line: 57 bytes make exactly 76 characters. */
 const LINE_BYTES = (BASE64_LINE / 4) * 3;
-/** 512 lines: under the engine's argument limit for String.fromCharCode.apply, and whole lines. */
-const BLOCK_BYTES = 512 * LINE_BYTES;
-const encoder = new TextEncoder();
+const CODES = Uint8Array.from("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", (c) =>
+  c.charCodeAt(0),
+);
+const PAD = 61;
+const CR = 13;
+const LF = 10;
 
 /**
  * Raw bytes in, base64 out, wrapped at 76 columns with CRLF between lines (none after the last): the same
- * bytes as wrapBase64(toBase64(all)), made chunk by chunk. Holds one chunk and under 57 carried bytes.
+ * bytes as wrapBase64(toBase64(all)), made chunk by chunk. Each chunk in becomes one byte array out, written
+ * directly (no strings: a 25 MB attachment would otherwise leave ~100 MB of string garbage in the isolate).
+ * Holds under 57 carried bytes between chunks.
  */
 export function base64WrapStream(): TransformStream<Uint8Array, Uint8Array> {
-  let carry = new Uint8Array(0);
+  const carry = new Uint8Array(LINE_BYTES);
+  let carried = 0;
   let first = true;
-  // Whole lines at once: one btoa per 512 lines, then the CRLFs, rather than a string per 57 bytes.
-  const encode = (bytes: Uint8Array): Uint8Array => {
-    const lines: string[] = [];
-    for (let at = 0; at < bytes.length; at += BLOCK_BYTES) {
-      const block = bytes.subarray(at, Math.min(bytes.length, at + BLOCK_BYTES));
-      const base64 = btoa(String.fromCharCode.apply(null, block as unknown as number[]));
-      for (let i = 0; i < base64.length; i += BASE64_LINE) lines.push(base64.slice(i, i + BASE64_LINE));
+  /** The lines as one array, each after a CRLF but the very first of the stream. */
+  const encodeLines = (lines: Uint8Array[]): Uint8Array => {
+    const length = lines.reduce((sum, line) => sum + Math.ceil(line.length / 3) * 4 + 2, first ? -2 : 0);
+    const out = new Uint8Array(length);
+    let at = 0;
+    for (const line of lines) {
+      if (!first) {
+        out[at++] = CR;
+        out[at++] = LF;
+      }
+      first = false;
+      at = encodeBase64Into(line, out, at);
     }
-    const text = (first ? "" : "\r\n") + lines.join("\r\n");
-    first = false;
-    return encoder.encode(text);
+    return out;
   };
   return new TransformStream({
     transform(chunk, controller) {
-      const all = carry.length === 0 ? chunk : concat(carry, chunk);
-      const whole = all.length - (all.length % LINE_BYTES);
-      carry = all.slice(whole);
-      if (whole > 0) controller.enqueue(encode(all.subarray(0, whole)));
+      const lines: Uint8Array[] = [];
+      let offset = 0;
+      if (carried > 0) {
+        offset = Math.min(LINE_BYTES - carried, chunk.length);
+        carry.set(chunk.subarray(0, offset), carried);
+        carried += offset;
+        if (carried < LINE_BYTES) return;
+        lines.push(carry);
+      }
+      for (; offset + LINE_BYTES <= chunk.length; offset += LINE_BYTES) {
+        lines.push(chunk.subarray(offset, offset + LINE_BYTES));
+      }
+      if (lines.length > 0) controller.enqueue(encodeLines(lines));
+      // Only now: `carry` may be the first line just encoded.
+      carry.set(chunk.subarray(offset));
+      carried = chunk.length - offset;
     },
     flush(controller) {
-      if (carry.length > 0) controller.enqueue(encode(carry));
+      if (carried > 0) controller.enqueue(encodeLines([carry.subarray(0, carried)]));
     },
   });
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
+/** Padded base64 of `bytes` written into `out` from `at`; answers where it stopped. */
+function encodeBase64Into(bytes: Uint8Array, out: Uint8Array, at: number): number {
+  let i = 0;
+  for (; i + 3 <= bytes.length; i += 3) {
+    const n = ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8) | (bytes[i + 2] as number);
+    out[at++] = CODES[n >> 18] as number;
+    out[at++] = CODES[(n >> 12) & 63] as number;
+    out[at++] = CODES[(n >> 6) & 63] as number;
+    out[at++] = CODES[n & 63] as number;
+  }
+  const rest = bytes.length - i;
+  if (rest > 0) {
+    const n = ((bytes[i] as number) << 16) | (rest === 2 ? (bytes[i + 1] as number) << 8 : 0);
+    out[at++] = CODES[n >> 18] as number;
+    out[at++] = CODES[(n >> 12) & 63] as number;
+    out[at++] = rest === 2 ? (CODES[(n >> 6) & 63] as number) : PAD;
+    out[at++] = PAD;
+  }
+  return at;
 }

@@ -17,7 +17,7 @@ export type { OutgoingMessage } from "./outgoing-message";
  * Our own builder rather than the `mimetext` package (checked: v3.0.28). Its default entry imports
  * node:os and Buffer; its browser entry pulls @babel/runtime-corejs3 + core-js-pure (~16 MB installed)
  * and mime-types; it quotes display names without escaping. What a send needs is ~250 lines here,
- * with no dependency, and round-trip tested against postal-mime (test/unit/build-mime*.test.ts).
+ * with no dependency, and round-trip tested against postal-mime (test/unit/mail/build-mime*.test.ts).
  */
 
 export type BuildMimeResult =

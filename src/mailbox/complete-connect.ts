@@ -8,12 +8,13 @@ import type { OAuthState } from "../google/oauth-state";
 import { missingScopes } from "../google/scopes";
 import { exchangeCode } from "../google/token-exchange";
 import { log } from "../log";
+import { err, ok, type Result } from "../util/result";
 import { mailboxStub } from "./stub";
 
 /** The `reason` codes the callback redirects with (docs/api.md), besides invalid_state which is a 400. */
 export type ConnectFailure = "access_denied" | "google_error" | "insufficient_scope" | "mailbox_taken" | "not_a_member";
 
-export type ConnectResult = { ok: true; address: string; resumed: boolean } | { ok: false; reason: ConnectFailure };
+export type ConnectResult = Result<{ address: string; resumed: boolean }, ConnectFailure>;
 
 export interface CallbackParams {
   code?: string | undefined;
@@ -64,7 +65,7 @@ export async function completeConnect(
     scopes: tokens.scope,
     now,
   });
-  if (!outcome.ok) return fail(outcome.reason, outcome.reason);
+  if (!outcome.ok) return fail(outcome.error, outcome.error);
 
   if (previous && previous.mailboxAddress !== identity.email) {
     // R4: the old mailbox stops syncing here; the D1 row already names the new address for sends.
@@ -74,10 +75,10 @@ export async function completeConnect(
       now,
     });
   }
-  return { ok: true, address: identity.email, resumed: outcome.resumed };
+  return ok({ address: identity.email, resumed: outcome.value.resumed });
 }
 
 function fail(reason: ConnectFailure, detail: string): ConnectResult {
   log.warn("mailbox_connect_refused", { reason, detail });
-  return { ok: false, reason };
+  return err(reason);
 }

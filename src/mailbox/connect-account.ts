@@ -2,11 +2,13 @@ import { GmailClient } from "../gmail/client";
 import { startWatch } from "../gmail/watch";
 import type { SealedToken } from "../google/token-crypto";
 import { log } from "../log";
+import { err, ok, type Result } from "../util/result";
 import { addConnection, listConnections, removeAllConnections } from "./connections";
 import { sealGrant, tokenKeys } from "./grant-store";
-import type { MailboxHost } from "./mailbox-host";
+import type { MailboxContext } from "./context";
 import { mirrorAccount, mirrorConnection, mirrorConnectionStatus } from "./mirror";
 import { readAccount, writeAccount, type Account } from "./state";
+import { readMailboxStatus } from "./read-status";
 import type { MailboxStatus } from "./status";
 import { resetSync } from "./sync-state";
 
@@ -22,25 +24,26 @@ export interface ConnectInput {
   now: number;
 }
 
-export type ConnectOutcome =
-  | { ok: true; resumed: boolean; status: MailboxStatus }
-  | { ok: false; reason: "mailbox_taken" | "google_error" };
+export type ConnectOutcome = Result<{ resumed: boolean; status: MailboxStatus }, "mailbox_taken" | "google_error">;
 
 /**
  * R1/R2/R6: stores the grant, starts the watch, and keeps the cursor when the same owner reconnects.
  * `requestSync` is the DO's own verb: a resumed mailbox catches up at once.
  */
 export async function connectAccount(
-  host: MailboxHost,
+  context: MailboxContext,
   input: ConnectInput,
   requestSync: (at: number) => Promise<unknown>,
 ): Promise<ConnectOutcome> {
-  const { sql, config } = host;
-  if (takenBySomeoneElse(sql, input.userId)) return { ok: false, reason: "mailbox_taken" };
+  const { sql, config } = context;
+  if (takenBySomeoneElse(sql, input.userId)) return err("mailbox_taken");
   const sealed = await sealGrant(tokenKeys(config), input.address, input.refreshToken);
+  // The new grant's token, but the mailbox's own pacer: users.watch costs 100 units of the same per-user quota
+  // that the first sync spends right after (reading 9).
   const fresh = new GmailClient({
     baseUrl: config.GMAIL_API_URL,
     accessToken: async () => input.accessToken,
+    quotaGate: context.quotaGate,
     timeoutMs: config.GOOGLE_TIMEOUT_MS,
   });
   let watch: Awaited<ReturnType<typeof startWatch>>;
@@ -48,26 +51,29 @@ export async function connectAccount(
     watch = await startWatch(fresh, config.PUBSUB_TOPIC);
   } catch (error) {
     log.warn("mailbox_watch_start_failed", { address: input.address, error });
-    return { ok: false, reason: "google_error" };
+    return err("google_error");
   }
   // Checked again: another connect may have run while the watch call was out.
-  if (takenBySomeoneElse(sql, input.userId)) return { ok: false, reason: "mailbox_taken" };
+  if (takenBySomeoneElse(sql, input.userId)) return err("mailbox_taken");
   const before = readAccount(sql);
   const resumed = before !== null && before.status !== "disconnected" && before.historyId !== null;
-  if (!resumed) {
-    removeAllConnections(sql);
-    // R2: a fresh start point; whatever an earlier connection left queued is not synced.
-    resetSync(sql);
-  }
   const account = connectedAccount(input, sealed, watch, resumed ? before : null);
-  writeAccount(sql, account);
-  const connection = addConnection(sql, { locationId: input.locationId, userId: input.userId, connectedAt: input.now });
-  host.tokens.seed({ token: input.accessToken, expiresAt: input.now + input.accessExpiresInSec * 1000 });
-  await mirrorAccount(host.env, account);
+  // One transaction: a reset without the new account (or the account without its connection) never stays.
+  const connection = context.transaction(() => {
+    if (!resumed) {
+      removeAllConnections(sql);
+      // R2: a fresh start point; whatever an earlier connection left queued is not synced.
+      resetSync(sql);
+    }
+    writeAccount(sql, account);
+    return addConnection(sql, { locationId: input.locationId, userId: input.userId, connectedAt: input.now });
+  });
+  context.tokens.seed({ token: input.accessToken, expiresAt: input.now + input.accessExpiresInSec * 1000 });
+  await mirrorAccount(context.env, account);
   const reason = resumed ? "reconnected" : "connected";
-  await mirrorConnection(host.env, account, connection, reason, input.now);
+  await mirrorConnection(context.env, account, connection, reason, input.now);
   await mirrorConnectionStatus(
-    host.env,
+    context.env,
     account.address,
     listConnections(sql),
     { status: "active", reason },
@@ -76,7 +82,7 @@ export async function connectAccount(
   log.info("mailbox_connected", { address: account.address, locationId: input.locationId, resumed });
   // R6: what arrived while paused is caught up from the saved cursor now, not at the next push.
   if (resumed) await requestSync(input.now);
-  return { ok: true, resumed, status: host.status(input.now) };
+  return ok({ resumed, status: readMailboxStatus(context, input.now) });
 }
 
 /** Pure: the account row after a connect; `resumed` is the row a reconnect of the same owner keeps going from. */

@@ -3,9 +3,10 @@ import { revokeToken } from "../google/revoke";
 import { log } from "../log";
 import { listConnections, removeConnection } from "./connections";
 import { openGrant, tokenKeys } from "./grant-store";
-import type { MailboxHost } from "./mailbox-host";
+import type { MailboxContext } from "./context";
 import { mirrorAccount, mirrorConnectionStatus } from "./mirror";
 import { readAccount, updateAccount } from "./state";
+import { readMailboxStatus } from "./read-status";
 import type { MailboxStatus } from "./status";
 
 /**
@@ -13,31 +14,32 @@ import type { MailboxStatus } from "./status";
  * mailbox. When no location is left, the watch stops, the grant is revoked and forgotten. Synced rows stay.
  */
 export async function disconnectLocation(
-  host: MailboxHost,
+  context: MailboxContext,
   input: { locationId: string; userId: string; now: number },
 ): Promise<MailboxStatus> {
-  const account = readAccount(host.sql);
-  if (!account || account.ownerUserId !== input.userId) return host.status(input.now);
-  removeConnection(host.sql, input.locationId);
+  const account = readAccount(context.sql);
+  if (!account || account.ownerUserId !== input.userId) return readMailboxStatus(context, input.now);
+  removeConnection(context.sql, input.locationId);
   await mirrorConnectionStatus(
-    host.env,
+    context.env,
     account.address,
     [input],
     { status: "disconnected", reason: "disconnected" },
     input.now,
   );
-  if (listConnections(host.sql).length === 0 && account.status !== "disconnected") await shutDown(host, input.now);
-  return host.status(input.now);
+  if (listConnections(context.sql).length === 0 && account.status !== "disconnected")
+    await shutDown(context, input.now);
+  return readMailboxStatus(context, input.now);
 }
 
 /** Stops the watch and revokes the grant (both best effort: the grant is forgotten whatever Google says). */
-async function shutDown(host: MailboxHost, now: number): Promise<void> {
-  const { sql, config } = host;
+async function shutDown(context: MailboxContext, now: number): Promise<void> {
+  const { sql, config } = context;
   const account = readAccount(sql);
   if (!account) return;
   const opened = account.grant ? await openGrant(tokenKeys(config), account.address, account.grant) : null;
   if (account.status === "active") {
-    await stopWatch(host.gmail(now)).catch((error: unknown) =>
+    await stopWatch(context.gmail).catch((error: unknown) =>
       log.warn("watch_stop_failed", { address: account.address, error }),
     );
   }
@@ -55,7 +57,7 @@ async function shutDown(host: MailboxHost, now: number): Promise<void> {
     watchNextAttemptAt: null,
     updatedAt: now,
   });
-  host.tokens.clear();
-  if (next) await mirrorAccount(host.env, next);
+  context.tokens.clear();
+  if (next) await mirrorAccount(context.env, next);
   log.info("mailbox_disconnected", { address: account.address });
 }

@@ -3,26 +3,29 @@ import { log } from "../log";
 import type { AccessToken } from "./access-token";
 import { listConnections } from "./connections";
 import { openGrant, tokenKeys } from "./grant-store";
-import type { MailboxHost } from "./mailbox-host";
+import type { MailboxContext } from "./context";
 import { mirrorAccount, mirrorConnectionStatus } from "./mirror";
 import { refreshWithRetries } from "./refresh-policy";
 import { readAccount, updateAccount, type Account } from "./state";
 
-/** A fresh access token from the stored grant (the token cache calls this); throws a GmailError when none can be had. */
-export async function accessTokenFromGrant(host: MailboxHost, now: number): Promise<AccessToken> {
-  const account = readAccount(host.sql);
+/**
+ * A fresh access token from the stored grant; throws a GmailError when none can be had. The token cache calls this
+ * with a context opened when the refresh starts, so `account` is the grant as stored then.
+ */
+export async function accessTokenFromGrant(context: MailboxContext, now: number): Promise<AccessToken> {
+  const { account } = context;
   if (account?.status !== "active" || !account.grant) throw notUsable(account?.status ?? "not_connected");
-  const opened = await openGrant(tokenKeys(host.config), account.address, account.grant);
+  const opened = await openGrant(tokenKeys(context.config), account.address, account.grant);
   if (!opened.ok) {
     // Without a readable grant nothing works until the user connects again (R6).
-    await markNeedsReauth(host, account, `grant_${opened.reason}`, now);
+    await markNeedsReauth(context, account, `grant_${opened.reason}`, now);
     throw notUsable("needs_reauth");
   }
-  if (opened.resealed) updateAccount(host.sql, { grant: opened.resealed });
-  const refreshed = await refreshWithRetries(host.config, opened.refreshToken);
+  if (opened.resealed) updateAccount(context.sql, { grant: opened.resealed });
+  const refreshed = await refreshWithRetries(context.config, opened.refreshToken);
   if (refreshed.ok) return { token: refreshed.accessToken, expiresAt: now + refreshed.expiresInSec * 1000 };
   if (refreshed.failure.kind === "auth_revoked")
-    await markNeedsReauth(host, account, refreshed.failure.reason ?? "invalid_grant", now);
+    await markNeedsReauth(context, account, refreshed.failure.reason ?? "invalid_grant", now);
   throw new GmailError(refreshed.failure, refreshed.retryAfter, "refresh access token");
 }
 
@@ -30,18 +33,23 @@ export async function accessTokenFromGrant(host: MailboxHost, now: number): Prom
  * R6: invalid_grant from any call (or another auth_revoked verdict, e.g. 403 domainPolicy during the
  * sync) pauses the mailbox at once; only a reconnect makes it active again.
  */
-export async function markNeedsReauth(host: MailboxHost, used: Account, reason: string, now: number): Promise<void> {
-  const current = readAccount(host.sql);
+export async function markNeedsReauth(
+  context: Pick<MailboxContext, "sql" | "env" | "tokens">,
+  used: Account,
+  reason: string,
+  now: number,
+): Promise<void> {
+  const current = readAccount(context.sql);
   // A reconnect may have stored a new grant while the refresh was out: its verdict is not about that one.
   if (current?.status !== "active" || current.grant?.ciphertext !== used.grant?.ciphertext) return;
-  const next = updateAccount(host.sql, { status: "needs_reauth", reauthReason: reason, updatedAt: now });
-  host.tokens.clear();
+  const next = updateAccount(context.sql, { status: "needs_reauth", reauthReason: reason, updatedAt: now });
+  context.tokens.clear();
   log.warn("mailbox_needs_reauth", { address: current.address, reason });
-  if (next) await mirrorAccount(host.env, next);
+  if (next) await mirrorAccount(context.env, next);
   await mirrorConnectionStatus(
-    host.env,
+    context.env,
     current.address,
-    listConnections(host.sql),
+    listConnections(context.sql),
     { status: "needs_reauth", reason },
     now,
   );

@@ -1,5 +1,6 @@
+import { err, ok, type Result } from "../util/result";
 import { readReconcileState, setReconcileRequested } from "./reconcile-state";
-import type { SyncHost } from "./sync-run";
+import type { MailboxContext } from "./context";
 import { queueStateOf } from "./sync-seen";
 import { readSyncState } from "./sync-state";
 
@@ -8,33 +9,28 @@ import { readSyncState } from "./sync-state";
  * yet decided in D1), the last reconciliation, and "reconcile now".
  */
 
-export type ReconcileRequestOutcome =
-  | { ok: true; requestedAt: number }
-  | { ok: false; reason: "not_connected" | "needs_reauth" };
+export type ReconcileRequestOutcome = Result<{ requestedAt: number }, "not_connected" | "needs_reauth">;
 
 /**
  * API.md: the next reconciliation starts within a minute; a request while one is queued or running
  * answers that one's time. The alarm is set no earlier than a sync backoff in force.
  */
-export async function requestReconciliation(
-  host: SyncHost,
-  storage: DurableObjectStorage,
-): Promise<ReconcileRequestOutcome> {
-  const account = host.account();
-  if (account === null || account.status === "disconnected") return { ok: false, reason: "not_connected" };
-  if (account.status !== "active") return { ok: false, reason: "needs_reauth" };
-  const state = readReconcileState(host.sql);
+export async function requestReconciliation(context: MailboxContext): Promise<ReconcileRequestOutcome> {
+  const { account, storage } = context;
+  if (account === null || account.status === "disconnected") return err("not_connected");
+  if (account.status !== "active") return err("needs_reauth");
+  const state = readReconcileState(context.sql);
   const already = state.requestedAt ?? state.run?.startedAt ?? null;
   if (already !== null) {
-    if (state.requestedAt === null) setReconcileRequested(host.sql, already);
-    return { ok: true, requestedAt: already };
+    if (state.requestedAt === null) setReconcileRequested(context.sql, already);
+    return ok({ requestedAt: already });
   }
-  const now = host.now();
-  setReconcileRequested(host.sql, now);
-  const when = Math.max(now, readSyncState(host.sql).retryAt ?? 0);
+  const now = context.now();
+  setReconcileRequested(context.sql, now);
+  const when = Math.max(now, readSyncState(context.sql).retryAt ?? 0);
   const current = await storage.getAlarm();
   if (current === null || current > when) await storage.setAlarm(when);
-  return { ok: true, requestedAt: now };
+  return ok({ requestedAt: now });
 }
 
 export interface ProofStatus {

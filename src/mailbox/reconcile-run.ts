@@ -1,8 +1,7 @@
-import { GmailError, type GmailClient } from "../gmail/client";
+import { GmailError } from "../gmail/client";
 import { listMessagesPage, type MessageList } from "../gmail/messages";
 import { parseRetryAfter } from "../gmail/retry-delay";
 import { log } from "../log";
-import type { QuotaSpend } from "../sync/quota";
 import {
   decideReconcileStep,
   firstReconcileAt,
@@ -14,6 +13,7 @@ import {
   reconcileRetryDelayMs,
   reconcileSince,
 } from "../sync/reconcile-plan";
+import type { MailboxContext } from "./context";
 import { LOCAL_QUOTA_PACING } from "./quota-gate";
 
 /** Gmail's price of one messages.list page (users.messages.list: 5 units). */
@@ -32,15 +32,6 @@ import {
 import { purgeSeen } from "./sync-seen";
 import { addPending, setWanted } from "./sync-state";
 
-/** What a reconciliation step needs of the sync run's host (sync-run.ts SyncHost fits). */
-export interface ReconcileHost {
-  sql: SqlStorage;
-  mailbox: string;
-  client: GmailClient;
-  quota: { live(now: number): QuotaSpend[]; limitPerMinute: number };
-  now(): number;
-}
-
 /** What a reconciliation step leaves the run to do: nothing (idle), go on, or come back at a time. */
 export type ReconcileOutcome = { next: "idle" } | { next: "continue" } | { next: "at"; at: number };
 
@@ -51,14 +42,14 @@ export type ReconcileOutcome = { next: "idle" } | { next: "continue" } | { next:
  * Google's refusals back off on the reconciliation's own clock: the sync of new mail is never delayed.
  */
 export async function runReconcileStep(
-  host: ReconcileHost,
+  context: MailboxContext,
   account: { connectedAt: number },
 ): Promise<ReconcileOutcome> {
-  const { sql } = host;
-  const now = host.now();
+  const { sql } = context;
+  const now = context.now();
   let state = readReconcileState(sql);
   if (state.dueAt === null) {
-    setReconcileDue(sql, firstReconcileAt(host.mailbox, account.connectedAt));
+    setReconcileDue(sql, firstReconcileAt(context.mailbox, account.connectedAt));
     state = readReconcileState(sql);
   }
   const step = decideReconcileStep(
@@ -71,68 +62,75 @@ export async function runReconcileStep(
     case "wait":
       return { next: "at", at: step.until };
     case "start":
-      beginReconcileRun(
-        sql,
-        now,
-        reconcileSince({ lastReconciledAt: state.lastReconciledAt, connectedAt: account.connectedAt, now }),
+      context.transaction(() =>
+        beginReconcileRun(
+          sql,
+          now,
+          reconcileSince({ lastReconciledAt: state.lastReconciledAt, connectedAt: account.connectedAt, now }),
+        ),
       );
       return { next: "continue" };
     case "list":
-      return listPage(host, now);
+      return listPage(context, now);
     case "settle":
       // Mail that arrived while listing shows up in history: read it first, so it is not taken for missing.
-      setWanted(sql, true);
-      setReconcileCursor(sql, { phase: "heal", label: state.run?.label ?? "SENT", pageToken: null, listed: 0 });
+      context.transaction(() => {
+        setWanted(sql, true);
+        setReconcileCursor(sql, { phase: "heal", label: state.run?.label ?? "SENT", pageToken: null, listed: 0 });
+      });
       return { next: "continue" };
     case "heal":
-      return heal(host, now);
+      return heal(context, now);
   }
 }
 
-async function listPage(host: ReconcileHost, now: number): Promise<ReconcileOutcome> {
-  const { sql } = host;
+async function listPage(context: MailboxContext, now: number): Promise<ReconcileOutcome> {
+  const { sql } = context;
   const run = readReconcileState(sql).run;
   if (run === null) return { next: "continue" };
   const wait = reconcileQuotaWait({
-    spent: host.quota.live(now),
-    limitPerMinute: host.quota.limitPerMinute,
+    spent: context.quota.live(now),
+    limitPerMinute: context.quota.limitPerMinute,
     units: MESSAGES_LIST_UNITS,
     now,
   });
-  if (wait !== null) return retryAt(host, wait, false, null);
+  if (wait !== null) return retryAt(context, wait, false, null);
   let page: MessageList;
   try {
-    page = await listMessagesPage(host.client, {
+    page = await listMessagesPage(context.gmail, {
       q: reconcileQuery(run.label, run.since),
       pageToken: run.pageToken,
       maxResults: RECONCILE_PAGE_SIZE,
     });
   } catch (error) {
     if (!(error instanceof GmailError) || error.kind === "auth_revoked") throw error;
-    if (error.reason === LOCAL_QUOTA_PACING && error.retryAt !== null) return retryAt(host, error.retryAt, false, null);
+    if (error.reason === LOCAL_QUOTA_PACING && error.retryAt !== null)
+      return retryAt(context, error.retryAt, false, null);
     const hint = Math.max(
       parseRetryAfter(error.retryAfter, now) ?? 0,
       error.retryAt === null ? 0 : error.retryAt - now,
     );
     const failures = readReconcileState(sql).failures + 1;
-    log.warn("reconcile_list_failed", { mailbox: host.mailbox, failures, error: error.message });
-    return retryAt(host, now + reconcileRetryDelayMs(failures, hint), true, error.message);
+    log.warn("reconcile_list_failed", { mailbox: context.mailbox, failures, error: error.message });
+    return retryAt(context, now + reconcileRetryDelayMs(failures, hint), true, error.message);
   }
   const ids = (page.messages ?? []).map((m) => m.id);
-  keepUnknownIds(sql, ids);
   const nextLabel = page.nextPageToken ? run.label : nextReconcileLabel(run.label);
-  setReconcileCursor(sql, {
-    phase: nextLabel === null ? "settle" : "list",
-    label: nextLabel ?? run.label,
-    pageToken: page.nextPageToken ?? null,
-    listed: ids.length,
+  context.transaction(() => {
+    keepUnknownIds(sql, ids);
+    setReconcileCursor(sql, {
+      phase: nextLabel === null ? "settle" : "list",
+      label: nextLabel ?? run.label,
+      pageToken: page.nextPageToken ?? null,
+      listed: ids.length,
+    });
   });
   return { next: "continue" };
 }
 
-function retryAt(host: ReconcileHost, at: number, failed: boolean, error: string | null): ReconcileOutcome {
-  const state = readReconcileState(host.sql);
-  setReconcileRetry(host.sql, {
+function retryAt(context: MailboxContext, at: number, failed: boolean, error: string | null): ReconcileOutcome {
+  const state = readReconcileState(context.sql);
+  setReconcileRetry(context.sql, {
     failures: state.failures + (failed ? 1 : 0),
     retryAt: at,
     lastError: error ?? state.lastError,
@@ -140,20 +138,28 @@ function retryAt(host: ReconcileHost, at: number, failed: boolean, error: string
   return { next: "at", at };
 }
 
-function heal(host: ReconcileHost, now: number): ReconcileOutcome {
-  const { sql } = host;
+function heal(context: MailboxContext, now: number): ReconcileOutcome {
+  const { sql } = context;
   const state = readReconcileState(sql);
   const run = state.run;
   if (run === null) return { next: "continue" };
   const missing = missingCandidates(sql);
-  queueHealing(sql, missing);
-  addPending(sql, missing);
-  finishReconcileRun(sql, {
-    startedAt: run.startedAt,
-    healed: missing.length,
-    nextDueAt: nextReconcileAt(state.dueAt ?? now, now),
+  // What is missing is queued and the run ends together: a crash between would heal nothing or heal twice.
+  context.transaction(() => {
+    queueHealing(sql, missing);
+    addPending(sql, missing);
+    finishReconcileRun(sql, {
+      startedAt: run.startedAt,
+      healed: missing.length,
+      nextDueAt: nextReconcileAt(state.dueAt ?? now, now),
+    });
+    purgeSeen(sql, now);
   });
-  purgeSeen(sql, now);
-  log.info("reconcile_done", { mailbox: host.mailbox, listed: run.listed, missing: missing.length, since: run.since });
+  log.info("reconcile_done", {
+    mailbox: context.mailbox,
+    listed: run.listed,
+    missing: missing.length,
+    since: run.since,
+  });
   return { next: "continue" };
 }

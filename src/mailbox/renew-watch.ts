@@ -2,28 +2,33 @@ import { GmailError } from "../gmail/client";
 import { startWatch } from "../gmail/watch";
 import { reportSyncDegraded } from "../events/mailbox-problems";
 import { log } from "../log";
+import { err, ok, type Result } from "../util/result";
 import { listConnections } from "./connections";
 import { markNeedsReauth } from "./grant-use";
-import type { MailboxHost } from "./mailbox-host";
+import type { MailboxContext } from "./context";
 import { mirrorAccount } from "./mirror";
 import { readAccount, updateAccount } from "./state";
+import { readMailboxStatus } from "./read-status";
 import type { MailboxStatus } from "./status";
 import { decideWatchRenewal, watchRetryDelayMs, WATCH_FAILURES_VISIBLE } from "../sync/watch-renewal";
 
-export type RenewOutcome = {
-  result: "renewed" | "not_due" | "backing_off" | "not_active" | "failed";
-  status: MailboxStatus;
-};
+/**
+ * The watch as the renewal left it: renewed now, not due yet or waiting out a backoff (R3); or why not: the
+ * mailbox is not active, or the renewal failed (counted, shown in the status). The status either way.
+ */
+export type RenewOutcome = Result<
+  { renewal: "renewed" | "not_due" | "backing_off"; status: MailboxStatus },
+  { reason: "not_active" | "failed"; status: MailboxStatus }
+>;
 
 /** R3: renews the watch when due (sync/watch-renewal.ts decides); failures back off and show in the status, a refused grant pauses the mailbox (R6). Skips needs_reauth. */
-export async function renewWatch(host: MailboxHost, now: number): Promise<RenewOutcome> {
-  const { sql } = host;
-  const account = readAccount(sql);
-  if (account?.status !== "active") return { result: "not_active", status: host.status(now) };
+export async function renewWatch(context: MailboxContext, now: number): Promise<RenewOutcome> {
+  const { sql, account } = context;
+  if (account?.status !== "active") return err({ reason: "not_active", status: readMailboxStatus(context, now) });
   const decision = decideWatchRenewal(account, now);
-  if (decision !== "renew") return { result: decision, status: host.status(now) };
+  if (decision !== "renew") return ok({ renewal: decision, status: readMailboxStatus(context, now) });
   try {
-    const watch = await startWatch(host.gmail(now), host.config.PUBSUB_TOPIC);
+    const watch = await startWatch(context.gmail, context.config.PUBSUB_TOPIC);
     // The cursor is not touched: it moves only with the messages it covers (R22).
     const next = updateAccount(sql, {
       watchExpiresAt: watch.expiration,
@@ -33,17 +38,18 @@ export async function renewWatch(host: MailboxHost, now: number): Promise<RenewO
       watchError: null,
       updatedAt: now,
     });
-    if (next) await mirrorAccount(host.env, next);
-    return { result: "renewed", status: host.status(now) };
+    if (next) await mirrorAccount(context.env, next);
+    return ok({ renewal: "renewed", status: readMailboxStatus(context, now) });
   } catch (error) {
     // Google refused the grant itself (R6: 403 domainPolicy, 401 after refresh): retrying cannot help until
     // the user connects again, so the mailbox pauses as the sync does (an invalid_grant refresh already did).
     if (error instanceof GmailError && error.kind === "auth_revoked" && readAccount(sql)?.status === "active") {
       log.warn("watch_renewal_auth_revoked", { address: account.address, reason: error.reason });
-      await markNeedsReauth(host, account, error.reason ?? "auth_revoked", now);
+      await markNeedsReauth(context, account, error.reason ?? "auth_revoked", now);
     }
     // Paused on the way (R6) is no renewal failure: nothing to renew.
-    if (readAccount(sql)?.status !== "active") return { result: "not_active", status: host.status(now) };
+    if (readAccount(sql)?.status !== "active")
+      return err({ reason: "not_active", status: readMailboxStatus(context, now) });
     const failures = recordWatchFailure(sql, error, now);
     // Announced once per failing streak, when it becomes visible in the mailbox status.
     if (failures === WATCH_FAILURES_VISIBLE) {
@@ -53,14 +59,14 @@ export async function renewWatch(host: MailboxHost, now: number): Promise<RenewO
         watchExpiresAt: account.watchExpiresAt,
       };
       await reportSyncDegraded(
-        host.env,
+        context.env,
         account.address,
         listConnections(sql),
         { problem: "watch_renewal_failing", details },
         now,
       );
     }
-    return { result: "failed", status: host.status(now) };
+    return err({ reason: "failed", status: readMailboxStatus(context, now) });
   }
 }
 

@@ -1,16 +1,15 @@
 import { locationDb } from "../db/database";
 import { storeMessages } from "../db/messages/store";
 import { endThreadBinding } from "../db/thread-bindings/end";
-import type { Env } from "../env";
 import { relayEvents } from "../events/relay";
-import { GmailError, type GmailClient } from "../gmail/client";
+import { GmailError } from "../gmail/client";
 import { findSentByMessageId, sendRawMessage, type RawMessage, type SentMessage } from "../gmail/send";
 import { log } from "../log";
+import { err, ok, type Result } from "../util/result";
 import type { MessageFacts } from "../mail/message-facts";
 import { bindingsEndedBySend } from "../sync/thread-handoff";
-import { listConnections } from "./connections";
 import { markNeedsReauth } from "./grant-use";
-import type { MailboxHost } from "./mailbox-host";
+import type { MailboxContext } from "./context";
 import {
   findSend,
   markSend,
@@ -20,8 +19,7 @@ import {
   sendTimesSince,
   writeSendBlock,
 } from "./send-log";
-import { readAccount } from "./state";
-import { gmailSendBlockUntil, SEND_CAP_WINDOW_MS, sendCapAt } from "../sync/quota";
+import { gmailSendBlockUntil, SEND_CAP_WINDOW_MS, sendCapAt } from "../send/send-cap";
 import type { SendQuota } from "./status";
 
 /** What the Worker hands the mailbox for one send (R13): the built message and how to store it. */
@@ -40,28 +38,23 @@ export interface GmailSendCommand {
   facts: MessageFacts;
 }
 
-/** Values, not exceptions: errors do not cross RPC as classes. */
-export type GmailSendOutcome =
-  | { kind: "sent"; messageId: string; gmailMessageId: string; gmailThreadId: string; recovered: boolean }
+/** A message Gmail sent (now, or on an earlier attempt: `recovered`), stored in the CRM. */
+export interface GmailSent {
+  messageId: string;
+  gmailMessageId: string;
+  gmailThreadId: string;
+  recovered: boolean;
+}
+
+/** Why a send did not go out; the HTTP edge answers each with its docs/api.md error. */
+export type GmailSendRefusal =
   | { kind: "daily_send_limit"; retryAt: number; limit: number; byGmail: boolean }
   | { kind: "mailbox_needs_reauth"; mailbox: string }
   | { kind: "mailbox_not_connected"; mailbox: string }
   | { kind: "gmail_error"; status: number; reason: string };
 
-/** What the Durable Object lends the send: its storage, its Gmail client and its account state. */
-export interface SendDeps {
-  env: Env;
-  sql: SqlStorage;
-  mailbox: string;
-  status: "active" | "needs_reauth" | "disconnected" | "not_connected";
-  limit: number;
-  gmail: GmailClient;
-  /** Every location where this mailbox is connected (R14 ends the thread's bindings there). */
-  locationIds: () => string[];
-  /** R6: the grant is gone; the connection turns needs_reauth. */
-  markNeedsReauth: (reason: string) => Promise<void>;
-  now: () => number;
-}
+/** Values, not exceptions: errors do not cross RPC as classes. */
+export type GmailSendOutcome = Result<GmailSent, GmailSendRefusal>;
 
 /** The mailbox's R16 counter as docs/api.md shows it. */
 export function readSendQuota(sql: SqlStorage, limit: number, now: number): SendQuota {
@@ -81,71 +74,78 @@ export function readSendQuota(sql: SqlStorage, limit: number, now: number): Send
  * synchronous step (no await between them), so concurrent sends cannot pass the cap together. A
  * Message-ID seen before resumes what became of it: stored, found in Sent (R25), or sent now.
  */
-export async function sendThroughGmail(deps: SendDeps, command: GmailSendCommand): Promise<GmailSendOutcome> {
-  if (deps.status !== "active") return { kind: "mailbox_needs_reauth", mailbox: deps.mailbox };
-  const { sql } = deps;
+export async function sendThroughGmail(context: MailboxContext, command: GmailSendCommand): Promise<GmailSendOutcome> {
+  // The account as it was when the send started (the context is opened inside SendsInFlight.run).
+  if (context.account?.status !== "active") return err({ kind: "mailbox_needs_reauth", mailbox: context.mailbox });
+  const { sql } = context;
+  const limit = context.config.DAILY_SEND_LIMIT;
   const earlier = findSend(sql, command.messageIdHeader);
   if (earlier?.gmailMessageId && earlier.gmailThreadId) {
-    return store(deps, command, { id: earlier.gmailMessageId, threadId: earlier.gmailThreadId }, true);
+    return store(context, command, { id: earlier.gmailMessageId, threadId: earlier.gmailThreadId }, true);
   }
   if (earlier !== null) {
     // Reserved or unknown: an attempt whose end we did not see (lost answer, or the object restarted).
-    const found = await searchSent(deps, command);
-    if (found === "failed") return { kind: "gmail_error", status: 503, reason: "sent_search_failed" };
-    if (found !== null) return store(deps, command, found, true);
+    const found = await searchSent(context, command);
+    if (found === "failed") return err({ kind: "gmail_error", status: 503, reason: "sent_search_failed" });
+    if (found !== null) return store(context, command, found, true);
   }
   if (earlier === null) {
-    const quota = readSendQuota(sql, deps.limit, deps.now());
+    const quota = readSendQuota(sql, limit, context.now());
     if (quota.remaining === 0) {
       const blockedUntil = readSendBlock(sql);
-      return {
+      return err({
         kind: "daily_send_limit",
-        retryAt: quota.nextAvailableAt ?? deps.now(),
-        limit: deps.limit,
-        byGmail: blockedUntil !== null && blockedUntil > deps.now(),
-      };
+        retryAt: quota.nextAvailableAt ?? context.now(),
+        limit,
+        byGmail: blockedUntil !== null && blockedUntil > context.now(),
+      });
     }
-    reserveSend(sql, { messageIdHeader: command.messageIdHeader, locationId: command.locationId, now: deps.now() });
+    reserveSend(sql, { messageIdHeader: command.messageIdHeader, locationId: command.locationId, now: context.now() });
   }
   let sent: SentMessage;
   try {
-    sent = await sendRawMessage(deps.gmail, command.message, command.threadId);
+    sent = await sendRawMessage(context.gmail, command.message, command.threadId);
   } catch (error) {
-    return refused(deps, command, error);
+    return refused(context, command, error);
   }
   markSend(sql, command.messageIdHeader, "sent", { messageId: sent.id, threadId: sent.threadId });
-  return store(deps, command, sent, false);
+  return store(context, command, sent, false);
 }
 
-async function searchSent(deps: SendDeps, command: GmailSendCommand): Promise<SentMessage | null | "failed"> {
+async function searchSent(context: MailboxContext, command: GmailSendCommand): Promise<SentMessage | null | "failed"> {
   try {
-    return await findSentByMessageId(deps.gmail, command.messageIdHeader);
+    return await findSentByMessageId(context.gmail, command.messageIdHeader);
   } catch (error) {
-    log.warn("sent_search_failed", { mailbox: deps.mailbox, error: String(error) });
+    log.warn("sent_search_failed", { mailbox: context.mailbox, error: String(error) });
     return "failed";
   }
 }
 
 /** Gmail said no, or said nothing. Only a send that may have gone out keeps counting. */
-async function refused(deps: SendDeps, command: GmailSendCommand, error: unknown): Promise<GmailSendOutcome> {
-  const { sql } = deps;
+async function refused(context: MailboxContext, command: GmailSendCommand, error: unknown): Promise<GmailSendOutcome> {
+  const { sql } = context;
   if (!(error instanceof GmailError)) throw error;
   if (error.kind === "retry") {
     // No answer, or a 5xx: Gmail may have sent it. The retry searches Sent before sending again (R25).
     markSend(sql, command.messageIdHeader, "unknown");
-    return { kind: "gmail_error", status: error.status ?? 504, reason: error.reason ?? "no_answer" };
+    return err({ kind: "gmail_error", status: error.status ?? 504, reason: error.reason ?? "no_answer" });
+  }
+  if (error.kind === "sending_limit") {
+    const until = gmailSendBlockUntil(error.retryAt, context.now());
+    // Not counted, and blocked until Gmail's time: both or neither.
+    context.transaction(() => {
+      releaseSend(sql, command.messageIdHeader);
+      writeSendBlock(sql, until);
+    });
+    return err({ kind: "daily_send_limit", retryAt: until, limit: context.config.DAILY_SEND_LIMIT, byGmail: true });
   }
   releaseSend(sql, command.messageIdHeader);
-  if (error.kind === "sending_limit") {
-    const until = gmailSendBlockUntil(error.retryAt, deps.now());
-    writeSendBlock(sql, until);
-    return { kind: "daily_send_limit", retryAt: until, limit: deps.limit, byGmail: true };
-  }
   if (error.kind === "auth_revoked") {
-    await deps.markNeedsReauth(error.reason ?? "invalid_grant");
-    return { kind: "mailbox_needs_reauth", mailbox: deps.mailbox };
+    const used = context.account;
+    if (used) await markNeedsReauth(context, used, error.reason ?? "invalid_grant", Date.now());
+    return err({ kind: "mailbox_needs_reauth", mailbox: context.mailbox });
   }
-  return { kind: "gmail_error", status: error.status ?? 502, reason: error.reason ?? error.kind };
+  return err({ kind: "gmail_error", status: error.status ?? 502, reason: error.reason ?? error.kind });
 }
 
 /**
@@ -153,17 +153,17 @@ async function refused(deps: SendDeps, command: GmailSendCommand, error: unknown
  * R14: the thread is bound to this location alone, its bindings elsewhere end.
  */
 async function store(
-  deps: SendDeps,
+  context: MailboxContext,
   command: GmailSendCommand,
   sent: SentMessage,
   recovered: boolean,
 ): Promise<GmailSendOutcome> {
-  const now = deps.now();
-  const gmail = { mailbox: deps.mailbox, messageId: sent.id, threadId: sent.threadId };
-  const db = await locationDb(deps.env, command.locationId);
+  const now = context.now();
+  const gmail = { mailbox: context.mailbox, messageId: sent.id, threadId: sent.threadId };
+  const db = await locationDb(context.env, command.locationId);
   const [stored] = await storeMessages(
     db,
-    deps.env.ATTACHMENTS,
+    context.env.ATTACHMENTS,
     [
       {
         locationId: command.locationId,
@@ -174,28 +174,30 @@ async function store(
         status: "sent",
         facts: command.facts,
         gmail,
-        bindThread: { mailbox: deps.mailbox, threadId: sent.threadId, takeOver: true },
+        bindThread: { mailbox: context.mailbox, threadId: sent.threadId, takeOver: true },
       },
     ],
     now,
   );
   if (!stored) throw new Error("sendThroughGmail: the store returned no row");
-  if (stored.eventId) await relayEvents(deps.env, db, command.locationId, [stored.eventId], now);
-  const others = bindingsEndedBySend({ boundLocationIds: deps.locationIds(), sendingLocationId: command.locationId });
+  if (stored.eventId) await relayEvents(context.env, db, command.locationId, [stored.eventId], now);
+  const others = bindingsEndedBySend({
+    boundLocationIds: context.connections().map((c) => c.locationId),
+    sendingLocationId: command.locationId,
+  });
   for (const locationId of others) {
     await endThreadBinding(
-      await locationDb(deps.env, locationId),
-      { locationId, mailbox: deps.mailbox, threadId: sent.threadId },
+      await locationDb(context.env, locationId),
+      { locationId, mailbox: context.mailbox, threadId: sent.threadId },
       now,
     );
   }
-  return {
-    kind: "sent",
+  return ok({
     messageId: stored.messageId,
     gmailMessageId: sent.id,
     gmailThreadId: sent.threadId,
     recovered,
-  };
+  });
 }
 
 /**
@@ -217,23 +219,4 @@ export class SendsInFlight {
   async idle(): Promise<void> {
     while (this.#running.size > 0) await Promise.allSettled([...this.#running.values()]);
   }
-}
-
-/** What the Durable Object lends one send: the account as it is when the send starts (inside SendsInFlight.run). */
-export function sendDepsFor(host: MailboxHost): SendDeps {
-  const now = Date.now();
-  const account = readAccount(host.sql);
-  return {
-    env: host.env,
-    sql: host.sql,
-    mailbox: account?.address ?? "",
-    status: account?.status ?? "not_connected",
-    limit: host.config.DAILY_SEND_LIMIT,
-    gmail: host.gmail(now),
-    locationIds: () => listConnections(host.sql).map((c) => c.locationId),
-    markNeedsReauth: async (reason) => {
-      if (account) await markNeedsReauth(host, account, reason, Date.now());
-    },
-    now: Date.now,
-  };
 }

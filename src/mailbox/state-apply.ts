@@ -10,6 +10,7 @@ import type { Env } from "../env";
 import { recordMessageEvents } from "../events/outbox";
 import { relayEvents } from "../events/relay";
 import { applyStateChange, type StateChange } from "../sync/state-fold";
+import { D1_ROUND_TRIP, STATE_APPLY_LOOKUP, STATE_APPLY_WRITE } from "../util/subrequest-costs";
 
 export interface StateApplyResult {
   /** Stored copies whose state changed, by location (copies already in that state are not written). */
@@ -40,7 +41,7 @@ export async function applyStateChanges(
   for (const locationId of locationIds) {
     const db = await locationDb(env, locationId);
     const copies = await readGmailStates(db, locationId, mailbox, ids);
-    result.d1Calls += Math.ceil(ids.length / GMAIL_IDS_PER_QUERY);
+    result.d1Calls += STATE_APPLY_LOOKUP + Math.ceil(ids.length / GMAIL_IDS_PER_QUERY) * D1_ROUND_TRIP;
     const updates: GmailStateUpdate[] = [];
     for (const copy of copies) {
       result.stored.add(copy.gmailMessageId);
@@ -57,7 +58,7 @@ export async function applyStateChanges(
     );
     await runBatch(db, [...gmailStateStatements(locationId, updates), ...events.statements]);
     await relayEvents(env, db, locationId, events.eventIds, now);
-    result.d1Calls += 1;
+    result.d1Calls += STATE_APPLY_WRITE;
     result.changed.set(
       locationId,
       updates.map((u) => u.id),

@@ -1,24 +1,22 @@
 import type { StateChange } from "../sync/state-fold";
 
 /*
- * R26's durable state inside the mailbox Durable Object (tables made by ensureStateStorage):
+ * R26's durable state inside the mailbox Durable Object (made by v5 of storage-schema.ts's list, with the
+ * sync's tables: sync-state.ts):
  * - sync_state_changes  what the history walk (or a refresh after a gap) learnt about messages' Gmail state,
  *                       one row per Gmail message, the newest record winning field by field; applied to
  *                       every stored copy before the cursor moves, then removed;
  * - sync_state_refresh  after a history gap (404), stored messages whose state must be read again from Gmail.
- * Writes are synchronous SQL within one DO turn, so each is atomic with what surrounds it.
  */
-export function ensureStateStorage(sql: SqlStorage): void {
-  sql.exec(`
-    CREATE TABLE IF NOT EXISTS sync_state_changes (
-      message_id TEXT PRIMARY KEY,
-      unread INTEGER,
-      trashed INTEGER,
-      deleted INTEGER NOT NULL DEFAULT 0,
-      version INTEGER NOT NULL DEFAULT 1
-    );
-    CREATE TABLE IF NOT EXISTS sync_state_refresh (message_id TEXT PRIMARY KEY);`);
-}
+export const STATE_QUEUE_MIGRATION = `
+  CREATE TABLE IF NOT EXISTS sync_state_changes (
+    message_id TEXT PRIMARY KEY,
+    unread INTEGER,
+    trashed INTEGER,
+    deleted INTEGER NOT NULL DEFAULT 0,
+    version INTEGER NOT NULL DEFAULT 1
+  );
+  CREATE TABLE IF NOT EXISTS sync_state_refresh (message_id TEXT PRIMARY KEY);`;
 
 const bit = (value: boolean | undefined) => (value === undefined ? null : value ? 1 : 0);
 

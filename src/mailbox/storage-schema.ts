@@ -1,16 +1,20 @@
 import { QUOTA_SPENDS_MIGRATION } from "./quota-spends";
 import { SEND_LOG_MIGRATION } from "./send-log";
 import { SYNC_PROOF_MIGRATION } from "./sync-seen";
+import { migrateSyncStorage } from "./sync-state";
+
+/** One step of the schema: SQL, or a function for a step SQL alone cannot say (v5 adopts older tables). */
+type Migration = string | ((sql: SqlStorage) => void);
 
 /**
- * The mailbox Durable Object's own SQLite schema. Versioned: each entry runs once, in order, inside the
- * constructor's blockConcurrencyWhile, and `schema_version` records how far a stored object has come.
- * Append new entries (sync state, send quota…); never edit one that has shipped.
+ * The mailbox Durable Object's own SQLite schema, the one list of it. Versioned: each entry runs once, in
+ * order; mailbox.ts runs them in its constructor's blockConcurrencyWhile, all in one transactionSync, and
+ * `schema_version` records how far a stored object has come. Append new entries; never edit one that has shipped.
  *
  * v1 account      one row (id = 1): the Google account, its sealed grant, cursor, watch and status
  *    connections  the locations where the owner uses this mailbox (R1: one owner, many locations)
  */
-export const MAILBOX_MIGRATIONS: readonly string[] = [
+export const MAILBOX_MIGRATIONS: readonly Migration[] = [
   `CREATE TABLE account (
      id INTEGER PRIMARY KEY CHECK (id = 1),
      address TEXT NOT NULL,
@@ -42,6 +46,9 @@ export const MAILBOX_MIGRATIONS: readonly string[] = [
   QUOTA_SPENDS_MIGRATION,
   // v4 sync_seen, sync_healing, sync_parked_unrecorded, reconcile_*: R30's proof and daily reconciliation.
   SYNC_PROOF_MIGRATION,
+  // v5 sync_state, sync_pending, sync_parked, sync_state_changes, sync_state_refresh: the sync's queue and R26's
+  // state queue (sync-state.ts); on an object stored before v5, the tables it already has are adopted.
+  migrateSyncStorage,
 ];
 
 export function migrateMailboxStorage(sql: SqlStorage): void {
@@ -51,7 +58,9 @@ export function migrateMailboxStorage(sql: SqlStorage): void {
   const row = sql.exec<{ version: number }>("SELECT version FROM schema_version WHERE id = 1").toArray()[0];
   const current = row?.version ?? 0;
   for (let version = current; version < MAILBOX_MIGRATIONS.length; version += 1) {
-    sql.exec(MAILBOX_MIGRATIONS[version] ?? "");
+    const migration = MAILBOX_MIGRATIONS[version];
+    if (typeof migration === "function") migration(sql);
+    else if (migration) sql.exec(migration);
   }
   if (current < MAILBOX_MIGRATIONS.length) {
     sql.exec(

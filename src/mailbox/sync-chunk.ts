@@ -4,16 +4,23 @@ import { recordDecisions, type DecisionInput } from "../db/sync-decisions";
 import { recordParkedWithEvents } from "../events/mailbox-problems";
 import { relayEvents } from "../events/relay";
 import type { Env } from "../env";
-import { GmailError, type GmailClient } from "../gmail/client";
+import { GmailError } from "../gmail/client";
 import { batchGetMessages } from "../gmail/messages";
 import { log } from "../log";
 import { toGmailMessage, type GmailMessage } from "../sync/gmail-message";
+import type { MailboxContext } from "./context";
 import { loadRoutingData, type ActiveConnection } from "./load-routing";
 import { isSyncableLabels } from "../sync/labels";
-import { loadConfig } from "../config";
-import { messagesPerBatch } from "../sync/quota";
+import { messagesForNextBatch } from "../sync/quota";
 import { routeChunk, type RoutedMessage } from "../sync/route-chunk";
 import { ruleOf } from "../sync/routing-reasons";
+import {
+  GMAIL_REQUEST,
+  PARKED_RECORD_PER_LOCATION,
+  ROUTING_READS_PER_LOCATION,
+  STORE_PER_LOCATION,
+  STORE_RETRY_PER_MESSAGE,
+} from "../util/subrequest-costs";
 import { nextChunk, openAttempts, returnAttempts } from "./sync-attempts";
 import { forgetQueued, healingAmong, markDecided, markParkedRecorded, parkedNotRecorded } from "./sync-seen";
 import { recordFailure } from "./sync-state";
@@ -34,32 +41,68 @@ export interface ChunkResult {
  * and is parked at the third (R24); a failure of one message never holds back the others.
  */
 export async function syncNextChunk(
-  deps: {
-    env: Env;
-    sql: SqlStorage;
-    client: GmailClient;
-    mailbox: string;
+  context: MailboxContext,
+  chunk: {
+    /** The locations connected when the chunk starts: its messages are routed to these. */
     connections: readonly ActiveConnection[];
     /** R2: the mailbox's start point (Unix ms). */
     startPoint: number;
-    beforeStore(): Promise<void>;
   },
   now: number,
 ): Promise<ChunkResult> {
-  const { sql } = deps;
-  // A batch fits one second of the quota (reading 9): 19 messages at 6,000 units/min, 48 at 15,000.
-  const pending = nextChunk(sql, now, messagesPerBatch(loadConfig(deps.env).GMAIL_USER_QUOTA_PER_MINUTE));
-  openAttempts(
-    sql,
-    pending.map((p) => p.messageId),
-  ); // Reading 11: counted before the work, closed after.
+  const { sql, mailbox, env } = context;
+  const { connections } = chunk;
+  // A batch fits one second of the quota (reading 9): 20 messages at 6,000 units/min, 50 at 15,000, fewer
+  // when a smaller call took part of the second.
+  const size = messagesForNextBatch({
+    spent: context.quota.live(now),
+    limitPerMinute: context.quota.limitPerMinute,
+    now,
+  });
+  const pending = nextChunk(sql, now, size);
+  // Reading 11: counted before the work, closed after.
+  context.transaction(() =>
+    openAttempts(
+      sql,
+      pending.map((p) => p.messageId),
+    ),
+  );
   const fetched = await batchGetMessages(
-    deps.client,
+    context.gmail,
     pending.map((p) => p.messageId),
   );
   // The grant is refused for the whole mailbox (R6), not for a message: nothing counts an attempt.
   const revoked = fetched.find((item) => !item.ok && item.failure.kind === "auth_revoked");
   if (revoked && !revoked.ok) throw new GmailError(revoked.failure, revoked.retryAfter, "batch messages.get");
+  const { parsed, rateLimited } = context.transaction(() => takeAnswers(sql, fetched, now));
+  await context.sendsIdle();
+  const routing = await loadRoutingData(env, mailbox, connections, parsed, chunk.startPoint);
+  const routed = routeChunk(parsed, routing, mailbox);
+  const healing = healingAmong(
+    sql,
+    parsed.map((m) => m.gmailMessageId),
+  );
+  const { failed, subrequests } = await storeRouted(env, mailbox, routed, healing, now);
+  context.transaction(() => settleStored(sql, parsed, failed, now));
+  const parkedSubrequests = await recordParkedDecisions(context, connections, now);
+  const stored = routed.filter((r) => r.targets.length > 0 && !failed.has(r.message.gmailMessageId)).length;
+  return {
+    fetched: parsed.length,
+    stored,
+    subrequests: GMAIL_REQUEST + connections.length * ROUTING_READS_PER_LOCATION + subrequests + parkedSubrequests,
+    rateLimited,
+  };
+}
+
+/**
+ * Gmail's answers for one chunk, taken in one transaction: a parsed message goes on to routing; an unreadable or
+ * refused one counts a failure (R24), a deleted one leaves the queue, a rate-limited one gets its attempt back.
+ */
+function takeAnswers(
+  sql: SqlStorage,
+  fetched: Awaited<ReturnType<typeof batchGetMessages>>,
+  now: number,
+): { parsed: GmailMessage[]; rateLimited: ChunkResult["rateLimited"] } {
   const parsed: GmailMessage[] = [];
   let rateLimited: ChunkResult["rateLimited"] = null;
   // When no item came back, the outage is Gmail's, not the messages': no attempt counts, the run backs off.
@@ -85,14 +128,16 @@ export async function syncNextChunk(
       );
     }
   }
-  await deps.beforeStore();
-  const routing = await loadRoutingData(deps.env, deps.mailbox, deps.connections, parsed, deps.startPoint);
-  const routed = routeChunk(parsed, routing, deps.mailbox);
-  const healing = healingAmong(
-    sql,
-    parsed.map((m) => m.gmailMessageId),
-  );
-  const { failed, subrequests } = await storeRouted(deps.env, deps.mailbox, routed, healing, now);
+  return { parsed, rateLimited };
+}
+
+/** With the rows and decisions committed, the queue lets go of them and R30's reconciliation knows them. */
+function settleStored(
+  sql: SqlStorage,
+  parsed: readonly GmailMessage[],
+  failed: Map<string, string>,
+  now: number,
+): void {
   const decided: { id: string; labelSkipped: boolean }[] = [];
   for (const message of parsed) {
     const error = failed.get(message.gmailMessageId);
@@ -100,16 +145,7 @@ export async function syncNextChunk(
       decided.push({ id: message.gmailMessageId, labelSkipped: !isSyncableLabels(message.labelIds) });
     else fail(sql, message.gmailMessageId, error, now);
   }
-  // With the rows and decisions committed, the queue lets go of them and R30's reconciliation knows them.
   markDecided(sql, decided, now);
-  const parkedSubrequests = await recordParkedDecisions(deps, now);
-  const stored = routed.filter((r) => r.targets.length > 0 && !failed.has(r.message.gmailMessageId)).length;
-  return {
-    fetched: parsed.length,
-    stored,
-    subrequests: 1 + deps.connections.length * 7 + subrequests + parkedSubrequests,
-    rateLimited,
-  };
 }
 
 function fail(sql: SqlStorage, id: string, error: string, now: number): void {
@@ -122,20 +158,21 @@ function fail(sql: SqlStorage, id: string, error: string, now: number): void {
  * is retried with the next chunk, the DO's parked list staying the truth meanwhile (explain reads it too).
  */
 async function recordParkedDecisions(
-  deps: { env: Env; sql: SqlStorage; mailbox: string; connections: readonly ActiveConnection[] },
+  context: MailboxContext,
+  connections: readonly ActiveConnection[],
   now: number,
 ): Promise<number> {
-  const ids = parkedNotRecorded(deps.sql);
+  const ids = parkedNotRecorded(context.sql);
   if (ids.length === 0) return 0;
   try {
-    for (const connection of deps.connections) {
-      await recordParkedWithEvents(deps.env, connection, deps.mailbox, ids, now);
+    for (const connection of connections) {
+      await recordParkedWithEvents(context.env, connection, context.mailbox, ids, now);
     }
-    markParkedRecorded(deps.sql, ids);
+    context.transaction(() => markParkedRecorded(context.sql, ids));
   } catch (error) {
-    log.warn("sync_parked_decision_failed", { mailbox: deps.mailbox, count: ids.length, error });
+    log.warn("sync_parked_decision_failed", { mailbox: context.mailbox, count: ids.length, error });
   }
-  return deps.connections.length;
+  return connections.length * PARKED_RECORD_PER_LOCATION;
 }
 
 /**
@@ -198,7 +235,7 @@ async function storeRouted(
           ],
         },
       );
-    subrequests += 1;
+    subrequests += STORE_PER_LOCATION;
     try {
       await relayStored(env, db, locationId, await store(entries), now);
       continue;
@@ -206,7 +243,7 @@ async function storeRouted(
       log.warn("sync_store_batch_failed", { locationId, count: entries.length, error });
     }
     for (const entry of entries) {
-      subrequests += 1;
+      subrequests += STORE_RETRY_PER_MESSAGE;
       try {
         await relayStored(env, db, locationId, await store([entry]), now);
       } catch (error) {

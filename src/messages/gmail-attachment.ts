@@ -6,6 +6,7 @@ import { locateGmailPart } from "../gmail/message-part";
 import { getGmailMessage } from "../gmail/messages";
 import { mailboxStub } from "../mailbox/stub";
 import { decodeBase64Url } from "../sync/gmail-body";
+import { err, ok, type Result } from "../util/result";
 
 export interface GmailPartRef {
   mailbox: string;
@@ -14,9 +15,10 @@ export interface GmailPartRef {
   partId: string;
 }
 
-export type GmailAttachmentOutcome =
-  | { ok: true; body: ReadableStream<Uint8Array>; size: number }
-  | { ok: false; reason: "not_found" | "not_connected" | "gmail_error" };
+export type GmailAttachmentOutcome = Result<
+  { body: ReadableStream<Uint8Array>; size: number },
+  "not_found" | "not_connected" | "gmail_error"
+>;
 
 /** The mailbox object refused: not active, or not connected to the location (gmail-lease.ts). */
 class NotConnected extends Error {}
@@ -37,21 +39,21 @@ export async function openGmailAttachment(env: Env, ref: GmailPartRef): Promise<
   });
   try {
     const part = locateGmailPart(await getGmailMessage(client, ref.gmailMessageId), ref.partId);
-    if (part === null) return { ok: false, reason: "not_found" };
+    if (part === null) return err("not_found");
     if (part.kind === "inline") {
       const bytes = decodeBase64Url(part.data);
-      return { ok: true, body: new Blob([bytes]).stream(), size: bytes.byteLength };
+      return ok({ body: new Blob([bytes]).stream(), size: bytes.byteLength });
     }
     const body = await streamAttachment(client, ref.gmailMessageId, part.attachmentId);
     // Gmail's size of this read is the length served; a stream that ends shorter or longer errors.
     const sized = new FixedLengthStream(part.size);
     body.pipeTo(sized.writable).catch(() => {});
-    return { ok: true, body: sized.readable, size: part.size };
+    return ok({ body: sized.readable, size: part.size });
   } catch (error) {
-    if (error instanceof NotConnected) return { ok: false, reason: "not_connected" };
+    if (error instanceof NotConnected) return err("not_connected");
     if (!(error instanceof GmailError)) throw error;
-    if (error.kind === "not_found") return { ok: false, reason: "not_found" };
-    return { ok: false, reason: error.kind === "auth_revoked" ? "not_connected" : "gmail_error" };
+    if (error.kind === "not_found") return err("not_found");
+    return err(error.kind === "auth_revoked" ? "not_connected" : "gmail_error");
   }
 }
 
@@ -65,15 +67,17 @@ function leasedAccess(env: Env, ref: GmailPartRef): Pick<GmailClientOptions, "qu
   const lend = async (units: number, forceRefresh: boolean): Promise<string> => {
     const outcome = await mailbox.lendGmailAccess({ locationId: ref.locationId, units, forceRefresh });
     if (outcome.ok) {
-      token = outcome.accessToken;
+      token = outcome.value.accessToken;
       return token;
     }
-    if (outcome.reason === "not_connected") throw new NotConnected("the mailbox does not serve this location");
-    throw new GmailError(outcome.failure, null, "lend access token");
+    if (outcome.error.kind === "not_connected") throw new NotConnected("the mailbox does not serve this location");
+    throw new GmailError(outcome.error.failure, null, "lend access token");
   };
   return {
+    // The object's pacer holds the call in flight itself (gmail-lease.ts): nothing to settle here.
     quotaGate: async (units) => {
       await lend(units, false);
+      return { settle: () => {} };
     },
     accessToken: ({ forceRefresh }) =>
       forceRefresh || token === null ? lend(0, forceRefresh) : Promise.resolve(token),

@@ -57,7 +57,8 @@ async function changeInGmail(
     unread,
   });
   if (outcome.ok) return;
-  switch (outcome.reason) {
+  const refusal = outcome.error;
+  switch (refusal.reason) {
     case "mailbox_needs_reauth":
       throw new AppError(
         "mailbox_needs_reauth",
@@ -72,8 +73,8 @@ async function changeInGmail(
       throw deletedInGmail();
     case "gmail_error":
       throw new AppError("gmail_error", "Gmail refused the change.", {
-        status: outcome.status,
-        reason: outcome.googleReason,
+        status: refusal.status,
+        reason: refusal.googleReason,
       });
   }
 }

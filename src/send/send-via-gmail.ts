@@ -69,18 +69,18 @@ export function invalidHeader(problem: { field: string; problem: string; message
 
 /** The Durable Object answers values (errors do not cross RPC as classes); here they become AppErrors. */
 function messageIdOrThrow(outcome: GmailSendOutcome): string {
-  switch (outcome.kind) {
-    case "sent":
-      return outcome.messageId;
+  if (outcome.ok) return outcome.value.messageId;
+  const refusal = outcome.error;
+  switch (refusal.kind) {
     case "daily_send_limit": {
-      const seconds = Math.max(1, Math.ceil((outcome.retryAt - Date.now()) / 1000));
+      const seconds = Math.max(1, Math.ceil((refusal.retryAt - Date.now()) / 1000));
       return throwError(
         new AppError(
           "daily_send_limit",
-          outcome.byGmail
+          refusal.byGmail
             ? "Gmail refused the send for its own sending limit; sends through this mailbox resume at details.retryAt."
             : "This mailbox reached its daily send limit; the next send is possible at details.retryAt.",
-          { retryAt: new Date(outcome.retryAt).toISOString(), limit: outcome.limit },
+          { retryAt: new Date(refusal.retryAt).toISOString(), limit: refusal.limit },
           { "Retry-After": String(seconds) },
         ),
       );
@@ -91,7 +91,7 @@ function messageIdOrThrow(outcome: GmailSendOutcome): string {
           "mailbox_needs_reauth",
           "Your Gmail connection needs to be renewed: reconnect it, then send again.",
           {
-            mailbox: outcome.mailbox,
+            mailbox: refusal.mailbox,
           },
         ),
       );
@@ -101,15 +101,15 @@ function messageIdOrThrow(outcome: GmailSendOutcome): string {
           "mailbox_not_connected",
           "This user's Gmail is not connected in this location; connect it, then send again.",
           {
-            mailbox: outcome.mailbox,
+            mailbox: refusal.mailbox,
           },
         ),
       );
     case "gmail_error":
       return throwError(
         new AppError("gmail_error", "Gmail did not accept the message; see details for Google's reason.", {
-          status: outcome.status,
-          reason: outcome.reason,
+          status: refusal.status,
+          reason: refusal.reason,
         }),
       );
   }

@@ -1,29 +1,26 @@
+import { MESSAGES_GET_UNITS } from "../gmail/messages";
+
 /**
- * PURE quota arithmetic for one mailbox: (a) pacing Gmail calls under the per-user per-minute quota,
- * (b) R16's rolling-24h send cap with Gmail's own sending-limit block folded in. Times are Unix ms.
+ * PURE quota arithmetic for one mailbox: pacing Gmail calls under the per-user per-minute quota. Times are Unix
+ * ms. (R16's send cap is a send policy: send/send-cap.ts.)
  */
-
-// ---- (a) per-user Gmail quota pacer ----
-
 export const QUOTA_WINDOW_MS = 60_000;
 /**
- * Plan to 97% of Google's limit: our clock, Google's and calls in flight never line up exactly (a call is
- * recorded here before Google sees it, which only errs on the safe side), and the margin keeps a burst from
- * turning into a storm of 429s while leaving ≥ 95% of the quota usable.
- */
-export const QUOTA_SAFETY_RATIO = 0.97;
-/**
  * Google enforces the per-user quota as a moving average over short windows (docs/rules.md, reading 9), not as a
- * minute's budget: no second may take more than its share (the minute's figure ÷ 60), and the small burst
- * Google tolerates (two seconds' worth) is never leaned on: two seconds together stay under two shares.
+ * minute's budget: no sliding second may take more than its share (the minute's figure ÷ 60). The burst Google
+ * tolerates (two seconds' worth) is leaned on only by a call larger than a second's share, which goes alone.
  */
 export const QUOTA_SHORT_WINDOWS_MS = [1_000, 2_000] as const;
 
-/** The pacer's limits for a per-minute quota: what one sliding minute, and each short window, may spend. */
-export function quotaLimits(limitPerMinute: number, safetyRatio = QUOTA_SAFETY_RATIO) {
-  const perSecond = (limitPerMinute / 60) * safetyRatio;
+/**
+ * The pacer's limits for a per-minute quota: what one sliding minute, and each short window, may spend. The
+ * budgets are Google's own figures, with no safety ratio: the margin is in the time a spend is dated (see
+ * QuotaSpend), which is where the 429s came from. `share` < 1 is a caller's part of it (R30's reconciliation).
+ */
+export function quotaLimits(limitPerMinute: number, share = 1) {
+  const perSecond = (limitPerMinute / 60) * share;
   return {
-    minuteBudget: Math.max(1, Math.floor(limitPerMinute * safetyRatio)),
+    minuteBudget: Math.max(1, Math.floor(limitPerMinute * share)),
     secondBudget: Math.max(1, Math.floor(perSecond)),
     shortWindows: QUOTA_SHORT_WINDOWS_MS.map((ms) => ({
       ms,
@@ -32,12 +29,37 @@ export function quotaLimits(limitPerMinute: number, safetyRatio = QUOTA_SAFETY_R
   };
 }
 
-/** messages.get costs 5 units: a batch request fits one second's budget, and Google advises ≤ 50 per batch. */
+/**
+ * messages.get costs 5 units: a batch request spends exactly one second's budget (50 messages at 15,000
+ * units/min, 20 at 6,000), and Google advises ≤ 50 per batch.
+ */
 export function messagesPerBatch(limitPerMinute: number): number {
-  return Math.min(50, Math.max(1, Math.floor(quotaLimits(limitPerMinute).secondBudget / 5)));
+  return Math.min(50, Math.max(1, Math.floor(quotaLimits(limitPerMinute).secondBudget / MESSAGES_GET_UNITS)));
 }
 
-/** Units spent by one call at one moment. */
+/**
+ * How many messages.get the next batch carries: as many as every window has room for now, up to a full batch
+ * (messagesPerBatch). A full batch leaves no room for anything else that second, so a small call between two
+ * (a history page, a send) would hold the next full one back by up to a second; the batch shrinks around it
+ * instead. With room for less than half a batch, a full one waits for its room: tiny batches cost requests.
+ */
+export function messagesForNextBatch(input: { spent: readonly QuotaSpend[]; limitPerMinute: number; now: number }) {
+  const full = messagesPerBatch(input.limitPerMinute);
+  const { minuteBudget, shortWindows } = quotaLimits(input.limitPerMinute);
+  const live = pruneQuotaSpends(input.spent, input.now);
+  const usedIn = (ms: number) => live.filter((s) => s.at > input.now - ms).reduce((sum, s) => sum + s.units, 0);
+  const room = Math.min(minuteBudget - usedIn(QUOTA_WINDOW_MS), ...shortWindows.map((w) => w.budget - usedIn(w.ms)));
+  const fits = Math.floor(Math.max(0, room) / MESSAGES_GET_UNITS);
+  return fits >= Math.ceil(full / 2) ? Math.min(full, fits) : full;
+}
+
+/**
+ * Units spent by one call, dated at the LATEST moment Google may have counted them: when its answer came back
+ * (Google counts a call somewhere between our dispatch and its answer, and a batch's parts one after another),
+ * or `now` while it is still in flight. Dated so, a spend stays in our window at least as long as in any of
+ * Google's, whatever the skew between our clocks or the call's time on the wire: checking the new call at its
+ * dispatch (the earliest moment Google may count it) against these is then never kinder than Google.
+ */
 export interface QuotaSpend {
   at: number;
   units: number;
@@ -50,7 +72,8 @@ export interface PaceInput {
   /** Units the planned call costs. */
   units: number;
   now: number;
-  safetyRatio?: number;
+  /** The part of the quota this caller may use (default all of it). */
+  share?: number;
 }
 
 export type PaceDecision =
@@ -58,13 +81,13 @@ export type PaceDecision =
   | { go: false; waitUntil: number; usedInWindow: number; budget: number };
 
 /**
- * Whether a call of `units` may start now, and if not the earliest moment it may: no sliding second and no
- * sliding minute ever holds more than its budget (so neither does any of Google's windows). Spending a
+ * Whether a call of `units` may start now, and if not the earliest moment it may: no sliding second, two
+ * seconds or minute ever holds more than its budget (so neither does any of Google's windows). Spending a
  * minute's budget in its first seconds is what Google refuses; this spreads it over the minute instead.
  * A call larger than a window's budget goes alone, once that window is empty.
  */
 export function paceQuotaCall(input: PaceInput): PaceDecision {
-  const { minuteBudget: budget, shortWindows } = quotaLimits(input.limitPerMinute, input.safetyRatio);
+  const { minuteBudget: budget, shortWindows } = quotaLimits(input.limitPerMinute, input.share);
   const live = pruneQuotaSpends(input.spent, input.now);
   const usedInWindow = live.reduce((sum, s) => sum + s.units, 0);
   if (input.units <= 0) return { go: true, usedInWindow, budget };
@@ -93,57 +116,4 @@ function windowFreesAt(live: readonly QuotaSpend[], windowMs: number, budget: nu
 /** The spends still inside the window at `now`, oldest first: what a caller needs to keep. */
 export function pruneQuotaSpends(spent: readonly QuotaSpend[], now: number): QuotaSpend[] {
   return spent.filter((s) => s.at > now - QUOTA_WINDOW_MS).sort((a, b) => a.at - b.at);
-}
-
-// ---- (b) R16 rolling-24h send cap ----
-
-export const SEND_CAP_WINDOW_MS = 24 * 60 * 60_000;
-/** docs/api.md: when Gmail refuses a send for its sending limit without naming a time, block for one hour. */
-export const GMAIL_SEND_BLOCK_DEFAULT_MS = 60 * 60_000;
-
-export interface SendCapInput {
-  /** Times of the counted sends (reservations included), any order. */
-  sendTimes: readonly number[];
-  limit: number;
-  now: number;
-  /** Gmail's own sending-limit block (see gmailSendBlockUntil), if one was recorded. */
-  blockedUntil?: number | null;
-}
-
-/** The cap at `now`; `limit/used/remaining/nextAvailableAt` is docs/api.md's sendQuota shape. */
-export interface SendCapState {
-  allowed: boolean;
-  limit: number;
-  used: number;
-  remaining: number;
-  /** null while a send is possible; else when one becomes possible (block end or a send ageing out). */
-  nextAvailableAt: number | null;
-}
-
-/**
- * R16. A send counts for exactly 24 h: one made at `now - 24h` no longer counts. Gmail's block, while it
- * lasts, leaves nothing remaining whatever the count says.
- *
- * Reservation semantics (the Mailbox DO serialises sends, so check-then-reserve is atomic there):
- * before calling Gmail, mailbox/send-log.ts's `reserveSend` records `now` as a counted time; when Gmail
- * rejects the send, `releaseSend` removes it, since a rejected send does not count; when Gmail accepts it or
- * its answer is lost (R25 may find it in Sent), the reservation stays and is the send's counted time.
- */
-export function sendCapAt(input: SendCapInput): SendCapState {
-  const { limit, now } = input;
-  const counted = input.sendTimes.filter((t) => t > now - SEND_CAP_WINDOW_MS).sort((a, b) => a - b);
-  const used = counted.length;
-  const blockedUntil = input.blockedUntil ?? null;
-  const blocked = blockedUntil !== null && blockedUntil > now;
-  const remaining = blocked ? 0 : Math.max(0, limit - used);
-  if (remaining > 0) return { allowed: true, limit, used, remaining, nextAvailableAt: null };
-  // Below the limit again once used - k < limit, i.e. when the (used - limit)-th oldest send ages out.
-  const capFreesAt = used >= limit ? (counted[used - limit] ?? now) + SEND_CAP_WINDOW_MS : now;
-  const nextAvailableAt = Math.max(blocked ? blockedUntil : now, capFreesAt);
-  return { allowed: false, limit, used, remaining, nextAvailableAt };
-}
-
-/** When Gmail's sending-limit refusal lifts: the time Gmail named (if still ahead), else an hour from now. */
-export function gmailSendBlockUntil(retryAt: number | null, now: number): number {
-  return retryAt !== null && retryAt > now ? retryAt : now + GMAIL_SEND_BLOCK_DEFAULT_MS;
 }

@@ -1,5 +1,5 @@
 import { catchUpAt } from "./catch-up";
-import { paceQuotaCall, QUOTA_SAFETY_RATIO, type QuotaSpend } from "./quota";
+import { paceQuotaCall, type QuotaSpend } from "./quota";
 
 /*
  * PURE planning of R30's daily reconciliation: when it runs, which part of Gmail it lists, and how much
@@ -61,7 +61,7 @@ export function reconcileQuotaWait(input: {
   units: number;
   now: number;
 }): number | null {
-  const decision = paceQuotaCall({ ...input, safetyRatio: QUOTA_SAFETY_RATIO * RECONCILE_QUOTA_SHARE });
+  const decision = paceQuotaCall({ ...input, share: RECONCILE_QUOTA_SHARE });
   return decision.go ? null : decision.waitUntil;
 }
 

@@ -3,7 +3,8 @@
  * (@remix-run/multipart-parser and its forebear) hand each part over whole, as its chunks in memory; a 25 MB
  * file must pass through instead. Each part's body is a stream the caller reads to its end before asking for
  * the next part. Held at any time: one chunk of the request plus the delimiter's length, and a part's headers
- * (at most MAX_HEADER_BYTES). The delimiter search looks for its first byte natively, then compares: linear.
+ * (at most MAX_HEADER_BYTES). A file's bytes are copied once (joined to the few bytes held back) and handed
+ * on as views. The delimiter search looks for its first byte natively, then compares: linear.
  */
 
 export class FormDataError extends Error {}
@@ -146,8 +147,10 @@ class Buffered {
       }
       const safe = at > 0 ? at : this.held.length - delimiter.length + 1;
       if (safe > 0) {
-        const out = this.held.slice(0, safe);
-        this.held = this.held.subarray(safe);
+        // The part's bytes go out as a view (no copy of a file's every byte); what stays is copied, so that
+        // a reader that takes over the view's buffer (a native stream may detach it) cannot touch it.
+        const out = this.held.subarray(0, safe);
+        this.held = this.held.slice(safe);
         return out;
       }
       if (!(await this.more())) throw new FormDataError("the form ends inside a part");

@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
-// @ts-expect-error: a plain .mjs module of the deploy script, pure and runtime-agnostic
-import { checkSettings, deployConfig, missingResources, resourceNames } from "../../scripts/deploy/plan.mjs";
+import {
+  checkSettings,
+  deployConfig,
+  missingResources,
+  resourceNames,
+  STAGING_LIFECYCLE,
+  stagingLifecycleArgs,
+  stagingRuleListed,
+  // @ts-expect-error: a plain .mjs module of the deploy script, pure and runtime-agnostic
+} from "../../scripts/deploy/plan.mjs";
+import { STAGING_PREFIX } from "../../src/http/multipart/stage-form";
 
 const local = {
   name: "crm-gmail-sync",
@@ -80,5 +89,33 @@ describe("npm run deploy: planning (issue 22)", () => {
       queue: "crm-events-staging",
       dead_letter_queue: "crm-events-dlq-staging",
     });
+  });
+
+  it("issue 19: expires the multipart sends' staged files after a day, under the prefix the send stages them at", () => {
+    expect(STAGING_LIFECYCLE.prefix).toBe(STAGING_PREFIX);
+    expect(stagingLifecycleArgs("crm-att-staging")).toEqual([
+      "r2",
+      "bucket",
+      "lifecycle",
+      "add",
+      "crm-att-staging",
+      "expire-staged-sends",
+      "staging/",
+      "--expire-days",
+      "1",
+    ]);
+  });
+
+  it("issue 19: the staging rule is added once: a bucket whose lifecycle list shows it gets no second", () => {
+    const listed = [
+      "Listing lifecycle rules for bucket 'crm-att-staging'...",
+      "name:    expire-staged-sends",
+      "enabled: Yes",
+      "prefix:  staging/",
+      "action:  Expire objects after 1 day",
+    ].join("\n");
+    expect(stagingRuleListed(listed)).toBe(true);
+    expect(stagingRuleListed("There are no lifecycle rules for bucket 'crm-att-staging'.")).toBe(false);
+    expect(stagingRuleListed("name:    expire-staged-sends-old")).toBe(false);
   });
 });

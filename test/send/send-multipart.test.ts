@@ -102,6 +102,42 @@ describe("multipart/form-data sends (R17, R13, R25)", () => {
     expect(await stagedObjects(sender.locationId)).toBe(0);
   });
 
+  it("R17: a form sent without Content-Length (chunked) streams through byte-exact", async () => {
+    const sender = await connectedSender();
+    const file = bytesBase64(UPLOAD_THRESHOLD_BYTES + 1_001, 3);
+    const form = new FormData();
+    const attachments = [
+      { filename: "c.bin", contentType: "application/octet-stream", part: "c", size: file.bytes.length },
+    ];
+    form.append(
+      "message",
+      JSON.stringify({ userId: sender.userId, contactId: sender.contactId, text: "c", attachments }),
+    );
+    form.append("c", new File([file.bytes], "c.bin", { type: "application/octet-stream" }));
+    const encoded = new Response(form);
+    const res = await post(sender, encoded.body as ReadableStream<Uint8Array>, {
+      "content-type": encoded.headers.get("content-type") ?? "",
+    });
+    expect(res.status).toBe(201);
+    const sent = await sentInGmail(sender.address);
+    expect(sent[0]?.attachments[0]?.contentBase64 === file.base64).toBe(true);
+    expect(await stagedObjects(sender.locationId)).toBe(0);
+  }, 60_000);
+
+  it("R17: a chunked form is read as it arrives, never buffered whole: a bad message part is refused while the body is still open", async () => {
+    const sender = await connectedSender();
+    const boundary = "chunkedB0undary";
+    const head = `--${boundary}\r\nContent-Disposition: form-data; name="message"\r\n\r\nnot json\r\n--${boundary}\r\n`;
+    // Never closed: a limit that counts the whole body before the form is read would wait here forever.
+    const body = new ReadableStream<Uint8Array>({
+      start: (controller) => controller.enqueue(new TextEncoder().encode(head)),
+    });
+    const res = await post(sender, body, { "content-type": `multipart/form-data; boundary=${boundary}` });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: "invalid_request" });
+    expect(await sentInGmail(sender.address)).toHaveLength(0);
+  }, 20_000);
+
   it("R17: declared sizes over the 25 MB cap answer 413 attachments_too_large before anything is read or sent", async () => {
     const sender = await connectedSender();
     const before = await counters(sender.address);

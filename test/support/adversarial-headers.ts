@@ -1,7 +1,7 @@
 /**
  * Reading 11's hostile header values: for each parser a sender's text reaches, the input shape that made
  * a backtracking pattern (or an uncapped value) cost more than a linear pass. Shared by
- * test/unit/reading-11-linear-parsers.test.ts (work ratio 10 KB → 100 KB) and bench/parsers.mjs (times).
+ * test/unit/mail/reading-11-linear-parsers.test.ts (work ratio 10 KB → 100 KB) and bench/parsers.mjs (times).
  */
 import { parseAuthenticationResults } from "../../src/bcc/authentication-results";
 import { redact } from "../../src/log";

@@ -6,11 +6,12 @@
 import { env, exports } from "cloudflare:workers";
 import { SignJWT, type JWTPayload } from "jose";
 import type { z } from "zod";
+import { TEST_ORIGINS } from "../../emulator/presets";
 import type { Contact } from "../../src/http/schemas/contacts";
 
 export type ContactJson = z.infer<typeof Contact>;
 
-export const BASE_URL = "http://service.test";
+export const BASE_URL: string = TEST_ORIGINS.service;
 
 /** A signed API token; `claims` and `expiresIn` override the defaults (1 hour). */
 export async function signToken(claims: JWTPayload, options: { expiresIn?: string | number; secret?: string } = {}) {

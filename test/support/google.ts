@@ -26,12 +26,12 @@
 import type { MailboxView, MessageView } from "../../emulator/control/mailbox-view";
 import type { OutboxEntryView, PushFaults, PushRequest } from "../../emulator/pubsub/outbox";
 import type { Counters } from "../../emulator/state/types";
-import { TEST_GOOGLE } from "../../emulator/presets";
+import { TEST_GOOGLE, TEST_ORIGINS } from "../../emulator/presets";
 
 export type { MailboxView, MessageView, OutboxEntryView, PushRequest, Counters };
 export { TEST_GOOGLE };
 
-export const GOOGLE_ORIGIN = "http://google.test";
+export const GOOGLE_ORIGIN: string = TEST_ORIGINS.google;
 const CONTROL = `${GOOGLE_ORIGIN}/__emulator`;
 
 /** Gmail drops pushes closer than this per mailbox. */

@@ -7,6 +7,7 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config";
 import { mailboxStub } from "../../src/mailbox/stub";
+import { alarmRunning } from "../support/alarm-runs";
 import { api, locationToken } from "../support/api";
 import {
   advanceClock,
@@ -67,7 +68,7 @@ describe("R22: the mailbox object reset while its alarm is mid-batch", () => {
     // Mid-batch: history read, every message queued, the alarm waiting on Gmail; nothing stored, cursor unmoved.
     const midBatch = () =>
       runInDurableObject(mailboxStub(env, owner.address), (instance, state) => ({
-        syncing: instance.syncing,
+        syncing: alarmRunning(instance),
         pending: state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM sync_pending").one().n,
       }));
     for (let i = 0; i < 300 && !((await midBatch()).syncing && (await midBatch()).pending === delivered.length); i++)

@@ -6,6 +6,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { mailboxStub } from "../../src/mailbox/stub";
+import { alarmRunning } from "../support/alarm-runs";
 import { api, locationToken } from "../support/api";
 import { connectMailbox } from "../support/connect";
 import { createAccount, deliverPushes, uniqueEmail } from "../support/google";
@@ -105,7 +106,7 @@ export async function runAlarms(address: string, timeoutMs = 20_000): Promise<vo
         active &&
         ((row?.wanted ?? 0) === 1 || row?.scan_kind != null || row?.scan_target != null || pending > 0 || reconcile);
       return {
-        running: instance.syncing,
+        running: alarmRunning(instance),
         alarm: await state.storage.getAlarm(),
         busy,
         trailing: row?.trailing_read_at ?? null,
@@ -135,7 +136,7 @@ export async function waitForRun(address: string, timeoutMs = 10_000): Promise<n
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const probe = await runInDurableObject(stub, async (instance, state) => ({
-      running: instance.syncing,
+      running: alarmRunning(instance),
       alarm: await state.storage.getAlarm(),
     }));
     if (!probe.running && (probe.alarm === null || probe.alarm > Date.now() + 1_000)) return probe.alarm;

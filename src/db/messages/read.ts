@@ -1,4 +1,5 @@
 import { and, asc, eq, gt, inArray, or, sql } from "drizzle-orm";
+import { chunked, perStatement } from "../chunked";
 import type { PageAfter } from "../conversations";
 import type { Database } from "../database";
 import { attachments, messages } from "../schema";
@@ -88,8 +89,7 @@ async function attachmentsOf(
   messageIds: string[],
 ): Promise<Map<string, AttachmentRow[]>> {
   const out = new Map<string, AttachmentRow[]>();
-  for (let i = 0; i < messageIds.length; i += 90) {
-    const chunk = messageIds.slice(i, i + 90);
+  for (const chunk of chunked(messageIds, perStatement())) {
     const rows = await db
       .select()
       .from(attachments)

@@ -1,5 +1,6 @@
 import { and, eq, gte, inArray, ne, or, sql, type SQL } from "drizzle-orm";
 import type { GmailState } from "../../sync/state-fold";
+import { chunked, perStatement } from "../chunked";
 import type { Database } from "../database";
 import { messages } from "../schema";
 
@@ -12,8 +13,8 @@ export interface StoredGmailState {
   gmailState: GmailState;
 }
 
-/** Gmail ids per query: under D1's 100 bound parameters with location and mailbox. */
-export const GMAIL_IDS_PER_QUERY = 90;
+/** Gmail ids per query: one bound parameter each, beside the location and the mailbox. */
+export const GMAIL_IDS_PER_QUERY = perStatement();
 
 /** The stored copies (in this location) of these Gmail messages of `mailbox`; never-synced ids have none. */
 export async function readGmailStates(
@@ -23,8 +24,7 @@ export async function readGmailStates(
   gmailMessageIds: readonly string[],
 ): Promise<StoredGmailState[]> {
   const rows: StoredGmailState[] = [];
-  for (let start = 0; start < gmailMessageIds.length; start += GMAIL_IDS_PER_QUERY) {
-    const ids = gmailMessageIds.slice(start, start + GMAIL_IDS_PER_QUERY);
+  for (const ids of chunked(gmailMessageIds, GMAIL_IDS_PER_QUERY)) {
     const found = await db
       .select({
         id: messages.id,

@@ -1,7 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { KeptContent } from "../../content/message-content";
 import type { AttachmentFacts, MessageFacts } from "../../mail/message-facts";
-import { D1_MAX_BOUND_PARAMETERS } from "../database";
+import { chunked, perStatement } from "../chunked";
 import type { messages } from "../schema";
 
 /*
@@ -93,8 +93,7 @@ export function insertMessage(key: MessageKey, row: MessageRowValues, now: numbe
 }
 
 // Per-row values are 9 parameters; location and message id come from the message row itself.
-const ATTACHMENT_PARAMS = 9;
-const ATTACHMENTS_PER_INSERT = Math.floor((D1_MAX_BOUND_PARAMETERS - 2) / ATTACHMENT_PARAMS);
+const ATTACHMENTS_PER_INSERT = perStatement(9);
 
 /**
  * Attachment rows, only if the message row with `newId` exists: a duplicate's attachments are never added
@@ -107,9 +106,9 @@ export function insertAttachments(
   newAttachmentId: () => string,
 ): SQL[] {
   const statements: SQL[] = [];
-  for (let start = 0; start < list.length; start += ATTACHMENTS_PER_INSERT) {
-    const rows = list.slice(start, start + ATTACHMENTS_PER_INSERT).map((a, i) => {
-      const position = start + i;
+  const positioned = list.map((attachment, position) => ({ attachment, position }));
+  for (const chunk of chunked(positioned, ATTACHMENTS_PER_INSERT)) {
+    const rows = chunk.map(({ attachment: a, position }) => {
       return sql`(${newAttachmentId()}, ${a.filename}, ${a.contentType}, ${a.size}, ${a.inline ? 1 : 0}, ${a.contentId},
         ${a.gmailPartId}, ${storageKeys[position] ?? null}, ${position})`;
     });

@@ -1,5 +1,6 @@
 import { and, eq, inArray, isNull } from "drizzle-orm";
-import { D1_MAX_BOUND_PARAMETERS, type Database } from "../database";
+import { chunked, perStatement } from "../chunked";
+import type { Database } from "../database";
 import { conversations, threadBindings } from "../schema";
 
 export interface ActiveThreadBinding {
@@ -8,9 +9,6 @@ export interface ActiveThreadBinding {
   /** The Gmail message whose storing made the binding, when known. */
   boundBy: string | null;
 }
-
-// Two parameters are the location and the mailbox; the rest of the statement's room is thread ids.
-const THREADS_PER_QUERY = D1_MAX_BOUND_PARAMETERS - 2;
 
 /**
  * R11: the conversation each of these Gmail threads is bound to in one location, with its contact.
@@ -24,7 +22,7 @@ export async function findActiveThreadBindings(
 ): Promise<Map<string, ActiveThreadBinding>> {
   const found = new Map<string, ActiveThreadBinding>();
   const unique = [...new Set(threadIds)];
-  for (let i = 0; i < unique.length; i += THREADS_PER_QUERY) {
+  for (const threadIds of chunked(unique, perStatement())) {
     const rows = await db
       .select({
         threadId: threadBindings.gmailThreadId,
@@ -44,7 +42,7 @@ export async function findActiveThreadBindings(
         and(
           eq(threadBindings.locationId, locationId),
           eq(threadBindings.mailboxAddress, mailbox),
-          inArray(threadBindings.gmailThreadId, unique.slice(i, i + THREADS_PER_QUERY)),
+          inArray(threadBindings.gmailThreadId, threadIds),
           isNull(threadBindings.endedAt),
         ),
       )

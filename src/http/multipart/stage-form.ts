@@ -12,6 +12,12 @@ import { FormDataError, formDataParts, type FormPart } from "../../util/form-dat
 import { sha256Hex, sha256Tap } from "../../util/sha256";
 import { type SendMessageForm as Form, SendMessageForm } from "../schemas/send";
 
+/**
+ * Where the file parts wait in R2. A send deletes its own when it ends; a Worker that dies mid-send leaves
+ * them, and the bucket's lifecycle rule (scripts/deploy/plan.mjs, STAGING_LIFECYCLE) expires them after a day.
+ */
+export const STAGING_PREFIX = "staging/";
+
 /** The `message` part is JSON text and the message's own text and html: far under the body limit. */
 const MAX_MESSAGE_PART_BYTES = 4 * 1024 * 1024;
 
@@ -52,7 +58,7 @@ export async function stageForm(
       if (!attachment || staged.has(part.name) || part.filename === null) {
         throw malformed(`the part "${part.name}" is not a file part named by message.attachments[].part (once)`);
       }
-      const key = `staging/${input.locationId}/${crypto.randomUUID()}`;
+      const key = `${STAGING_PREFIX}${input.locationId}/${crypto.randomUUID()}`;
       keys.push(key);
       hashes.set(part.name, await stagePart(bucket, key, part, attachment.size));
       staged.set(part.name, { size: attachment.size, open: () => openStaged(bucket, key) });

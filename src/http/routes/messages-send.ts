@@ -29,7 +29,21 @@ export function sendBodyLimitBytes(config: Pick<Config, "MAX_ATTACHMENT_BYTES">)
   return Math.ceil(config.MAX_ATTACHMENT_BYTES / 3) * 4 + SEND_BODY_OVERHEAD_BYTES;
 }
 
-const sendBodyLimit: MiddlewareHandler<AppEnv> = (c, next) => limitBody(sendBodyLimitBytes(c.var.config))(c, next);
+/**
+ * The JSON form is read whole anyway, so Hono's bodyLimit may hold it. A form must not be held: bodyLimit
+ * buffers a body sent without Content-Length (chunked) to count it, 25 MB of files included. A form's
+ * Content-Length is checked when it has one; the form reader itself holds one chunk at a time, and the
+ * declared sizes (R17) bound what it stages.
+ */
+const sendBodyLimit: MiddlewareHandler<AppEnv> = (c, next) => {
+  const maxBytes = sendBodyLimitBytes(c.var.config);
+  if (formDataBoundary(c.req.header("content-type")) === null) return limitBody(maxBytes)(c, next);
+  const declared = Number(c.req.header("content-length") ?? "0");
+  if (declared > maxBytes) {
+    throw new AppError("payload_too_large", `The request body is over ${maxBytes} bytes.`, { maxBytes });
+  }
+  return next();
+};
 
 /**
  * The multipart/form-data send, before the JSON validator (which would refuse it): its parts are streamed

@@ -84,6 +84,6 @@ function redirectWith(location: string, extra: Record<string, string>): Response
 function resultPage(result: ConnectResult): string {
   const text = result.ok
     ? "Gmail is connected. You can close this window."
-    : `Gmail could not be connected (${result.reason}). Close this window and try again from the CRM.`;
+    : `Gmail could not be connected (${result.error}). Close this window and try again from the CRM.`;
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Gmail connection</title></head><body><p>${text}</p></body></html>`;
 }

@@ -108,7 +108,7 @@ syncProofRoutes.openapi(
       );
     }
     const outcome = await mailboxStub(c.env, connection.mailboxAddress).requestReconciliation();
-    if (!outcome.ok && outcome.reason === "needs_reauth") {
+    if (!outcome.ok && outcome.error === "needs_reauth") {
       throw new AppError(
         "mailbox_needs_reauth",
         "The Gmail connection needs to be renewed: reconnect it, then ask again.",
@@ -119,6 +119,6 @@ syncProofRoutes.openapi(
         "mailbox_not_connected",
         "This user has no Gmail connected in this location: connect it first.",
       );
-    return c.json({ reconciliation: { requestedAt: new Date(outcome.requestedAt).toISOString() } }, 202);
+    return c.json({ reconciliation: { requestedAt: new Date(outcome.value.requestedAt).toISOString() } }, 202);
   },
 );

@@ -58,7 +58,7 @@ webhookRoutes.openapi(pushRoute, async (c) => {
     return c.body(null, 204);
   }
   const outcome = await c.env.MAILBOX.getByName(emailAddress).notify(historyId);
-  if (outcome !== "recorded") countIgnored(c, outcome, emailAddress);
+  if (!outcome.ok) countIgnored(c, outcome.error, emailAddress);
   return c.body(null, 204);
 });
 

@@ -72,10 +72,13 @@ describe("R30 reconciliation planning", () => {
     expect(
       reconcileQuotaWait({ spent: [{ at: T - 10_000, units: 7_000 }], limitPerMinute: limit, units: 5, now: T }),
     ).toBeNull();
-    // 7,300 units spent ten seconds ago: over half of the pacer's minute budget, so the reconciliation waits it out.
+    // 7,496 units spent ten seconds ago: 5 more would pass half of the minute's quota (7,500), so it waits it out.
     expect(
-      reconcileQuotaWait({ spent: [{ at: T - 10_000, units: 7_300 }], limitPerMinute: limit, units: 5, now: T }),
+      reconcileQuotaWait({ spent: [{ at: T - 10_000, units: 7_496 }], limitPerMinute: limit, units: 5, now: T }),
     ).toBe(T - 10_000 + 60_000);
+    expect(
+      reconcileQuotaWait({ spent: [{ at: T - 10_000, units: 7_495 }], limitPerMinute: limit, units: 5, now: T }),
+    ).toBeNull();
     // Half of each second's share too: 125 units in the last second leave no room for background work.
     expect(
       reconcileQuotaWait({ spent: [{ at: T - 500, units: 125 }], limitPerMinute: limit, units: 5, now: T }),

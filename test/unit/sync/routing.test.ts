@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { decideRoutes, START_POINT_GRACE_MS } from "../../src/sync/routing";
-import { ruleOf, SKIP_REASON_RULES, SKIP_REASONS, type SkipReason } from "../../src/sync/routing-reasons";
-import type { RouteDecision, RoutingLocation, RoutingMessage } from "../../src/sync/routing-types";
+import { decideRoutes, START_POINT_GRACE_MS } from "../../../src/sync/routing";
+import { ruleOf, SKIP_REASON_RULES, SKIP_REASONS, type SkipReason } from "../../../src/sync/routing-reasons";
+import type { RouteDecision, RoutingLocation, RoutingMessage } from "../../../src/sync/routing-types";
 import {
   COLLEAGUE_CRM,
   COLLEAGUE_GMAIL,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { bindingsEndedBySend } from "../../src/sync/thread-handoff";
-import type { RoutingMessage } from "../../src/sync/routing-types";
+import { bindingsEndedBySend } from "../../../src/sync/thread-handoff";
+import type { RoutingMessage } from "../../../src/sync/routing-types";
 import { COLLEAGUE_CRM, OWNER, OWNER_USER, a, contacts, loc, msg, route } from "./routing-fixtures";
 
 const sent = (over: Partial<RoutingMessage>) => msg({ from: a(OWNER), labelIds: ["SENT"], to: [], ...over });

@@ -6,7 +6,7 @@ import {
   watchRetryDelayMs,
   WATCH_FAILURES_VISIBLE,
   WATCH_LIFETIME_MS,
-} from "../../src/sync/watch-renewal";
+} from "../../../src/sync/watch-renewal";
 
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;

@@ -1,7 +1,7 @@
 import PostalMime from "postal-mime";
 import { describe, expect, it } from "vitest";
-import { buildMime, newMessageId, type OutgoingMessage } from "../../src/mail/build-mime";
-import { replySubject } from "../../src/mail/reply-subject";
+import { buildMime, newMessageId, type OutgoingMessage } from "../../../src/mail/build-mime";
+import { replySubject } from "../../../src/mail/reply-subject";
 
 const base: OutgoingMessage = {
   from: { email: "owner@gmail.test", name: "Olivia Owner" },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { GoogleFailureKind } from "../../src/gmail/classify";
-import { parseRetryAfter, retryDelayMs, type RetryDelayInput } from "../../src/gmail/retry-delay";
+import type { GoogleFailureKind } from "../../../src/gmail/classify";
+import { parseRetryAfter, retryDelayMs, type RetryDelayInput } from "../../../src/gmail/retry-delay";
 
 const NOW = Date.parse("2026-11-26T18:00:00.000Z");
 const fixed = (value: number) => () => value;

@@ -1,11 +1,11 @@
 import PostalMime from "postal-mime";
 import { describe, expect, it } from "vitest";
-import { multipartUpload } from "../../src/gmail/send";
-import { wrappedBase64Length } from "../../src/mail/base64";
-import { buildMime, planMime, type OutgoingMessage } from "../../src/mail/build-mime";
-import { toBase64 } from "../../src/mail/encode-header";
-import { mimeChunks, mimeStream, renderMime } from "../../src/mail/mime-segments";
-import { sha256Hex, sha256HexOfText } from "../../src/util/sha256";
+import { multipartUpload } from "../../../src/gmail/send";
+import { wrappedBase64Length } from "../../../src/mail/base64";
+import { buildMime, planMime, type OutgoingMessage } from "../../../src/mail/build-mime";
+import { toBase64 } from "../../../src/mail/encode-header";
+import { mimeChunks, mimeStream, renderMime } from "../../../src/mail/mime-segments";
+import { sha256Hex, sha256HexOfText } from "../../../src/util/sha256";
 
 const pattern = (size: number, seed: number) =>
   Uint8Array.from({ length: size }, (_, i) => (i * 31 + seed + (i >> 8)) & 0xff);

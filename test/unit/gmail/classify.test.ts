@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyGoogleFailure, type GoogleCall, type GoogleFailureKind } from "../../src/gmail/classify";
+import { classifyGoogleFailure, type GoogleCall, type GoogleFailureKind } from "../../../src/gmail/classify";
 
 /** Google's API error body, as the Gmail "Resolve errors" guide shows it. */
 function gErr(code: number, reason: string, message: string, domain = "global", status?: string) {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { GmailClient } from "../../src/gmail/client";
-import { fetchText } from "../../src/gmail/deadline";
-import { batchGetMessages } from "../../src/gmail/messages";
+import { GmailClient } from "../../../src/gmail/client";
+import { fetchText } from "../../../src/gmail/deadline";
+import { batchGetMessages } from "../../../src/gmail/messages";
 
 /** Google's answer as it comes off the wire: bytes in chunks cut wherever the network cuts them. */
 function answerIn(chunks: Uint8Array[], contentType: string): Response {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { answerDeadlineMs, UPLOAD_BYTES_PER_SEC } from "../../src/gmail/deadline";
+import { answerDeadlineMs, UPLOAD_BYTES_PER_SEC } from "../../../src/gmail/deadline";
 
 describe("answerDeadlineMs", () => {
   it.each<[string, number, number, number]>([

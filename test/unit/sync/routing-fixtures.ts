@@ -1,7 +1,7 @@
-import type { Address } from "../../src/mail/message-facts";
-import { decideRoutes } from "../../src/sync/routing";
-import { toNeverLogList } from "../../src/privacy/entries";
-import type { RoutingContact, RoutingLocation, RoutingMessage, RoutingPrivacy } from "../../src/sync/routing-types";
+import type { Address } from "../../../src/mail/message-facts";
+import { decideRoutes } from "../../../src/sync/routing";
+import { toNeverLogList } from "../../../src/privacy/entries";
+import type { RoutingContact, RoutingLocation, RoutingMessage, RoutingPrivacy } from "../../../src/sync/routing-types";
 
 /** Fixtures for the routing table tests: one mailbox owner, a colleague, and a few contacts. */
 export const OWNER = "owner@gmail.test";

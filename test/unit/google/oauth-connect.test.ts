@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { buildAuthorizationUrl } from "../../src/google/authorization-url";
-import { maxAgeMs } from "../../src/google/jwks";
-import { isAllowedReturnTo, returnUrl } from "../../src/google/return-to";
-import { missingScopes } from "../../src/google/scopes";
-import { AccessTokenCache, isFresh, ACCESS_TOKEN_REFRESH_AHEAD_MS } from "../../src/mailbox/access-token";
+import { buildAuthorizationUrl } from "../../../src/google/authorization-url";
+import { maxAgeMs } from "../../../src/google/jwks";
+import { isAllowedReturnTo, returnUrl } from "../../../src/google/return-to";
+import { missingScopes } from "../../../src/google/scopes";
+import { AccessTokenCache, isFresh, ACCESS_TOKEN_REFRESH_AHEAD_MS } from "../../../src/mailbox/access-token";
 
 const MODIFY = "https://www.googleapis.com/auth/gmail.modify";
 const SEND = "https://www.googleapis.com/auth/gmail.send";
@@ -65,10 +65,10 @@ describe("returnTo", () => {
   });
 
   it("adds gmail= and reason=, replacing any already there", () => {
-    expect(returnUrl("https://app.crm.test/s?gmail=x&tab=1", { ok: true })).toBe(
+    expect(returnUrl("https://app.crm.test/s?gmail=x&tab=1", { ok: true, value: null })).toBe(
       "https://app.crm.test/s?tab=1&gmail=connected",
     );
-    expect(returnUrl("https://app.crm.test/s", { ok: false, reason: "mailbox_taken" })).toBe(
+    expect(returnUrl("https://app.crm.test/s", { ok: false, error: "mailbox_taken" })).toBe(
       "https://app.crm.test/s?gmail=error&reason=mailbox_taken",
     );
   });

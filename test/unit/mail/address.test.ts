@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isValidEmail, normalizeEmail, parseAddress, parseAddressList } from "../../src/mail/address";
-import type { Address } from "../../src/mail/message-facts";
+import { isValidEmail, normalizeEmail, parseAddress, parseAddressList } from "../../../src/mail/address";
+import type { Address } from "../../../src/mail/message-facts";
 
 describe("parseAddressList", () => {
   it.each<[string, string | null | undefined, Address[]]>([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isBulkMail } from "../../src/mail/bulk-headers";
-import type { RoutingLocation, RoutingMessage } from "../../src/sync/routing-types";
+import { isBulkMail } from "../../../src/mail/bulk-headers";
+import type { RoutingLocation, RoutingMessage } from "../../../src/sync/routing-types";
 import { COLLEAGUE_CRM, OWNER, a, contacts, L1_CONTACTS, loc, msg, privacy, route } from "./routing-fixtures";
 
 /*

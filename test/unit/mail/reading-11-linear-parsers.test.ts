@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ADVERSARIAL_CASES, type AdversarialCase } from "../support/adversarial-headers";
+import { ADVERSARIAL_CASES, type AdversarialCase } from "../../support/adversarial-headers";
 
 /*
  * Reading 11: no header value, however built, costs more than a linear pass. Not a timing target (the

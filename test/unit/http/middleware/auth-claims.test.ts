@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { principalFromClaims } from "../../../src/http/middleware/auth";
+import { principalFromClaims } from "../../../../src/http/middleware/auth";
 
 describe("principalFromClaims", () => {
   it.each([

@@ -1,7 +1,7 @@
 import PostalMime from "postal-mime";
 import { describe, expect, it } from "vitest";
-import { buildMime, type OutgoingMessage } from "../../src/mail/build-mime";
-import { validateOutgoingMessage, type OutgoingProblem } from "../../src/mail/validate-outgoing";
+import { buildMime, type OutgoingMessage } from "../../../src/mail/build-mime";
+import { validateOutgoingMessage, type OutgoingProblem } from "../../../src/mail/validate-outgoing";
 
 const base: OutgoingMessage = {
   from: { email: "owner@gmail.test", name: "Olivia" },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { IdempotencyKeyRow } from "../../src/db/idempotency-keys";
-import { base64DecodedSize } from "../../src/http/schemas/send";
-import { canonicalJson, decideOnHeldKey, IDEMPOTENCY_STALE_MS, type KeyVerdict } from "../../src/send/idempotency";
+import type { IdempotencyKeyRow } from "../../../src/db/idempotency-keys";
+import { base64DecodedSize } from "../../../src/http/schemas/send";
+import { canonicalJson, decideOnHeldKey, IDEMPOTENCY_STALE_MS, type KeyVerdict } from "../../../src/send/idempotency";
 import {
   MAX_REFERENCES,
   planProvider,
@@ -9,7 +9,7 @@ import {
   type ProviderPlan,
   type SenderConnection,
   type SendKind,
-} from "../../src/send/plan-send";
+} from "../../../src/send/plan-send";
 
 const MAILBOX = "owner@gmail.com";
 const conn = (status: SenderConnection["status"]): SenderConnection => ({ status, mailboxAddress: MAILBOX });

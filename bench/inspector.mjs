@@ -1,0 +1,47 @@
+/**
+ * The isolates of a Miniflare's workerd through its inspector (Chrome DevTools protocol): each isolate's V8
+ * heap with its ArrayBuffers. Miniflare runs its own isolates (its entry, the R2 simulator) in the same
+ * workerd process as the service, so the process's RSS counts them too; the service's own isolate is
+ * "core:user:" (the Worker and its Durable Objects: one service, one isolate).
+ */
+
+/** Connects to every isolate listed at `port`; `heap(id)` reads one's V8 heap and ArrayBuffer bytes. */
+export async function connectIsolates(port) {
+  const targets = await (await fetch(`http://127.0.0.1:${port}/json`)).json();
+  const sessions = await Promise.all(targets.map((t) => openSession(t.id, t.webSocketDebuggerUrl)));
+  return {
+    ids: sessions.map((s) => s.id),
+    heap: async (id) => {
+      const session = sessions.find((s) => s.id === id);
+      if (!session) throw new Error(`inspector: no isolate ${id}`);
+      const usage = await session.call("Runtime.getHeapUsage");
+      return usage.usedSize + (usage.backingStorageSize ?? 0);
+    },
+    close: () => sessions.forEach((s) => s.socket.close()),
+  };
+}
+
+async function openSession(id, url) {
+  const socket = new WebSocket(url);
+  await new Promise((resolve, reject) => {
+    socket.onopen = resolve;
+    socket.onerror = reject;
+  });
+  let next = 0;
+  const pending = new Map();
+  socket.onmessage = (event) => {
+    const message = JSON.parse(String(event.data));
+    const waiter = pending.get(message.id);
+    if (!waiter) return;
+    pending.delete(message.id);
+    if (message.error) waiter.reject(new Error(`${id}: ${message.error.message}`));
+    else waiter.resolve(message.result);
+  };
+  const call = (method, params = {}) =>
+    new Promise((resolve, reject) => {
+      next += 1;
+      pending.set(next, { resolve, reject });
+      socket.send(JSON.stringify({ id: next, method, params }));
+    });
+  return { id, socket, call };
+}
