@@ -23,8 +23,12 @@ export async function handleEmail(message: ForwardableEmailMessage, env: Env, _c
   if (raw === null) return reject(message, TOO_LARGE, location.id);
 
   const outcome = await logBccMessage({ env, config, now: Date.now() }, location, raw);
-  if (outcome.status === "rejected") return reject(message, outcome.reason, location.id);
-  log.info("bcc_logged", { locationId: location.id, messageId: outcome.messageId, created: outcome.created });
+  if (!outcome.ok) return reject(message, outcome.error, location.id);
+  log.info("bcc_logged", {
+    locationId: location.id,
+    messageId: outcome.value.messageId,
+    created: outcome.value.created,
+  });
 }
 
 function reject(message: ForwardableEmailMessage, reason: string, locationId: string | null): void {

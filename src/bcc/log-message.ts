@@ -6,6 +6,7 @@ import type { LocationRow } from "../db/locations";
 import { findMessageByMessageIdHeader, storeMessages } from "../db/messages/store";
 import type { Env } from "../env";
 import { relayEvents } from "../events/relay";
+import { err, ok, type Result } from "../util/result";
 import { parseRawMessage } from "../mail/parse-raw";
 import { readRawHeaders } from "../mail/raw-headers";
 import { getLocationPrivacy, getUserNeverLog } from "../db/privacy-settings";
@@ -17,9 +18,8 @@ import { syntheticMessageId } from "./message-fingerprint";
 /** R20: messages over 25 MiB are refused. */
 export const MAX_BCC_MESSAGE_BYTES = 25 * 1024 * 1024;
 
-export type LogOutcome =
-  | { status: "logged"; messageId: string; contactId: string; created: boolean }
-  | { status: "rejected"; reason: string };
+/** The message logged (or found logged before: `created` false), or the refusal the sender is told. */
+export type LogOutcome = Result<{ messageId: string; contactId: string; created: boolean }, string>;
 
 export interface LogContext {
   env: Env;
@@ -71,7 +71,7 @@ export async function logBccMessage(ctx: LogContext, location: LocationRow, raw:
 
   const messageIdHeader = facts.messageIdHeader ?? (await syntheticMessageId(raw, ctx.config.BCC_DOMAIN));
   const existing = await findMessageByMessageIdHeader(db, location.id, messageIdHeader);
-  if (existing) return { status: "logged", messageId: existing.id, contactId: existing.contactId, created: false };
+  if (existing) return ok({ messageId: existing.id, contactId: existing.contactId, created: false });
 
   const contact = await findOrCreateContact(ctx, db, location.id, recipient, loggingUserId);
   // Attachment content and large bodies go to R2 inside storeMessages, before the rows (R19, R31).
@@ -93,7 +93,7 @@ export async function logBccMessage(ctx: LogContext, location: LocationRow, raw:
   );
   if (!stored) throw new Error("storeMessages answered nothing for one message");
   if (stored.eventId) await relayEvents(ctx.env, db, location.id, [stored.eventId], ctx.now);
-  return { status: "logged", messageId: stored.messageId, contactId: stored.contactId, created: stored.created };
+  return ok({ messageId: stored.messageId, contactId: stored.contactId, created: stored.created });
 }
 
 /** R12's contact of the recipient, or a new one (R19) announced by contact.created (R29). */
@@ -116,5 +116,5 @@ async function findOrCreateContact(
 }
 
 function rejected(reason: string): LogOutcome {
-  return { status: "rejected", reason };
+  return err(reason);
 }

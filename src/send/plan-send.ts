@@ -4,6 +4,7 @@
  */
 import { subjectText } from "../mail/header-values";
 import { isOutgoingMessageId } from "../mail/validate-outgoing";
+import { err, ok, type Result } from "../util/result";
 
 export type SendKind = "individual" | "bulk" | "workflow";
 
@@ -15,10 +16,11 @@ export interface SenderConnection {
   mailboxAddress: string;
 }
 
-export type ProviderPlan =
-  | { ok: true; provider: "gmail"; mailboxAddress: string }
-  | { ok: true; provider: "location" }
-  | { ok: false; error: "mailbox_needs_reauth"; mailboxAddress: string };
+/** Which provider carries the send, or why none may (the user must reconnect first). */
+export type ProviderPlan = Result<
+  { provider: "gmail"; mailboxAddress: string } | { provider: "location" },
+  { reason: "mailbox_needs_reauth"; mailboxAddress: string }
+>;
 
 /**
  * R18: bulk and workflow mail never use Gmail, whatever the connection. R13: an individual send of a user
@@ -26,12 +28,12 @@ export type ProviderPlan =
  * disconnected) the location's provider carries it, but needs_reauth refuses so that the user reconnects.
  */
 export function planProvider(kind: SendKind, connection: SenderConnection | null): ProviderPlan {
-  if (kind !== "individual") return { ok: true, provider: "location" };
-  if (connection === null || connection.status === "disconnected") return { ok: true, provider: "location" };
+  if (kind !== "individual") return ok({ provider: "location" });
+  if (connection === null || connection.status === "disconnected") return ok({ provider: "location" });
   if (connection.status === "needs_reauth") {
-    return { ok: false, error: "mailbox_needs_reauth", mailboxAddress: connection.mailboxAddress };
+    return err({ reason: "mailbox_needs_reauth", mailboxAddress: connection.mailboxAddress });
   }
-  return { ok: true, provider: "gmail", mailboxAddress: connection.mailboxAddress };
+  return ok({ provider: "gmail", mailboxAddress: connection.mailboxAddress });
 }
 
 /** What the reply threads on: the replied message and the ids of its thread's earlier messages. */

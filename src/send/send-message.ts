@@ -47,16 +47,17 @@ export async function sendMessage(
 ): Promise<MessageWithAttachments> {
   const { locationId, body } = input;
   const context = await loadSendContext(env, locationId, body);
-  const plan = planProvider(body.kind, context.connection);
-  if (!plan.ok) {
+  const planned = planProvider(body.kind, context.connection);
+  if (!planned.ok) {
     throw new AppError(
       "mailbox_needs_reauth",
       "Your Gmail connection needs to be renewed: reconnect it, then send again.",
       {
-        mailbox: plan.mailboxAddress,
+        mailbox: planned.error.mailboxAddress,
       },
     );
   }
+  const plan = planned.value;
   const reply = context.reply
     ? planReply({
         replied: context.reply.message,

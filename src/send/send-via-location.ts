@@ -21,12 +21,12 @@ export async function sendViaLocation(
   const { locationId, email } = input;
   const result = await provider.send(email);
   if (!result.ok) {
-    log.warn("location_send_refused", { locationId, provider: provider.name, reason: result.reason });
+    log.warn("location_send_refused", { locationId, provider: provider.name, reason: result.error });
     throw new AppError("email_provider_error", "The location's email provider refused the message; try again later.", {
       provider: provider.name,
     });
   }
-  const facts = factsOf(email, result.messageIdHeader, input.now);
+  const facts = factsOf(email, result.value.messageIdHeader, input.now);
   // No mailbox holds a copy: the attachments' bytes are kept with the message (R2, content/layout.ts).
   facts.attachments = facts.attachments.map((a, i) => ({ ...a, content: keptBytes(email, i) }));
   const db = await locationDb(env, locationId);

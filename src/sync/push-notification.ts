@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { normalizeEmail } from "../mail/address";
 import { decodeBase64Url } from "./gmail-body";
+import { err, ok, type Result } from "../util/result";
 
 /** A Pub/Sub push envelope (docs/api.md "Gmail push"); unknown fields are allowed and ignored. */
 export const PushEnvelope = z.object({
@@ -22,14 +23,12 @@ export const GmailNotification = z.object({
 });
 export type GmailNotification = z.infer<typeof GmailNotification>;
 
-export type ParsedPush =
-  | { ok: true; notification: GmailNotification }
-  | { ok: false; reason: "bad_envelope" | "bad_data" | "bad_notification" };
+export type ParsedPush = Result<GmailNotification, "bad_envelope" | "bad_data" | "bad_notification">;
 
 /** Pure: the raw body text of a push → the Gmail notification it carries, or why it carries none. */
 export function parsePushBody(body: string): ParsedPush {
   const envelope = PushEnvelope.safeParse(safeJson(body));
-  if (!envelope.success) return { ok: false, reason: "bad_envelope" };
+  if (!envelope.success) return err("bad_envelope");
   let inner: unknown;
   try {
     // `data` may be base64 or base64url, padded or not.
@@ -37,11 +36,11 @@ export function parsePushBody(body: string): ParsedPush {
       new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(decodeBase64Url(envelope.data.message.data)),
     );
   } catch {
-    return { ok: false, reason: "bad_data" };
+    return err("bad_data");
   }
   const notification = GmailNotification.safeParse(inner);
-  if (!notification.success) return { ok: false, reason: "bad_notification" };
-  return { ok: true, notification: notification.data };
+  if (!notification.success) return err("bad_notification");
+  return ok(notification.data);
 }
 
 function safeJson(text: string): unknown {

@@ -119,7 +119,7 @@ describe("email handler: who may log (R20)", () => {
       location,
       raw,
     );
-    expect(outcome).toMatchObject({ status: "logged", created: true });
+    expect(outcome).toMatchObject({ ok: true, value: { created: true } });
   });
 });
 

@@ -48,10 +48,10 @@ webhookRoutes.openapi(pushRoute, async (c) => {
   const parsed = parsePushBody(await readCappedBody(c.req.raw, PUSH_BODY_LIMIT_BYTES));
   // Any status but 2xx makes Pub/Sub redeliver for days: a push we cannot use is counted and dropped.
   if (!parsed.ok) {
-    countIgnored(c, parsed.reason, null);
+    countIgnored(c, parsed.error, null);
     return c.body(null, 204);
   }
-  const { emailAddress, historyId } = parsed.notification;
+  const { emailAddress, historyId } = parsed.value;
   // An address the directory has never seen gets no Durable Object: naming one would create it, storage and all.
   if (!(await getMailboxRow(directoryDb(c.env), normalizeEmail(emailAddress)))) {
     countIgnored(c, "unknown_mailbox", emailAddress);

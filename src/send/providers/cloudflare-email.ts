@@ -1,6 +1,7 @@
 import type { Address } from "../../mail/message-facts";
 import { attachmentBytes } from "../../mail/outgoing-message";
 import type { EmailProvider, OutgoingEmail, ProviderResult } from "./provider";
+import { err, ok } from "../../util/result";
 
 const toEmailAddress = (a: Address): string | EmailAddress =>
   a.name === null ? a.email : { email: a.email, name: a.name };
@@ -36,9 +37,9 @@ export function cloudflareEmailProvider(binding: SendEmail): EmailProvider {
             content: attachmentBytes(a),
           })),
         });
-        return { ok: true, messageIdHeader: withBrackets(result.messageId) };
+        return ok({ messageIdHeader: withBrackets(result.messageId) });
       } catch (error) {
-        return { ok: false, reason: error instanceof Error ? error.message : String(error) };
+        return err(error instanceof Error ? error.message : String(error));
       }
     },
   };

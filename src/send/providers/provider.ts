@@ -1,5 +1,6 @@
 import type { Address } from "../../mail/message-facts";
 import type { OutgoingMessage } from "../../mail/outgoing-message";
+import type { Result } from "../../util/result";
 
 /**
  * One email as any provider takes it: the send's content, validated (validate-outgoing.ts). Message-ID and
@@ -10,7 +11,8 @@ export type OutgoingEmail = Omit<OutgoingMessage, "messageId" | "date"> & {
   replyTo: Address | null;
 };
 
-export type ProviderResult = { ok: true; messageIdHeader: string } | { ok: false; reason: string };
+/** The Message-ID the provider gave the email, or its refusal in words (for the log only). */
+export type ProviderResult = Result<{ messageIdHeader: string }, string>;
 
 /**
  * The location's own outgoing mail (R18): whatever carries bulk and workflow mail, and individual mail of

@@ -22,7 +22,7 @@ describe("parsePushBody", () => {
       "7",
     ],
   ])("accepts %s", (_label, body, email, historyId) => {
-    expect(parsePushBody(body)).toEqual({ ok: true, notification: { emailAddress: email, historyId } });
+    expect(parsePushBody(body)).toEqual({ ok: true, value: { emailAddress: email, historyId } });
   });
 
   it.each([
@@ -34,6 +34,6 @@ describe("parsePushBody", () => {
     ["historyId text", envelope(b64('{"emailAddress":"o@x.com","historyId":"12a"}')), "bad_notification"],
     ["no address", envelope(b64('{"historyId":"1"}')), "bad_notification"],
   ])("refuses %s", (_label, body, reason) => {
-    expect(parsePushBody(body)).toEqual({ ok: false, reason });
+    expect(parsePushBody(body)).toEqual({ ok: false, error: reason });
   });
 });
