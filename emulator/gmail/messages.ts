@@ -7,7 +7,7 @@ import { toBase64Url } from "../util/base64";
 import { errors, gmailJson, googleError } from "./errors";
 import { gmailCall, type GmailEnv } from "./guard";
 import { decodePageToken, encodePageToken } from "./page-token";
-import { parseAttachmentId, renderMessage, type MessageFormat } from "./render";
+import { newAttachmentId, parseAttachmentId, renderMessage, type MessageFormat } from "./render";
 import { parseSearch } from "./search";
 
 /** Gmail ids are hexadecimal; anything else is a 400, not a 404. */
@@ -73,7 +73,13 @@ export function messageRoutes(app: Hono<GmailEnv>, state: EmulatorState): void {
       const ref = parseAttachmentId(c.req.param("id"));
       const part = ref && ref.messageId === message.id ? findPart(message.mime, ref.partId) : null;
       if (!part || !isAttachmentPart(part)) return errors.invalidArgument("Invalid attachment token");
-      const answer: gmail_v1.Schema$MessagePartBody = { size: part.body.length, data: toBase64Url(part.body) };
+      // Google's MessagePartBody, in its order: the answer names an attachment id of its own (ids differ
+      // from one read to the next, all valid), then the size, then the whole content as base64url.
+      const answer: gmail_v1.Schema$MessagePartBody = {
+        attachmentId: newAttachmentId(message.id, part.partId),
+        size: part.body.length,
+        data: toBase64Url(part.body),
+      };
       return gmailJson(answer);
     },
   );

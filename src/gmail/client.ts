@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { classifyGoogleFailure, type GoogleCall, type GoogleFailure, type GoogleFailureKind } from "./classify";
-import { DeadlineExceeded, fetchText, type FetchedText } from "./deadline";
+import { DeadlineExceeded, fetchAnswer, readText, type FetchedAnswer } from "./deadline";
 
 /**
  * A failed Google call, classified once (classify.ts) so callers react to `kind`, never to raw statuses.
@@ -61,6 +61,9 @@ export interface GmailRequest<T> {
   call?: GoogleCall;
 }
 
+/** A request whose answer is streamed (GmailClient.stream), not parsed. */
+export type GmailStreamRequest = Omit<GmailRequest<unknown>, "schema">;
+
 export interface GmailClientOptions {
   baseUrl: string;
   accessToken: AccessTokenSource;
@@ -74,30 +77,9 @@ export class GmailClient {
 
   async request<T>(spec: GmailRequest<T>): Promise<T> {
     const what = `${spec.method} ${spec.path}`;
-    const ticket = await this.options.quotaGate?.(spec.units);
-    let answer: FetchedText;
-    let refreshed = false;
-    try {
-      answer = await this.#send(spec, await this.options.accessToken({ forceRefresh: false }), what);
-      // An access token can die before its expiry (revocation, clock skew): refresh once and retry.
-      if (answer.status === 401) {
-        refreshed = true;
-        answer = await this.#send(spec, await this.options.accessToken({ forceRefresh: true }), what);
-      }
-    } finally {
-      // Google has counted the call by now, if at all: the pacer dates the spend here (sync/quota.ts).
-      ticket?.settle();
-    }
-    if (!answer.ok) {
-      const failure = classifyGoogleFailure({
-        call: spec.call ?? "gmail",
-        status: answer.status,
-        body: answer.text,
-        afterRefresh: refreshed,
-      });
-      throw new GmailError(failure, answer.headers.get("retry-after"), what);
-    }
-    const parsed = spec.schema.safeParse(answer.text === "" ? undefined : parseJson(answer.text));
+    const answer = await this.#answer(spec, what);
+    const text = await this.#readText(answer.body, spec, what);
+    const parsed = spec.schema.safeParse(text === "" ? undefined : parseJson(text));
     if (!parsed.success) {
       throw new GmailError(
         { kind: "retry", status: answer.status, reason: "malformed_answer", retryAt: null },
@@ -108,7 +90,62 @@ export class GmailClient {
     return parsed.data;
   }
 
-  async #send(spec: GmailRequest<unknown>, token: string, what: string): Promise<FetchedText> {
+  /**
+   * An answer too large to hold (attachments.get, reading 12): its body as a stream, once Google answered
+   * 2xx. Failures are thrown as by request(); the stream itself errors if Google stalls mid-way (deadline.ts).
+   */
+  async stream(spec: GmailStreamRequest): Promise<ReadableStream<Uint8Array>> {
+    return (await this.#answer(spec, `${spec.method} ${spec.path}`)).body;
+  }
+
+  /** Quota, token, one refresh after a 401, failures classified: a 2xx answer, its body not read yet. */
+  async #answer(spec: GmailStreamRequest, what: string): Promise<FetchedAnswer> {
+    const ticket = await this.options.quotaGate?.(spec.units);
+    let answer: FetchedAnswer;
+    let refreshed = false;
+    try {
+      answer = await this.#send(spec, await this.options.accessToken({ forceRefresh: false }), what);
+      // An access token can die before its expiry (revocation, clock skew): refresh once and retry.
+      if (answer.status === 401) {
+        refreshed = true;
+        await answer.body.cancel();
+        answer = await this.#send(spec, await this.options.accessToken({ forceRefresh: true }), what);
+      }
+    } finally {
+      // Google has counted the call by now, if at all: the pacer dates the spend here (sync/quota.ts).
+      ticket?.settle();
+    }
+    if (!answer.ok) {
+      const failure = classifyGoogleFailure({
+        call: spec.call ?? "gmail",
+        status: answer.status,
+        body: await this.#readText(answer.body, spec, what),
+        afterRefresh: refreshed,
+      });
+      throw new GmailError(failure, answer.headers.get("retry-after"), what);
+    }
+    return answer;
+  }
+
+  /** A body read whole; losing it mid-way (network, deadline) is a lost answer like a missing one. */
+  async #readText(body: ReadableStream<Uint8Array>, spec: GmailStreamRequest, what: string): Promise<string> {
+    try {
+      return await readText(body);
+    } catch (error) {
+      throw this.#lost(error, spec, what);
+    }
+  }
+
+  #lost(error: unknown, spec: GmailStreamRequest, what: string): GmailError {
+    const failure = classifyGoogleFailure({
+      call: spec.call ?? "gmail",
+      status: null,
+      timedOut: error instanceof DeadlineExceeded,
+    });
+    return new GmailError(failure, null, what);
+  }
+
+  async #send(spec: GmailStreamRequest, token: string, what: string): Promise<FetchedAnswer> {
     const url = new URL(this.options.baseUrl + spec.path);
     for (const [name, value] of Object.entries(spec.query ?? {})) {
       if (value === undefined) continue;
@@ -134,14 +171,9 @@ export class GmailClient {
           : 0;
     try {
       if (spec.openBody) body = await spec.openBody();
-      return await fetchText(url, { method: spec.method, headers, body }, this.options.timeoutMs, bytes);
+      return await fetchAnswer(url, { method: spec.method, headers, body }, this.options.timeoutMs, bytes);
     } catch (error) {
-      const failure = classifyGoogleFailure({
-        call: spec.call ?? "gmail",
-        status: null,
-        timedOut: error instanceof DeadlineExceeded,
-      });
-      throw new GmailError(failure, null, what);
+      throw this.#lost(error, spec, what);
     }
   }
 }

@@ -20,6 +20,14 @@ export class DeadlineExceeded extends Error {
   }
 }
 
+export interface FetchedAnswer {
+  status: number;
+  ok: boolean;
+  headers: Headers;
+  /** The answer's body; a read errors with DeadlineExceeded when the next chunk takes over `baseMs`. */
+  body: ReadableStream<Uint8Array>;
+}
+
 export interface FetchedText {
   status: number;
   ok: boolean;
@@ -28,30 +36,60 @@ export interface FetchedText {
 }
 
 /**
- * One fetch and its answer as text. The headers must come within answerDeadlineMs(baseMs, requestBytes);
- * then the body must keep coming, no gap between chunks over `baseMs`: a large download (an attachment)
- * is not cut short by its size, a stalled one is. Throws DeadlineExceeded, or fetch's own errors.
+ * One fetch whose headers must come within answerDeadlineMs(baseMs, requestBytes); then the body must keep
+ * coming, no gap between chunks over `baseMs`: a large download (an attachment) is not cut short by its size,
+ * a stalled one is. The gap is timed from each read, so a slow reader downstream never trips it. Throws
+ * DeadlineExceeded, or fetch's own errors.
  */
-export async function fetchText(
+export async function fetchAnswer(
   url: URL | string,
   init: RequestInit,
   baseMs: number,
   requestBytes = 0,
-): Promise<FetchedText> {
+): Promise<FetchedAnswer> {
   const controller = new AbortController();
   const response = await within(
     fetch(url, { ...init, signal: controller.signal }),
     answerDeadlineMs(baseMs, requestBytes),
     controller,
   );
-  const answer = { status: response.status, ok: response.ok, headers: response.headers };
   const reader = response.body?.getReader();
-  if (!reader) return { ...answer, text: "" };
+  const body = new ReadableStream<Uint8Array>(
+    {
+      async pull(stream) {
+        const chunk = reader ? await within(reader.read(), baseMs, controller) : { done: true as const };
+        if (chunk.done) stream.close();
+        else stream.enqueue(chunk.value);
+      },
+      async cancel(reason) {
+        controller.abort();
+        await reader?.cancel(reason);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  return { status: response.status, ok: response.ok, headers: response.headers, body };
+}
+
+/** fetchAnswer, its body read whole as UTF-8 text (bytes decoded across chunk boundaries). */
+export async function fetchText(
+  url: URL | string,
+  init: RequestInit,
+  baseMs: number,
+  requestBytes = 0,
+): Promise<FetchedText> {
+  const { body, ...answer } = await fetchAnswer(url, init, baseMs, requestBytes);
+  return { ...answer, text: await readText(body) };
+}
+
+/** A body read whole as UTF-8 text. */
+export async function readText(body: ReadableStream<Uint8Array>): Promise<string> {
+  const reader = body.getReader();
   const decoder = new TextDecoder();
   let text = "";
   for (;;) {
-    const chunk = await within(reader.read(), baseMs, controller);
-    if (chunk.done) return { ...answer, text: text + decoder.decode() };
+    const chunk = await reader.read();
+    if (chunk.done) return text + decoder.decode();
     text += decoder.decode(chunk.value, { stream: true });
   }
 }

@@ -118,19 +118,3 @@ export function modifyMessage(
     units: 5,
   });
 }
-
-const AttachmentBody = z.object({ data: z.string().optional(), size: z.number().optional() });
-
-/** users.messages.attachments.get (5 units): one part's content as base64url. */
-export function getAttachmentData(
-  client: GmailClient,
-  messageId: string,
-  attachmentId: string,
-): Promise<z.infer<typeof AttachmentBody>> {
-  return client.request({
-    method: "GET",
-    path: `/gmail/v1/users/me/messages/${encodeURIComponent(messageId)}/attachments/${encodeURIComponent(attachmentId)}`,
-    schema: AttachmentBody,
-    units: 5,
-  });
-}

@@ -3,7 +3,7 @@ import { locationDb } from "../db/database";
 import { getMessageGmailRef } from "../db/messages/gmail-ref";
 import type { Env } from "../env";
 import { AppError } from "../errors";
-import { mailboxStub } from "../mailbox/stub";
+import { openGmailAttachment } from "../messages/gmail-attachment";
 
 export interface AttachmentContent {
   body: ReadableStream;
@@ -12,9 +12,9 @@ export interface AttachmentContent {
 
 /**
  * Where an attachment's bytes live. Mail logged through the BCC address (R19) keeps them in R2 under
- * `storageKey`. Mail synced from Gmail keeps only Gmail's part id: the bytes are read from Gmail on demand
- * through the mailbox's Durable Object (it holds the access token). Null when they cannot be had (the
- * message is gone from Gmail, the mailbox is no longer connected), which the route answers 404.
+ * `storageKey`. Mail synced from Gmail keeps only Gmail's part id: the bytes are streamed from Gmail on
+ * demand with a token the mailbox's Durable Object lends (reading 12). Null when they cannot be had (the
+ * message is gone from Gmail, the mailbox no longer serves the location), which the route answers 404.
  */
 export async function readAttachmentContent(
   env: Env,
@@ -31,19 +31,17 @@ export async function readAttachmentContent(
     attachment.messageId,
   );
   if (!message) return null;
-  const part = await mailboxStub(env, message.mailbox).readGmailPart({
+  const part = await openGmailAttachment(env, {
+    mailbox: message.mailbox,
     locationId: attachment.locationId,
     gmailMessageId: message.messageId,
     partId: attachment.gmailPartId,
   });
-  if (!part.ok) {
-    if (part.reason === "gmail_error")
-      throw new AppError("gmail_error", "Gmail did not hand over the attachment; try again.", {
-        status: 502,
-        reason: "attachment_unavailable",
-      });
-    return null;
-  }
-  const bytes = part.bytes;
-  return { body: new Blob([bytes]).stream(), size: bytes.byteLength };
+  if (part.ok) return part.value;
+  if (part.error === "gmail_error")
+    throw new AppError("gmail_error", "Gmail did not hand over the attachment; try again.", {
+      status: 502,
+      reason: "attachment_unavailable",
+    });
+  return null;
 }

@@ -7,6 +7,7 @@ import { connectAccount, type ConnectInput, type ConnectOutcome } from "./connec
 import { findConnection } from "./connections";
 import { openContext, type MailboxContext, type MailboxParts } from "./context";
 import { disconnectLocation } from "./disconnect";
+import { lendGmailAccess, type GmailLeaseOutcome, type GmailLeaseRequest } from "./gmail-lease";
 import { accessTokenFromGrant } from "./grant-use";
 import { createQuotaGate } from "./quota-gate";
 import { sqlQuotaSpends } from "./quota-spends";
@@ -19,14 +20,7 @@ import { setUnreadInGmail, type SetUnreadCommand, type SetUnreadOutcome } from "
 import { StateLock } from "./state-lock";
 import type { MailboxStatus } from "./status";
 import { migrateMailboxStorage } from "./storage-schema";
-import {
-  notifySync,
-  readGmailPart,
-  requestSync,
-  runSyncAlarm,
-  type GmailPartOutcome,
-  type NotifyOutcome,
-} from "./sync-verbs";
+import { notifySync, requestSync, runSyncAlarm, type NotifyOutcome } from "./sync-verbs";
 
 export type { ConnectInput, ConnectOutcome } from "./connect-account";
 export type { ProofStatus, ReconcileRequestOutcome } from "./proof-verbs";
@@ -122,17 +116,9 @@ export class Mailbox extends DurableObject<Env> {
     await runSyncAlarm(this.#context(Date.now()));
   }
 
-  /** R17: the bytes of one part of a synced Gmail message, read through Gmail on demand. */
-  async readGmailPart(input: {
-    locationId: string;
-    gmailMessageId: string;
-    partId: string;
-  }): Promise<GmailPartOutcome> {
-    const account = readAccount(this.#sql);
-    if (account?.status !== "active") return { ok: false, reason: "not_active" };
-    // Only for a location the mailbox is connected to now (its own list, not D1's copy of it).
-    if (findConnection(this.#sql, input.locationId) === null) return { ok: false, reason: "not_active" };
-    return readGmailPart(this.#context(Date.now()).gmail, input.gmailMessageId, input.partId);
+  /** R17, reading 12: this mailbox's access token for one Gmail call the Worker makes (gmail-lease.ts). */
+  async lendGmailAccess(request: GmailLeaseRequest): Promise<GmailLeaseOutcome> {
+    return lendGmailAccess(this.#context(Date.now()), request);
   }
 
   /** R3: renews the watch when due; failures back off and show in the status. Skips needs_reauth. */

@@ -1,13 +1,9 @@
-import { GmailError, type GmailClient } from "../gmail/client";
-import { getAttachmentData, getGmailMessage } from "../gmail/messages";
-import { decodeBase64Url } from "../sync/gmail-body";
 import { err, ok, type Result } from "../util/result";
 import type { MailboxContext } from "./context";
 import { readAccount } from "./state";
 import { runSync } from "./sync-run";
 import { readSyncState, recordNotification, setWanted } from "./sync-state";
 import { planTrailingRead, readTrailingRead, setTrailingRead, startDueTrailingRead } from "./trailing-read";
-import type { gmail_v1 } from "@googleapis/gmail";
 
 /** A push recorded (news or not), or why the mailbox takes none. */
 export type NotifyOutcome = Result<null, "unknown_mailbox" | "not_active">;
@@ -60,43 +56,4 @@ async function scheduleSync(context: MailboxContext, at: number): Promise<void> 
   const when = Math.max(at, retryAt ?? 0);
   const current = await storage.getAlarm();
   if (current === null || current > when) await storage.setAlarm(when);
-}
-
-export type GmailPartOutcome =
-  | { ok: true; bytes: Uint8Array }
-  | { ok: false; reason: "not_found" | "not_active" | "gmail_error" };
-
-/**
- * R17: the content of one part of a Gmail message, found by its part id (stable) rather than by Gmail's
- * attachment id (which changes between reads). Small parts come inline in messages.get; others need
- * attachments.get with the attachment id of this read.
- */
-export async function readGmailPart(
-  client: GmailClient,
-  gmailMessageId: string,
-  partId: string,
-): Promise<GmailPartOutcome> {
-  try {
-    const message = await getGmailMessage(client, gmailMessageId);
-    const part = findPart(message.payload, partId);
-    if (!part) return { ok: false, reason: "not_found" };
-    if (part.body?.data) return { ok: true, bytes: decodeBase64Url(part.body.data) };
-    if (!part.body?.attachmentId) return { ok: true, bytes: new Uint8Array() };
-    const attachment = await getAttachmentData(client, gmailMessageId, part.body.attachmentId);
-    return { ok: true, bytes: decodeBase64Url(attachment.data ?? "") };
-  } catch (error) {
-    if (error instanceof GmailError && error.kind === "not_found") return { ok: false, reason: "not_found" };
-    if (error instanceof GmailError && error.kind === "auth_revoked") return { ok: false, reason: "not_active" };
-    return { ok: false, reason: "gmail_error" };
-  }
-}
-
-function findPart(part: gmail_v1.Schema$MessagePart | undefined, partId: string): gmail_v1.Schema$MessagePart | null {
-  if (!part) return null;
-  if ((part.partId ?? "") === partId) return part;
-  for (const child of part.parts ?? []) {
-    const found = findPart(child, partId);
-    if (found) return found;
-  }
-  return null;
 }

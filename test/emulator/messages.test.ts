@@ -87,10 +87,14 @@ describe("emulator: messages.get formats and MIME", () => {
     expect(pdf.body).not.toHaveProperty("data");
     const inline = payload.parts![0]!.parts![1]!;
     expect(inline.headers).toContainEqual({ name: "Content-ID", value: "<logo>" });
-    const attachment = await gmail<{ size: number; data: string }>(
+    const attachment = await gmail<{ attachmentId: string; size: number; data: string }>(
       token,
       `/gmail/v1/users/me/messages/${d.id}/attachments/${pdf.body!.attachmentId}`,
     );
+    // Google's MessagePartBody: {attachmentId, size, data}, in that order, data as base64url.
+    expect(Object.keys(attachment.body)).toEqual(["attachmentId", "size", "data"]);
+    expect(attachment.body.attachmentId).toMatch(/^ANGjdJ/);
+    expect(attachment.body.data).toMatch(/^[A-Za-z0-9_-]*=*$/);
     expect(attachment.body.size).toBe(14);
     expect(fromBase64url(attachment.body.data)).toBe("%PDF-1.4 quote");
     const again = (await gmail<Message>(token, `/gmail/v1/users/me/messages/${d.id}`)).body;

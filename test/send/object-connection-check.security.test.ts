@@ -23,7 +23,7 @@ describe("R23/R5: sends and attachment reads are decided by the mailbox object's
     expect(res.body.error?.code).toBe("mailbox_not_connected");
   });
 
-  it("R17/R23: readGmailPart hands no attachment to a location the object no longer serves (404)", async () => {
+  it("R17/R23: the mailbox lends no Gmail access for an attachment of a location it no longer serves (404)", async () => {
     const sender = await connectedSender();
     await advanceClock(sender.address, PUSH_SPACING_MS);
     await deliver(sender.address, {

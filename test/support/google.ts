@@ -203,11 +203,14 @@ export function changePassword(account: string): Promise<{ passwordGeneration: n
   return control("POST", `${at(account)}/password`);
 }
 
-/** The next `count` calls of `method` fail with Google's error for that status (after spending their quota). */
+/**
+ * The next `count` calls of `method` fail with Google's error for that status (after spending their quota);
+ * 401 is an access token Google no longer takes (the client refreshes it once).
+ */
 export function failNext(
   account: string,
   method: GmailMethod,
-  status: 500 | 503 | 429 | 403,
+  status: 500 | 503 | 429 | 403 | 401,
   count?: number,
 ): Promise<unknown>;
 /** The next `count` refreshes of this account's tokens fail at the token endpoint with `status` (never invalid_grant). */
