@@ -5,7 +5,10 @@
  * "core:user:" (the Worker and its Durable Objects: one service, one isolate).
  */
 
-/** Connects to every isolate listed at `port`; `heap(id)` reads one's V8 heap and ArrayBuffer bytes. */
+/**
+ * Connects to every isolate listed at `port`; `heap(id)` reads one's V8 heap and ArrayBuffer bytes, `collect(id)`
+ * collects its garbage first when a bench wants what is alive rather than what V8 has not freed yet.
+ */
 export async function connectIsolates(port) {
   const targets = await (await fetch(`http://127.0.0.1:${port}/json`)).json();
   const sessions = await Promise.all(targets.map((t) => openSession(t.id, t.webSocketDebuggerUrl)));
@@ -17,7 +20,15 @@ export async function connectIsolates(port) {
       const usage = await session.call("Runtime.getHeapUsage");
       return usage.usedSize + (usage.backingStorageSize ?? 0);
     },
-    close: () => sessions.forEach((s) => s.socket.close()),
+    /** A full garbage collection in one isolate: what `heap(id)` reads next is what is still alive. */
+    collect: async (id) => {
+      const session = sessions.find((s) => s.id === id);
+      if (!session) throw new Error(`inspector: no isolate ${id}`);
+      await session.call("HeapProfiler.collectGarbage");
+    },
+    close: () => {
+      for (const s of sessions) s.socket.close();
+    },
   };
 }
 

@@ -12,6 +12,7 @@ const benches = [
   ["reconcile", async () => (await import("./reconcile.mjs")).benchReconcile()],
   ["cron", async () => (await import("./cron.mjs")).benchCron()],
   ["send", async () => (await import("./send.mjs")).benchSend()],
+  ["attachment", async () => (await import("./attachment.mjs")).benchAttachment()],
   ["parsers", async () => (await import("./parsers.mjs")).benchParsers()],
   ["trailing-read", async () => (await import("./trailing-read.mjs")).benchTrailingRead()],
 ];

@@ -125,7 +125,7 @@ async function measure(api, timer, body, count) {
 
 const MAX_SEND_BYTES = 25 * 1024 * 1024;
 /** The service's isolate in Miniflare's workerd: the Worker and its Durable Objects (one service, one isolate). */
-const SERVICE_ISOLATE = "core:user:";
+export const SERVICE_ISOLATE = "core:user:";
 
 /** A free TCP port for workerd's inspector. */
 export function freePort() {
@@ -143,7 +143,7 @@ export function freePort() {
  * Every isolate's V8 heap plus ArrayBuffer bytes, read every 10 ms through the inspector until `stop()`,
  * which answers each isolate's peak rise over its value at the start (bytes).
  */
-async function sampleHeaps(isolates) {
+export async function sampleHeaps(isolates) {
   const read = async () =>
     Object.fromEntries(await Promise.all(isolates.ids.map(async (id) => [id, await isolates.heap(id)])));
   const base = await read();

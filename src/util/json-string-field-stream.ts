@@ -35,26 +35,24 @@ class JsonStringField {
 
   constructor(private readonly name: Uint8Array) {}
 
-  /** The field's bytes that `chunk` holds (none before the field, none after it). */
-  push(chunk: Uint8Array): Uint8Array {
-    const out = new Uint8Array(chunk.length);
-    let o = 0;
+  /**
+   * Hands `emit` the field's bytes that `chunk` holds (none before the field, none after it): runs of plain
+   * characters as views of `chunk` itself, no copy, so the bulk of an attachment is never duplicated here.
+   */
+  push(chunk: Uint8Array, emit: (bytes: Uint8Array) => void): void {
     let i = 0;
     while (i < chunk.length && this.#position !== "done") {
       if (this.#string === "field" && this.#escape === 0) {
-        // The bulk of the input: a run of plain characters is copied at once.
         let end = i;
         while (end < chunk.length && chunk[end] !== QUOTE && chunk[end] !== BACKSLASH) end++;
-        out.set(chunk.subarray(i, end), o);
-        o += end - i;
+        if (end > i) emit(chunk.subarray(i, end));
         i = end;
         if (i === chunk.length) break;
       }
       const byte = this.#string === null ? this.#structure(chunk[i] as number) : this.#inString(chunk[i] as number);
-      if (byte >= 0) out[o++] = byte;
+      if (byte >= 0) emit(Uint8Array.of(byte));
       i++;
     }
-    return out.subarray(0, o);
   }
 
   /** The text ended: an unfinished field means a cut answer, which must not pass for a whole one. */
@@ -151,8 +149,7 @@ export function jsonStringFieldStream(name: string): TransformStream<Uint8Array,
   const field = new JsonStringField(new TextEncoder().encode(name));
   return new TransformStream({
     transform(chunk, controller) {
-      const bytes = field.push(chunk);
-      if (bytes.length > 0) controller.enqueue(bytes);
+      field.push(chunk, (bytes) => controller.enqueue(bytes));
     },
     flush() {
       field.end();
