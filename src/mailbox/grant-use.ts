@@ -24,10 +24,12 @@ export async function accessTokenFromGrant(context: MailboxContext, now: number)
   const { refreshToken, resealed } = opened.value;
   if (resealed) updateAccount(context.sql, { grant: resealed });
   const refreshed = await refreshWithRetries(context.config, refreshToken);
-  if (refreshed.ok) return { token: refreshed.accessToken, expiresAt: now + refreshed.expiresInSec * 1000 };
-  if (refreshed.failure.kind === "auth_revoked")
-    await markNeedsReauth(context, account, refreshed.failure.reason ?? "invalid_grant", now);
-  throw new GmailError(refreshed.failure, refreshed.retryAfter, "refresh access token");
+  if (refreshed.ok) {
+    return { token: refreshed.value.accessToken, expiresAt: now + refreshed.value.expiresInSec * 1000 };
+  }
+  const { failure, retryAfter } = refreshed.error;
+  if (failure.kind === "auth_revoked") await markNeedsReauth(context, account, failure.reason ?? "invalid_grant", now);
+  throw new GmailError(failure, retryAfter, "refresh access token");
 }
 
 /**
