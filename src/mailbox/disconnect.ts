@@ -44,7 +44,7 @@ async function shutDown(context: MailboxContext, now: number): Promise<void> {
     );
   }
   if (opened?.ok) {
-    const revoked = await revokeToken(config, opened.refreshToken);
+    const revoked = await revokeToken(config, opened.value.refreshToken);
     if (!revoked.ok) log.warn("grant_revoke_failed", { address: account.address, status: revoked.status });
   }
   // A reconnect during the calls above stored a new grant and a new connection: leave those alone.

@@ -18,11 +18,12 @@ export async function accessTokenFromGrant(context: MailboxContext, now: number)
   const opened = await openGrant(tokenKeys(context.config), account.address, account.grant);
   if (!opened.ok) {
     // Without a readable grant nothing works until the user connects again (R6).
-    await markNeedsReauth(context, account, `grant_${opened.reason}`, now);
+    await markNeedsReauth(context, account, `grant_${opened.error}`, now);
     throw notUsable("needs_reauth");
   }
-  if (opened.resealed) updateAccount(context.sql, { grant: opened.resealed });
-  const refreshed = await refreshWithRetries(context.config, opened.refreshToken);
+  const { refreshToken, resealed } = opened.value;
+  if (resealed) updateAccount(context.sql, { grant: resealed });
+  const refreshed = await refreshWithRetries(context.config, refreshToken);
   if (refreshed.ok) return { token: refreshed.accessToken, expiresAt: now + refreshed.expiresInSec * 1000 };
   if (refreshed.failure.kind === "auth_revoked")
     await markNeedsReauth(context, account, refreshed.failure.reason ?? "invalid_grant", now);
