@@ -3,6 +3,7 @@ import { z } from "zod";
 import { buildBatchBody, parseBatchResponse } from "./batch";
 import { classifyGoogleFailure, type GoogleFailure } from "./classify";
 import type { GmailClient } from "./client";
+import { err, ok, type Result } from "../util/result";
 
 export const MESSAGES_GET_UNITS = 5;
 
@@ -39,9 +40,14 @@ export function getGmailMessage(client: GmailClient, id: string): Promise<gmail_
   });
 }
 
-export type FetchedMessage =
-  | { id: string; ok: true; message: gmail_v1.Schema$Message }
-  | { id: string; ok: false; failure: GoogleFailure; retryAfter: string | null };
+/** Why Gmail gave no message for one id of a batch: the classified failure and its Retry-After, if any. */
+export interface FetchFailure {
+  failure: GoogleFailure;
+  retryAfter: string | null;
+}
+
+/** One id's answer in a batch: the message, or why not. */
+export type FetchedMessage = { id: string } & Result<gmail_v1.Schema$Message, FetchFailure>;
 
 /**
  * messages.get for many ids in one batch request: one HTTP request (one subrequest), each inner call
@@ -74,17 +80,18 @@ export async function batchGetMessages(
     if (item === undefined) {
       return {
         id,
-        ok: false,
-        failure: { kind: "retry", status: null, reason: "missing_from_batch", retryAt: null },
-        retryAfter: null,
+        ...err({
+          failure: { kind: "retry", status: null, reason: "missing_from_batch", retryAt: null },
+          retryAfter: null,
+        }),
       };
     }
     const body = parseJson(item.body);
     if (item.status === 200 && typeof body === "object" && body !== null && "id" in body) {
-      return { id, ok: true, message: body as gmail_v1.Schema$Message };
+      return { id, ...ok(body as gmail_v1.Schema$Message) };
     }
     const failure = classifyGoogleFailure({ call: "gmail", status: item.status === 200 ? 502 : item.status, body });
-    return { id, ok: false, failure, retryAfter: item.headers.get("retry-after") };
+    return { id, ...err({ failure, retryAfter: item.headers.get("retry-after") }) };
   });
 }
 

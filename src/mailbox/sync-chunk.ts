@@ -61,8 +61,9 @@ export async function syncNextChunk(
     pending.map((p) => p.messageId),
   );
   // The grant is refused for the whole mailbox (R6), not for a message: nothing counts an attempt.
-  const revoked = fetched.find((item) => !item.ok && item.failure.kind === "auth_revoked");
-  if (revoked && !revoked.ok) throw new GmailError(revoked.failure, revoked.retryAfter, "batch messages.get");
+  const revoked = fetched.find((item) => !item.ok && item.error.failure.kind === "auth_revoked");
+  if (revoked && !revoked.ok)
+    throw new GmailError(revoked.error.failure, revoked.error.retryAfter, "batch messages.get");
   const { parsed, rateLimited } = context.transaction(() => takeAnswers(sql, fetched, now));
   await context.sendsIdle();
   const routing = await loadRoutingData(env, mailbox, connections, parsed, chunk.startPoint);
@@ -96,23 +97,23 @@ function takeAnswers(
   let rateLimited: ChunkResult["rateLimited"] = null;
   // When no item came back, the outage is Gmail's, not the messages': no attempt counts, the run backs off.
   const gmailDown = fetched.every(
-    (item) => !item.ok && (item.failure.kind === "retry" || item.failure.kind === "rate_limited"),
+    (item) => !item.ok && (item.error.failure.kind === "retry" || item.error.failure.kind === "rate_limited"),
   );
   for (const item of fetched) {
     if (item.ok) {
-      const message = toGmailMessage(item.message);
+      const message = toGmailMessage(item.value);
       if ("error" in message) fail(sql, item.id, message.error, now);
       else parsed.push(message);
-    } else if (item.failure.kind === "not_found") {
+    } else if (item.error.failure.kind === "not_found") {
       forgetQueued(sql, item.id); // Deleted since history reported it: nothing left to sync.
-    } else if (item.failure.kind === "rate_limited" || (gmailDown && item.failure.kind === "retry")) {
-      rateLimited ??= { retryAfter: item.retryAfter, retryAt: item.failure.retryAt };
+    } else if (item.error.failure.kind === "rate_limited" || (gmailDown && item.error.failure.kind === "retry")) {
+      rateLimited ??= { retryAfter: item.error.retryAfter, retryAt: item.error.failure.retryAt };
       returnAttempts(sql, [item.id]);
     } else {
       fail(
         sql,
         item.id,
-        `gmail ${item.failure.status ?? "no answer"} ${item.failure.reason ?? item.failure.kind}`,
+        `gmail ${item.error.failure.status ?? "no answer"} ${item.error.failure.reason ?? item.error.failure.kind}`,
         now,
       );
     }

@@ -63,19 +63,21 @@ export async function refreshStates(
 ): Promise<{ subrequests: number; rateLimited: { retryAfter: string | null; retryAt: number | null } | null }> {
   const ids = nextStateRefresh(context.sql, MESSAGES_PER_BATCH);
   const fetched = await batchGetMessages(context.gmail, ids, "minimal");
-  const revoked = fetched.find((item) => !item.ok && item.failure.kind === "auth_revoked");
-  if (revoked && !revoked.ok) throw new GmailError(revoked.failure, revoked.retryAfter, "batch messages.get minimal");
+  const revoked = fetched.find((item) => !item.ok && item.error.failure.kind === "auth_revoked");
+  if (revoked && !revoked.ok) {
+    throw new GmailError(revoked.error.failure, revoked.error.retryAfter, "batch messages.get minimal");
+  }
   const changes = new Map<string, StateChange>();
   const done: string[] = [];
   let rateLimited: { retryAfter: string | null; retryAt: number | null } | null = null;
   for (const item of fetched) {
-    if (item.ok) changes.set(item.id, stateOfLabels(item.message.labelIds ?? []));
-    else if (item.failure.kind === "not_found") changes.set(item.id, { deleted: true });
-    else if (item.failure.kind === "fatal")
+    if (item.ok) changes.set(item.id, stateOfLabels(item.value.labelIds ?? []));
+    else if (item.error.failure.kind === "not_found") changes.set(item.id, { deleted: true });
+    else if (item.error.failure.kind === "fatal")
       log.warn("sync_state_refresh_refused", { mailbox: context.mailbox, gmailMessageId: item.id });
     else {
       // Transient: left queued for the next step; the run backs off first.
-      rateLimited ??= { retryAfter: item.retryAfter, retryAt: item.failure.retryAt };
+      rateLimited ??= { retryAfter: item.error.retryAfter, retryAt: item.error.failure.retryAt };
       continue;
     }
     done.push(item.id);

@@ -63,6 +63,6 @@ describe("Gmail answers are read as bytes and decoded as UTF-8", () => {
       timeoutMs: 2_000,
     });
     const [item] = await batchGetMessages(client, ["g1"]);
-    expect(item).toMatchObject({ id: "g1", ok: true, message: { id: "g1", snippet: "Déjà vu — ✓ 日本語 😀" } });
+    expect(item).toMatchObject({ id: "g1", ok: true, value: { id: "g1", snippet: "Déjà vu — ✓ 日本語 😀" } });
   });
 });
