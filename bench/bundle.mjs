@@ -1,7 +1,7 @@
 /**
  * The Worker's script as it deploys (issue 19 target: ≤ 200 KiB gzipped): `wrangler deploy --dry-run --outdir`
- * with wrangler.toml's own settings (minified, zod without its translations: src/vendor/zod.js), measured as
- * Cloudflare counts it, raw and gzipped. Static assets (the /docs page) are not part of the script.
+ * with wrangler.toml's own settings (minified without keep_names, zod without its translations: src/vendor/zod.js),
+ * measured as Cloudflare counts it, raw and gzipped. Static assets (the /docs page) are not part of the script.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";

@@ -5,6 +5,7 @@
  */
 import { capHeaderValue } from "../mail/header-values";
 import { tokenize, type Token } from "./rfc8601-tokens";
+import { err, ok, type Result } from "../util/result";
 
 export interface HeaderField {
   /** Lower-case header name. */
@@ -25,7 +26,7 @@ export interface AuthenticationResults {
   results: MethodResult[];
 }
 
-export type SenderVerdict = { ok: true; method: "dmarc" | "spf" | "dkim" } | { ok: false; reason: string };
+export type SenderVerdict = Result<{ method: "dmarc" | "spf" | "dkim" }, string>;
 
 const RESULT_HEADERS = new Set(["authentication-results", "arc-authentication-results"]);
 
@@ -130,32 +131,25 @@ function readValue(tokens: readonly Token[], from: number): { text: string; end:
  */
 export function decideSenderAuthentication(results: AuthenticationResults | null, fromDomain: string): SenderVerdict {
   if (results === null) {
-    return {
-      ok: false,
-      reason: "No sender authentication results from the receiving server; the message cannot be trusted.",
-    };
+    return err("No sender authentication results from the receiving server; the message cannot be trusted.");
   }
   const domain = fromDomain.toLowerCase();
   const of = (method: string) => results.results.filter((r) => r.method === method);
   // One DMARC and one SPF evaluation per message: a second one is not ours, so nothing here is trusted.
   if (of("dmarc").length > 1 || of("spf").length > 1) {
-    return {
-      ok: false,
-      reason: "The receiving server's results name DMARC or SPF twice: the message cannot be trusted.",
-    };
+    return err("The receiving server's results name DMARC or SPF twice: the message cannot be trusted.");
   }
   if (of("dmarc").some((r) => r.result === "fail")) {
-    return { ok: false, reason: `DMARC failed for ${domain}: the From address may be forged.` };
+    return err(`DMARC failed for ${domain}: the From address may be forged.`);
   }
   const passed = (method: string) => of(method).filter((r) => r.result === "pass");
-  if (passed("dmarc").some((r) => sameDomain(r.properties["header.from"], domain)))
-    return { ok: true, method: "dmarc" };
+  if (passed("dmarc").some((r) => sameDomain(r.properties["header.from"], domain))) return ok({ method: "dmarc" });
   if (passed("spf").some((r) => aligned(domainPart(r.properties["smtp.mailfrom"]), domain)))
-    return { ok: true, method: "spf" };
+    return ok({ method: "spf" });
   const dkimDomain = (r: MethodResult) => r.properties["header.d"] ?? domainPart(r.properties["header.i"]);
-  if (passed("dkim").some((r) => aligned(dkimDomain(r), domain))) return { ok: true, method: "dkim" };
+  if (passed("dkim").some((r) => aligned(dkimDomain(r), domain))) return ok({ method: "dkim" });
   const seen = ["dmarc", "spf", "dkim"].map((m) => `${m}=${of(m)[0]?.result ?? "none"}`).join(", ");
-  return { ok: false, reason: `Sender authentication did not pass for ${domain} (${seen}).` };
+  return err(`Sender authentication did not pass for ${domain} (${seen}).`);
 }
 
 function sameDomain(candidate: string | undefined, domain: string): boolean {

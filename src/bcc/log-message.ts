@@ -38,7 +38,7 @@ export async function logBccMessage(ctx: LogContext, location: LocationRow, raw:
   }
   // Reading 13: the sender is decided from the headers alone; mail refused here costs no parse of its body.
   const head = await readRawHeaders(raw);
-  if (!head.ok) return rejected(head.reason);
+  if (!head.ok) return rejected(head.error);
   const { from, headers } = head.value;
   if (from === null) return rejected("The message has no readable From address.");
 
@@ -46,7 +46,7 @@ export async function logBccMessage(ctx: LogContext, location: LocationRow, raw:
     findTrustedResults(headers, ctx.config.BCC_AUTHSERV_ID),
     domainOf(from.email),
   );
-  if (!verdict.ok) return rejected(verdict.reason);
+  if (!verdict.ok) return rejected(verdict.error);
 
   const db = await locationDb(ctx.env, location.id);
   const users = await loadLocationUserAddresses(directoryDb(ctx.env), db, location.id);
@@ -55,8 +55,8 @@ export async function logBccMessage(ctx: LogContext, location: LocationRow, raw:
     return rejected("The sender is not a user of this location: only its users can log email here.");
   }
   const parsed = await parseRawMessage(raw, MAX_BCC_MESSAGE_BYTES, ctx.now);
-  if (!parsed.ok) return rejected(parsed.reason);
-  const { facts } = parsed.message;
+  if (!parsed.ok) return rejected(parsed.error);
+  const { facts } = parsed.value;
   const privacy = await getLocationPrivacy(db, location.id);
   const recipient = pickContactRecipient(facts.to, users, ctx.config.BCC_DOMAIN, new Set(privacy.internalDomains));
   if (recipient === null)

@@ -133,8 +133,8 @@ async function openSecrets(keys: TokenKeys, webhook: WebhookRow, now: number): P
       JSON.parse(json) as SealedToken,
       secretBinding(webhook.locationId, webhook.id),
     );
-    if (opened.ok) secrets.push(opened.plaintext);
-    else log.error("webhook_secret_unreadable", { webhookId: webhook.id, reason: opened.reason });
+    if (opened.ok) secrets.push(opened.value.plaintext);
+    else log.error("webhook_secret_unreadable", { webhookId: webhook.id, reason: opened.error });
   }
   return secrets;
 }

@@ -1,3 +1,5 @@
+import { err, ok, type Result } from "../util/result";
+
 /**
  * R29: where the service may POST events. The CRM chooses the URL, so it must not turn the service into a
  * way into private networks: https only (plain http only for origins WEBHOOK_ALLOWED_HTTP_ORIGINS lists,
@@ -5,7 +7,7 @@
  * otherwise non-public range, no `localhost`. The check runs on the URL as WHATWG parses it, so that
  * `http://0x7f.1/` is seen as 127.0.0.1. Pure.
  */
-export type UrlCheck = { ok: true; url: string } | { ok: false; reason: string };
+export type UrlCheck = Result<{ url: string }, string>;
 
 const MAX_URL_LENGTH = 2048;
 
@@ -15,18 +17,18 @@ export function checkEndpointUrl(raw: string, allowedHttpOrigins: readonly strin
   const url = new URL(raw);
   if (url.username !== "" || url.password !== "") return refuse("must not carry credentials");
   if (url.hash !== "") return refuse("must not have a fragment");
-  if (allowedHttpOrigins.includes(url.origin)) return { ok: true, url: url.href };
+  if (allowedHttpOrigins.includes(url.origin)) return ok({ url: url.href });
   if (url.protocol !== "https:") return refuse("must use https (plain http only for WEBHOOK_ALLOWED_HTTP_ORIGINS)");
   const host = url.hostname.toLowerCase();
   if (host === "localhost" || host.endsWith(".localhost")) return refuse("must not point at localhost");
   if (isNonPublicIpv4(host) || isNonPublicIpv6(host)) {
     return refuse("must not be a private, loopback, link-local or reserved IP address");
   }
-  return { ok: true, url: url.href };
+  return ok({ url: url.href });
 }
 
 function refuse(reason: string): UrlCheck {
-  return { ok: false, reason };
+  return err(reason);
 }
 
 /** [first, second-octet range] pairs of IPv4 blocks that are not the public internet. */

@@ -42,8 +42,8 @@ export async function createSubscription(
 ): Promise<{ webhook: WebhookRow; secret: string }> {
   const check = checkEndpointUrl(input.url, config.WEBHOOK_ALLOWED_HTTP_ORIGINS ?? []);
   if (!check.ok) {
-    throw new AppError("invalid_request", `url ${check.reason}.`, {
-      issues: [{ path: ["url"], code: "invalid_endpoint_url", message: check.reason }],
+    throw new AppError("invalid_request", `url ${check.error}.`, {
+      issues: [{ path: ["url"], code: "invalid_endpoint_url", message: check.error }],
     });
   }
   const id = newId("wh");
@@ -52,7 +52,7 @@ export async function createSubscription(
   const webhook: WebhookRow = {
     id,
     locationId,
-    url: check.url,
+    url: check.value.url,
     eventsJson: JSON.stringify(events),
     description: input.description,
     status: "active",

@@ -1,14 +1,16 @@
 import { jwtVerify, type JWTPayload } from "jose";
 import type { Config } from "../config";
 import { normalizeEmail } from "../mail/address";
+import { err, ok, type Result } from "../util/result";
 import { googleKeySet } from "./jwks";
 
 /** Google signs ID tokens with either spelling of its issuer. */
 export const GOOGLE_ISSUERS = ["https://accounts.google.com", "accounts.google.com"];
 
-export type IdTokenCheck =
-  | { ok: true; email: string; subject: string }
-  | { ok: false; reason: "invalid_signature_or_claims" | "email_not_verified" | "no_email" };
+export type IdTokenCheck = Result<
+  { email: string; subject: string },
+  "invalid_signature_or_claims" | "email_not_verified" | "no_email"
+>;
 
 /**
  * R1: the mailbox address comes from the verified ID token and nothing else. Checked: RS256 signature
@@ -29,12 +31,11 @@ export async function verifyIdToken(
       requiredClaims: ["sub", "exp", "iat"],
     }));
   } catch {
-    return { ok: false, reason: "invalid_signature_or_claims" };
+    return err("invalid_signature_or_claims");
   }
   const email = payload.email;
-  if (typeof email !== "string" || email.trim() === "") return { ok: false, reason: "no_email" };
+  if (typeof email !== "string" || email.trim() === "") return err("no_email");
   // Google sends a boolean; some libraries saw the string "true" in older tokens.
-  if (payload.email_verified !== true && payload.email_verified !== "true")
-    return { ok: false, reason: "email_not_verified" };
-  return { ok: true, email: normalizeEmail(email), subject: payload.sub ?? "" };
+  if (payload.email_verified !== true && payload.email_verified !== "true") return err("email_not_verified");
+  return ok({ email: normalizeEmail(email), subject: payload.sub ?? "" });
 }

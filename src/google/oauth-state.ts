@@ -1,5 +1,6 @@
 import { EncryptJWT, jwtDecrypt, errors as joseErrors } from "jose";
 import type { TokenKeys } from "./token-crypto";
+import { err, ok, type Result } from "../util/result";
 
 /** docs/api.md: a state older than 10 minutes is refused. */
 export const STATE_TTL_MS = 10 * 60 * 1000;
@@ -16,7 +17,7 @@ export interface OAuthState {
   expiresAt: number;
 }
 
-export type StateCheck = { ok: true; state: OAuthState } | { ok: false; reason: "forged" | "expired" };
+export type StateCheck = Result<OAuthState, "forged" | "expired">;
 
 const derived = new Map<string, Promise<Uint8Array>>();
 
@@ -73,18 +74,14 @@ export async function openState(keys: TokenKeys, token: string, now: number): Pr
         requiredClaims: ["jti", "sub", "exp", "loc", "cv"],
       });
       const { jti, sub, exp, loc, rt, cv } = payload;
-      if (typeof jti !== "string" || typeof sub !== "string" || typeof exp !== "number")
-        return { ok: false, reason: "forged" };
+      if (typeof jti !== "string" || typeof sub !== "string" || typeof exp !== "number") return err("forged");
       if (typeof loc !== "string" || typeof cv !== "string" || !(rt === null || typeof rt === "string")) {
-        return { ok: false, reason: "forged" };
+        return err("forged");
       }
-      return {
-        ok: true,
-        state: { id: jti, locationId: loc, userId: sub, returnTo: rt, codeVerifier: cv, expiresAt: exp * 1000 },
-      };
+      return ok({ id: jti, locationId: loc, userId: sub, returnTo: rt, codeVerifier: cv, expiresAt: exp * 1000 });
     } catch (error) {
-      if (error instanceof joseErrors.JWTExpired) return { ok: false, reason: "expired" };
+      if (error instanceof joseErrors.JWTExpired) return err("expired");
     }
   }
-  return { ok: false, reason: "forged" };
+  return err("forged");
 }

@@ -3,10 +3,12 @@ import type { Config } from "../config";
 import { normalizeEmail } from "../mail/address";
 import { GOOGLE_ISSUERS } from "./id-token";
 import { googleKeySet } from "./jwks";
+import { err, ok, type Result } from "../util/result";
 
-export type PushTokenCheck =
-  | { ok: true }
-  | { ok: false; reason: "missing" | "invalid_signature_or_claims" | "wrong_email" | "email_not_verified" };
+export type PushTokenCheck = Result<
+  null,
+  "missing" | "invalid_signature_or_claims" | "wrong_email" | "email_not_verified"
+>;
 
 /** The bearer token of an Authorization header, or null. */
 export function bearerToken(authorization: string | null | undefined): string | null {
@@ -24,7 +26,7 @@ export async function verifyPushToken(
   token: string | null,
   now: number,
 ): Promise<PushTokenCheck> {
-  if (token === null) return { ok: false, reason: "missing" };
+  if (token === null) return err("missing");
   let payload: JWTPayload;
   try {
     ({ payload } = await jwtVerify(token, googleKeySet(config.GOOGLE_CERTS_URL, config.GOOGLE_TIMEOUT_MS), {
@@ -35,12 +37,11 @@ export async function verifyPushToken(
       requiredClaims: ["exp", "iat"],
     }));
   } catch {
-    return { ok: false, reason: "invalid_signature_or_claims" };
+    return err("invalid_signature_or_claims");
   }
   if (typeof payload.email !== "string" || normalizeEmail(payload.email) !== config.PUBSUB_SERVICE_ACCOUNT) {
-    return { ok: false, reason: "wrong_email" };
+    return err("wrong_email");
   }
-  if (payload.email_verified !== true && payload.email_verified !== "true")
-    return { ok: false, reason: "email_not_verified" };
-  return { ok: true };
+  if (payload.email_verified !== true && payload.email_verified !== "true") return err("email_not_verified");
+  return ok(null);
 }

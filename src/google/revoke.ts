@@ -1,7 +1,9 @@
 import type { Config } from "../config";
 import { fetchText } from "../gmail/deadline";
+import { err, ok, type Result } from "../util/result";
 
-export type RevokeResult = { ok: true } | { ok: false; status: number };
+/** Revoked (or already gone), or the HTTP status Google answered (0: no answer). */
+export type RevokeResult = Result<null, { status: number }>;
 
 /**
  * Revokes a grant at Google (R5). Revoking the refresh token ends the whole grant, access tokens
@@ -21,13 +23,13 @@ export async function revokeToken(
       },
       config.GOOGLE_TIMEOUT_MS,
     );
-    if (response.ok) return { ok: true };
+    if (response.ok) return ok(null);
     const error = oauthError(response.text);
-    if (response.status === 400 && (error === "invalid_token" || error === "invalid_grant")) return { ok: true };
-    return { ok: false, status: response.status };
+    if (response.status === 400 && (error === "invalid_token" || error === "invalid_grant")) return ok(null);
+    return err({ status: response.status });
   } catch {
     // No answer (network, or our deadline): the caller forgets the grant anyway and logs it.
-    return { ok: false, status: 0 };
+    return err({ status: 0 });
   }
 }
 

@@ -5,6 +5,7 @@
  * The additional data binds a sealed token to its mailbox: a ciphertext copied to another mailbox fails.
  */
 import { fromBase64Url, toBase64Url } from "../util/base64url";
+import { err, ok, type Result } from "../util/result";
 
 export interface SealedToken {
   kid: string;
@@ -18,9 +19,10 @@ export interface TokenKeys {
   previous?: string | undefined;
 }
 
-export type OpenResult =
-  | { ok: true; plaintext: string; resealNeeded: boolean }
-  | { ok: false; reason: "unknown_key" | "corrupt" };
+/** Why a sealed token does not open: no key of that id, or it does not authenticate (another key, copy, tamper). */
+export type OpenFailure = "unknown_key" | "corrupt";
+
+export type OpenResult = Result<{ plaintext: string; resealNeeded: boolean }, OpenFailure>;
 
 interface LoadedKey {
   kid: string;
@@ -66,15 +68,15 @@ export async function openToken(keys: TokenKeys, sealed: SealedToken, boundTo: s
   const current = await loadKey(keys.current);
   const previous = keys.previous ? await loadKey(keys.previous) : undefined;
   const match = [current, previous].find((k) => k?.kid === sealed.kid);
-  if (!match) return { ok: false, reason: "unknown_key" };
+  if (!match) return err("unknown_key");
   try {
     const plain = await crypto.subtle.decrypt(
       { name: "AES-GCM", iv: fromBase64Url(sealed.iv), additionalData: new TextEncoder().encode(boundTo) },
       match.key,
       fromBase64Url(sealed.ciphertext),
     );
-    return { ok: true, plaintext: new TextDecoder().decode(plain), resealNeeded: match !== current };
+    return ok({ plaintext: new TextDecoder().decode(plain), resealNeeded: match !== current });
   } catch {
-    return { ok: false, reason: "corrupt" };
+    return err("corrupt");
   }
 }

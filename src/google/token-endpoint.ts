@@ -1,15 +1,21 @@
 import type { Config } from "../config";
 import { classifyGoogleFailure, type GoogleFailure } from "../gmail/classify";
 import { DeadlineExceeded, fetchText, type FetchedText } from "../gmail/deadline";
+import { err, ok, type Result } from "../util/result";
 
 /**
  * One POST to Google's token endpoint. A failure carries its classification (gmail/classify.ts):
  * only `auth_revoked` (invalid_grant) means the grant or the code is dead (R6); every other kind,
  * 401s and 5xx included, is never taken for a revocation.
  */
-export type TokenEndpointResult =
-  | { ok: true; body: unknown }
-  | { ok: false; failure: GoogleFailure; retryAfter: string | null };
+export interface TokenEndpointFailure {
+  failure: GoogleFailure;
+  /** Google's Retry-After header, when it sent one. */
+  retryAfter: string | null;
+}
+
+/** The answer's JSON body (null when unreadable), or the classified failure. */
+export type TokenEndpointResult = Result<unknown, TokenEndpointFailure>;
 
 type TokenConfig = Pick<Config, "GOOGLE_TOKEN_URL" | "GOOGLE_CLIENT_ID" | "GOOGLE_CLIENT_SECRET" | "GOOGLE_TIMEOUT_MS">;
 
@@ -37,14 +43,13 @@ export async function postTokenForm(config: TokenConfig, params: Record<string, 
       status: null,
       timedOut: error instanceof DeadlineExceeded,
     });
-    return { ok: false, failure, retryAfter: null };
+    return err({ failure, retryAfter: null });
   }
-  if (response.ok) return { ok: true, body: parseJson(response.text) };
-  return {
-    ok: false,
+  if (response.ok) return ok(parseJson(response.text));
+  return err({
     failure: classifyGoogleFailure({ call: "oauth_token", status: response.status, body: response.text }),
     retryAfter: response.headers.get("retry-after"),
-  };
+  });
 }
 
 function parseJson(text: string): unknown {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Config } from "../config";
+import { err, ok, type Result } from "../util/result";
 import { postTokenForm } from "./token-endpoint";
 
 const CodeExchangeAnswer = z.object({
@@ -19,14 +20,14 @@ export interface GrantedTokens {
   scope: string;
 }
 
-export type ExchangeResult =
-  | { ok: true; tokens: GrantedTokens }
-  | {
-      ok: false;
-      reason: "exchange_refused" | "no_refresh_token" | "no_id_token" | "malformed_answer";
-      status?: number;
-      error?: string;
-    };
+export type ExchangeResult = Result<
+  GrantedTokens,
+  {
+    reason: "exchange_refused" | "no_refresh_token" | "no_id_token" | "malformed_answer";
+    status?: number;
+    error?: string;
+  }
+>;
 
 type ExchangeConfig = Pick<
   Config,
@@ -46,27 +47,23 @@ export async function exchangeCode(
     redirect_uri: config.OAUTH_REDIRECT_URL,
   });
   if (!answer.ok) {
-    return {
-      ok: false,
+    return err({
       reason: "exchange_refused",
-      status: answer.failure.status ?? 0,
-      error: answer.failure.reason ?? "unknown",
-    };
+      status: answer.error.failure.status ?? 0,
+      error: answer.error.failure.reason ?? "unknown",
+    });
   }
-  const parsed = CodeExchangeAnswer.safeParse(answer.body);
-  if (!parsed.success) return { ok: false, reason: "malformed_answer" };
+  const parsed = CodeExchangeAnswer.safeParse(answer.value);
+  if (!parsed.success) return err({ reason: "malformed_answer" });
   const { access_token, expires_in, refresh_token, scope, id_token } = parsed.data;
   // Without a refresh token there is nothing to sync with once the hour is up (R1: offline access).
-  if (!refresh_token) return { ok: false, reason: "no_refresh_token" };
-  if (!id_token) return { ok: false, reason: "no_id_token" };
-  return {
-    ok: true,
-    tokens: {
-      accessToken: access_token,
-      expiresInSec: expires_in,
-      refreshToken: refresh_token,
-      idToken: id_token,
-      scope,
-    },
-  };
+  if (!refresh_token) return err({ reason: "no_refresh_token" });
+  if (!id_token) return err({ reason: "no_id_token" });
+  return ok({
+    accessToken: access_token,
+    expiresInSec: expires_in,
+    refreshToken: refresh_token,
+    idToken: id_token,
+    scope,
+  });
 }

@@ -9,7 +9,8 @@ import {
 } from "./encode-header";
 import { mimeLength, renderMime, type MimeSegment } from "./mime-segments";
 import { attachmentBase64, type OutgoingAttachment, type OutgoingMessage } from "./outgoing-message";
-import { validateOutgoingMessage, type OutgoingProblem } from "./validate-outgoing";
+import { validateOutgoingMessage, type OutgoingRefusal } from "./validate-outgoing";
+import { ok, type Result } from "../util/result";
 
 export type { OutgoingMessage } from "./outgoing-message";
 
@@ -20,14 +21,11 @@ export type { OutgoingMessage } from "./outgoing-message";
  * with no dependency, and round-trip tested against postal-mime (test/unit/mail/build-mime*.test.ts).
  */
 
-export type BuildMimeResult =
-  | { ok: true; raw: string }
-  | { ok: false; field: string; problem: OutgoingProblem; message: string };
+/** The whole message as text, or what is wrong with it. */
+export type BuildMimeResult = Result<string, OutgoingRefusal>;
 
 /** The message as ordered segments (mime-segments.ts) and its exact size in bytes, or the problem. */
-export type MimePlan =
-  | { ok: true; segments: MimeSegment[]; length: number }
-  | { ok: false; field: string; problem: OutgoingProblem; message: string };
+export type MimePlan = Result<{ segments: MimeSegment[]; length: number }, OutgoingRefusal>;
 
 interface Part {
   headers: string[];
@@ -44,7 +42,7 @@ const ALTERNATIVE_BOUNDARY = "=_crm_alt_7f3a";
  */
 export function buildMime(message: OutgoingMessage): BuildMimeResult {
   const plan = planMime(message);
-  return plan.ok ? { ok: true, raw: renderMime(plan.segments) } : plan;
+  return plan.ok ? ok(renderMime(plan.value.segments)) : plan;
 }
 
 /**
@@ -70,7 +68,7 @@ export function planMime(message: OutgoingMessage): MimePlan {
   ];
   const root = rootPart(message);
   const segments = [[...headers, ...root.headers].join(CRLF) + CRLF + CRLF, ...root.body];
-  return { ok: true, segments, length: mimeLength(segments) };
+  return ok({ segments, length: mimeLength(segments) });
 }
 
 function rootPart(message: OutgoingMessage): Part {

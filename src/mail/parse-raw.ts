@@ -3,6 +3,7 @@ import { parseAddress, parseAddressList } from "./address";
 import type { AttachmentFacts, MessageFacts } from "./message-facts";
 import { countMimeEntities, MAX_MIME_ENTITIES } from "./mime-entities";
 import { angleIds, capHeaderValue, firstAngleId, MAX_ID_CHARS, parseDateHeader, subjectText } from "./header-values";
+import { err, ok, type Result } from "../util/result";
 
 /** A raw RFC 822 message parsed: its facts, and every header field in document order (top first). */
 export interface RawMessage {
@@ -10,7 +11,7 @@ export interface RawMessage {
   headers: { key: string; value: string }[];
 }
 
-export type ParseRawResult = { ok: true; message: RawMessage } | { ok: false; reason: string };
+export type ParseRawResult = Result<RawMessage, string>;
 
 // Bounds that keep a hostile message from costing more than a real one: deep MIME trees, nested
 // message/rfc822 chains and header floods are refused or flattened by postal-mime itself.
@@ -30,18 +31,18 @@ export async function parseRawMessage(
   fallbackSentAt: number,
 ): Promise<ParseRawResult> {
   if (raw.byteLength > maxBytes) {
-    return { ok: false, reason: `The message is ${raw.byteLength} bytes; at most ${maxBytes} are accepted.` };
+    return err(`The message is ${raw.byteLength} bytes; at most ${maxBytes} are accepted.`);
   }
   // Reading 13: counted on the bytes, before postal-mime builds a node per part.
   if (countMimeEntities(raw) > MAX_MIME_ENTITIES) {
-    return { ok: false, reason: `The message has more than ${MAX_MIME_ENTITIES} MIME parts, the most accepted.` };
+    return err(`The message has more than ${MAX_MIME_ENTITIES} MIME parts, the most accepted.`);
   }
   let email: Email;
   try {
     email = await PostalMime.parse(raw, { ...PARSER_LIMITS, attachmentEncoding: "arraybuffer" });
   } catch (error) {
     const detail = error instanceof Error ? error.message : "unreadable MIME";
-    return { ok: false, reason: `The message could not be parsed: ${detail}.` };
+    return err(`The message could not be parsed: ${detail}.`);
   }
   // Ids and the date are read from the header values as written, the way the Gmail sync reads them.
   const headers = email.headers.map((h) => ({ key: h.key, value: h.value }));
@@ -59,7 +60,7 @@ export async function parseRawMessage(
     references: angleIds(firstHeader(headers, "references") ?? "").slice(-100),
     attachments: email.attachments.map(toAttachment),
   };
-  return { ok: true, message: { facts, headers } };
+  return ok({ facts, headers });
 }
 
 function toAttachment(part: Attachment): AttachmentFacts {

@@ -2,6 +2,7 @@ import PostalMime from "postal-mime";
 import { parseAddress } from "./address";
 import { capHeaderValue } from "./header-values";
 import type { Address } from "./message-facts";
+import { err, ok, type Result } from "../util/result";
 
 /** postal-mime's own bound on a header block; a longer one is no mail anybody writes. */
 export const MAX_HEADER_BLOCK_BYTES = 1024 * 1024;
@@ -12,7 +13,7 @@ export interface RawHeaders {
   from: Address | null;
 }
 
-export type ReadRawHeadersResult = { ok: true; value: RawHeaders } | { ok: false; reason: string };
+export type ReadRawHeadersResult = Result<RawHeaders, string>;
 
 /**
  * Reading 13: the header block of a raw message read alone, so that who sent it (R20) is decided before
@@ -20,19 +21,16 @@ export type ReadRawHeadersResult = { ok: true; value: RawHeaders } | { ok: false
  */
 export async function readRawHeaders(raw: Uint8Array): Promise<ReadRawHeadersResult> {
   const end = headerBlockEnd(raw);
-  if (end === null) return { ok: false, reason: `The message's header block is over ${MAX_HEADER_BLOCK_BYTES} bytes.` };
+  if (end === null) return err(`The message's header block is over ${MAX_HEADER_BLOCK_BYTES} bytes.`);
   const block = new Uint8Array(end + 4);
   block.set(raw.subarray(0, end));
   block.set([0x0d, 0x0a, 0x0d, 0x0a], end);
   try {
     const email = await PostalMime.parse(block, { maxHeadersSize: MAX_HEADER_BLOCK_BYTES });
     const headers = email.headers.map((h) => ({ key: h.key, value: capHeaderValue(h.value) }));
-    return { ok: true, value: { headers, from: parseAddress(headers.find((h) => h.key === "from")?.value) } };
+    return ok({ headers, from: parseAddress(headers.find((h) => h.key === "from")?.value) });
   } catch (error) {
-    return {
-      ok: false,
-      reason: `The message's headers could not be read: ${error instanceof Error ? error.message : "unreadable"}.`,
-    };
+    return err(`The message's headers could not be read: ${error instanceof Error ? error.message : "unreadable"}.`);
   }
 }
 

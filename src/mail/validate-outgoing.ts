@@ -1,5 +1,6 @@
 import { isValidEmail } from "./address";
 import { MAX_RECIPIENTS, type OutgoingMessage } from "./outgoing-message";
+import { err, ok, type Result } from "../util/result";
 
 export type OutgoingProblem =
   | "forbidden_character"
@@ -11,7 +12,14 @@ export type OutgoingProblem =
   | "invalid_message_id"
   | "no_body";
 
-export type OutgoingValidation = { ok: true } | { ok: false; field: string; problem: OutgoingProblem; message: string };
+/** What is wrong with an outgoing message, and where (`field` is its path, e.g. "attachments[0].filename"). */
+export interface OutgoingRefusal {
+  field: string;
+  problem: OutgoingProblem;
+  message: string;
+}
+
+export type OutgoingValidation = Result<null, OutgoingRefusal>;
 
 // Header injection guard: CR, LF, NUL and every other C0 control but TAB, DEL, the C1 controls (NEL
 // among them) and the Unicode line and paragraph separators. Each could end a header line somewhere.
@@ -55,7 +63,7 @@ export function validateOutgoingMessage(message: OutgoingMessage): OutgoingValid
       return fail(field, "forbidden_character", `${field} contains a line break or control character`);
     }
   }
-  return checkAddresses(message) ?? checkParts(message) ?? checkIds(message) ?? { ok: true };
+  return checkAddresses(message) ?? checkParts(message) ?? checkIds(message) ?? ok(null);
 }
 
 function checkAddresses(message: OutgoingMessage): OutgoingValidation | null {
@@ -117,5 +125,5 @@ function checkIds(message: OutgoingMessage): OutgoingValidation | null {
 }
 
 function fail(field: string, problem: OutgoingProblem, message: string): OutgoingValidation {
-  return { ok: false, field, problem, message };
+  return err({ field, problem, message });
 }

@@ -43,10 +43,11 @@ export async function completeConnect(
   if (!params.code) return fail("google_error", "no_code");
 
   const exchanged = await exchangeCode(config, params.code, state.codeVerifier);
-  if (!exchanged.ok) return fail("google_error", exchanged.reason);
-  const { tokens } = exchanged;
+  if (!exchanged.ok) return fail("google_error", exchanged.error.reason);
+  const tokens = exchanged.value;
   const identity = await verifyIdToken(config, tokens.idToken, now);
-  if (!identity.ok) return fail("google_error", identity.reason);
+  if (!identity.ok) return fail("google_error", identity.error);
+  const { email } = identity.value;
   const missing = missingScopes(tokens.scope);
   if (missing.length > 0) return fail("insufficient_scope", `missing ${missing.join(" ")}`);
 
@@ -55,8 +56,8 @@ export async function completeConnect(
   if (!(await isMember(db, state.locationId, state.userId))) return fail("not_a_member", "not_a_member");
   const previous = await getConnection(db, state.locationId, state.userId);
 
-  const outcome = await mailboxStub(env, identity.email).connectAccount({
-    address: identity.email,
+  const outcome = await mailboxStub(env, email).connectAccount({
+    address: email,
     userId: state.userId,
     locationId: state.locationId,
     refreshToken: tokens.refreshToken,
@@ -67,7 +68,7 @@ export async function completeConnect(
   });
   if (!outcome.ok) return fail(outcome.error, outcome.error);
 
-  if (previous && previous.mailboxAddress !== identity.email) {
+  if (previous && previous.mailboxAddress !== email) {
     // R4: the old mailbox stops syncing here; the D1 row already names the new address for sends.
     await mailboxStub(env, previous.mailboxAddress).disconnect({
       locationId: state.locationId,
@@ -75,7 +76,7 @@ export async function completeConnect(
       now,
     });
   }
-  return ok({ address: identity.email, resumed: outcome.value.resumed });
+  return ok({ address: email, resumed: outcome.value.resumed });
 }
 
 function fail(reason: ConnectFailure, detail: string): ConnectResult {

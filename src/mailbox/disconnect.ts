@@ -44,8 +44,8 @@ async function shutDown(context: MailboxContext, now: number): Promise<void> {
     );
   }
   if (opened?.ok) {
-    const revoked = await revokeToken(config, opened.refreshToken);
-    if (!revoked.ok) log.warn("grant_revoke_failed", { address: account.address, status: revoked.status });
+    const revoked = await revokeToken(config, opened.value.refreshToken);
+    if (!revoked.ok) log.warn("grant_revoke_failed", { address: account.address, status: revoked.error.status });
   }
   // A reconnect during the calls above stored a new grant and a new connection: leave those alone.
   const current = readAccount(sql);

@@ -1,5 +1,6 @@
 import type { Config } from "../config";
-import { openToken, sealToken, type SealedToken, type TokenKeys } from "../google/token-crypto";
+import { openToken, sealToken, type OpenFailure, type SealedToken, type TokenKeys } from "../google/token-crypto";
+import { ok, type Result } from "../util/result";
 
 export function tokenKeys(config: Pick<Config, "TOKEN_ENCRYPTION_KEY" | "TOKEN_ENCRYPTION_KEY_PREVIOUS">): TokenKeys {
   return { current: config.TOKEN_ENCRYPTION_KEY, previous: config.TOKEN_ENCRYPTION_KEY_PREVIOUS };
@@ -10,9 +11,7 @@ export function sealGrant(keys: TokenKeys, address: string, refreshToken: string
   return sealToken(keys, refreshToken, address);
 }
 
-export type OpenedGrant =
-  | { ok: true; refreshToken: string; resealed: SealedToken | null }
-  | { ok: false; reason: "unknown_key" | "corrupt" };
+export type OpenedGrant = Result<{ refreshToken: string; resealed: SealedToken | null }, OpenFailure>;
 
 /**
  * Opens a stored grant. A grant sealed under the previous key comes back re-sealed under the current one
@@ -21,6 +20,7 @@ export type OpenedGrant =
 export async function openGrant(keys: TokenKeys, address: string, sealed: SealedToken): Promise<OpenedGrant> {
   const opened = await openToken(keys, sealed, address);
   if (!opened.ok) return opened;
-  const resealed = opened.resealNeeded ? await sealToken(keys, opened.plaintext, address) : null;
-  return { ok: true, refreshToken: opened.plaintext, resealed };
+  const { plaintext, resealNeeded } = opened.value;
+  const resealed = resealNeeded ? await sealToken(keys, plaintext, address) : null;
+  return ok({ refreshToken: plaintext, resealed });
 }

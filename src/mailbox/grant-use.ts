@@ -18,15 +18,18 @@ export async function accessTokenFromGrant(context: MailboxContext, now: number)
   const opened = await openGrant(tokenKeys(context.config), account.address, account.grant);
   if (!opened.ok) {
     // Without a readable grant nothing works until the user connects again (R6).
-    await markNeedsReauth(context, account, `grant_${opened.reason}`, now);
+    await markNeedsReauth(context, account, `grant_${opened.error}`, now);
     throw notUsable("needs_reauth");
   }
-  if (opened.resealed) updateAccount(context.sql, { grant: opened.resealed });
-  const refreshed = await refreshWithRetries(context.config, opened.refreshToken);
-  if (refreshed.ok) return { token: refreshed.accessToken, expiresAt: now + refreshed.expiresInSec * 1000 };
-  if (refreshed.failure.kind === "auth_revoked")
-    await markNeedsReauth(context, account, refreshed.failure.reason ?? "invalid_grant", now);
-  throw new GmailError(refreshed.failure, refreshed.retryAfter, "refresh access token");
+  const { refreshToken, resealed } = opened.value;
+  if (resealed) updateAccount(context.sql, { grant: resealed });
+  const refreshed = await refreshWithRetries(context.config, refreshToken);
+  if (refreshed.ok) {
+    return { token: refreshed.value.accessToken, expiresAt: now + refreshed.value.expiresInSec * 1000 };
+  }
+  const { failure, retryAfter } = refreshed.error;
+  if (failure.kind === "auth_revoked") await markNeedsReauth(context, account, failure.reason ?? "invalid_grant", now);
+  throw new GmailError(failure, retryAfter, "refresh access token");
 }
 
 /**

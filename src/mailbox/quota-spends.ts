@@ -3,8 +3,9 @@ import { QUOTA_WINDOW_MS, type QuotaSpend } from "../sync/quota";
 /*
  * The quota pacer's spends, in the Durable Object's SQLite so that an evicted object wakes up with its
  * window and cannot overshoot the per-user quota. One row per second: a burst of calls in one second is
- * one row, and the table never holds more than about 60. A row counts as spent at its latest call, which
- * keeps it in the window up to a second longer than exact: the safe side.
+ * one row, and the table never holds more than about 60. A row counts as spent at its latest answer, which
+ * keeps it in the window up to a second longer than exact: the safe side (a small call answered late in the
+ * second holds back the batch answered early in it).
  */
 
 export const QUOTA_SPENDS_MIGRATION = `CREATE TABLE quota_spend (

@@ -17,7 +17,7 @@ export async function refreshWithRetries(
   let result = await refreshAccessToken(config, refreshToken);
   for (
     let attempt = 1;
-    attempt < REFRESH_ATTEMPTS && !result.ok && result.failure.kind !== "auth_revoked";
+    attempt < REFRESH_ATTEMPTS && !result.ok && result.error.failure.kind !== "auth_revoked";
     attempt += 1
   ) {
     await sleep(REFRESH_RETRY_DELAYS_MS[attempt - 1] ?? 1000);

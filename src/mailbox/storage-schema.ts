@@ -1,7 +1,7 @@
 import { QUOTA_SPENDS_MIGRATION } from "./quota-spends";
 import { SEND_LOG_MIGRATION } from "./send-log";
 import { SYNC_PROOF_MIGRATION } from "./sync-seen";
-import { migrateSyncStorage } from "./sync-state";
+import { migrateSyncStorage } from "./sync-schema";
 
 /** One step of the schema: SQL, or a function for a step SQL alone cannot say (v5 adopts older tables). */
 type Migration = string | ((sql: SqlStorage) => void);
@@ -47,7 +47,7 @@ export const MAILBOX_MIGRATIONS: readonly Migration[] = [
   // v4 sync_seen, sync_healing, sync_parked_unrecorded, reconcile_*: R30's proof and daily reconciliation.
   SYNC_PROOF_MIGRATION,
   // v5 sync_state, sync_pending, sync_parked, sync_state_changes, sync_state_refresh: the sync's queue and R26's
-  // state queue (sync-state.ts); on an object stored before v5, the tables it already has are adopted.
+  // state queue (sync-schema.ts); on an object stored before v5, the tables it already has are adopted.
   migrateSyncStorage,
 ];
 

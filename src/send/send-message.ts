@@ -87,7 +87,7 @@ export async function sendMessage(
     const email = outgoingEmail(context, whole, reply, { email: sender, name: context.user.name }, replyTo);
     // The provider writes the MIME, but the values are ours to vouch for: the same header checks (R13).
     const checked = validateOutgoingMessage({ ...email, messageId: "<check@send.invalid>", date: new Date(input.now) });
-    if (!checked.ok) throw invalidHeader(checked);
+    if (!checked.ok) throw invalidHeader(checked.error);
     messageId = await sendViaLocation(env, cloudflareEmailProvider(env.EMAIL), {
       locationId,
       contactId: context.contact.id,

@@ -35,14 +35,14 @@ export async function sendViaGmail(
     claim: input.claim,
   });
   const built = planMime({ ...email, messageId: messageIdHeader, date: new Date(input.now) });
-  if (!built.ok) throw invalidHeader(built);
+  if (!built.ok) throw invalidHeader(built.error);
   // Attachments follow the text part(s) in multipart/mixed, so Gmail numbers them "1", "2", … (build-mime.ts).
   const partIds = email.attachments.map((_, i) => String(i + 1));
   const outcome = await mailboxStub(env, input.mailboxAddress).sendMail({
     locationId: input.locationId,
     userId: input.userId,
     contactId: input.contactId,
-    message: rawMessage(built.segments, built.length),
+    message: rawMessage(built.value.segments, built.value.length),
     messageIdHeader,
     threadId: input.threadId,
     facts: factsOf(email, messageIdHeader, input.now, partIds),

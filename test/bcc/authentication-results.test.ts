@@ -94,43 +94,43 @@ describe("decideSenderAuthentication", () => {
       "dmarc=pass for the From domain",
       "dmarc=pass header.from=example.com",
       "example.com",
-      { ok: true, method: "dmarc" },
+      { ok: true, value: { method: "dmarc" } },
     ],
     [
       "dmarc=pass, domain in another case",
       "dmarc=pass header.from=EXAMPLE.com",
       "example.com",
-      { ok: true, method: "dmarc" },
+      { ok: true, value: { method: "dmarc" } },
     ],
     [
       "spf=pass with the From domain as mail-from",
       "spf=pass smtp.mailfrom=bounce@example.com",
       "example.com",
-      { ok: true, method: "spf" },
+      { ok: true, value: { method: "spf" } },
     ],
     [
       "spf=pass from a subdomain of the From domain",
       "spf=pass smtp.mailfrom=mail.example.com",
       "example.com",
-      { ok: true, method: "spf" },
+      { ok: true, value: { method: "spf" } },
     ],
     [
       "dkim=pass signed by the From domain",
       "dkim=pass header.d=example.com",
       "example.com",
-      { ok: true, method: "dkim" },
+      { ok: true, value: { method: "dkim" } },
     ],
     [
       "dkim=pass with only header.i",
       "dkim=pass header.i=@news.example.com",
       "example.com",
-      { ok: true, method: "dkim" },
+      { ok: true, value: { method: "dkim" } },
     ],
     [
       "the second DKIM signature aligns",
       "dkim=pass header.d=esp.example; dkim=pass header.d=example.com",
       "example.com",
-      { ok: true, method: "dkim" },
+      { ok: true, value: { method: "dkim" } },
     ],
   ])("R20 accepts: %s", (_label, line, domain, expected) => {
     expect(decideSenderAuthentication(results(line), domain)).toEqual(expected);
@@ -164,13 +164,13 @@ describe("decideSenderAuthentication", () => {
   ])("R20 refuses: %s", (_label, line, domain, reason) => {
     const verdict = decideSenderAuthentication(results(line), domain);
     expect(verdict.ok).toBe(false);
-    expect(verdict.ok ? "" : verdict.reason).toMatch(reason);
+    expect(verdict.ok ? "" : verdict.error).toMatch(reason);
   });
 
   it("R20 refuses a message without any verdict of ours", () => {
     expect(decideSenderAuthentication(null, "example.com")).toEqual({
       ok: false,
-      reason: expect.stringMatching(/No sender authentication results/),
+      error: expect.stringMatching(/No sender authentication results/),
     });
   });
 });
@@ -228,7 +228,7 @@ describe("parseAuthenticationResults: strict RFC 8601 (R20)", () => {
     );
     expect(decideSenderAuthentication(parsed, "victim.example")).toEqual({
       ok: false,
-      reason: expect.stringMatching(/name DMARC or SPF twice/),
+      error: expect.stringMatching(/name DMARC or SPF twice/),
     });
   });
 });

@@ -311,7 +311,7 @@ describe("email handler: once (R21, R22)", () => {
     );
     const raw = plainEmail({ to: "client@client.example", messageId: "<shared@agency.example>" });
     const parsed = await parseRawMessage(new TextEncoder().encode(raw), 1 << 20, NOW);
-    if (!parsed.ok) throw new Error(parsed.reason);
+    if (!parsed.ok) throw new Error(parsed.error);
     const [synced] = await storeMessages(
       await locationDb(env, p.locationId),
       env.ATTACHMENTS,
@@ -323,7 +323,7 @@ describe("email handler: once (R21, R22)", () => {
           source: "gmail",
           provider: null,
           status: "received",
-          facts: parsed.message.facts,
+          facts: parsed.value.facts,
           gmail: { mailbox: "owner@agency.example", messageId: "g-o4", threadId: "t-o4" },
         },
       ],
@@ -342,7 +342,7 @@ describe("email handler: once (R21, R22)", () => {
     await deliver(raw, { to: p.bccAddress });
     const before = await snapshotLocation(p.locationId);
     const parsed = await parseRawMessage(new TextEncoder().encode(raw), 1 << 20, NOW);
-    if (!parsed.ok) throw new Error(parsed.reason);
+    if (!parsed.ok) throw new Error(parsed.error);
 
     const [imported] = await storeMessages(
       await locationDb(env, p.locationId),
@@ -355,7 +355,7 @@ describe("email handler: once (R21, R22)", () => {
           source: "gmail",
           provider: null,
           status: "received",
-          facts: parsed.message.facts,
+          facts: parsed.value.facts,
           gmail: { mailbox: "owner@agency.example", messageId: "g-o5", threadId: "t-o5" },
         },
       ],

@@ -36,8 +36,7 @@ describe("R1: the ID token is verified before its address is believed", () => {
     const c = claims({ email: "Someone.Else@Gmail.com " });
     expect(await verifyIdToken(config, await googleSigned(c), Date.now())).toEqual({
       ok: true,
-      email: "someone.else@gmail.com",
-      subject: "1234567890",
+      value: { email: "someone.else@gmail.com", subject: "1234567890" },
     });
   });
 
@@ -53,7 +52,7 @@ describe("R1: the ID token is verified before its address is believed", () => {
     ["no address", { email: undefined }, "no_email"],
   ])("R1: %s is refused", async (_name, overrides, reason) => {
     const token = await googleSigned(claims(overrides));
-    expect(await verifyIdToken(config, token, Date.now())).toEqual({ ok: false, reason });
+    expect(await verifyIdToken(config, token, Date.now())).toEqual({ ok: false, error: reason });
   });
 
   it("R1: a token signed with a key Google never published is refused, even naming a Google kid", async () => {
@@ -63,7 +62,7 @@ describe("R1: the ID token is verified before its address is believed", () => {
     const forged = await new SignJWT(claims()).setProtectedHeader({ alg: "RS256", kid }).sign(privateKey);
     expect(await verifyIdToken(config, forged, Date.now())).toEqual({
       ok: false,
-      reason: "invalid_signature_or_claims",
+      error: "invalid_signature_or_claims",
     });
   });
 

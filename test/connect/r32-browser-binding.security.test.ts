@@ -136,7 +136,7 @@ describe("R32: a connect link works only in the browser that opened it", () => {
     const callback = await consent(state.toString(), account);
     const opened = await openState(KEYS, state.searchParams.get("state") ?? "", Date.now());
     if (!opened.ok) throw new Error("state did not open");
-    browser.setCookie(bindingCookieName(opened.state.id, false), "A".repeat(43));
+    browser.setCookie(bindingCookieName(opened.value.id, false), "A".repeat(43));
     const answer = await followCallback(callback, browser);
     expect(answer.status).toBe(400);
     expect(JSON.parse(answer.body)).toMatchObject({ error: { code: "invalid_state" } });

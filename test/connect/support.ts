@@ -22,8 +22,8 @@ export async function storedRefreshToken(address: string): Promise<string> {
   const sealed = await storedGrant(address);
   if (!sealed) throw new Error(`no grant stored for ${address}`);
   const opened = await openGrant({ current: String(env.TOKEN_ENCRYPTION_KEY) }, address, sealed);
-  if (!opened.ok) throw new Error(`grant of ${address} does not open: ${opened.reason}`);
-  return opened.refreshToken;
+  if (!opened.ok) throw new Error(`grant of ${address} does not open: ${opened.error}`);
+  return opened.value.refreshToken;
 }
 
 /** Asks Google (the emulator) whether a refresh token still works. */

@@ -13,8 +13,7 @@ describe("refresh tokens at rest: AES-256-GCM with a key id, rotation", () => {
     expect(a.ciphertext).not.toBe(b.ciphertext);
     expect(await openToken(keys, a, "owner@gmail.com")).toEqual({
       ok: true,
-      plaintext: "1//0secret",
-      resealNeeded: false,
+      value: { plaintext: "1//0secret", resealNeeded: false },
     });
   });
 
@@ -24,15 +23,15 @@ describe("refresh tokens at rest: AES-256-GCM with a key id, rotation", () => {
     const sealed = await sealGrant({ current: oldKey }, "owner@gmail.com", "1//0rotate");
     const opened = await openGrant({ current: newCurrent, previous: oldKey }, "owner@gmail.com", sealed);
     expect(opened.ok).toBe(true);
-    if (!opened.ok || !opened.resealed) throw new Error("expected a re-sealed grant");
-    expect(opened.refreshToken).toBe("1//0rotate");
-    expect(opened.resealed.kid).toBe(await keyId(newCurrent));
+    if (!opened.ok || !opened.value.resealed) throw new Error("expected a re-sealed grant");
+    expect(opened.value.refreshToken).toBe("1//0rotate");
+    expect(opened.value.resealed.kid).toBe(await keyId(newCurrent));
     // Once re-sealed, the old key can be dropped.
-    const after = await openGrant({ current: newCurrent }, "owner@gmail.com", opened.resealed);
-    expect(after).toEqual({ ok: true, refreshToken: "1//0rotate", resealed: null });
+    const after = await openGrant({ current: newCurrent }, "owner@gmail.com", opened.value.resealed);
+    expect(after).toEqual({ ok: true, value: { refreshToken: "1//0rotate", resealed: null } });
     expect(await openGrant({ current: newCurrent }, "owner@gmail.com", sealed)).toEqual({
       ok: false,
-      reason: "unknown_key",
+      error: "unknown_key",
     });
   });
 
@@ -44,7 +43,7 @@ describe("refresh tokens at rest: AES-256-GCM with a key id, rotation", () => {
       : `A${sealed.ciphertext.slice(1)}`;
     expect(await openToken(keys, { ...sealed, ciphertext: flipped }, "owner@gmail.com")).toEqual({
       ok: false,
-      reason: "corrupt",
+      error: "corrupt",
     });
   });
 });

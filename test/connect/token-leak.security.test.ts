@@ -89,16 +89,16 @@ describe("no token in logs, answers or D1; the stored grant is sealed", () => {
     expect(sealed.kid).toBe(await keyId(String(env.TOKEN_ENCRYPTION_KEY)));
 
     const otherKey = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))));
-    expect(await openToken({ current: otherKey }, sealed, account)).toEqual({ ok: false, reason: "unknown_key" });
+    expect(await openToken({ current: otherKey }, sealed, account)).toEqual({ ok: false, error: "unknown_key" });
     // Even claiming the right key id, another key cannot open it (AES-GCM authenticates).
     expect(await openToken({ current: otherKey }, { ...sealed, kid: await keyId(otherKey) }, account)).toEqual({
       ok: false,
-      reason: "corrupt",
+      error: "corrupt",
     });
     // Copied to another mailbox, the ciphertext does not open there.
     expect(await openToken({ current: String(env.TOKEN_ENCRYPTION_KEY) }, sealed, "someone@gmail.com")).toEqual({
       ok: false,
-      reason: "corrupt",
+      error: "corrupt",
     });
   });
 });

@@ -7,8 +7,8 @@ const FALLBACK = Date.UTC(2026, 10, 26, 12);
 
 async function facts(lines: string[]) {
   const result = await parseRawMessage(enc(lines), 1 << 20, FALLBACK);
-  if (!result.ok) throw new Error(result.reason);
-  return result.message.facts;
+  if (!result.ok) throw new Error(result.error);
+  return result.value.facts;
 }
 
 describe("parseRawMessage", () => {
@@ -51,7 +51,7 @@ describe("parseRawMessage", () => {
 
   it("R20: refuses an oversize message before parsing it", async () => {
     const result = await parseRawMessage(new Uint8Array(2049), 2048, FALLBACK);
-    expect(result).toEqual({ ok: false, reason: "The message is 2049 bytes; at most 2048 are accepted." });
+    expect(result).toEqual({ ok: false, error: "The message is 2049 bytes; at most 2048 are accepted." });
   });
 
   it("keeps the header fields in document order for the sender check", async () => {
@@ -60,7 +60,7 @@ describe("parseRawMessage", () => {
       1 << 20,
       FALLBACK,
     );
-    expect(result.ok && result.message.headers.map((h) => `${h.key}=${h.value}`)).toEqual([
+    expect(result.ok && result.value.headers.map((h) => `${h.key}=${h.value}`)).toEqual([
       "authentication-results=top; none",
       "x-a=1",
       "authentication-results=below; none",

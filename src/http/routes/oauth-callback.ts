@@ -49,14 +49,14 @@ oauthCallbackRoutes.openapi(
     if (!query.state) throw invalidState("The state parameter is missing; start connecting again.");
     const checked = await openState(tokenKeys(config), query.state, now);
     if (!checked.ok) {
-      log.warn("oauth_state_refused", { reason: checked.reason });
+      log.warn("oauth_state_refused", { reason: checked.error });
       throw invalidState(
-        checked.reason === "expired"
+        checked.error === "expired"
           ? "This connect link expired (10 minutes); start connecting again."
           : "The state parameter is not one this service issued; start connecting again.",
       );
     }
-    const { state } = checked;
+    const state = checked.value;
     // R32: only the browser that opened the start URL holds the cookie. Refused before the state is spent,
     // so a link completed in the wrong browser does not burn the right browser's connect.
     const secure = isSecureCallback(config);

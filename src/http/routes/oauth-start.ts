@@ -35,12 +35,12 @@ oauthStartRoutes.openapi(
     const config = c.var.config;
     const keys = tokenKeys(config);
     const now = Date.now();
-    const checked = s ? await openState(keys, s, now) : ({ ok: false, reason: "missing" } as const);
+    const checked = s ? await openState(keys, s, now) : ({ ok: false, error: "missing" } as const);
     if (!s || !checked.ok) {
-      log.warn("oauth_start_refused", { reason: checked.ok ? "missing" : checked.reason });
+      log.warn("oauth_start_refused", { reason: checked.ok ? "missing" : checked.error });
       throw new AppError("invalid_state", "This connect link is not valid or has expired; start connecting again.");
     }
-    const { state } = checked;
+    const state = checked.value;
     // Once only: a link opened once (by its user, or by a preview bot) can't bind a second browser later.
     if (!(await consumeStateId(directoryDb(c.env), startUseId(state.id), state.expiresAt))) {
       log.warn("oauth_start_refused", { reason: "replayed" });

@@ -55,7 +55,7 @@ async function pageUser(c: PageContext, token: string | undefined): Promise<Page
   const problem = (status: 401 | 404, text: string) => c.html(problemPage(text), status, pageHeaders(c.var.config));
   const checked = token ? await verifyPageToken(c.var.config.API_JWT_SECRET, token, Date.now()) : null;
   if (!checked?.ok) {
-    const expired = checked?.reason === "expired";
+    const expired = checked?.error === "expired";
     return problem(
       401,
       expired
@@ -63,10 +63,10 @@ async function pageUser(c: PageContext, token: string | undefined): Promise<Page
         : "This settings link is not valid. Open the settings again from the CRM.",
     );
   }
-  const { locationId, userId } = checked.user;
+  const { locationId, userId } = checked.value;
   if (!(await isMember(await locationDb(c.env, locationId), locationId, userId)))
     return problem(404, "This user is not a member of this location.");
-  return checked.user;
+  return checked.value;
 }
 
 /** A form post from another site is refused even before its (unknowable) token would be. */

@@ -1,5 +1,6 @@
 import { errors as joseErrors, jwtVerify } from "jose";
 import { CRM_ID_PATTERN } from "../schemas/common";
+import { err, ok, type Result } from "../../util/result";
 
 /**
  * The hosted settings page's token (`GET /connect?token=…`), minted by the CRM for one user in one location:
@@ -16,7 +17,7 @@ export interface PageUser {
   userId: string;
 }
 
-export type PageTokenCheck = { ok: true; user: PageUser } | { ok: false; reason: "invalid" | "expired" };
+export type PageTokenCheck = Result<PageUser, "invalid" | "expired">;
 
 export async function verifyPageToken(secret: string, token: string, now: number): Promise<PageTokenCheck> {
   try {
@@ -27,14 +28,14 @@ export async function verifyPageToken(secret: string, token: string, now: number
       currentDate: new Date(now),
     });
     const { loc, sub, exp, iat } = payload;
-    if (typeof loc !== "string" || !CRM_ID_PATTERN.test(loc)) return { ok: false, reason: "invalid" };
-    if (typeof sub !== "string" || !CRM_ID_PATTERN.test(sub)) return { ok: false, reason: "invalid" };
+    if (typeof loc !== "string" || !CRM_ID_PATTERN.test(loc)) return err("invalid");
+    if (typeof sub !== "string" || !CRM_ID_PATTERN.test(sub)) return err("invalid");
     if (typeof exp !== "number" || typeof iat !== "number" || exp - iat > PAGE_TOKEN_MAX_LIFETIME_S)
-      return { ok: false, reason: "invalid" };
+      return err("invalid");
     // A token "issued" in the future would outlive the cap; a minute of clock skew is tolerated.
-    if (iat * 1000 > now + 60_000) return { ok: false, reason: "invalid" };
-    return { ok: true, user: { locationId: loc, userId: sub } };
+    if (iat * 1000 > now + 60_000) return err("invalid");
+    return ok({ locationId: loc, userId: sub });
   } catch (error) {
-    return { ok: false, reason: error instanceof joseErrors.JWTExpired ? "expired" : "invalid" };
+    return err(error instanceof joseErrors.JWTExpired ? "expired" : "invalid");
   }
 }

@@ -67,14 +67,12 @@ describe("header injection is refused (R13)", () => {
     const result = buildMime(message);
     expect(result).toEqual({
       ok: false,
-      field,
-      problem: "forbidden_character",
-      message: `${field} contains a line break or control character`,
+      error: { field, problem: "forbidden_character", message: `${field} contains a line break or control character` },
     });
   });
 
   it("the untouched message is valid and builds", () => {
-    expect(validateOutgoingMessage(base)).toEqual({ ok: true });
+    expect(validateOutgoingMessage(base)).toEqual({ ok: true, value: null });
     expect(buildMime(base).ok).toBe(true);
   });
 
@@ -82,7 +80,7 @@ describe("header injection is refused (R13)", () => {
     const result = buildMime({ ...base, text: "hi\r\nBcc: victim@evil.test\r\n\r\nmore" });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    const parsed = await PostalMime.parse(result.raw);
+    const parsed = await PostalMime.parse(result.value);
     expect(parsed.bcc).toEqual([{ address: "bea@client.test", name: "Bea" }]);
     expect(parsed.text).toContain("Bcc: victim@evil.test");
   });
@@ -96,7 +94,7 @@ describe("header injection is refused (R13)", () => {
     });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    const parsed = await PostalMime.parse(result.raw);
+    const parsed = await PostalMime.parse(result.value);
     expect(parsed.to).toEqual([{ address: "alice@client.test", name: 'x" <evil@evil.test>, "y' }]);
   });
 });
@@ -156,7 +154,7 @@ describe("validateOutgoingMessage", () => {
     ["a reference with nested brackets", { references: ["<a<b>@x.test>"] }, "references[0]", "invalid_message_id"],
   ])("%s", (_name, over, field, problem) => {
     const result = validateOutgoingMessage({ ...base, ...over });
-    expect(result).toMatchObject({ ok: false, field, problem });
+    expect(result).toMatchObject({ ok: false, error: { field, problem } });
     expect(buildMime({ ...base, ...over }).ok).toBe(false);
   });
 
@@ -167,7 +165,7 @@ describe("validateOutgoingMessage", () => {
     ["a tab in the subject", { subject: "a\tb" }],
     ["no reply headers", { inReplyTo: null, references: [] }],
   ])("accepts %s", (_name, over) => {
-    expect(validateOutgoingMessage({ ...base, ...over })).toEqual({ ok: true });
+    expect(validateOutgoingMessage({ ...base, ...over })).toEqual({ ok: true, value: null });
   });
 });
 
@@ -178,8 +176,8 @@ describe("filenames of every length survive RFC 2231 splitting", () => {
       ...base,
       attachments: [{ filename, contentType: "application/pdf", content: new Uint8Array([1]) }],
     });
-    if (!result.ok) throw new Error(result.message);
-    expect(Math.max(...result.raw.split("\r\n").map((l) => l.length))).toBeLessThanOrEqual(78);
-    expect((await PostalMime.parse(result.raw)).attachments[0]?.filename).toBe(filename);
+    if (!result.ok) throw new Error(result.error.message);
+    expect(Math.max(...result.value.split("\r\n").map((l) => l.length))).toBeLessThanOrEqual(78);
+    expect((await PostalMime.parse(result.value)).attachments[0]?.filename).toBe(filename);
   });
 });

@@ -17,8 +17,8 @@ const base: OutgoingMessage = {
 
 function build(over: Partial<OutgoingMessage> = {}): string {
   const result = buildMime({ ...base, ...over });
-  if (!result.ok) throw new Error(`unexpected ${result.field}: ${result.message}`);
-  return result.raw;
+  if (!result.ok) throw new Error(`unexpected ${result.error.field}: ${result.error.message}`);
+  return result.value;
 }
 
 const parse = (raw: string) => PostalMime.parse(raw);
