@@ -63,7 +63,7 @@ export function openContext(parts: MailboxParts, startedAt: number): MailboxCont
       quotaGate: parts.quotaGate,
       timeoutMs: config.GOOGLE_TIMEOUT_MS,
     }),
-    quota: { live: sqlQuotaSpends(sql).live, limitPerMinute: config.GMAIL_USER_QUOTA_PER_MINUTE },
+    quota: { live: sqlQuotaSpends(parts.storage).live, limitPerMinute: config.GMAIL_USER_QUOTA_PER_MINUTE },
     connections: () => listConnections(sql).map((c) => ({ locationId: c.locationId, userId: c.userId })),
     transaction: (write) => parts.storage.transactionSync(write),
     now: Date.now,

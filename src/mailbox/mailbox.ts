@@ -54,7 +54,7 @@ export class Mailbox extends DurableObject<Env> {
       // Every Gmail call of this mailbox waits on its per-user quota pacer (sync/quota.ts).
       quotaGate: createQuotaGate({
         limitPerMinute: () => loadConfig(env).GMAIL_USER_QUOTA_PER_MINUTE,
-        spends: sqlQuotaSpends(this.#sql),
+        spends: sqlQuotaSpends(ctx.storage),
       }),
       tokens: new AccessTokenCache((now) => accessTokenFromGrant(this.#context(now), now)),
       stateLock: new StateLock(),

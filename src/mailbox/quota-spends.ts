@@ -21,7 +21,8 @@ export interface QuotaSpendStore {
   record(spend: QuotaSpend): void;
 }
 
-export function sqlQuotaSpends(sql: SqlStorage): QuotaSpendStore {
+export function sqlQuotaSpends(storage: DurableObjectStorage): QuotaSpendStore {
+  const { sql } = storage;
   return {
     live: (now) =>
       sql
@@ -33,15 +34,17 @@ export function sqlQuotaSpends(sql: SqlStorage): QuotaSpendStore {
         .map((row) => ({ at: row.last_at, units: row.units })),
     record: (spend) => {
       // One synchronous write per Gmail request (a batch of 50 messages.get is one): the output gate
-      // coalesces it with the sync's own writes.
-      sql.exec(
-        `INSERT INTO quota_spend (second, units, last_at) VALUES (?, ?, ?)
-         ON CONFLICT (second) DO UPDATE SET units = units + excluded.units, last_at = max(last_at, excluded.last_at)`,
-        Math.floor(spend.at / 1000),
-        spend.units,
-        spend.at,
-      );
-      sql.exec("DELETE FROM quota_spend WHERE last_at <= ?", spend.at - QUOTA_WINDOW_MS);
+      // coalesces it with the sync's own writes. The spend and the pruning of the window land together.
+      storage.transactionSync(() => {
+        sql.exec(
+          `INSERT INTO quota_spend (second, units, last_at) VALUES (?, ?, ?)
+           ON CONFLICT (second) DO UPDATE SET units = units + excluded.units, last_at = max(last_at, excluded.last_at)`,
+          Math.floor(spend.at / 1000),
+          spend.units,
+          spend.at,
+        );
+        sql.exec("DELETE FROM quota_spend WHERE last_at <= ?", spend.at - QUOTA_WINDOW_MS);
+      });
     },
   };
 }

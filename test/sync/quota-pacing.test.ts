@@ -14,10 +14,10 @@ import { addContact, connectedOwner, messagesOf, runAlarms, syncInternals, waitF
  * A pacer over the mailbox's own quota window (its `quota_spend` table, inside runInDurableObject), built as the
  * object builds its own: a test spends quota there as a burst of Gmail calls would.
  */
-function gateOf(sql: SqlStorage): QuotaGate {
+function gateOf(storage: DurableObjectStorage): QuotaGate {
   return createQuotaGate({
     limitPerMinute: () => loadConfig(env).GMAIL_USER_QUOTA_PER_MINUTE,
-    spends: sqlQuotaSpends(sql),
+    spends: sqlQuotaSpends(storage),
   });
 }
 
@@ -48,7 +48,7 @@ describe("Gmail quota pacing (GMAIL_USER_QUOTA_PER_MINUTE)", () => {
     const spentAt = Date.now();
     await runInDurableObject(stub, async (_instance, state) => {
       state.storage.sql.exec("DELETE FROM quota_spend");
-      (await gateOf(state.storage.sql)(14_999)).settle();
+      (await gateOf(state.storage)(14_999)).settle();
     });
     await evictDurableObject(stub);
 
@@ -80,7 +80,7 @@ describe("Gmail quota pacing (GMAIL_USER_QUOTA_PER_MINUTE)", () => {
         Math.floor((Date.now() - 2 * QUOTA_WINDOW_MS) / 1000),
         Date.now() - 2 * QUOTA_WINDOW_MS,
       );
-      const gate = gateOf(sql);
+      const gate = gateOf(state.storage);
       for (let i = 0; i < 20; i++) (await gate(5)).settle();
       return sql
         .exec<{ units: number }>("SELECT units FROM quota_spend")
