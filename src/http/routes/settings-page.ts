@@ -117,25 +117,39 @@ settingsPageRoutes.openapi(
   },
 );
 
-settingsPageRoutes.openapi(
-  createRoute({
+/** A POST of one of the page's forms: same body limit, token form and refusals; only the 303 differs. */
+function formRoute<P extends string>(path: P, summary: string, redirect: string) {
+  return createRoute({
     method: "post",
-    path: "/connect",
-    summary: "Hosted settings page: Connect or Update email; 303 to the connect link (R32), back to the page after",
+    path,
+    summary,
     middleware: [limitBody(FORM_BODY_LIMIT_BYTES)] as const,
     request: { body: formBody },
     responses: {
-      303: { description: "To /oauth/google/start" },
+      303: { description: redirect },
       401: htmlContent("Bad token"),
       403: htmlContent("Cross-site"),
       404: htmlContent("Not a member"),
     },
-  }),
+  });
+}
+
+/** The form's sender, or the page that refuses it: a cross-site post (403), a bad token or a non-member. */
+async function formUser(c: PageContext, token: string | undefined): Promise<PageUser | Response> {
+  if (crossSite(c))
+    return c.html(problemPage("This form can only be sent from its own page."), 403, pageHeaders(c.var.config));
+  return pageUser(c, token);
+}
+
+settingsPageRoutes.openapi(
+  formRoute(
+    "/connect",
+    "Hosted settings page: Connect or Update email; 303 to the connect link (R32), back to the page after",
+    "To /oauth/google/start",
+  ),
   async (c) => {
-    if (crossSite(c))
-      return c.html(problemPage("This form can only be sent from its own page."), 403, pageHeaders(c.var.config));
     const { token } = c.req.valid("form");
-    const user = await pageUser(c, token);
+    const user = await formUser(c, token);
     if (user instanceof Response) return user;
     const returnTo = pageUrl(c.var.config, token ?? "");
     const link = await issueConnectLink(c.var.config, { ...user, returnTo }, Date.now());
@@ -144,24 +158,10 @@ settingsPageRoutes.openapi(
 );
 
 settingsPageRoutes.openapi(
-  createRoute({
-    method: "post",
-    path: "/disconnect",
-    summary: "Hosted settings page: Disconnect (R5), then back to the page",
-    middleware: [limitBody(FORM_BODY_LIMIT_BYTES)] as const,
-    request: { body: formBody },
-    responses: {
-      303: { description: "Back to the page" },
-      401: htmlContent("Bad token"),
-      403: htmlContent("Cross-site"),
-      404: htmlContent("Not a member"),
-    },
-  }),
+  formRoute("/disconnect", "Hosted settings page: Disconnect (R5), then back to the page", "Back to the page"),
   async (c) => {
-    if (crossSite(c))
-      return c.html(problemPage("This form can only be sent from its own page."), 403, pageHeaders(c.var.config));
     const { token } = c.req.valid("form");
-    const user = await pageUser(c, token);
+    const user = await formUser(c, token);
     if (user instanceof Response) return user;
     await disconnectMailbox(c.env, user.locationId, user.userId);
     return c.redirect(pageUrl(c.var.config, token ?? "", { done: "disconnected" }), 303);
