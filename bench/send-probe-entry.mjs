@@ -3,7 +3,7 @@
  * memory of a 25 MB multipart send can be bisected. `?probe=` names the stage; without it, the real Worker
  * (whose full send bench/send.mjs measures: the upload and the Durable Object's RPC on top of these).
  */
-import { stageForm } from "../src/http/multipart/stage-form.ts";
+import { stageForm } from "../src/http/send-body/stage-form.ts";
 import worker, { Mailbox } from "../src/index.ts";
 import { mimeStream } from "../src/mail/mime-segments.ts";
 import { formDataBoundary, formDataParts } from "../src/util/form-data-stream.ts";
@@ -51,7 +51,7 @@ async function probe(mode, request, env) {
     maxBytes: 26214400,
   });
   try {
-    const staged = form.attachments[0].staged;
+    const staged = form.body.attachments[0].staged;
     if (mode === "stage") return staged.size;
     if (mode === "r2-read") return drain(await staged.open());
     if (mode === "mime") return drain(mimeStream(["Subject: probe\r\n\r\n", { staged }]));

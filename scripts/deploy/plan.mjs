@@ -62,7 +62,7 @@ export function resourceNames(local, env) {
 }
 
 /**
- * The R2 lifecycle rule for files staged by multipart sends (src/http/multipart/stage-form.ts, STAGING_PREFIX):
+ * The R2 lifecycle rule for attachments staged by sends (src/http/send-body/staging.ts, STAGING_PREFIX):
  * a send deletes its staged files when it ends, but a Worker that dies mid-send leaves them; R2 removes them a
  * day later. A day is R2's smallest age, and far past any send's deadline.
  */

@@ -2,12 +2,13 @@ import type { ErrorHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { AppError, errorResponse } from "../errors";
 import { log } from "../log";
+import { bodyNotJson } from "./request-errors";
 
 /** Failures raised by Hono itself (body parsing, media type), as the API's error codes. */
 function fromHttpException(error: HTTPException): AppError {
   switch (error.status) {
     case 400:
-      return new AppError("invalid_request", "The request body is not valid JSON.");
+      return bodyNotJson();
     case 413:
       return new AppError("payload_too_large", "The request body is too large.");
     case 415:

@@ -1,5 +1,5 @@
 import { OpenAPIHono, type Hook } from "@hono/zod-openapi";
-import { AppError } from "../errors";
+import { invalidRequest } from "./request-errors";
 import type { AppEnv } from "./context";
 
 /**
@@ -8,14 +8,7 @@ import type { AppEnv } from "./context";
  */
 export const validationHook: Hook<unknown, AppEnv, string, undefined> = (result) => {
   if (result.success) return;
-  throw new AppError("invalid_request", `The request ${result.target} is invalid; see details.issues.`, {
-    target: result.target,
-    issues: result.error.issues.map((issue) => ({
-      path: issue.path.map(String),
-      code: issue.code,
-      message: issue.message,
-    })),
-  });
+  throw invalidRequest(result.target, result.error.issues);
 };
 
 /** A route group: an OpenAPIHono sub-app sharing the validation hook. Mount it with `app.route()`. */

@@ -27,14 +27,15 @@ export interface SendRequest {
   bcc: string[];
   /** A CRM message id in the same conversation. */
   inReplyTo?: string | undefined;
-  /** Base64 from the JSON form, or bytes staged in R2 by the multipart form (http/multipart/stage-form.ts). */
+  /** Staged by the request's reader (http/send-body/): in the Worker if small, else in R2; never held whole. */
   attachments: SendAttachmentInput[];
 }
 
-type SendAttachmentInput = { filename: string; contentType: string } & (
-  | { contentBase64: string; staged?: never }
-  | { staged: StagedContent; contentBase64?: never }
-);
+interface SendAttachmentInput {
+  filename: string;
+  contentType: string;
+  staged: StagedContent;
+}
 
 /**
  * POST /v1/locations/{loc}/messages once validated (R17 already checked): loads and checks what the send
@@ -101,7 +102,6 @@ export async function sendMessage(
 }
 
 async function readStaged(a: SendAttachmentInput): Promise<OutgoingAttachment> {
-  if (!a.staged) return a;
   const content = new Uint8Array(await new Response(await a.staged.open()).arrayBuffer());
   return { filename: a.filename, contentType: a.contentType, content };
 }
@@ -125,7 +125,7 @@ function outgoingEmail(
     html: body.html ?? null,
     inReplyTo: reply?.inReplyTo ?? null,
     references: reply?.references ?? [],
-    // Kept as the request's base64 (validated in schemas/send.ts), or staged: the MIME carries base64 anyway.
+    // Staged: the MIME streams them in as base64, from R2 or memory, once per upload attempt.
     attachments: body.attachments,
   };
 }

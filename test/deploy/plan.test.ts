@@ -9,7 +9,7 @@ import {
   stagingRuleListed,
   // @ts-expect-error: a plain .mjs module of the deploy script, pure and runtime-agnostic
 } from "../../scripts/deploy/plan.mjs";
-import { STAGING_PREFIX } from "../../src/http/multipart/stage-form";
+import { STAGING_PREFIX } from "../../src/http/send-body/staging";
 
 const local = {
   name: "crm-gmail-sync",

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { AppError } from "../../errors";
+import { bodyTooLarge } from "../request-errors";
 
 /** Every JSON body but a send's: provisioning and contact bodies are tiny, 1 MiB leaves room to spare. */
 export const JSON_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -13,7 +13,7 @@ export function limitBody(maxBytes: number): MiddlewareHandler {
   return bodyLimit({
     maxSize: maxBytes,
     onError: () => {
-      throw new AppError("payload_too_large", `The request body is over ${maxBytes} bytes.`, { maxBytes });
+      throw bodyTooLarge(maxBytes);
     },
   });
 }

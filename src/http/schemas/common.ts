@@ -58,6 +58,7 @@ const ERROR_DESCRIPTIONS = {
   404: "not_found",
   409: "conflict, or a named conflict: mailbox_needs_reauth, mailbox_not_connected, message_deleted_in_gmail, …",
   413: "payload_too_large",
+  415: "unsupported_media_type: the body's Content-Type is not one the route reads",
   422: "idempotency_key_reuse: the Idempotency-Key was used with another body",
   429: "daily_send_limit: see the Retry-After header and error.details.retryAt",
   502: "gmail_error: Gmail refused; error.details is {status, reason}",
