@@ -40,6 +40,16 @@ function splitAndRejoin(text: string, choose: (path: JsonPath) => boolean, rando
   return { value: rejoin(JSON.parse(skeleton) as Json), skeleton, paths };
 }
 
+/** The path of every string value in `value`, in text order (the generator writes no duplicate keys). */
+function stringPaths(value: Json, path: (string | number)[] = []): JsonPath[] {
+  if (typeof value === "string") return [path];
+  if (Array.isArray(value)) return value.flatMap((v, i) => stringPaths(v, [...path, i]));
+  if (value !== null && typeof value === "object") {
+    return Object.entries(value).flatMap(([k, v]) => stringPaths(v, [...path, k]));
+  }
+  return [];
+}
+
 function concat(pieces: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
   let at = 0;
@@ -121,10 +131,14 @@ describe("JsonSplitter (issue 19: a JSON send read as it arrives)", () => {
     let chosen = 0;
     for (let round = 0; round < 400; round++) {
       const text = write(randomValue(random, 0), random);
+      const parsed = JSON.parse(text) as Json;
       const split = splitAndRejoin(text, isAttachmentContent, random);
-      expect(split.value).toEqual(JSON.parse(text));
+      expect(split.value).toEqual(parsed);
+      expect(split.paths).toEqual(stringPaths(parsed).filter(isAttachmentContent));
       chosen += split.paths.length;
-      expect(splitAndRejoin(text, () => true, random).value).toEqual(JSON.parse(text));
+      const every = splitAndRejoin(text, () => true, random);
+      expect(every.value).toEqual(parsed);
+      expect(every.paths).toEqual(stringPaths(parsed));
     }
     expect(chosen).toBeGreaterThan(200);
   });
