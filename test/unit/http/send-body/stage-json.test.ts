@@ -1,0 +1,54 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { SendMessageBody } from "../../../../src/http/schemas/send";
+import { stageJsonSend } from "../../../../src/http/send-body/stage-json";
+import { canonicalJson } from "../../../../src/send/idempotency";
+import { sha256Hex, sha256HexOfText } from "../../../../src/util/sha256";
+import { bytesBase64 } from "../../../send/support";
+
+function streamOf(text: string): ReadableStream<Uint8Array> {
+  return new Response(text).body as ReadableStream<Uint8Array>;
+}
+
+/** The request hash as the route computed it when it parsed the JSON whole (before issue 19). */
+async function wholeParseHash(body: unknown): Promise<string> {
+  const parsed = SendMessageBody.parse(body);
+  const attachments = await Promise.all(
+    parsed.attachments.map(async (a) => ({ ...a, contentBase64: await sha256HexOfText(a.contentBase64) })),
+  );
+  return sha256Hex(canonicalJson({ ...parsed, attachments }));
+}
+
+describe("stageJsonSend (issue 19)", () => {
+  it("R25: the request hash is the whole parse's (defaults, sorted keys, each base64 by its SHA-256), so keys stored before still match", async () => {
+    const big = bytesBase64(5 * 1024 * 1024 + 7, 1);
+    const small = bytesBase64(100, 2);
+    const body = {
+      contactId: "ctc-1",
+      userId: "user-1",
+      html: "<p>hello</p>",
+      cc: ["copy@client.test"],
+      attachments: [
+        { filename: "big.pdf", contentType: "Application/PDF", contentBase64: big.base64 },
+        { contentBase64: small.base64, filename: "s.txt", contentType: "text/plain" },
+      ],
+    };
+    const staged = await stageJsonSend(env.ATTACHMENTS, {
+      body: streamOf(JSON.stringify(body)),
+      locationId: "loc-stage-json",
+      maxBodyBytes: 40_000_000,
+      maxAttachmentBytes: 26_214_400,
+    });
+    expect(staged.requestHash).toBe(await wholeParseHash(body));
+    expect(staged.body).toMatchObject({ kind: "individual", subject: "", bcc: [], cc: ["copy@client.test"] });
+    const contents = await Promise.all(
+      staged.body.attachments.map(async (a) => new Uint8Array(await new Response(await a.staged.open()).arrayBuffer())),
+    );
+    expect(contents[0]?.length).toBe(big.bytes.length);
+    expect(contents[0]?.every((byte, i) => byte === big.bytes[i])).toBe(true);
+    expect(contents[1]).toEqual(small.bytes);
+    expect((await env.ATTACHMENTS.list({ prefix: "staging/loc-stage-json/" })).objects).toHaveLength(1);
+    await staged.discard();
+    expect((await env.ATTACHMENTS.list({ prefix: "staging/loc-stage-json/" })).objects).toHaveLength(0);
+  });
+});
