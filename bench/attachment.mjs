@@ -25,8 +25,8 @@ import {
   startWorker,
   TOPIC,
 } from "./harness.mjs";
-import { connectIsolates } from "./inspector.mjs";
-import { freePort, rssBytes, sampleHeaps, SERVICE_ISOLATE, workerdPids } from "./send.mjs";
+import { connectIsolates, sampleLive } from "./inspector.mjs";
+import { freePort, rssBytes, sampleHeaps, SERVICE_ISOLATE, wakeService, workerdPids } from "./send.mjs";
 
 const ACCOUNT = "bench.attachments@gmail.com";
 const MB = 1024 * 1024;
@@ -102,40 +102,12 @@ async function syncFiles(mf, world, files) {
 }
 
 /**
- * The service isolate's live memory (V8 heap and ArrayBuffers after a full collection), read every 25 ms until
- * `stop()`, which answers its peak rise over the live memory at the start: what a download holds, not the
- * garbage V8 has yet to free (the other figures count that too).
- */
-async function sampleLive(isolates) {
-  const live = async () => {
-    await isolates.collect(SERVICE_ISOLATE);
-    return isolates.heap(SERVICE_ISOLATE);
-  };
-  const base = await live();
-  let peak = base;
-  let stopped = false;
-  const loop = (async () => {
-    while (!stopped) {
-      peak = Math.max(peak, await live());
-      await sleep(25);
-    }
-  })();
-  return {
-    stop: async () => {
-      stopped = true;
-      await loop;
-      return peak - base;
-    },
-  };
-}
-
-/**
  * One download, read as it streams (hashed, never held). `live`: the service isolate's memory after forced
  * collections (slower: wall time is not comparable); otherwise workerd's RSS and the isolate's heap as they are.
  */
 async function download(mf, world, isolates, where, expected, { live = false } = {}) {
   const pids = workerdPids();
-  const sampler = live ? await sampleLive(isolates) : await sampleHeaps(isolates);
+  const sampler = live ? await sampleLive(isolates, SERVICE_ISOLATE, wakeService(mf)) : await sampleHeaps(isolates);
   const baseline = rssBytes(pids);
   let peak = baseline;
   const rss = setInterval(() => (peak = Math.max(peak, rssBytes(pids))), 5);

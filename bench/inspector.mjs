@@ -56,3 +56,35 @@ async function openSession(id, url) {
     });
   return { id, socket, call };
 }
+
+/**
+ * One isolate's live memory (V8 heap and ArrayBuffers after a full collection), read every 25 ms until
+ * `stop()`, which answers its peak rise over the live memory at the start: what a download or a send holds,
+ * not the garbage V8 has yet to free (the other figures count that too). workerd runs an inspector's
+ * collection only once something enters the isolate, so each one is sent with `wake()` (a small request):
+ * without it a collection of an idle isolate is never answered.
+ */
+export async function sampleLive(isolates, id, wake) {
+  const live = async () => {
+    const collected = isolates.collect(id);
+    await wake();
+    await collected;
+    return isolates.heap(id);
+  };
+  const base = await live();
+  let peak = base;
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      peak = Math.max(peak, await live());
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  })();
+  return {
+    stop: async () => {
+      stopped = true;
+      await loop;
+      return peak - base;
+    },
+  };
+}

@@ -33,7 +33,7 @@ import {
   startWorker,
   TOPIC,
 } from "./harness.mjs";
-import { connectIsolates } from "./inspector.mjs";
+import { connectIsolates, sampleLive } from "./inspector.mjs";
 
 /** The emulator, with every Google call's handling time added to `timer.ms`. */
 async function startGoogle(timer) {
@@ -168,6 +168,16 @@ export async function sampleHeaps(isolates) {
  * Issue 19: peak added workerd RSS of one 25 MB send (MAX_ATTACHMENT_BYTES' default), in a fresh workerd each,
  * as multipart/form-data (the file streamed through R2 staging) and as JSON (base64 inline).
  */
+/** A request that enters the service isolate, so that the inspector's pending calls run (bench/inspector.mjs). */
+export function wakeService(mf) {
+  return async () => void (await (await mf.dispatchFetch(`${SERVICE}/healthz`)).arrayBuffer());
+}
+
+async function expectSent(res, form) {
+  const text = await res.text();
+  if (res.status !== 201) throw new Error(`bench: 25 MB ${form} send answered ${res.status} ${text.slice(0, 200)}`);
+}
+
 async function benchMaxSend(form) {
   const timer = { ms: 0 };
   const { google, timed } = await startGoogle(timer);
@@ -231,31 +241,38 @@ async function benchMaxSend(form) {
     };
     const pids = workerdPids();
     const isolates = await connectIsolates(inspectorPort);
-    const heaps = await sampleHeaps(isolates);
-    const baseline = rssBytes(pids);
-    let peak = baseline;
-    const sampler = setInterval(() => (peak = Math.max(peak, rssBytes(pids))), 5);
-    const started = performance.now();
-    const res = await send();
-    const text = await res.text();
-    const wallMs = performance.now() - started;
-    clearInterval(sampler);
-    const heapRise = await heaps.stop();
-    isolates.close();
-    if (res.status !== 201) throw new Error(`bench: 25 MB ${form} send answered ${res.status} ${text.slice(0, 200)}`);
-    const mb = (n) => Math.round((n / 1024 / 1024) * 10) / 10;
-    return {
-      workerdBaselineRssMB: mb(baseline),
-      workerdPeakRssMB: mb(peak),
-      workerdRssRiseMB: mb(peak - baseline),
-      serviceIsolateHeapRiseMB: mb(heapRise[SERVICE_ISOLATE] ?? 0),
-      otherIsolatesHeapRiseMB: Object.fromEntries(
-        Object.entries(heapRise)
-          .filter(([id, rise]) => id !== SERVICE_ISOLATE && rise > 512 * 1024)
-          .map(([id, rise]) => [id, mb(rise)]),
-      ),
-      wallMs: Math.round(wallMs),
-    };
+    try {
+      const heaps = await sampleHeaps(isolates);
+      const baseline = rssBytes(pids);
+      let peak = baseline;
+      const sampler = setInterval(() => (peak = Math.max(peak, rssBytes(pids))), 5);
+      const started = performance.now();
+      await expectSent(await send(), form);
+      const wallMs = performance.now() - started;
+      clearInterval(sampler);
+      const heapRise = await heaps.stop();
+      // The same send again, the isolate's garbage collected every 25 ms: what the send holds, not what V8 has
+      // yet to free (slower, so its wall time is not reported).
+      const live = await sampleLive(isolates, SERVICE_ISOLATE, wakeService(mf));
+      await expectSent(await send(), form);
+      const liveRise = await live.stop();
+      const mb = (n) => Math.round((n / 1024 / 1024) * 10) / 10;
+      return {
+        workerdBaselineRssMB: mb(baseline),
+        workerdPeakRssMB: mb(peak),
+        workerdRssRiseMB: mb(peak - baseline),
+        serviceIsolateHeapRiseMB: mb(heapRise[SERVICE_ISOLATE] ?? 0),
+        serviceIsolateLiveRiseMB: mb(liveRise),
+        otherIsolatesHeapRiseMB: Object.fromEntries(
+          Object.entries(heapRise)
+            .filter(([id, rise]) => id !== SERVICE_ISOLATE && rise > 512 * 1024)
+            .map(([id, rise]) => [id, mb(rise)]),
+        ),
+        wallMs: Math.round(wallMs),
+      };
+    } finally {
+      isolates.close();
+    }
   } finally {
     await mf.dispose();
     google.close();
@@ -270,11 +287,12 @@ export async function benchSend({ smallCount = 100, largeCount = 5 } = {}) {
     multipart,
     multipartChunked,
     json,
-    target: "multipart rise < 64 MB",
+    target: "multipart rise < 64 MB; JSON as low as a streaming parse allows (R2's 5 MiB parts: one held at a time)",
     // The service's own isolate (what production runs); the whole workerd also holds Miniflare's R2 simulator.
     multipartServiceIsolateWithinTarget:
       Math.max(multipart.serviceIsolateHeapRiseMB, multipartChunked.serviceIsolateHeapRiseMB) < 64,
     multipartWorkerdProcessWithinTarget: multipart.workerdRssRiseMB < 64,
+    jsonServiceIsolateWithin64MB: json.serviceIsolateHeapRiseMB < 64,
   };
   return { max25MB, ...(await benchSendSeries({ smallCount, largeCount })) };
 }
