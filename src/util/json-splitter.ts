@@ -11,16 +11,8 @@
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
-const SIMPLE_ESCAPES: Record<number, number> = {
-  0x22: 0x22,
-  0x5c: 0x5c,
-  0x2f: 0x2f,
-  98: 8,
-  102: 12,
-  110: 10,
-  114: 13,
-  116: 9,
-};
+// `\"` `\\` `\/` `\b` `\f` `\n` `\r` `\t`: the escape's letter → the character it stands for.
+const SIMPLE_ESCAPES: Record<number, number> = { 34: 34, 92: 92, 47: 47, 98: 8, 102: 12, 110: 10, 114: 13, 116: 9 };
 /** What a `\u` escape outside ASCII hands on: U+FFFD's UTF-8. The sinks this serves (base64) want ASCII. */
 const REPLACEMENT = Uint8Array.of(0xef, 0xbf, 0xbd);
 /** Keys longer than this (raw, escapes included) never name a chosen string's path: they are not decoded. */
