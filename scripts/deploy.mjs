@@ -130,7 +130,7 @@ function readExisting() {
   };
 }
 
-/** The bucket's rule expiring multipart sends' staged files (plan.mjs, STAGING_LIFECYCLE), unless it has it. */
+/** The bucket's rule expiring sends' staged files and uploads (plan.mjs, STAGING_LIFECYCLE), unless it has it. */
 function addStagingLifecycle(bucket) {
   const listed = runner.read(WRANGLER, ["r2", "bucket", "lifecycle", "list", bucket]);
   if (listed !== null && listed.status === 0 && stagingRuleListed(listed.stdout)) {

@@ -63,15 +63,29 @@ export function resourceNames(local, env) {
 
 /**
  * The R2 lifecycle rule for attachments staged by sends (src/http/send-body/staging.ts, STAGING_PREFIX):
- * a send deletes its staged files when it ends, but a Worker that dies mid-send leaves them; R2 removes them a
- * day later. A day is R2's smallest age, and far past any send's deadline.
+ * a send deletes its staged files when it ends, but a Worker that dies mid-send leaves them, or leaves an
+ * unfinished multipart upload (a JSON send's large attachment); R2 removes both a day later. A day is R2's
+ * smallest age, and far past any send's deadline.
  */
 export const STAGING_LIFECYCLE = { rule: "expire-staged-sends", prefix: "staging/", expireDays: 1 };
 
 /** The wrangler arguments that add the staging rule to `bucket` (run only when the bucket lacks it). */
 export function stagingLifecycleArgs(bucket) {
   const { rule, prefix, expireDays } = STAGING_LIFECYCLE;
-  return ["r2", "bucket", "lifecycle", "add", bucket, rule, prefix, "--expire-days", String(expireDays)];
+  const days = String(expireDays);
+  return [
+    "r2",
+    "bucket",
+    "lifecycle",
+    "add",
+    bucket,
+    rule,
+    prefix,
+    "--expire-days",
+    days,
+    "--abort-multipart-days",
+    days,
+  ];
 }
 
 /** Whether `wrangler r2 bucket lifecycle list <bucket>`'s text shows the staging rule (a second run adds none). */

@@ -32,6 +32,22 @@ function toHex(digest: ArrayBuffer): string {
 }
 
 /**
+ * SHA-256 fed piece by piece (a streamed attachment's text): `write` may be called without waiting, in order;
+ * `hex()` once the last piece was written.
+ */
+export function sha256Pieces(): { write: (bytes: Uint8Array) => Promise<void>; hex: () => Promise<string> } {
+  const digest = new crypto.DigestStream("SHA-256");
+  const writer = digest.getWriter();
+  return {
+    write: (bytes) => writer.write(bytes),
+    hex: async () => {
+      await writer.close();
+      return toHex(await digest.digest);
+    },
+  };
+}
+
+/**
  * A pass-through that hashes and counts the bytes going by (a file part on its way to R2): `done()` gives
  * the digest and the count once the stream ended.
  */
@@ -40,22 +56,14 @@ export function sha256Tap(): {
   bytes: () => number;
   done: () => Promise<string>;
 } {
-  const digest = new crypto.DigestStream("SHA-256");
-  const writer = digest.getWriter();
+  const hash = sha256Pieces();
   let bytes = 0;
   const stream = new TransformStream<Uint8Array, Uint8Array>({
     async transform(chunk, controller) {
       bytes += chunk.byteLength;
-      await writer.write(chunk);
+      await hash.write(chunk);
       controller.enqueue(chunk);
     },
   });
-  return {
-    stream,
-    bytes: () => bytes,
-    done: async () => {
-      await writer.close();
-      return toHex(await digest.digest);
-    },
-  };
+  return { stream, bytes: () => bytes, done: hash.hex };
 }

@@ -91,7 +91,7 @@ describe("npm run deploy: planning (issue 22)", () => {
     });
   });
 
-  it("issue 19: expires the multipart sends' staged files after a day, under the prefix the send stages them at", () => {
+  it("issue 19: expires the sends' staged files and unfinished uploads after a day, under the prefix the send stages them at", () => {
     expect(STAGING_LIFECYCLE.prefix).toBe(STAGING_PREFIX);
     expect(stagingLifecycleArgs("crm-att-staging")).toEqual([
       "r2",
@@ -102,6 +102,8 @@ describe("npm run deploy: planning (issue 22)", () => {
       "expire-staged-sends",
       "staging/",
       "--expire-days",
+      "1",
+      "--abort-multipart-days",
       "1",
     ]);
   });

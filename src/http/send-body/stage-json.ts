@@ -10,7 +10,7 @@ import { CanonicalBase64Decoder } from "../../mail/base64";
 import type { StagedContent } from "../../mail/outgoing-message";
 import { canonicalJson } from "../../send/idempotency";
 import { JsonSplitError, JsonSplitter, type JsonPath, type StringSink } from "../../util/json-splitter";
-import { sha256Hex } from "../../util/sha256";
+import { sha256Hex, sha256Pieces } from "../../util/sha256";
 import { attachmentsTooLarge, bodyNotJson, bodyTooLarge, invalidRequest } from "../request-errors";
 import { SendMessageBody } from "../schemas/send";
 import { type MemoryAllowance, type StagedSend, StagingWriter, stagingKey } from "./staging";
@@ -30,8 +30,7 @@ const isAttachmentContent = (path: JsonPath) =>
  */
 class StreamedContent implements StringSink {
   readonly #decoder = new CanonicalBase64Decoder();
-  readonly #digest = new crypto.DigestStream("SHA-256");
-  readonly #hashing = this.#digest.getWriter();
+  readonly #hash = sha256Pieces();
   #pending: Promise<void>[] = [];
   #ended = false;
   staged: StagedContent | null = null;
@@ -47,7 +46,7 @@ class StreamedContent implements StringSink {
     const decoded = this.#decoder.push(bytes);
     if (decoded.length > 0) this.writer.write(decoded);
     // The text is hashed as it came (R25); settle() waits for the write before the next chunk is read.
-    this.#pending.push(this.#hashing.write(bytes));
+    this.#pending.push(this.#hash.write(bytes));
   }
 
   end(): string {
@@ -76,9 +75,8 @@ class StreamedContent implements StringSink {
     await Promise.all(pending);
     await this.writer.flush();
     if (!this.#ended || this.settled) return;
-    await this.#hashing.close();
     this.staged = await this.writer.close(this.allowance);
-    this.hash = [...new Uint8Array(await this.#digest.digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+    this.hash = await this.#hash.hex();
   }
 }
 
@@ -107,7 +105,7 @@ export async function stageJsonSend(
       contents.push(content);
       return content;
     });
-    const skeleton = await split(input.body, splitter, contents, input.maxBodyBytes);
+    const skeleton = await readSkeleton(input.body, splitter, contents, input.maxBodyBytes);
     const { data, streamed } = validate(skeleton, contents);
     const total = streamed.reduce((sum, content) => sum + content.decodedBytes, 0);
     if (total > input.maxAttachmentBytes) throw attachmentsTooLarge(total, input.maxAttachmentBytes);
@@ -134,7 +132,7 @@ export async function stageJsonSend(
  * Reads the whole body through the splitter: the skeleton's text. A body over the limit is refused before
  * anything else, as when it was read whole, so a text found not JSON is only read on (counted) until its end.
  */
-async function split(
+async function readSkeleton(
   body: ReadableStream<Uint8Array> | null,
   splitter: JsonSplitter,
   contents: readonly StreamedContent[],
