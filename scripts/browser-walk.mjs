@@ -67,7 +67,11 @@ function startStack() {
       process.kill(-server.pid, signal);
     } catch {}
   };
-  return { kill, stop: () => (kill("SIGTERM"), exited) };
+  const stop = () => {
+    kill("SIGTERM");
+    return exited;
+  };
+  return { kill, stop };
 }
 let output = "";
 let stack = startStack();

@@ -1,8 +1,8 @@
 /*
- * Canonical base64 (RFC 4648: padded, no line breaks) as a send's request carries attachments. The Gmail
- * path never decodes it: a MIME attachment body is base64 too, so the client's text is only re-wrapped at
- * 76 columns (build-mime.ts). Sizes come from the length alone.
+ * Canonical base64 (RFC 4648: padded, no line breaks) as a send's request carries attachments: judged and
+ * decoded as the request streams in (CanonicalBase64Decoder), and the MIME's base64 lines (76 columns).
  */
+import { Base64Decoder } from "../util/base64-decode-stream";
 
 /** RFC 2045's line length for base64 bodies. */
 export const BASE64_LINE = 76;
@@ -26,14 +26,14 @@ export function decodeBase64(b64: string): Uint8Array {
   return bytes;
 }
 
-/** Each standard-alphabet character's 6-bit value; -1 for anything else (`=` is handled apart). */
-const SEXTET = (() => {
-  const table = new Int8Array(256).fill(-1);
+const PAD = 0x3d;
+/** The standard alphabet (`-` and `_`, base64url's, are not canonical here). */
+const CANONICAL = (() => {
+  const table = new Uint8Array(256);
   const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  for (let i = 0; i < alphabet.length; i++) table[alphabet.charCodeAt(i)] = i;
+  for (let i = 0; i < alphabet.length; i++) table[alphabet.charCodeAt(i)] = 1;
   return table;
 })();
-const PAD = 0x3d;
 
 /**
  * Canonical base64 judged and decoded as it arrives, cut anywhere (a JSON send's attachment, streamed out of
@@ -41,8 +41,7 @@ const PAD = 0x3d;
  * streamed send refuses what the parsed one refused; once the text is found not canonical it stops decoding.
  */
 export class CanonicalBase64Decoder {
-  #bits = 0;
-  #count = 0;
+  readonly #decoder = new Base64Decoder();
   #characters = 0;
   #padding = 0;
   #canonical = true;
@@ -51,40 +50,21 @@ export class CanonicalBase64Decoder {
   push(text: Uint8Array): Uint8Array {
     this.#characters += text.length;
     if (!this.#canonical) return new Uint8Array();
-    const out = new Uint8Array(Math.floor(((this.#count + text.length) * 3) / 4));
-    let o = 0;
-    let bits = this.#bits;
-    let count = this.#count;
     for (let i = 0; i < text.length; i++) {
       const byte = text[i] as number;
-      const value = SEXTET[byte] as number;
-      if (value >= 0 && this.#padding === 0) {
-        bits = (bits << 6) | value;
-        if (++count === 4) {
-          out[o++] = bits >>> 16;
-          out[o++] = (bits >>> 8) & 0xff;
-          out[o++] = bits & 0xff;
-          bits = 0;
-          count = 0;
-        }
-      } else if (byte === PAD && this.#padding < 2) this.#padding++;
+      if (CANONICAL[byte] === 1 && this.#padding === 0) continue;
+      if (byte === PAD && this.#padding < 2) this.#padding++;
       else {
         this.#canonical = false;
         return new Uint8Array();
       }
     }
-    this.#bits = bits;
-    this.#count = count;
-    return out.subarray(0, o);
+    return this.#decoder.push(text);
   }
 
   /** The text ended: the last quantum's bytes, if the whole text was canonical (else none). */
   end(): Uint8Array {
-    if (!this.canonical) return new Uint8Array();
-    const bits = this.#bits;
-    if (this.#count === 2) return Uint8Array.of(bits >>> 4);
-    if (this.#count === 3) return Uint8Array.of(bits >>> 10, (bits >>> 2) & 0xff);
-    return new Uint8Array();
+    return this.canonical ? this.#decoder.end() : new Uint8Array();
   }
 
   /** schemas/send.ts's verdict: the standard alphabet, at most two `=` at the very end, a length of 4n. */

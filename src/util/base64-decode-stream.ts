@@ -15,7 +15,7 @@ const SEXTET = (() => {
 })();
 
 /** The decoding state between chunks: the sextets of an unfinished quantum. */
-class Base64Decoder {
+export class Base64Decoder {
   #bits = 0;
   #count = 0;
 

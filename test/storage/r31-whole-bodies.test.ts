@@ -12,15 +12,7 @@ import { base64Lines, deliver as deliverBcc, mime, provision, trustedResults } f
 import { connectedSender, newKey, send, sentInGmail } from "../send/support";
 import { api, locationToken } from "../support/api";
 import { deliver, deliverPushes } from "../support/google";
-import {
-  addContact,
-  connectedOwner,
-  messagesOf,
-  pushAndSync,
-  runAlarms,
-  syncNow,
-  type MessageJson,
-} from "../sync/support";
+import { addContact, connectedOwner, messagesOf, pushAndSync, runAlarms, type MessageJson } from "../sync/support";
 import { bigBody, utf8Bytes } from "./support";
 
 const MB = 1024 * 1024;

@@ -8,6 +8,7 @@ import { AppError } from "../../errors";
 import type { StagedContent } from "../../mail/outgoing-message";
 import { canonicalJson } from "../../send/idempotency";
 import { FormDataError, formDataParts, type FormPart } from "../../util/form-data-stream";
+import { readAtMost } from "../../util/read-at-most";
 import { sha256Hex, sha256Tap } from "../../util/sha256";
 import { attachmentsTooLarge, invalidRequest } from "../request-errors";
 import { type SendMessageForm as Form, SendMessageForm } from "../schemas/send";
@@ -71,6 +72,7 @@ async function readMessagePart(first: IteratorResult<FormPart>): Promise<Form> {
     throw malformed('the first part must be the field "message" (the JSON of the send)');
   }
   const bytes = await readAtMost(first.value.body, MAX_MESSAGE_PART_BYTES);
+  if (bytes === null) throw malformed(`the "message" part is over ${MAX_MESSAGE_PART_BYTES} bytes`);
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes));
@@ -80,23 +82,6 @@ async function readMessagePart(first: IteratorResult<FormPart>): Promise<Form> {
   const result = SendMessageForm.safeParse(json);
   if (result.success) return result.data;
   throw invalidRequest("message", result.error.issues);
-}
-
-async function readAtMost(body: ReadableStream<Uint8Array>, max: number): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  let length = 0;
-  for await (const chunk of body) {
-    length += chunk.byteLength;
-    if (length > max) throw malformed(`the "message" part is over ${max} bytes`);
-    chunks.push(chunk);
-  }
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return out;
 }
 
 /** R17: the declared sizes refuse the send before one file byte is read. */

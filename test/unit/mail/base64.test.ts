@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { base64DecodedSize, CanonicalBase64Decoder, decodeBase64 } from "../../../src/mail/base64";
 import { SendAttachment } from "../../../src/http/schemas/send";
+import { concatBytes } from "../../support/bytes";
 import { cutAnywhere, randomBytes, seeded } from "../../support/random";
 
 /** schemas/send.ts's own verdict on a contentBase64. */
@@ -10,13 +11,7 @@ function decodeCut(text: string, random: () => number) {
   const decoder = new CanonicalBase64Decoder();
   const pieces = cutAnywhere(new TextEncoder().encode(text), random).map((p) => decoder.push(p));
   pieces.push(decoder.end());
-  const bytes = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const piece of pieces) {
-    bytes.set(piece, at);
-    at += piece.length;
-  }
-  return { decoder, bytes };
+  return { decoder, bytes: concatBytes(pieces) };
 }
 
 function base64(bytes: Uint8Array): string {

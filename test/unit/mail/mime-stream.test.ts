@@ -6,6 +6,7 @@ import { buildMime, planMime, type OutgoingMessage } from "../../../src/mail/bui
 import { toBase64 } from "../../../src/mail/encode-header";
 import { mimeChunks, mimeStream, renderMime } from "../../../src/mail/mime-segments";
 import { sha256Hex, sha256HexOfText } from "../../../src/util/sha256";
+import { concatBytes } from "../../support/bytes";
 
 const pattern = (size: number, seed: number) =>
   Uint8Array.from({ length: size }, (_, i) => (i * 31 + seed + (i >> 8)) & 0xff);
@@ -57,17 +58,6 @@ async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> 
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
-const concat = (chunks: Iterable<Uint8Array>): Uint8Array => {
-  const list = [...chunks];
-  const out = new Uint8Array(list.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of list) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-};
-
 const ascii = (bytes: Uint8Array) => new TextDecoder("latin1").decode(bytes);
 
 describe("streamed MIME (R13, R17)", () => {
@@ -93,7 +83,7 @@ describe("streamed MIME (R13, R17)", () => {
       const { segments, length } = plan(AS_BASE64);
       const chunks = [...mimeChunks(segments, chunkBytes)];
       expect(Math.max(...chunks.map((c) => c.length))).toBeLessThanOrEqual(Math.max(chunkBytes, 78));
-      const joined = concat(chunks);
+      const joined = concatBytes(chunks);
       expect(joined.length).toBe(length);
       expect(ascii(joined)).toBe(renderMime(segments));
     },

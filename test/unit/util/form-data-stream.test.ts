@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { FormDataError, formDataParts } from "../../../src/util/form-data-stream";
+import { concatBytes } from "../../support/bytes";
 
 const BOUNDARY = "----probe7MA4YWxkTrZu0gW";
 const pattern = (size: number, seed: number) =>
@@ -22,13 +23,7 @@ function form(files: Uint8Array[]): Uint8Array {
     );
   });
   pieces.push(encoder.encode(`--${BOUNDARY}--\r\n`));
-  const out = new Uint8Array(pieces.reduce((sum, p) => sum + p.length, 0));
-  let at = 0;
-  for (const piece of pieces) {
-    out.set(piece, at);
-    at += piece.length;
-  }
-  return out;
+  return concatBytes(pieces);
 }
 
 function chunked(bytes: Uint8Array, size: number): ReadableStream<Uint8Array> {

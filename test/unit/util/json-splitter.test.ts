@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { JsonSplitError, JsonSplitter, type JsonPath, type StringSink } from "../../../src/util/json-splitter";
+import { concatBytes } from "../../support/bytes";
 import { cutAnywhere, seeded } from "../../support/random";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -26,10 +27,10 @@ function splitAndRejoin(text: string, choose: (path: JsonPath) => boolean, rando
     return sink;
   });
   for (const piece of cutAnywhere(new TextEncoder().encode(text), random)) splitter.push(piece);
-  const skeleton = new TextDecoder().decode(concat(splitter.end()));
+  const skeleton = new TextDecoder().decode(concatBytes(splitter.end()));
   const rejoin = (value: Json): Json => {
     if (typeof value === "string" && value.startsWith("\u0000")) {
-      return new TextDecoder().decode(concat(strings[Number(value.slice(1))] ?? []));
+      return new TextDecoder().decode(concatBytes(strings[Number(value.slice(1))] ?? []));
     }
     if (Array.isArray(value)) return value.map(rejoin);
     if (value !== null && typeof value === "object") {
@@ -48,16 +49,6 @@ function stringPaths(value: Json, path: (string | number)[] = []): JsonPath[] {
     return Object.entries(value).flatMap(([k, v]) => stringPaths(v, [...path, k]));
   }
   return [];
-}
-
-function concat(pieces: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const piece of pieces) {
-    out.set(piece, at);
-    at += piece.length;
-  }
-  return out;
 }
 
 const KEYS = ["attachments", "contentBase64", "filename", "text", "a", "", "attachments ", "é"];
