@@ -51,4 +51,31 @@ describe("stageJsonSend (issue 19)", () => {
     await staged.discard();
     expect((await env.ATTACHMENTS.list({ prefix: "staging/loc-stage-json/" })).objects).toHaveLength(0);
   });
+
+  it("small attachments stay in the Worker up to 2 MiB in all; the next small one is one R2 put; all read back exact", async () => {
+    const files = [1, 2, 3].map((seed) => bytesBase64(1_000_000, seed));
+    const body = {
+      userId: "user-1",
+      contactId: "ctc-1",
+      text: "three",
+      attachments: files.map((f, i) => ({
+        filename: `${i}.bin`,
+        contentType: "application/octet-stream",
+        contentBase64: f.base64,
+      })),
+    };
+    const staged = await stageJsonSend(env.ATTACHMENTS, {
+      body: streamOf(JSON.stringify(body)),
+      locationId: "loc-stage-json-put",
+      maxBodyBytes: 40_000_000,
+      maxAttachmentBytes: 26_214_400,
+    });
+    expect((await env.ATTACHMENTS.list({ prefix: "staging/loc-stage-json-put/" })).objects).toHaveLength(1);
+    for (const [i, a] of staged.body.attachments.entries()) {
+      expect(a.staged.size).toBe(1_000_000);
+      expect(new Uint8Array(await new Response(await a.staged.open()).arrayBuffer())).toEqual(files[i]?.bytes);
+    }
+    await staged.discard();
+    expect((await env.ATTACHMENTS.list({ prefix: "staging/loc-stage-json-put/" })).objects).toHaveLength(0);
+  });
 });
