@@ -71,9 +71,4 @@ export class CanonicalBase64Decoder {
   get canonical(): boolean {
     return this.#canonical && this.#characters % 4 === 0;
   }
-
-  /** What the text decodes to, in bytes (R17 counts these); exact once the text ended and is canonical. */
-  get decodedBytes(): number {
-    return Math.floor(((this.#characters - this.#padding) * 3) / 4);
-  }
 }

@@ -17,6 +17,11 @@ const SIMPLE_ESCAPES: Record<number, number> = { 34: 34, 92: 92, 47: 47, 98: 8, 
 const REPLACEMENT = Uint8Array.of(0xef, 0xbf, 0xbd);
 /** Keys longer than this (raw, escapes included) never name a chosen string's path: they are not decoded. */
 const MAX_KEY_BYTES = 256;
+/**
+ * Nesting tracked with a frame per level. Deeper values are only counted (a stranger's `[[[[…` must not cost a
+ * frame per byte) and hold no chosen string: the paths this serves are a few levels deep.
+ */
+const MAX_TRACKED_DEPTH = 32;
 
 export type JsonPath = readonly (string | number)[];
 
@@ -54,6 +59,8 @@ export class JsonSplitter {
   readonly #choose: (path: JsonPath) => StringSink | null;
   readonly #frames: Frame[] = [{ kind: "root", slot: null, expect: "value" }];
   readonly #skeleton: Uint8Array[] = [];
+  /** Levels open below MAX_TRACKED_DEPTH's deepest frame. */
+  #untracked = 0;
   #string: InString | null = null;
   /** 0: none; 1: after a backslash; 2–5: reading the hex digits of a `\u` escape (chosen strings only). */
   #escape = 0;
@@ -99,6 +106,7 @@ export class JsonSplitter {
 
   /** A string opens here: which kind, from where the machine stands. */
   #open(): InString {
+    if (this.#untracked > 0) return { role: "other" };
     const top = this.#frames[this.#frames.length - 1] as Frame;
     if (top.kind === "object" && top.expect === "key") return { role: "key", raw: [] };
     if (top.expect !== "value") return { role: "other" };
@@ -116,11 +124,20 @@ export class JsonSplitter {
   /** A byte outside strings. Bytes that are not JSON are only copied: parsing the skeleton refuses them. */
   #structure(b: number): void {
     if (isSpace(b)) return;
+    if (this.#untracked > 0) {
+      if (b === 0x7b || b === 0x5b) this.#untracked++;
+      else if (b === 0x7d || b === 0x5d) this.#untracked--;
+      return;
+    }
     const top = this.#frames[this.#frames.length - 1] as Frame;
     switch (b) {
       case 0x7b:
       case 0x5b:
         if (top.expect === "value") top.expect = "comma";
+        if (this.#frames.length > MAX_TRACKED_DEPTH) {
+          this.#untracked = 1;
+          return;
+        }
         this.#frames.push(
           b === 0x7b ? { kind: "object", slot: null, expect: "key" } : { kind: "array", slot: 0, expect: "value" },
         );

@@ -1,6 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { CrmId, EmailInput, ServiceId } from "./common";
 
+/** The most attachments one send carries. */
+export const MAX_ATTACHMENTS = 250;
+
 /** Gmail's API takes at most 100 recipients per message (To, Cc and Bcc together). */
 export const MAX_RECIPIENTS = 100;
 
@@ -51,7 +54,7 @@ const RECIPIENTS_MESSAGE = {
 };
 
 export const SendMessageBody = z
-  .object({ ...sendFields, attachments: z.array(SendAttachment).max(250).default([]) })
+  .object({ ...sendFields, attachments: z.array(SendAttachment).max(MAX_ATTACHMENTS).default([]) })
   .refine(hasBody, { message: "text or html is required", path: ["text"] })
   .refine(withinRecipients, RECIPIENTS_MESSAGE)
   .openapi("SendMessageBody");
@@ -66,7 +69,7 @@ const FormAttachment = z.object({
 
 /** The `message` part of a multipart/form-data send: SendMessageBody with attachments named, not inlined. */
 export const SendMessageForm = z
-  .object({ ...sendFields, attachments: z.array(FormAttachment).max(250).default([]) })
+  .object({ ...sendFields, attachments: z.array(FormAttachment).max(MAX_ATTACHMENTS).default([]) })
   .refine(hasBody, { message: "text or html is required", path: ["text"] })
   .refine(withinRecipients, RECIPIENTS_MESSAGE)
   .refine((b) => new Set(b.attachments.map((a) => a.part)).size === b.attachments.length, {

@@ -6,13 +6,13 @@
  * the whole parse, in its order: a body over the limit, a body that is not JSON, an invalid field, R17's cap.
  */
 import type { Env } from "../../env";
-import { CanonicalBase64Decoder } from "../../mail/base64";
+import { CanonicalBase64Decoder, decodeBase64 } from "../../mail/base64";
 import type { StagedContent } from "../../mail/outgoing-message";
 import { canonicalJson } from "../../send/idempotency";
 import { JsonSplitError, JsonSplitter, type JsonPath, type StringSink } from "../../util/json-splitter";
-import { sha256Hex, sha256Pieces } from "../../util/sha256";
+import { sha256Hex, sha256HexOfText, sha256Pieces } from "../../util/sha256";
 import { attachmentsTooLarge, bodyNotJson, bodyTooLarge, invalidRequest } from "../request-errors";
-import { SendMessageBody } from "../schemas/send";
+import { MAX_ATTACHMENTS, SendMessageBody } from "../schemas/send";
 import { type MemoryAllowance, type StagedSend, StagingWriter, stagingKey } from "./staging";
 
 /** Small attachments of one request stay in the Worker up to this total; the rest goes to R2. */
@@ -60,10 +60,6 @@ class StreamedContent implements StringSink {
     return this.#decoder.canonical;
   }
 
-  get decodedBytes(): number {
-    return this.#decoder.decodedBytes;
-  }
-
   get settled(): boolean {
     return this.hash !== null || (this.#ended && !this.canonical);
   }
@@ -96,7 +92,9 @@ export async function stageJsonSend(
   };
   try {
     const splitter = new JsonSplitter((path) => {
-      if (!isAttachmentContent(path)) return null;
+      // One past the schema's most attachments is enough for its verdict; a stranger's 100,000 empty ones stay
+      // in the skeleton (bounded by the body limit), as when the body was parsed whole.
+      if (!isAttachmentContent(path) || contents.length > MAX_ATTACHMENTS) return null;
       const content = new StreamedContent(
         contents.length,
         new StagingWriter(bucket, stagingKey(input.locationId)),
@@ -107,16 +105,17 @@ export async function stageJsonSend(
     });
     const skeleton = await readSkeleton(input.body, splitter, contents, input.maxBodyBytes);
     const { data, streamed } = validate(skeleton, contents);
-    const total = streamed.reduce((sum, content) => sum + content.decodedBytes, 0);
+    const read = await Promise.all(data.attachments.map((a, i) => readContent(streamed[i], a.contentBase64)));
+    const total = read.reduce((sum, content) => sum + content.staged.size, 0);
     if (total > input.maxAttachmentBytes) throw attachmentsTooLarge(total, input.maxAttachmentBytes);
-    const hashed = data.attachments.map((a, i) => ({ ...a, contentBase64: streamed[i]?.hash }));
+    const hashed = data.attachments.map((a, i) => ({ ...a, contentBase64: read[i]?.hash }));
     return {
       body: {
         ...data,
         attachments: data.attachments.map((a, i) => ({
           filename: a.filename,
           contentType: a.contentType,
-          staged: streamed[i]?.staged as StagedContent,
+          staged: read[i]?.staged as StagedContent,
         })),
       },
       requestHash: await sha256Hex(canonicalJson({ ...data, attachments: hashed })),
@@ -180,16 +179,31 @@ function validate(skeleton: string, contents: readonly StreamedContent[]) {
   const attachments = isRecord(parsed) && Array.isArray(parsed.attachments) ? parsed.attachments : [];
   attachments.forEach((attachment: unknown, i) => {
     if (!isRecord(attachment) || typeof attachment.contentBase64 !== "string") return;
+    if (!attachment.contentBase64.startsWith("\u0000")) return; // not streamed (past the count): zod judges it
     const content = contents[Number(attachment.contentBase64.slice(1))];
-    if (!attachment.contentBase64.startsWith("\u0000") || content === undefined) {
-      throw new Error("stage-json: an attachment's content was not streamed");
-    }
+    if (content === undefined) throw new Error("stage-json: a stand-in names no streamed content");
     streamed[i] = content;
     attachment.contentBase64 = content.canonical ? "" : "!";
   });
   const result = SendMessageBody.safeParse(parsed);
   if (!result.success) throw invalidRequest("json", result.error.issues);
   return { data: result.data, streamed };
+}
+
+/**
+ * An attachment's content once validated: streamed (staged and hashed on the way), or, for one past the count
+ * of streamed strings (a repeated `attachments` key), the validated base64 still in the skeleton.
+ */
+async function readContent(
+  streamed: StreamedContent | undefined,
+  base64: string,
+): Promise<{ staged: StagedContent; hash: string }> {
+  if (streamed !== undefined) return { staged: streamed.staged as StagedContent, hash: streamed.hash as string };
+  const bytes = decodeBase64(base64);
+  return {
+    staged: { size: bytes.length, open: async () => new Blob([bytes]).stream() },
+    hash: await sha256HexOfText(base64),
+  };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -25,7 +25,7 @@ export interface StagedSend {
  * attachment of unknown length holds here at a time.
  */
 const PART_BYTES = 5 * 1024 * 1024;
-const FIRST_BUFFER_BYTES = 64 * 1024;
+const FIRST_BUFFER_BYTES = 4 * 1024;
 
 type Bucket = Env["ATTACHMENTS"];
 
@@ -56,7 +56,8 @@ export interface MemoryAllowance {
 export class StagingWriter {
   readonly #bucket: Bucket;
   readonly key: string;
-  #buffer = new Uint8Array(FIRST_BUFFER_BYTES);
+  /** Grown on the first write: a send may open hundreds of writers, most of them small or never written. */
+  #buffer = new Uint8Array();
   #filled = 0;
   #size = 0;
   readonly #full: Uint8Array[] = [];
@@ -131,7 +132,7 @@ export class StagingWriter {
       this.#filled = 0;
       return;
     }
-    const grown = new Uint8Array(Math.min(PART_BYTES, this.#buffer.length * 2));
+    const grown = new Uint8Array(Math.min(PART_BYTES, Math.max(FIRST_BUFFER_BYTES, this.#buffer.length * 2)));
     grown.set(this.#buffer);
     this.#buffer = grown;
   }

@@ -78,4 +78,44 @@ describe("stageJsonSend (issue 19)", () => {
     await staged.discard();
     expect((await env.ATTACHMENTS.list({ prefix: "staging/loc-stage-json-put/" })).objects).toHaveLength(0);
   });
+
+  it("a stranger's 100,000 attachments get the schema's own refusal (only 251 are streamed; the rest stay in the skeleton) and leave nothing staged", async () => {
+    const item = '{"filename":"a","contentType":"text/plain","contentBase64":"QUJD"}';
+    const text = `{"userId":"u","contactId":"c","text":"x","attachments":[${Array(100_000).fill(item).join(",")}]}`;
+    const refusal = await stageJsonSend(env.ATTACHMENTS, {
+      body: streamOf(text),
+      locationId: "loc-stage-json-many",
+      maxBodyBytes: 40_000_000,
+      maxAttachmentBytes: 26_214_400,
+    }).catch((error: unknown) => error);
+    expect(refusal).toMatchObject({
+      code: "invalid_request",
+      details: { target: "json", issues: [{ path: ["attachments"], code: "too_big" }] },
+    });
+    expect((await env.ATTACHMENTS.list({ prefix: "staging/loc-stage-json-many/" })).objects).toHaveLength(0);
+  });
+
+  it("a repeated attachments key: the last one counts, as in JSON.parse, even past the streamed count", async () => {
+    const item = '{"filename":"a","contentType":"text/plain","contentBase64":"QUJD"}';
+    const text =
+      `{"userId":"u","contactId":"c","text":"x","attachments":[${Array(260).fill(item).join(",")}],` +
+      `"attachments":[{"filename":"last.txt","contentType":"text/plain","contentBase64":"TGFzdA=="}]}`;
+    const staged = await stageJsonSend(env.ATTACHMENTS, {
+      body: streamOf(text),
+      locationId: "loc-stage-json-last",
+      maxBodyBytes: 40_000_000,
+      maxAttachmentBytes: 26_214_400,
+    });
+    expect(staged.body.attachments.map((a) => a.filename)).toEqual(["last.txt"]);
+    const only = staged.body.attachments[0];
+    expect(new TextDecoder().decode(await new Response(await only?.staged.open()).arrayBuffer())).toBe("Last");
+    const body = {
+      userId: "u",
+      contactId: "c",
+      text: "x",
+      attachments: [{ filename: "last.txt", contentType: "text/plain", contentBase64: "TGFzdA==" }],
+    };
+    expect(staged.requestHash).toBe(await wholeParseHash(body));
+    await staged.discard();
+  });
 });
