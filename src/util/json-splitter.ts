@@ -15,6 +15,8 @@ const BACKSLASH = 0x5c;
 const SIMPLE_ESCAPES: Record<number, number> = { 34: 34, 92: 92, 47: 47, 98: 8, 102: 12, 110: 10, 114: 13, 116: 9 };
 /** What a `\u` escape outside ASCII hands on: U+FFFD's UTF-8. The sinks this serves (base64) want ASCII. */
 const REPLACEMENT = Uint8Array.of(0xef, 0xbf, 0xbd);
+/** Each ASCII character as a one-byte array, made once: an escape hands one on without allocating. */
+const ESCAPED_BYTE = Array.from({ length: 0x80 }, (_, code) => Uint8Array.of(code));
 /** Keys longer than this (raw, escapes included) never name a chosen string's path: they are not decoded. */
 const MAX_KEY_BYTES = 256;
 /**
@@ -195,9 +197,25 @@ export class JsonSplitter {
     }
   }
 
-  /** Inside a chosen string: runs of plain characters go to the sink as views, escapes one by one. */
+  /**
+   * Inside a chosen string: runs of plain characters go to the sink as views of the chunk; from the chunk's
+   * first escape on, the rest is gathered in one array handed over at the string's or the chunk's end, so a
+   * text of nothing but escapes costs one call per chunk, not one per character.
+   */
   #chosen(chunk: Uint8Array, from: number, sink: StringSink): number {
     let i = from;
+    let gathered: Uint8Array | null = null;
+    let filled = 0;
+    const hand = (bytes: Uint8Array) => {
+      if (gathered === null) sink.text(bytes);
+      else {
+        gathered.set(bytes, filled);
+        filled += bytes.length;
+      }
+    };
+    const flush = () => {
+      if (gathered !== null && filled > 0) sink.text(gathered.subarray(0, filled));
+    };
     while (i < chunk.length) {
       if (this.#escape === 0) {
         let end = i;
@@ -206,12 +224,13 @@ export class JsonSplitter {
           if (++end === chunk.length) break;
           b = chunk[end] as number;
         }
-        if (end > i) sink.text(chunk.subarray(i, end));
+        if (end > i) hand(chunk.subarray(i, end));
         i = end;
         if (i === chunk.length) break;
         if (b < 0x20) throw new JsonSplitError("a control character inside a string");
         i++;
         if (b === QUOTE) {
+          flush();
           this.#skeleton.push(new TextEncoder().encode(sink.end()));
           this.#string = null;
           return i;
@@ -219,30 +238,35 @@ export class JsonSplitter {
         this.#escape = 1;
         continue;
       }
-      this.#escaped(chunk[i] as number, sink);
+      const character = this.#escaped(chunk[i] as number);
       i++;
+      if (character === null) continue;
+      // What is left of the chunk unescapes to no more bytes than it has, plus this character's (at most 3).
+      gathered ??= new Uint8Array(chunk.length - i + REPLACEMENT.length);
+      hand(character);
     }
+    flush();
     return i;
   }
 
-  #escaped(b: number, sink: StringSink): void {
+  /** One byte of an escape: the character it completes (as UTF-8), or null while it is under way. */
+  #escaped(b: number): Uint8Array | null {
     if (this.#escape === 1) {
       if (b === 0x75) {
         this.#escape = 2;
         this.#code = 0;
-        return;
+        return null;
       }
       const code = SIMPLE_ESCAPES[b];
       if (code === undefined) throw new JsonSplitError("an unknown escape inside a string");
       this.#escape = 0;
-      sink.text(Uint8Array.of(code));
-      return;
+      return ESCAPED_BYTE[code] as Uint8Array;
     }
     const digit = hexValue(b);
     if (digit < 0) throw new JsonSplitError("a \\u escape without four hex digits");
     this.#code = this.#code * 16 + digit;
-    if (++this.#escape < 6) return;
+    if (++this.#escape < 6) return null;
     this.#escape = 0;
-    sink.text(this.#code < 0x80 ? Uint8Array.of(this.#code) : REPLACEMENT);
+    return this.#code < 0x80 ? (ESCAPED_BYTE[this.#code] as Uint8Array) : REPLACEMENT;
   }
 }
