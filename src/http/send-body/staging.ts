@@ -51,7 +51,9 @@ export interface MemoryAllowance {
 
 /**
  * Bytes of a length known only at their end (base64 streamed out of a JSON send), written as they come:
- * one put if they end within one part, else an R2 multipart upload of equal parts. At most one part is held.
+ * one put if they end within one part, else an R2 multipart upload of equal parts. One part's buffer is
+ * held and reused: what arrives while it is full waits in `#overflow` (the rest of one chunk) until
+ * `flush` has uploaded it.
  */
 export class StagingWriter {
   readonly #bucket: Bucket;
@@ -60,7 +62,7 @@ export class StagingWriter {
   #buffer = new Uint8Array();
   #filled = 0;
   #size = 0;
-  readonly #full: Uint8Array[] = [];
+  #overflow: Uint8Array[] = [];
   #upload: R2MultipartUpload | null = null;
   readonly #parts: R2UploadedPart[] = [];
   /** Whether anything is in R2 under `key` (discard must delete it) or an upload is open (abort it). */
@@ -71,28 +73,31 @@ export class StagingWriter {
     this.key = key;
   }
 
-  /** Copies `bytes` in; a part that fills up waits for `flush`. */
+  /** Copies `bytes` in; once a part is full, the rest waits for `flush`. */
   write(bytes: Uint8Array): void {
     this.#size += bytes.length;
-    let from = 0;
-    while (from < bytes.length) {
-      if (this.#filled === this.#buffer.length) this.#grow();
-      const take = Math.min(bytes.length - from, this.#buffer.length - this.#filled);
-      this.#buffer.set(bytes.subarray(from, from + take), this.#filled);
-      this.#filled += take;
-      from += take;
-    }
+    const taken = this.#fill(bytes);
+    if (taken < bytes.length) this.#overflow.push(bytes.slice(taken));
   }
 
-  /** Uploads the parts that filled up since the last call. */
+  /** Uploads each full part, refilling the same buffer from what waited. */
   async flush(): Promise<void> {
-    if (this.#full.length === 0) return;
-    if (this.#upload === null) {
-      this.#upload = await this.#bucket.createMultipartUpload(this.key);
-      this.stored = true;
-    }
-    for (let part = this.#full.shift(); part !== undefined; part = this.#full.shift()) {
-      this.#parts.push(await this.#upload.uploadPart(this.#parts.length + 1, part));
+    while (this.#filled === PART_BYTES) {
+      if (this.#upload === null) {
+        this.#upload = await this.#bucket.createMultipartUpload(this.key);
+        this.stored = true;
+      }
+      this.#parts.push(await this.#upload.uploadPart(this.#parts.length + 1, this.#buffer));
+      this.#filled = 0;
+      const waiting = this.#overflow;
+      this.#overflow = [];
+      for (const [n, bytes] of waiting.entries()) {
+        const taken = this.#fill(bytes);
+        if (taken < bytes.length) {
+          this.#overflow = [bytes.subarray(taken), ...waiting.slice(n + 1)];
+          break;
+        }
+      }
     }
   }
 
@@ -119,19 +124,27 @@ export class StagingWriter {
   /** Deletes what this writer put in R2, finished or not. */
   async discard(): Promise<void> {
     this.#buffer = new Uint8Array();
-    this.#full.length = 0;
+    this.#overflow = [];
     if (!this.stored) return;
     if (this.#upload !== null) await this.#upload.abort().catch(() => undefined);
     await this.#bucket.delete(this.key);
   }
 
-  #grow(): void {
-    if (this.#buffer.length === PART_BYTES) {
-      this.#full.push(this.#buffer);
-      this.#buffer = new Uint8Array(PART_BYTES);
-      this.#filled = 0;
-      return;
+  /** Copies what fits of `bytes` into the part (grown up to a part's size); how many bytes it took. */
+  #fill(bytes: Uint8Array): number {
+    if (this.#overflow.length > 0) return 0; // keep the order: what waits goes in first
+    let from = 0;
+    while (from < bytes.length && this.#filled < PART_BYTES) {
+      if (this.#filled === this.#buffer.length) this.#grow();
+      const take = Math.min(bytes.length - from, this.#buffer.length - this.#filled);
+      this.#buffer.set(bytes.subarray(from, from + take), this.#filled);
+      this.#filled += take;
+      from += take;
     }
+    return from;
+  }
+
+  #grow(): void {
     const grown = new Uint8Array(Math.min(PART_BYTES, Math.max(FIRST_BUFFER_BYTES, this.#buffer.length * 2)));
     grown.set(this.#buffer);
     this.#buffer = grown;
