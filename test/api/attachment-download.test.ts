@@ -5,7 +5,9 @@
  */
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { send, sentInGmail } from "../send/support";
 import { api, fetchApi, locationToken } from "../support/api";
+import { concatBytes } from "../support/bytes";
 import {
   advanceClock,
   counters,
@@ -149,6 +151,27 @@ describe("R17, reading 12: attachment downloads streamed from Gmail through the 
     expect(internals.parked).toEqual([]);
     // The download's calls went through the object's pacer with the sync's: Google refused nothing.
     expect((await counters(owner.address)).rateLimited).toBe(0);
+  }, 60_000);
+
+  it("R17/reading 12: a send through the same mailbox while a download is half read goes out; the download then ends byte for byte", async () => {
+    const large = randomBytes(6 * 1024 * 1024);
+    const synced = await syncedWith([{ filename: "big.bin", contentType: "application/octet-stream", bytes: large }]);
+    const { owner, contact } = synced;
+    const res = await download(synced, attachmentNamed(synced, "big.bin").id);
+    expect(res.status).toBe(200);
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    const chunks: Uint8Array[] = [];
+    const first = await reader.read();
+    if (!first.done) chunks.push(first.value);
+    // The mailbox object lent a token and holds nothing of the download: its send goes on beside it.
+    const sent = await send(
+      { locationId: owner.locationId, userId: owner.userId, contactId: contact.id },
+      { subject: "Sent mid-download", text: "while the attachment streams" },
+    );
+    expect(sent.status).toBe(201);
+    expect((await sentInGmail(owner.address)).map((m) => m.subject)).toEqual(["Sent mid-download"]);
+    for (let next = await reader.read(); !next.done; next = await reader.read()) chunks.push(next.value);
+    expect(firstDifference(concatBytes(chunks), large)).toBeNull();
   }, 60_000);
 
   it("R17: a 401 on attachments.get refreshes the lent token once and the download goes on", async () => {
