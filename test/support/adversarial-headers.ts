@@ -50,7 +50,12 @@ function splitSend(text: Uint8Array): number {
   const splitter = new JsonSplitter((path: JsonPath) => {
     if (path.length !== 3 || path[0] !== "attachments" || path[2] !== "contentBase64") return null;
     const decoder = new CanonicalBase64Decoder();
-    return { text: (bytes) => void (decoded += decoder.push(bytes).length), end: () => '""' };
+    return {
+      text: (bytes) => {
+        decoded += decoder.push(bytes).length;
+      },
+      end: () => '""',
+    };
   });
   splitter.push(text);
   return splitter.end().length + decoded;
