@@ -56,13 +56,18 @@ export interface GmailRequest<T> {
   contentType?: string;
   /** Parses the answer; answers without a body (204) are parsed as `undefined`. */
   schema: z.ZodType<T>;
+  /**
+   * Reads a 2xx answer's body into the JSON text to parse, in place of reading it whole: a reader that drops
+   * what the caller does not need (message-part.ts). Losing the body mid-way is a lost answer either way.
+   */
+  readBody?: (body: ReadableStream<Uint8Array>) => Promise<string>;
   /** Gmail quota units this call costs (users.watch 100, messages.get 5, …). */
   units: number;
   call?: GoogleCall;
 }
 
 /** A request whose answer is streamed (GmailClient.stream), not parsed. */
-export type GmailStreamRequest = Omit<GmailRequest<unknown>, "schema">;
+export type GmailStreamRequest = Omit<GmailRequest<unknown>, "schema" | "readBody">;
 
 export interface GmailClientOptions {
   baseUrl: string;
@@ -78,7 +83,7 @@ export class GmailClient {
   async request<T>(spec: GmailRequest<T>): Promise<T> {
     const what = `${spec.method} ${spec.path}`;
     const answer = await this.#answer(spec, what);
-    const text = await this.#readText(answer.body, spec, what);
+    const text = await this.#readText(answer.body, spec, what, spec.readBody);
     const parsed = spec.schema.safeParse(text === "" ? undefined : parseJson(text));
     if (!parsed.success) {
       throw new GmailError(
@@ -128,9 +133,14 @@ export class GmailClient {
   }
 
   /** A body read whole; losing it mid-way (network, deadline) is a lost answer like a missing one. */
-  async #readText(body: ReadableStream<Uint8Array>, spec: GmailStreamRequest, what: string): Promise<string> {
+  async #readText(
+    body: ReadableStream<Uint8Array>,
+    spec: GmailStreamRequest,
+    what: string,
+    read: (body: ReadableStream<Uint8Array>) => Promise<string> = readText,
+  ): Promise<string> {
     try {
-      return await readText(body);
+      return await read(body);
     } catch (error) {
       throw this.#lost(error, spec, what);
     }

@@ -1,7 +1,8 @@
 import type { gmail_v1 } from "@googleapis/gmail";
+import { type JsonPath, JsonSplitter } from "../util/json-splitter";
 
 /**
- * Where the content of one part of a messages.get (format full) answer is. Pure. Gmail puts small bodies
+ * Where the content of one part of a messages.get (format full) answer is. Gmail puts small bodies
  * inline as base64url `data`, and hands larger ones and attachments as an `attachmentId` for
  * attachments.get; that id changes from one read to the next, so it is taken from the read just made.
  */
@@ -28,4 +29,57 @@ function findPart(part: gmail_v1.Schema$MessagePart | undefined, partId: string)
     if (found) return found;
   }
   return null;
+}
+
+/**
+ * The part id a `body.data` string's place in a messages.get answer gives it: Gmail numbers parts by their
+ * place in the tree (`payload` "", `payload.parts[1]` "1", `payload.parts[0].parts[1]` "0.1"). Null for
+ * any other string.
+ */
+export function partIdOfData(path: JsonPath): string | null {
+  if (path.length < 3 || path[0] !== "payload" || path.at(-2) !== "body" || path.at(-1) !== "data") return null;
+  const numbers: number[] = [];
+  for (let at = 1; at < path.length - 2; at += 2) {
+    const index = path[at + 1];
+    if (path[at] !== "parts" || typeof index !== "number") return null;
+    numbers.push(index);
+  }
+  return numbers.join(".");
+}
+
+/** Whether every part's id is its place in the tree (partIdOfData's scheme), as Gmail numbers them. */
+export function partsNumberedByPlace(message: gmail_v1.Schema$Message): boolean {
+  const numbered = (part: gmail_v1.Schema$MessagePart, id: string): boolean =>
+    (part.partId ?? "") === id &&
+    (part.parts ?? []).every((child, i) => numbered(child, id === "" ? String(i) : `${id}.${i}`));
+  return message.payload === undefined || numbered(message.payload, "");
+}
+
+/**
+ * A reader of a messages.get (format full) answer that keeps the inline `data` of part `partId` only: every
+ * other part's data is dropped as it streams by (a 25 MB html body is never held to find one attachment) and
+ * stands as "" in the text it gives. `data()`: the kept data once read; null when no data had that place.
+ */
+export function readKeepingPartData(partId: string): {
+  read: (body: ReadableStream<Uint8Array>) => Promise<string>;
+  data: () => string | null;
+} {
+  let kept: Uint8Array[] | null = null;
+  const read = async (body: ReadableStream<Uint8Array>) => {
+    const splitter = new JsonSplitter((path) => {
+      const id = partIdOfData(path);
+      if (id === null) return null;
+      const pieces: Uint8Array[] | null = id === partId ? [] : null;
+      if (pieces !== null) kept = pieces;
+      return { text: (bytes) => void pieces?.push(bytes.slice()), end: () => '""' };
+    });
+    for await (const chunk of body) splitter.push(chunk);
+    return textOf(splitter.end());
+  };
+  return { read, data: () => (kept === null ? null : textOf(kept)) };
+}
+
+function textOf(pieces: Uint8Array[]): string {
+  const decoder = new TextDecoder();
+  return pieces.reduce((text, piece) => text + decoder.decode(piece, { stream: true }), "") + decoder.decode();
 }

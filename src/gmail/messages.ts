@@ -4,6 +4,7 @@ import { buildBatchBody, parseBatchResponse } from "./batch";
 import { classifyGoogleFailure, type GoogleFailure } from "./classify";
 import type { GmailClient } from "./client";
 import { err, ok, type Result } from "../util/result";
+import { readKeepingPartData } from "./message-part";
 
 export const MESSAGES_GET_UNITS = 5;
 
@@ -38,6 +39,27 @@ export function getGmailMessage(client: GmailClient, id: string): Promise<gmail_
     schema: Message,
     units: MESSAGES_GET_UNITS,
   });
+}
+
+/**
+ * messages.get (format full) to reach one part (an attachment download, reading 12): the answer is read as it
+ * streams with every other part's inline data dropped; `data` is part `partId`'s own, if it had any.
+ */
+export async function getGmailMessageForPart(
+  client: GmailClient,
+  id: string,
+  partId: string,
+): Promise<{ message: gmail_v1.Schema$Message; data: string | null }> {
+  const reader = readKeepingPartData(partId);
+  const message = await client.request({
+    method: "GET",
+    path: `/gmail/v1/users/me/messages/${encodeURIComponent(id)}`,
+    query: { format: "full" },
+    schema: Message,
+    units: MESSAGES_GET_UNITS,
+    readBody: reader.read,
+  });
+  return { message, data: reader.data() };
 }
 
 /** Why Gmail gave no message for one id of a batch: the classified failure and its Retry-After, if any. */

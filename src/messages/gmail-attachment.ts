@@ -2,8 +2,8 @@ import { loadConfig } from "../config";
 import type { Env } from "../env";
 import { streamAttachment } from "../gmail/attachments";
 import { GmailClient, GmailError, type GmailClientOptions } from "../gmail/client";
-import { locateGmailPart } from "../gmail/message-part";
-import { getGmailMessage } from "../gmail/messages";
+import { locateGmailPart, partsNumberedByPlace } from "../gmail/message-part";
+import { getGmailMessage, getGmailMessageForPart } from "../gmail/messages";
 import { mailboxStub } from "../mailbox/stub";
 import { decodeBase64Url } from "../sync/gmail-body";
 import { err, ok, type Result } from "../util/result";
@@ -38,10 +38,14 @@ export async function openGmailAttachment(env: Env, ref: GmailPartRef): Promise<
     ...leasedAccess(env, ref),
   });
   try {
-    const part = locateGmailPart(await getGmailMessage(client, ref.gmailMessageId), ref.partId);
+    const read = await getGmailMessageForPart(client, ref.gmailMessageId, ref.partId);
+    const part = locateGmailPart(read.message, ref.partId);
     if (part === null) return err("not_found");
     if (part.kind === "inline") {
-      const bytes = decodeBase64Url(part.data);
+      // Kept by its place in the tree (absent: the part has no data); were the parts numbered otherwise than
+      // Gmail numbers them, the message is read again whole.
+      const data = partsNumberedByPlace(read.message) ? (read.data ?? "") : await inlineDataReadWhole(client, ref);
+      const bytes = decodeBase64Url(data);
       return ok({ body: new Blob([bytes]).stream(), size: bytes.byteLength });
     }
     const body = await streamAttachment(client, ref.gmailMessageId, part.attachmentId);
@@ -82,4 +86,9 @@ function leasedAccess(env: Env, ref: GmailPartRef): Pick<GmailClientOptions, "qu
     accessToken: ({ forceRefresh }) =>
       forceRefresh || token === null ? lend(0, forceRefresh) : Promise.resolve(token),
   };
+}
+
+async function inlineDataReadWhole(client: GmailClient, ref: GmailPartRef): Promise<string> {
+  const part = locateGmailPart(await getGmailMessage(client, ref.gmailMessageId), ref.partId);
+  return part?.kind === "inline" ? part.data : "";
 }

@@ -1,6 +1,12 @@
 import type { gmail_v1 } from "@googleapis/gmail";
 import { describe, expect, it } from "vitest";
-import { locateGmailPart } from "../../../src/gmail/message-part";
+import {
+  locateGmailPart,
+  partIdOfData,
+  partsNumberedByPlace,
+  readKeepingPartData,
+} from "../../../src/gmail/message-part";
+import { cutAnywhere, seeded } from "../../support/random";
 
 /** A messages.get (format full) answer as Gmail shapes it: a mixed part holding an alternative and files. */
 const message: gmail_v1.Schema$Message = {
@@ -47,5 +53,64 @@ describe("reading 12: locateGmailPart finds a part's content by its stable part 
 
   it("reading 12: a message without a payload has no parts", () => {
     expect(locateGmailPart({ id: "x" }, "1")).toBeNull();
+  });
+});
+
+/** `message` with a 1 MB html body inline in part 0.0, as a big newsletter would come. */
+function withBigBody(): gmail_v1.Schema$Message {
+  const copy = structuredClone(message);
+  const alternative = copy.payload?.parts?.[0]?.parts?.[0];
+  if (alternative?.body) alternative.body.data = "PGI-".repeat(256 * 1024);
+  return copy;
+}
+
+async function readThrough(text: string, partId: string) {
+  const reader = readKeepingPartData(partId);
+  const pieces = cutAnywhere(new TextEncoder().encode(text), seeded(12));
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (const piece of pieces) controller.enqueue(piece);
+      controller.close();
+    },
+  });
+  const skeleton = await reader.read(body);
+  return { skeleton, data: reader.data() };
+}
+
+describe("reading 12: the attachment lookup keeps one part's inline data, dropping the rest as it streams", () => {
+  it.each([
+    [["payload", "body", "data"], ""],
+    [["payload", "parts", 1, "body", "data"], "1"],
+    [["payload", "parts", 0, "parts", 1, "body", "data"], "0.1"],
+    [["payload", "parts", 0, "body", "size"], null],
+    [["payload", "parts", "x", "body", "data"], null],
+    [["payload", "headers", 0, "body", "data"], null],
+    [["raw"], null],
+  ] as const)("partIdOfData(%j) is %j", (path, expected) => {
+    expect(partIdOfData(path)).toBe(expected);
+  });
+
+  it("keeps the asked part's data and leaves the others' as empty strings; the rest of the answer is intact", async () => {
+    const big = withBigBody();
+    const { skeleton, data } = await readThrough(JSON.stringify(big), "0.1");
+    expect(data).toBe("UE5H");
+    expect(skeleton.length).toBeLessThan(2_000);
+    const parsed = JSON.parse(skeleton) as gmail_v1.Schema$Message;
+    expect(locateGmailPart(parsed, "1")).toEqual(locateGmailPart(big, "1"));
+    expect(parsed.payload?.parts?.[0]?.parts?.[0]?.body).toEqual({ size: 5, data: "" });
+    expect(partsNumberedByPlace(parsed)).toBe(true);
+  });
+
+  it("no data at the asked place: null (an attachment by id, or an empty part)", async () => {
+    expect((await readThrough(JSON.stringify(message), "1")).data).toBeNull();
+    expect((await readThrough(JSON.stringify(message), "2")).data).toBeNull();
+  });
+
+  it("parts numbered otherwise than by their place are seen, so the download reads the message whole", () => {
+    expect(partsNumberedByPlace(message)).toBe(true);
+    const renumbered = structuredClone(message);
+    const first = renumbered.payload?.parts?.[0];
+    if (first) first.partId = "7";
+    expect(partsNumberedByPlace(renumbered)).toBe(false);
   });
 });
