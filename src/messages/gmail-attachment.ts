@@ -42,9 +42,11 @@ export async function openGmailAttachment(env: Env, ref: GmailPartRef): Promise<
     const part = locateGmailPart(read.message, ref.partId);
     if (part === null) return err("not_found");
     if (part.kind === "inline") {
-      // Kept by its place in the tree (absent: the part has no data); were the parts numbered otherwise than
-      // Gmail numbers them, the message is read again whole.
-      const data = partsNumberedByPlace(read.message) ? (read.data ?? "") : await inlineDataReadWhole(client, ref);
+      // Kept by its place in the tree. Not kept: the part has no data, or lies deeper than the reader tracks
+      // (then its data stayed in the answer); were the parts numbered otherwise than Gmail numbers them, it
+      // may have been dropped, so the message is read again whole.
+      const numbered = partsNumberedByPlace(read.message);
+      const data = read.data ?? (numbered ? part.data : await inlineDataReadWhole(client, ref));
       const bytes = decodeBase64Url(data);
       return ok({ body: new Blob([bytes]).stream(), size: bytes.byteLength });
     }

@@ -113,4 +113,24 @@ describe("reading 12: the attachment lookup keeps one part's inline data, droppi
     if (first) first.partId = "7";
     expect(partsNumberedByPlace(renumbered)).toBe(false);
   });
+
+  it("a part nested deeper than the reader tracks keeps its data in the answer itself (not dropped, not lost)", async () => {
+    let part: gmail_v1.Schema$MessagePart = { partId: "", mimeType: "image/png", body: { size: 3, data: "UE5H" } };
+    let id = "";
+    for (let level = 0; level < 20; level++) {
+      id = id === "" ? "0" : `${id}.0`;
+      part = { partId: "", mimeType: "multipart/mixed", body: { size: 0 }, parts: [part] };
+    }
+    const renumber = (p: gmail_v1.Schema$MessagePart, at: string) => {
+      p.partId = at;
+      for (const [i, child] of (p.parts ?? []).entries()) renumber(child, at === "" ? String(i) : `${at}.${i}`);
+    };
+    renumber(part, "");
+    const deep: gmail_v1.Schema$Message = { id: "deep", payload: part };
+    const { skeleton, data } = await readThrough(JSON.stringify(deep), id);
+    expect(data).toBeNull();
+    const parsed = JSON.parse(skeleton) as gmail_v1.Schema$Message;
+    expect(partsNumberedByPlace(parsed)).toBe(true);
+    expect(locateGmailPart(parsed, id)).toEqual({ kind: "inline", data: "UE5H" });
+  });
 });
