@@ -15,16 +15,7 @@
 import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { tsImport } from "tsx/esm/api";
-import {
-  AUDIENCE,
-  bundle,
-  CLIENT,
-  connectBenchMailbox,
-  PUSH_ACCOUNT,
-  SERVICE,
-  startWorker,
-  TOPIC,
-} from "./harness.mjs";
+import { benchGoogleSettings, bundle, connectBenchMailbox, SERVICE, startWorker } from "./harness.mjs";
 import { connectIsolates, sampleLive } from "./inspector.mjs";
 import { freePort, rssBytes, sampleHeaps, SERVICE_ISOLATE, wakeService, workerdPids } from "./send.mjs";
 
@@ -50,19 +41,7 @@ function fileOf(size, seed) {
 
 async function startGoogle() {
   const { createGoogleEmulator } = await tsImport("../emulator/index.ts", import.meta.url);
-  return createGoogleEmulator({
-    clients: [{ clientId: CLIENT.clientId, clientSecret: CLIENT.clientSecret, redirectUris: [CLIENT.redirectUri] }],
-    subscriptions: [
-      {
-        name: "projects/bench/subscriptions/s",
-        topic: TOPIC,
-        endpoint: AUDIENCE,
-        audience: AUDIENCE,
-        serviceAccountEmail: PUSH_ACCOUNT,
-      },
-    ],
-    quotaPerMinute: 10_000_000,
-  });
+  return createGoogleEmulator(benchGoogleSettings({ quotaPerMinute: 10_000_000 }));
 }
 
 /** Delivers one email per size into the bench mailbox, hands the Worker the push, waits for every attachment. */

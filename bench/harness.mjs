@@ -27,6 +27,26 @@ export const TOPIC = TEST_GOOGLE.topic;
 export const AUDIENCE = TEST_GOOGLE.pushAudience;
 export const PUSH_ACCOUNT = TEST_GOOGLE.pushServiceAccount;
 
+/**
+ * The Google emulator's settings every bench shares: the bench's OAuth client and its Pub/Sub subscription
+ * pushing to the service; `extra` adds a bench's quotas.
+ */
+export function benchGoogleSettings(extra) {
+  return {
+    clients: [{ clientId: CLIENT.clientId, clientSecret: CLIENT.clientSecret, redirectUris: [CLIENT.redirectUri] }],
+    subscriptions: [
+      {
+        name: "projects/bench/subscriptions/s",
+        topic: TOPIC,
+        endpoint: AUDIENCE,
+        audience: AUDIENCE,
+        serviceAccountEmail: PUSH_ACCOUNT,
+      },
+    ],
+    ...extra,
+  };
+}
+
 /** The Worker as one ES module for workerd: `entry` is src/index.ts or a bench-only wrapper of it. */
 export async function bundle(entry) {
   const out = await build({

@@ -22,36 +22,13 @@ import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { tsImport } from "tsx/esm/api";
-import {
-  AUDIENCE,
-  bundle,
-  CLIENT,
-  connectBenchMailbox,
-  percentile,
-  PUSH_ACCOUNT,
-  SERVICE,
-  startWorker,
-  TOPIC,
-} from "./harness.mjs";
+import { benchGoogleSettings, bundle, connectBenchMailbox, percentile, SERVICE, startWorker } from "./harness.mjs";
 import { connectIsolates, sampleLive } from "./inspector.mjs";
 
 /** The emulator, with every Google call's handling time added to `timer.ms`. */
 async function startGoogle(timer) {
   const { createGoogleEmulator } = await tsImport("../emulator/index.ts", import.meta.url);
-  const google = createGoogleEmulator({
-    clients: [{ clientId: CLIENT.clientId, clientSecret: CLIENT.clientSecret, redirectUris: [CLIENT.redirectUri] }],
-    subscriptions: [
-      {
-        name: "projects/bench/subscriptions/s",
-        topic: TOPIC,
-        endpoint: AUDIENCE,
-        audience: AUDIENCE,
-        serviceAccountEmail: PUSH_ACCOUNT,
-      },
-    ],
-    quotaPerMinute: 10_000_000,
-    dailySendLimit: 1_000_000,
-  });
+  const google = createGoogleEmulator(benchGoogleSettings({ quotaPerMinute: 10_000_000, dailySendLimit: 1_000_000 }));
   const timed = async (request) => {
     const started = performance.now();
     const response = await google.fetch(request);

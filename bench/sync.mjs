@@ -27,15 +27,14 @@ import { fileURLToPath } from "node:url";
 import { tsImport } from "tsx/esm/api";
 import {
   AUDIENCE,
+  benchGoogleSettings,
   bundle,
-  CLIENT,
   connectBenchMailbox,
   percentile,
   PUSH_ACCOUNT,
   round,
   SERVICE,
   startWorker,
-  TOPIC,
 } from "./harness.mjs";
 
 export const ACCOUNT = "bench.sync@gmail.com";
@@ -47,19 +46,7 @@ export const ACCOUNT = "bench.sync@gmail.com";
  */
 export async function startGoogle(stats, quotaPerMinute) {
   const emulator = await tsImport("./emulator.mjs", import.meta.url);
-  const google = emulator.createGoogleEmulator({
-    clients: [{ clientId: CLIENT.clientId, clientSecret: CLIENT.clientSecret, redirectUris: [CLIENT.redirectUri] }],
-    subscriptions: [
-      {
-        name: "projects/bench/subscriptions/s",
-        topic: TOPIC,
-        endpoint: AUDIENCE,
-        audience: AUDIENCE,
-        serviceAccountEmail: PUSH_ACCOUNT,
-      },
-    ],
-    quotaPerMinute,
-  });
+  const google = emulator.createGoogleEmulator(benchGoogleSettings({ quotaPerMinute }));
   const outbound = async (request) => {
     const path = new URL(request.url).pathname;
     const gmail = path.startsWith("/gmail/") || path.startsWith("/batch/");

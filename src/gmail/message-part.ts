@@ -64,22 +64,26 @@ export function readKeepingPartData(partId: string): {
   read: (body: ReadableStream<Uint8Array>) => Promise<string>;
   data: () => string | null;
 } {
-  let kept: Uint8Array[] | null = null;
+  let kept: string | null = null;
   const read = async (body: ReadableStream<Uint8Array>) => {
     const splitter = new JsonSplitter((path) => {
       const id = partIdOfData(path);
       if (id === null) return null;
-      const pieces: Uint8Array[] | null = id === partId ? [] : null;
-      if (pieces !== null) kept = pieces;
-      return { text: (bytes) => void pieces?.push(bytes.slice()), end: () => '""' };
+      if (id !== partId) return { text: () => {}, end: () => '""' };
+      // The asked part's base64url: ASCII, so each piece decodes on its own.
+      let data = "";
+      return {
+        text: (bytes) => {
+          data += new TextDecoder().decode(bytes);
+        },
+        end: () => {
+          kept = data;
+          return '""';
+        },
+      };
     });
     for await (const chunk of body) splitter.push(chunk);
-    return textOf(splitter.end());
+    return splitter.end();
   };
-  return { read, data: () => (kept === null ? null : textOf(kept)) };
-}
-
-function textOf(pieces: Uint8Array[]): string {
-  const decoder = new TextDecoder();
-  return pieces.reduce((text, piece) => text + decoder.decode(piece, { stream: true }), "") + decoder.decode();
+  return { read, data: () => kept };
 }

@@ -100,10 +100,13 @@ export class JsonSplitter {
     if (this.#string?.role !== "chosen" && copyFrom < chunk.length) this.#skeleton.push(chunk.slice(copyFrom));
   }
 
-  /** The skeleton's text (UTF-8 bytes, in pieces), once the whole text was pushed. */
-  end(): Uint8Array[] {
+  /** The skeleton's text, once the whole text was pushed (decoded as a Request's text() is: UTF-8, BOM dropped). */
+  end(): string {
     if (this.#string?.role === "chosen") throw new JsonSplitError("the text ended inside a string");
-    return this.#skeleton;
+    const decoder = new TextDecoder();
+    return (
+      this.#skeleton.reduce((text, piece) => text + decoder.decode(piece, { stream: true }), "") + decoder.decode()
+    );
   }
 
   /** A string opens here: which kind, from where the machine stands. */

@@ -156,8 +156,7 @@ async function readSkeleton(
   }
   if (notJson) throw bodyNotJson();
   try {
-    const text = new TextDecoder();
-    return splitter.end().reduce((all, piece) => all + text.decode(piece, { stream: true }), "") + text.decode();
+    return splitter.end();
   } catch {
     throw bodyNotJson();
   }

@@ -27,7 +27,7 @@ function splitAndRejoin(text: string, choose: (path: JsonPath) => boolean, rando
     return sink;
   });
   for (const piece of cutAnywhere(new TextEncoder().encode(text), random)) splitter.push(piece);
-  const skeleton = new TextDecoder().decode(concatBytes(splitter.end()));
+  const skeleton = splitter.end();
   const rejoin = (value: Json): Json => {
     if (typeof value === "string" && value.startsWith("\u0000")) {
       return new TextDecoder().decode(concatBytes(strings[Number(value.slice(1))] ?? []));
@@ -207,7 +207,7 @@ describe("JsonSplitter (issue 19: a JSON send read as it arrives)", () => {
     });
     splitter.push(new TextEncoder().encode(text));
     // The skeleton keeps the nesting (JSON.parse judges it: V8 refuses this depth, and the send says "not JSON").
-    expect(concatBytes(splitter.end()).length).toBe(text.length - 4);
+    expect(splitter.end().length).toBe(text.length - 4);
     expect(paths).toEqual([["attachments", 0, "contentBase64"]]);
     const shallow = `{"a":${"[".repeat(30)}"s"${"]".repeat(30)}}`;
     expect(splitAndRejoin(shallow, () => true, seeded(9)).paths).toEqual([
