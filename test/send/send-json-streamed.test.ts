@@ -140,7 +140,7 @@ describe("the JSON send, streamed (issue 19, R17, R25)", () => {
     expect(await stagedObjects(sender.locationId)).toBe(0);
   }, 60_000);
 
-  it("a body that is not JSON is refused 400 as before, also when the flaw is inside an attachment's base64", async () => {
+  it("R24: a body that is not JSON is refused 400 as before, also when the flaw is inside an attachment's base64", async () => {
     const sender = await connectedSender();
     const cases = [
       sendText(sender, [{ filename: "a.pdf", contentBase64Literal: '"QU\nJD"' }]),
@@ -179,7 +179,7 @@ describe("the JSON send, streamed (issue 19, R17, R25)", () => {
     expect(await stagedObjects(sender.locationId)).toBe(0);
   }, 120_000);
 
-  it("a body past the send's limit with no Content-Length is refused 413 payload_too_large as it streams; nothing staged", async () => {
+  it("R24: a body past the send's limit with no Content-Length is refused 413 payload_too_large as it streams; nothing staged", async () => {
     const sender = await connectedSender();
     const file = bytesBase64(30_000_000, 8);
     const res = await postJsonText(
@@ -192,7 +192,7 @@ describe("the JSON send, streamed (issue 19, R17, R25)", () => {
     expect(await stagedObjects(sender.locationId)).toBe(0);
   }, 120_000);
 
-  it("a body in another media type is refused 415, and the route is documented with both forms", async () => {
+  it("R24: a body in another media type is refused 415, and the route is documented with both forms", async () => {
     const sender = await connectedSender();
     const res = await postJsonText(sender, "userId=x", { "content-type": "application/x-www-form-urlencoded" });
     expect(res.status).toBe(415);

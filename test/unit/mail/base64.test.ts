@@ -20,7 +20,7 @@ function base64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
-describe("CanonicalBase64Decoder (issue 19: an attachment's base64 streamed out of a JSON send)", () => {
+describe("R17/R24: CanonicalBase64Decoder, an attachment's base64 streamed out of a JSON send (issue 19)", () => {
   it("decodes canonical base64 cut anywhere to the same bytes and size as the whole-string path", () => {
     const random = seeded(11);
     for (let round = 0; round < 200; round++) {

@@ -116,7 +116,7 @@ function write(value: Json, random: () => number): string {
   return space() + go(value) + space();
 }
 
-describe("JsonSplitter (issue 19: a JSON send read as it arrives)", () => {
+describe("R17/R24, reading 11: JsonSplitter, a JSON send read as it arrives (issue 19)", () => {
   it("skeleton plus the chosen strings is JSON.parse of the text, for 400 random texts cut anywhere", () => {
     const random = seeded(19);
     let chosen = 0;

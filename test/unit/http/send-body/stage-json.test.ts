@@ -19,7 +19,7 @@ async function wholeParseHash(body: unknown): Promise<string> {
   return sha256Hex(canonicalJson({ ...parsed, attachments }));
 }
 
-describe("stageJsonSend (issue 19)", () => {
+describe("R17/R25: stageJsonSend (issue 19)", () => {
   it("R25: the request hash is the whole parse's (defaults, sorted keys, each base64 by its SHA-256), so keys stored before still match", async () => {
     const big = bytesBase64(5 * 1024 * 1024 + 7, 1);
     const small = bytesBase64(100, 2);
@@ -52,7 +52,7 @@ describe("stageJsonSend (issue 19)", () => {
     expect((await env.ATTACHMENTS.list({ prefix: "staging/loc-stage-json/" })).objects).toHaveLength(0);
   });
 
-  it("small attachments stay in the Worker up to 2 MiB in all; the next small one is one R2 put; all read back exact", async () => {
+  it("R17: small attachments stay in the Worker up to 2 MiB in all; the next small one is one R2 put; all read back exact", async () => {
     const files = [1, 2, 3].map((seed) => bytesBase64(1_000_000, seed));
     const body = {
       userId: "user-1",
@@ -79,7 +79,7 @@ describe("stageJsonSend (issue 19)", () => {
     expect((await env.ATTACHMENTS.list({ prefix: "staging/loc-stage-json-put/" })).objects).toHaveLength(0);
   });
 
-  it("a stranger's 100,000 attachments get the schema's own refusal (only 251 are streamed; the rest stay in the skeleton) and leave nothing staged", async () => {
+  it("R24: a stranger's 100,000 attachments get the schema's own refusal (only 251 are streamed; the rest stay in the skeleton) and leave nothing staged", async () => {
     const item = '{"filename":"a","contentType":"text/plain","contentBase64":"QUJD"}';
     const text = `{"userId":"u","contactId":"c","text":"x","attachments":[${Array(100_000).fill(item).join(",")}]}`;
     const refusal = await stageJsonSend(env.ATTACHMENTS, {
@@ -95,7 +95,7 @@ describe("stageJsonSend (issue 19)", () => {
     expect((await env.ATTACHMENTS.list({ prefix: "staging/loc-stage-json-many/" })).objects).toHaveLength(0);
   });
 
-  it("a repeated attachments key: the last one counts, as in JSON.parse, even past the streamed count", async () => {
+  it("R17: a repeated attachments key: the last one counts, as in JSON.parse, even past the streamed count", async () => {
     const item = '{"filename":"a","contentType":"text/plain","contentBase64":"QUJD"}';
     const text =
       `{"userId":"u","contactId":"c","text":"x","attachments":[${Array(260).fill(item).join(",")}],` +

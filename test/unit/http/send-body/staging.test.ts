@@ -27,8 +27,8 @@ function piecesOf(total: number, maxPiece: number, seed: number): Uint8Array[] {
 
 const prefix = "staging/loc-staging-writer/";
 
-describe("StagingWriter (issue 19: an attachment of unknown length into R2, one part held)", () => {
-  it("11 MiB in random pieces, flushed as they come: three R2 parts, byte-exact, one object", async () => {
+describe("R17: StagingWriter, an attachment of unknown length into R2, one part held (issue 19)", () => {
+  it("R17: 11 MiB in random pieces, flushed as they come: three R2 parts, byte-exact, one object", async () => {
     const pieces = piecesOf(11 * 1024 * 1024 + 123, 200_000, 1);
     const writer = new StagingWriter(env.ATTACHMENTS, stagingKey("loc-staging-writer"));
     const { staged, bytes } = await readBack(writer, pieces, true);
@@ -39,7 +39,7 @@ describe("StagingWriter (issue 19: an attachment of unknown length into R2, one 
     expect((await env.ATTACHMENTS.list({ prefix })).objects).toHaveLength(0);
   });
 
-  it("writes far larger than a part, flushed only at the end, keep their order", async () => {
+  it("R17: writes far larger than a part, flushed only at the end, keep their order", async () => {
     const pieces = piecesOf(13 * 1024 * 1024, 7 * 1024 * 1024, 2);
     const writer = new StagingWriter(env.ATTACHMENTS, stagingKey("loc-staging-writer"));
     const { bytes } = await readBack(writer, pieces, false);
@@ -47,7 +47,7 @@ describe("StagingWriter (issue 19: an attachment of unknown length into R2, one 
     await writer.discard();
   });
 
-  it("a few bytes stay in memory while the allowance has room, else are one put; discard removes the put", async () => {
+  it("R17: a few bytes stay in memory while the allowance has room, else are one put; discard removes the put", async () => {
     const pieces = piecesOf(3_000, 500, 3);
     const kept = new StagingWriter(env.ATTACHMENTS, stagingKey("loc-staging-writer"));
     expect((await readBack(kept, pieces, true, 3_000)).bytes).toEqual(concatBytes(pieces));
